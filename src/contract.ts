@@ -1,0 +1,67 @@
+// The one typed contract between main.tf and the generated scripts.
+//
+// Every value a script receives is declared here once. main.tf passes each
+// `arg` base64-encoded as CLAUDE_MODULE_ARG_<NAME> (test/terraform/contract
+// proves main.tf and this file agree); the generated prologue decodes it into
+// ARG_<NAME> and checks its type. Secrets never travel as args: they reach the
+// scripts only through the environment (`coder_env`) and are never printed.
+
+export type ArgType =
+  | "string"
+  | "bool"
+  | "port"
+  /** Lines of "<base64 name> <base64 value>", built in main.tf (see mcp_servers). */
+  | "pairs";
+
+export interface Arg {
+  readonly name: string;
+  readonly type: ArgType;
+  readonly doc: string;
+}
+
+export interface EnvInput {
+  readonly name: string;
+  readonly secret: boolean;
+  readonly doc: string;
+}
+
+export interface ScriptContract {
+  readonly args: readonly Arg[];
+  /** Environment variables the script reads, set by the module's coder_env or by the Coder agent. */
+  readonly env: readonly EnvInput[];
+}
+
+const arg = (name: string, type: ArgType, doc: string): Arg => ({ name, type, doc });
+
+export const contracts = {
+  start: {
+    args: [
+      arg("WORKDIR", "string", "Directory Claude Code works in; created when missing."),
+      arg("INSTALL_CLAUDE_CODE", "bool", "Install Claude Code, or only use an existing binary."),
+      arg("CLAUDE_CODE_VERSION", "string", "'latest' or an exact version such as 2.1.329."),
+      arg("CLAUDE_INSTALLER_URL", "string", "Official installer script used for 'latest'."),
+      arg("INSTALL_AGENTAPI", "bool", "Download AgentAPI, or only use an existing binary."),
+      arg("AGENTAPI_VERSION", "string", "'latest' or an exact version such as v0.12.2."),
+      arg("AGENTAPI_RELEASES_URL", "string", "Base URL of AgentAPI releases (a mirror in air-gapped setups)."),
+      arg("AGENTAPI_SHA256", "string", "Expected sha256 of the AgentAPI binary, or empty."),
+      arg("AGENTAPI_PORT", "port", "Port AgentAPI listens on (loopback)."),
+      arg("APP_SLUG", "string", "Slug of the web chat coder_app (part of the path-based URL)."),
+      arg("SUBDOMAIN", "bool", "Whether the web chat is served on a subdomain."),
+      arg("WORKSPACE_OWNER", "string", "Workspace owner name, for the path-based chat URL."),
+      arg("WORKSPACE_NAME", "string", "Workspace name, for the path-based chat URL."),
+      arg("MCP_SERVERS", "pairs", "MCP servers: name and JSON definition per line."),
+      arg("AI_PROMPT", "string", "Initial prompt for Claude, or empty."),
+    ],
+    env: [
+      { name: "CODER_SCRIPT_BIN_DIR", secret: false, doc: "Set by the Coder agent: a directory on every session's PATH." },
+      { name: "CODER_WORKSPACE_AGENT_NAME", secret: false, doc: "Set by the Coder agent: the agent's name." },
+    ],
+  },
+  stop: {
+    args: [],
+    env: [],
+  },
+} as const satisfies Record<string, ScriptContract>;
+
+export type ScriptName = keyof typeof contracts;
+export const scriptNames = Object.keys(contracts) as ScriptName[];

@@ -1,0 +1,151 @@
+// Shared bash functions. A script includes only the functions its steps use
+// (and what those use), so each generated file stays short and readable.
+
+import { Sh, dedent, sh } from "./sh.ts";
+
+export interface Fn {
+  readonly name: string;
+  readonly uses: readonly Fn[];
+  readonly body: Sh;
+}
+
+export function fn(name: string, uses: readonly Fn[], body: Sh): Fn {
+  return { name, uses, body: dedent(body) };
+}
+
+export const log = fn(
+  "log",
+  [],
+  sh`
+    printf '%(%H:%M:%S)T claude-code: %s\\n' -1 "$*"
+  `,
+);
+
+export const warn = fn(
+  "warn",
+  [log],
+  sh`
+    log "WARNING: $*" >&2
+  `,
+);
+
+// Fail closed: every error names its cause and, when there is one, the log to read.
+export const die = fn(
+  "die",
+  [log],
+  sh`
+    log "ERROR: $*" >&2
+    if [[ -n "\${LOG_FILE:-}" ]]; then
+      log "details: \${LOG_FILE}" >&2
+    fi
+    exit 1
+  `,
+);
+
+export const needCmd = fn(
+  "need_cmd",
+  [die],
+  sh`
+    command -v "$1" >/dev/null 2>&1 || die "'$1' is required but was not found on PATH\${2:+ ($2)}"
+  `,
+);
+
+export const b64d = fn(
+  "b64d",
+  [],
+  sh`
+    printf '%s' "$1" | base64 -d
+  `,
+);
+
+/** retry MESSAGE ATTEMPTS DELAY CMD...: runs CMD until it succeeds, doubling the delay
+ * each time; dies with MESSAGE when every attempt failed. */
+export const retry = fn(
+  "retry",
+  [warn, die],
+  sh`
+    local message=$1 attempts=$2 delay=$3 n=1
+    shift 3
+    until "$@"; do
+      if ((n >= attempts)); then
+        die "\${message}"
+      fi
+      warn "attempt \${n}/\${attempts} failed: $1; retrying in \${delay}s"
+      sleep "\${delay}"
+      n=$((n + 1))
+      delay=$((delay * 2))
+    done
+  `,
+);
+
+/** download URL DEST [SHA256]: fetches into a temp file next to DEST, verifies, then renames. */
+export const download = fn(
+  "download",
+  [retry, die, needCmd, log],
+  sh`
+    local url=$1 dest=$2 want=\${3:-} tmp got
+    need_cmd curl "to download \${url}"
+    # Leftovers of an interrupted earlier download are never resumed into.
+    rm -f "\${dest}".partial.*
+    tmp=$(mktemp "\${dest}.partial.XXXXXX")
+    retry "download failed: \${url}" 4 2 curl --fail --silent --show-error --location \\
+      --proto '=https,http' --connect-timeout 15 --max-time 600 --output "\${tmp}" "\${url}"
+    if [[ -n "\${want}" ]]; then
+      need_cmd sha256sum "to verify \${url}"
+      got=$(sha256sum "\${tmp}")
+      got=\${got%% *}
+      if [[ "\${got}" != "\${want}" ]]; then
+        rm -f "\${tmp}"
+        die "checksum mismatch for \${url}: expected \${want}, got \${got}"
+      fi
+      log "verified sha256 of \${url}"
+    fi
+    mv -f "\${tmp}" "\${dest}"
+  `,
+);
+
+/** atomic_write DEST MODE: replaces DEST with stdin; readers never see a half-written file. */
+export const atomicWrite = fn(
+  "atomic_write",
+  [],
+  sh`
+    local dest=$1 mode=$2 tmp
+    tmp=$(mktemp "\${dest}.tmp.XXXXXX")
+    cat >"\${tmp}"
+    chmod "\${mode}" "\${tmp}"
+    mv -f "\${tmp}" "\${dest}"
+  `,
+);
+
+/** plain_version V: drops one leading "v" so "v0.11.4" and "0.11.4" compare equal. */
+export const plainVersion = fn(
+  "plain_version",
+  [],
+  sh`
+    printf '%s' "\${1#v}"
+  `,
+);
+
+/** version_of BINARY: the first X.Y.Z the binary reports for --version, or nothing. */
+export const versionOf = fn(
+  "version_of",
+  [],
+  sh`
+    local out
+    out=$("$1" --version 2>/dev/null) || return 0
+    if [[ "\${out}" =~ ([0-9]+\\.[0-9]+\\.[0-9]+[0-9A-Za-z.+-]*) ]]; then
+      printf '%s' "\${BASH_REMATCH[1]}"
+    fi
+  `,
+);
+
+/** sha256_of STRING: hex digest, for change detection of configuration. */
+export const sha256Of = fn(
+  "sha256_of",
+  [],
+  sh`
+    local sum
+    sum=$(printf '%s' "$1" | sha256sum)
+    printf '%s' "\${sum%% *}"
+  `,
+);

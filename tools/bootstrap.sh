@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Installs everything the tests and the demo run against into .tools/ (ignored
+# by git), using only npm, Debian packages and the Go module proxy. Idempotent:
+# a second run finds everything in place and does nothing.
+#
+#   .tools/tf/<v>/terraformrc          Terraform CLI config using only provider <v>
+#   .tools/tf/<v>/mirror/...           filesystem mirror holding coder/coder <v>
+#   .tools/bin/agentapi-<version>      AgentAPI built from the Go module proxy
+#   node_modules/                      bun, typescript, the Claude Code CLI (package-lock.json)
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=tools/versions.env
+. "${root}/tools/versions.env"
+tools="${root}/.tools"
+
+say() { printf 'bootstrap: %s\n' "$*" >&2; }
+die() {
+  printf 'bootstrap: error: %s\n' "$*" >&2
+  exit 1
+}
+need() { command -v "$1" >/dev/null 2>&1 || die "$1 is required: $2"; }
+
+apt_install() {
+  say "installing Debian package(s): $*"
+  [[ "$(id -u)" == 0 ]] || die "installing $* needs root (apt-get)"
+  if [[ ! -f "${tools}/.apt-updated" ]]; then
+    apt-get update -qq >/dev/null
+    mkdir -p "${tools}" && touch "${tools}/.apt-updated"
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# go_build MODULE VERSION PACKAGE OUT: builds PACKAGE of MODULE@VERSION with the module's own go.sum.
+# (`go install m@v` would also ask the proxy for the module's version list, which it may refuse.)
+go_build() {
+  local module=$1 version=$2 pkg=$3 out=$4 dir
+  [[ -x "${out}" ]] && return 0
+  say "building ${module}@${version} (Go module proxy)"
+  # The checksum database is not reachable here; the module's go.sum still pins every dependency.
+  dir=$(GONOSUMDB=github.com/coder go mod download -json "${module}@${version}" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [[ -n "${dir}" && -d "${dir}" ]] || die "could not download ${module}@${version} from the Go module proxy"
+  mkdir -p "$(dirname "${out}")"
+  (cd "${dir}" && GONOSUMDB=github.com/coder GOFLAGS=-mod=readonly CGO_ENABLED=0 go build -trimpath -o "${out}.tmp" "${pkg}")
+  mv -f "${out}.tmp" "${out}"
+}
+
+need git "install git"
+need node "Node.js is on this machine's image; install it with apt-get install nodejs"
+need npm "install npm"
+need go "Go is on this machine's image at /usr/local/go"
+if ! command -v terraform >/dev/null 2>&1; then
+  die "terraform is not on PATH (expected /usr/local/bin/terraform on this image). Install Terraform >= 1.9 and re-run."
+fi
+command -v shellcheck >/dev/null 2>&1 || apt_install shellcheck
+command -v curl >/dev/null 2>&1 || apt_install curl
+command -v setsid >/dev/null 2>&1 || apt_install util-linux
+
+# npm packages, reinstalled only when package-lock.json changed.
+stamp="${root}/node_modules/.lock-sha256"
+want=$(sha256sum "${root}/package-lock.json" | cut -d' ' -f1)
+if [[ ! -f "${stamp}" || "$(cat "${stamp}")" != "${want}" ]]; then
+  say "installing npm packages (npm ci)"
+  (cd "${root}" && npm ci --no-audit --no-fund --loglevel=error)
+  printf '%s' "${want}" >"${stamp}"
+fi
+
+# The coder/coder provider, one filesystem mirror and CLI config per version.
+goos=$(go env GOOS)
+goarch=$(go env GOARCH)
+for v in ${CODER_PROVIDER_VERSIONS}; do
+  base="${tools}/tf/${v}"
+  go_build github.com/coder/terraform-provider-coder/v2 "v${v}" . \
+    "${base}/mirror/registry.terraform.io/coder/coder/${v}/${goos}_${goarch}/terraform-provider-coder_v${v}"
+  cat >"${base}/terraformrc" <<EOF
+provider_installation {
+  filesystem_mirror {
+    path    = "${base}/mirror"
+    include = ["registry.terraform.io/coder/coder"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/coder/coder"]
+  }
+}
+EOF
+done
+
+go_build github.com/coder/agentapi "${AGENTAPI_VERSION}" . "${tools}/bin/agentapi-${AGENTAPI_VERSION}"
+
+say "ready: terraform $(terraform version | head -1 | cut -d' ' -f2), coder provider ${CODER_PROVIDER_VERSIONS}, agentapi ${AGENTAPI_VERSION}, $(shellcheck --version | sed -n 's/^version: /shellcheck /p')"
