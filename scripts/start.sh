@@ -107,18 +107,18 @@ note() {
   printf '%-14s %s\n' "$1:" "$2" >>"${SUMMARY_FILE}"
 }
 
-sha256_of() {
-  local sum
-  sum=$(printf '%s' "$1" | sha256sum)
-  printf '%s' "${sum%% *}"
-}
-
 atomic_write() {
   local dest=$1 mode=$2 tmp
   tmp=$(mktemp "${dest}.tmp.XXXXXX")
   cat >"${tmp}"
   chmod "${mode}" "${tmp}"
   mv -f "${tmp}" "${dest}"
+}
+
+sha256_of() {
+  local sum
+  sum=$(printf '%s' "$1" | sha256sum)
+  printf '%s' "${sum%% *}"
 }
 
 read_args() {
@@ -171,6 +171,7 @@ read_args() {
   # Initial prompt for Claude, or empty.
   ARG_AI_PROMPT=$(take_arg AI_PROMPT)
   ARG_AI_PROMPT=${ARG_AI_PROMPT%x}
+  unset CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT
   if [[ -n "${!CLAUDE_MODULE_ARG_*}" ]]; then
     die "unexpected arguments: ${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
   fi
@@ -292,6 +293,36 @@ step_install_agentapi() {
   note "agentapi" "${have} (downloaded)"
 }
 
+# Marks onboarding done and the work dir trusted in ~/.claude.json (merged, never overwritten), so Claude starts without questions.
+step_seed_claude_config() {
+  local file="${HOME}/.claude.json" target mode current updated normalized
+  need_cmd jq "to update ~/.claude.json; install the jq package in the workspace image"
+  # Write through a symlink (e.g. to a persistent volume) instead of replacing it.
+  target=$(readlink -f "${file}")
+  current="{}"
+  mode=600
+  if [[ -e "${target}" ]]; then
+    current=$(<"${target}")
+    mode=$(stat -c %a "${target}")
+  fi
+  if ! updated=$(jq --arg dir "${WORKDIR}" '
+    .hasCompletedOnboarding = true
+    | .projects[$dir] = ((.projects[$dir] // {}) + {hasTrustDialogAccepted: true, hasCompletedProjectOnboarding: true})
+  ' <<<"${current}" 2>/dev/null); then
+    warn "${file} is not valid JSON; left it untouched, so Claude may ask its first-run questions"
+    note "claude.json" "malformed, left untouched"
+    return 0
+  fi
+  normalized=$(jq . <<<"${current}")
+  if [[ "${updated}" == "${normalized}" ]]; then
+    note "claude.json" "already set up"
+    return 0
+  fi
+  printf '%s\n' "${updated}" | atomic_write "${target}" "${mode}"
+  log "marked onboarding done and ${WORKDIR} trusted in ${file}"
+  note "claude.json" "onboarding and work dir trust set"
+}
+
 # Reconciles the template's MCP servers with Claude's config in the work dir; a rejected server is skipped and reported.
 step_configure_mcp() {
   local state_dir="${MODULE_DIR}/mcp" name_b64 json_b64 name json key want out
@@ -370,8 +401,9 @@ step_start_agentapi() {
   cd -- "${WORKDIR}"
   log "starting AgentAPI on port ${ARG_AGENTAPI_PORT} in ${WORKDIR}"
   setsid "${BIN_DIR}/agentapi" server --type claude --port "${ARG_AGENTAPI_PORT}" \
-    --term-width 67 --term-height 1190 --pid-file "${PID_FILE}" \
+    --term-width 67 --term-height 1190 \
     -- "${BIN_DIR}/claude" "${args[@]}" >>"${LOG_FILE}" 2>&1 </dev/null &
+  # setsid execs in place (a background job is no group leader), so $! is AgentAPI itself.
   printf '%s' "$!" >"${PID_FILE}"
 }
 
@@ -402,6 +434,7 @@ main() {
   step_prepare
   run_logged install.log step_install_claude
   run_logged install.log step_install_agentapi
+  run_logged install.log step_seed_claude_config
   run_logged install.log step_configure_mcp
   run_logged agentapi-start.log step_start_agentapi
   run_logged agentapi-start.log step_wait_ready

@@ -71,11 +71,13 @@ function readArgs(args: readonly Arg[]): Sh {
       ...(check[a.type] ? [check[a.type]!] : []),
     ]);
   });
+  const decoded = args.map((a) => `CLAUDE_MODULE_ARG_${ident(a.name)}`);
+  const unset = decoded.length ? [new Sh(`unset ${decoded.join(" ")}`)] : [];
   const unexpected = sh`
 if [[ -n "\${!CLAUDE_MODULE_ARG_*}" ]]; then
   die "unexpected arguments: \${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
 fi`;
-  return join([...lines, dedent(unexpected)]);
+  return join([...lines, ...unset, dedent(unexpected)]);
 }
 
 function comment(text: string): Sh {

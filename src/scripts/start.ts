@@ -183,6 +183,40 @@ const installAgentapi = step(
   `,
 );
 
+const seedClaudeConfig = step(
+  "seed_claude_config",
+  "Marks onboarding done and the work dir trusted in ~/.claude.json (merged, never overwritten), so Claude starts without questions.",
+  [log, warn, needCmd, atomicWrite, note],
+  sh`
+    local file="\${HOME}/.claude.json" target mode current updated normalized
+    need_cmd jq "to update ~/.claude.json; install the jq package in the workspace image"
+    # Write through a symlink (e.g. to a persistent volume) instead of replacing it.
+    target=$(readlink -f "\${file}")
+    current="{}"
+    mode=600
+    if [[ -e "\${target}" ]]; then
+      current=$(<"\${target}")
+      mode=$(stat -c %a "\${target}")
+    fi
+    if ! updated=$(jq --arg dir "\${WORKDIR}" '
+      .hasCompletedOnboarding = true
+      | .projects[$dir] = ((.projects[$dir] // {}) + {hasTrustDialogAccepted: true, hasCompletedProjectOnboarding: true})
+    ' <<<"\${current}" 2>/dev/null); then
+      warn "\${file} is not valid JSON; left it untouched, so Claude may ask its first-run questions"
+      note "claude.json" "malformed, left untouched"
+      return 0
+    fi
+    normalized=$(jq . <<<"\${current}")
+    if [[ "\${updated}" == "\${normalized}" ]]; then
+      note "claude.json" "already set up"
+      return 0
+    fi
+    printf '%s\\n' "\${updated}" | atomic_write "\${target}" "\${mode}"
+    log "marked onboarding done and \${WORKDIR} trusted in \${file}"
+    note "claude.json" "onboarding and work dir trust set"
+  `,
+);
+
 const configureMcp = step(
   "configure_mcp",
   "Reconciles the template's MCP servers with Claude's config in the work dir; a rejected server is skipped and reported.",
@@ -268,8 +302,9 @@ const startAgentapi = step(
     cd -- "\${WORKDIR}"
     log "starting AgentAPI on port \${ARG_AGENTAPI_PORT} in \${WORKDIR}"
     setsid "\${BIN_DIR}/agentapi" server --type claude --port "\${ARG_AGENTAPI_PORT}" \\
-      --term-width 67 --term-height 1190 --pid-file "\${PID_FILE}" \\
+      --term-width 67 --term-height 1190 \\
       -- "\${BIN_DIR}/claude" "\${args[@]}" >>"\${LOG_FILE}" 2>&1 </dev/null &
+    # setsid execs in place (a background job is no group leader), so $! is AgentAPI itself.
     printf '%s' "$!" >"\${PID_FILE}"
   `,
 );
@@ -326,11 +361,12 @@ export const start: ScriptDef = {
     esac
     LOG_FILE=""
   `,
-  steps: [prepare, installClaude, installAgentapi, configureMcp, startAgentapi, waitReady, summary],
+  steps: [prepare, installClaude, installAgentapi, seedClaudeConfig, configureMcp, startAgentapi, waitReady, summary],
   main: sh`
     step_prepare
     run_logged install.log step_install_claude
     run_logged install.log step_install_agentapi
+    run_logged install.log step_seed_claude_config
     run_logged install.log step_configure_mcp
     run_logged agentapi-start.log step_start_agentapi
     run_logged agentapi-start.log step_wait_ready

@@ -1,0 +1,186 @@
+// A local stand-in for the Coder agent: takes the state of an applied template
+// and runs its coder_scripts with its coder_env values, in an isolated HOME,
+// the way the agent does in a workspace. The `coder` CLI on its PATH is the
+// recording test double in test/doubles/bin.
+
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import { execa, type Options } from "execa";
+import { doublesBin, root } from "./paths.ts";
+import type { TfResource } from "./terraform.ts";
+
+export interface ScriptRun {
+  displayName: string;
+  exitCode: number;
+  output: string;
+}
+
+export interface AgentOptions {
+  resources: TfResource[];
+  /** Name of the coder_agent resource whose scripts run (default "main"). */
+  agentName?: string;
+  /** Directories put on PATH before the system's (e.g. one holding a pre-installed claude). */
+  path?: string[];
+  env?: Record<string, string>;
+  home?: string;
+}
+
+const systemPath = "/usr/local/bin:/usr/bin:/bin:/usr/local/go/bin";
+
+/** The machine's TLS trust and proxy settings, which a workspace image would carry too. */
+function networkEnv(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (e): e is [string, string] => e[1] !== undefined && /(^|_)(CA|CERTS?|CAINFO|BUNDLE|PROXY)(_|$)/i.test(e[0]),
+    ),
+  );
+}
+
+export class LocalAgent {
+  readonly home: string;
+  readonly dataDir: string;
+  readonly binDir: string;
+  readonly marker = randomUUID();
+  private readonly resources: TfResource[];
+  private readonly agentId: string;
+  private readonly baseEnv: Record<string, string>;
+
+  constructor(options: AgentOptions) {
+    this.resources = options.resources;
+    const agentName = options.agentName ?? "main";
+    const agent = this.resources.find((r) => r.type === "coder_agent" && r.name === agentName);
+    if (!agent) throw new Error(`no coder_agent "${agentName}" in the state`);
+    this.agentId = agent.values.id;
+    this.home = options.home ?? mkdtempSync(join(tmpdir(), "claude-module-home-"));
+    this.dataDir = mkdtempSync(join(tmpdir(), "claude-module-agent-"));
+    this.binDir = join(this.dataDir, "bin");
+    mkdirSync(this.binDir, { recursive: true });
+    const coderEnv = Object.fromEntries(
+      this.resources
+        .filter((r) => r.type === "coder_env" && r.values.agent_id === this.agentId)
+        .map((r) => [r.values.name as string, r.values.value as string]),
+    );
+    this.baseEnv = {
+      ...networkEnv(),
+      HOME: this.home,
+      USER: process.env.USER ?? "root",
+      LANG: "C.UTF-8",
+      PATH: [...(options.path ?? []), doublesBin, systemPath, this.binDir].join(":"),
+      CODER: "true",
+      CODER_AGENT_URL: "http://127.0.0.1:9/",
+      CODER_WORKSPACE_NAME: "default",
+      CODER_WORKSPACE_OWNER_NAME: "default",
+      CODER_WORKSPACE_AGENT_NAME: agentName,
+      CODER_SCRIPT_BIN_DIR: this.binDir,
+      CODER_SCRIPT_DATA_DIR: this.dataDir,
+      // The module installs pinned Claude Code from npm; a shared cache keeps that fast.
+      npm_config_cache: join(root, ".tools", "npm-cache"),
+      npm_config_update_notifier: "false",
+      CODER_DOUBLE_LOG: join(this.dataDir, "coder-double.log"),
+      CLAUDE_MODULE_TEST_AGENT: this.marker,
+      ...coderEnv,
+      ...options.env,
+    };
+  }
+
+  /** The environment a workspace terminal has (coder_env applied, script bin dir on PATH). */
+  get env(): Record<string, string> {
+    return { ...this.baseEnv };
+  }
+
+  private scripts(kind: "run_on_start" | "run_on_stop") {
+    return this.resources.filter(
+      (r) => r.type === "coder_script" && r.values.agent_id === this.agentId && r.values[kind] === true,
+    );
+  }
+
+  private async run(kind: "run_on_start" | "run_on_stop"): Promise<ScriptRun[]> {
+    // Like the agent, run every script of a phase at once and wait for all of them.
+    return Promise.all(
+      this.scripts(kind).map(async (script, i) => {
+        const file = join(this.dataDir, `coder-script-${kind}-${i}.sh`);
+        writeFileSync(file, script.values.script);
+        chmodSync(file, 0o755);
+        const r = await execa("sh", ["-c", file], {
+          cwd: this.home,
+          env: this.baseEnv,
+          extendEnv: false,
+          reject: false,
+          all: true,
+          timeout: 300_000,
+        });
+        return { displayName: script.values.display_name, exitCode: r.exitCode ?? -1, output: r.all ?? "" };
+      }),
+    );
+  }
+
+  start(): Promise<ScriptRun[]> {
+    return this.run("run_on_start");
+  }
+
+  /** Runs the stop scripts, then ends whatever the workspace still runs (as a stopped container would). */
+  async stop(): Promise<ScriptRun[]> {
+    const runs = await this.run("run_on_stop");
+    this.killAll();
+    return runs;
+  }
+
+  /** A command in a workspace terminal. */
+  exec(command: string, args: string[], options: Options = {}) {
+    return execa(command, args, {
+      cwd: this.home,
+      env: this.baseEnv,
+      extendEnv: false,
+      reject: false,
+      all: true,
+      timeout: 120_000,
+      ...options,
+    });
+  }
+
+  /** Pids of every process started in this workspace. */
+  processes(): number[] {
+    const pids: number[] = [];
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const environ = readFileSync(`/proc/${entry}/environ`, "latin1");
+        if (environ.split("\0").includes(`CLAUDE_MODULE_TEST_AGENT=${this.marker}`)) pids.push(Number(entry));
+      } catch {
+        // The process ended while we looked.
+      }
+    }
+    return pids;
+  }
+
+  killAll(): void {
+    for (const pid of this.processes()) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+
+  /** Kills everything and removes the workspace's files. */
+  dispose(): void {
+    this.killAll();
+    rmSync(this.home, { recursive: true, force: true });
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  /** Calls the `coder` test double recorded, one argv per line (fields separated by \x1f). */
+  coderCalls(): string[][] {
+    try {
+      return readFileSync(this.baseEnv.CODER_DOUBLE_LOG!, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => line.split("\x1f"));
+    } catch {
+      return [];
+    }
+  }
+}

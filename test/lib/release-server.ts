@@ -1,0 +1,75 @@
+// A loopback HTTP server standing in for the remote download endpoints the
+// installers use (GitHub releases, claude.ai). It serves real artifacts: the
+// AgentAPI binary built by tools/bootstrap.sh and the Claude Code binary from
+// npm, so download, retry, checksum and failure paths run for real.
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { agentapiBinary, agentapiVersion, claudeBinary, claudeVersion, root } from "./paths.ts";
+
+export interface ReleaseServer {
+  url: string;
+  /** Base URL to give the module as agentapi_releases_url. */
+  agentapiReleasesUrl: string;
+  /** URL to give the module as claude_installer_url. */
+  claudeInstallerUrl: string;
+  /** How many requests each path received. */
+  hits: Map<string, number>;
+  /** Answer the next `count` requests to `path` with HTTP 500 (count Infinity: always). */
+  fail(path: string, count: number): void;
+  downloads(): number;
+  stop(): void;
+}
+
+export function startReleaseServer(): ReleaseServer {
+  const hits = new Map<string, number>();
+  const failures = new Map<string, number>();
+  const installer = readFileSync(join(root, "test", "doubles", "claude-installer.sh"), "utf8");
+  const agentapiAsset = `agentapi-linux-amd64`;
+
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch(request) {
+      const path = new URL(request.url).pathname;
+      hits.set(path, (hits.get(path) ?? 0) + 1);
+      const failing = failures.get(path) ?? 0;
+      if (failing > 0) {
+        failures.set(path, failing - 1);
+        return new Response("injected failure", { status: 500 });
+      }
+      const base = `http://127.0.0.1:${server.port}`;
+      switch (path) {
+        case `/agentapi/download/${agentapiVersion}/${agentapiAsset}`:
+        case `/agentapi/latest/download/${agentapiAsset}`:
+          return new Response(Bun.file(agentapiBinary));
+        case "/claude/install.sh":
+          return new Response(installer.replaceAll("__BASE_URL__", base));
+        case "/claude/latest":
+        case "/claude/stable":
+          return new Response(claudeVersion);
+        case `/claude/binary/${claudeVersion}`:
+          return new Response(Bun.file(claudeBinary));
+        default:
+          return new Response("not found", { status: 404 });
+      }
+    },
+  });
+
+  const url = `http://127.0.0.1:${server.port}`;
+  return {
+    url,
+    agentapiReleasesUrl: `${url}/agentapi`,
+    claudeInstallerUrl: `${url}/claude/install.sh`,
+    hits,
+    fail(path, count) {
+      failures.set(path, count);
+    },
+    downloads() {
+      return [...hits.values()].reduce((a, b) => a + b, 0);
+    },
+    stop() {
+      server.stop(true);
+    },
+  };
+}

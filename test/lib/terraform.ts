@@ -1,0 +1,89 @@
+// Terraform with the real coder/coder provider from the local filesystem mirror.
+
+import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { newestProvider, root, terraformrc } from "./paths.ts";
+
+export function tfEnv(providerVersion = newestProvider): Record<string, string> {
+  return {
+    TF_CLI_CONFIG_FILE: terraformrc(providerVersion),
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    CHECKPOINT_DISABLE: "1",
+  };
+}
+
+export async function terraform(dir: string, args: string[], providerVersion = newestProvider) {
+  return execa("terraform", args, {
+    cwd: dir,
+    env: tfEnv(providerVersion),
+    reject: false,
+    all: true,
+  });
+}
+
+/** A string that Terraform's JSON syntax takes literally (no ${} or %{} templates). */
+export function literal(value: string): string {
+  return value.replaceAll("${", "$${").replaceAll("%{", "%%{");
+}
+
+export type Inputs = Record<string, string | number | boolean | null>;
+
+/** A template with one coder_agent ("main") and the module under test, in a fresh directory. */
+export function writeTemplate(inputs: Inputs, extra: object = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), "claude-module-tf-"));
+  const module: Record<string, unknown> = {
+    source: root,
+    agent_id: "${coder_agent.main.id}",
+  };
+  for (const [key, value] of Object.entries(inputs)) {
+    module[key] = typeof value === "string" ? literal(value) : value;
+  }
+  const config = {
+    terraform: { required_providers: { coder: { source: "coder/coder" } } },
+    resource: { coder_agent: { main: { os: "linux", arch: "amd64" } } },
+    module: { "claude-code": module },
+    ...extra,
+  };
+  writeFileSync(join(dir, "main.tf.json"), JSON.stringify(config, null, 2));
+  return dir;
+}
+
+export interface TfResource {
+  address: string;
+  type: string;
+  name: string;
+  values: Record<string, any>;
+}
+
+function collect(module: any): TfResource[] {
+  return [...(module?.resources ?? []), ...(module?.child_modules ?? []).flatMap(collect)];
+}
+
+/** init + apply + the resulting state's resources; throws with Terraform's output on failure. */
+export async function apply(dir: string, providerVersion = newestProvider): Promise<TfResource[]> {
+  for (const args of [["init", "-no-color"], ["apply", "-auto-approve", "-no-color"]]) {
+    const r = await terraform(dir, args, providerVersion);
+    if (r.exitCode !== 0) throw new Error(`terraform ${args[0]} failed:\n${r.all}`);
+  }
+  const show = await terraform(dir, ["show", "-json"], providerVersion);
+  if (show.exitCode !== 0) throw new Error(`terraform show failed:\n${show.all}`);
+  return collect(JSON.parse(show.stdout).values?.root_module);
+}
+
+/** init + plan; returns Terraform's exit code and output (for validation errors). */
+export async function plan(dir: string, providerVersion = newestProvider) {
+  const init = await terraform(dir, ["init", "-no-color"], providerVersion);
+  if (init.exitCode !== 0) throw new Error(`terraform init failed:\n${init.all}`);
+  return terraform(dir, ["plan", "-no-color"], providerVersion);
+}
+
+export function copyModule(): string {
+  const dir = mkdtempSync(join(tmpdir(), "claude-module-copy-"));
+  for (const entry of ["main.tf", "variables.tf", "outputs.tf", "scripts", "test/tftest"]) {
+    cpSync(join(root, entry), join(dir, entry), { recursive: true });
+  }
+  return dir;
+}

@@ -1,0 +1,49 @@
+// One workspace for an end-to-end test: the template applied with the real
+// provider, and the local agent ready to run its scripts.
+
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LocalAgent, type AgentOptions } from "./agent.ts";
+import type { ReleaseServer } from "./release-server.ts";
+import { apply, writeTemplate, type Inputs } from "./terraform.ts";
+
+export interface Workspace {
+  agent: LocalAgent;
+  workdir: string;
+  moduleDir: string;
+}
+
+const open: LocalAgent[] = [];
+
+export async function workspace(
+  server: ReleaseServer,
+  inputs: Inputs = {},
+  options: Omit<AgentOptions, "resources"> = {},
+): Promise<Workspace> {
+  const workdir = (inputs.workdir as string | undefined) ?? join(mkdtempSync(join(tmpdir(), "claude-module-work-")), "project");
+  const resources = await apply(
+    writeTemplate({
+      workdir,
+      agentapi_releases_url: server.agentapiReleasesUrl,
+      claude_installer_url: server.claudeInstallerUrl,
+      agentapi_port: await freePort(),
+      ...inputs,
+    }),
+  );
+  const agent = new LocalAgent({ resources, ...options });
+  open.push(agent);
+  return { agent, workdir, moduleDir: join(agent.home, ".claude-module") };
+}
+
+/** Ends every workspace's processes and removes its files (call from afterEach/afterAll). */
+export function disposeWorkspaces(): void {
+  for (const agent of open.splice(0)) agent.dispose();
+}
+
+export async function freePort(): Promise<number> {
+  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
+  const port = server.port!;
+  server.stop(true);
+  return port;
+}
