@@ -15,7 +15,7 @@ data "coder_workspace_owner" "me" {}
 locals {
   app_slug = "ccw"
 
-  mcp_servers = var.mcp == "" ? {} : jsondecode(var.mcp).mcpServers
+  mcp_servers = jsondecode(var.mcp == "" ? "{\"mcpServers\": {}}" : var.mcp).mcpServers
 
   # What each script receives: the contract in src/contract.ts, checked by test/terraform/contract.test.ts.
   start_args = {

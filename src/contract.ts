@@ -53,7 +53,11 @@ export const contracts = {
       arg("AI_PROMPT", "string", "Initial prompt for Claude, or empty."),
     ],
     env: [
-      { name: "CODER_SCRIPT_BIN_DIR", secret: false, doc: "Set by the Coder agent: a directory on every session's PATH." },
+      {
+        name: "CODER_SCRIPT_BIN_DIR",
+        secret: false,
+        doc: "Set by the Coder agent: a directory on every session's PATH.",
+      },
       { name: "CODER_WORKSPACE_AGENT_NAME", secret: false, doc: "Set by the Coder agent: the agent's name." },
     ],
   },

@@ -89,9 +89,7 @@ export function renderScript(def: ScriptDef): string {
   const contract = contracts[def.name];
   const fns = closure([takeArg, ...(def.uses ?? []), ...def.steps.flatMap((s) => s.uses)]);
   const fnText = fns.map((f) => sh`${new Sh(f.name)}() {\n${indent(f.body)}\n}`);
-  const stepText = def.steps.map(
-    (s) => sh`${comment(s.doc)}\nstep_${new Sh(s.name)}() {\n${indent(s.body)}\n}`,
-  );
+  const stepText = def.steps.map((s) => sh`${comment(s.doc)}\nstep_${new Sh(s.name)}() {\n${indent(s.body)}\n}`);
   const envDoc = contract.env.map((e) => `#   ${e.name}${e.secret ? " (secret)" : ""}: ${e.doc}`);
   const parts = [
     sh`#!/usr/bin/env bash`,

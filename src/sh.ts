@@ -63,7 +63,10 @@ export function indent(block: Sh, by = "  "): Sh {
 
 /** Strips the common leading indentation of a template literal block. */
 export function dedent(block: Sh): Sh {
-  const lines = block.text.replace(/^\n/, "").replace(/\n\s*$/, "").split("\n");
+  const lines = block.text
+    .replace(/^\n/, "")
+    .replace(/\n\s*$/, "")
+    .split("\n");
   const widths = lines.filter((l) => l.trim() !== "").map((l) => l.match(/^ */)![0].length);
   const cut = widths.length ? Math.min(...widths) : 0;
   return new Sh(lines.map((l) => l.slice(cut)).join("\n"));

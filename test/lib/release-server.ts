@@ -30,7 +30,7 @@ export function startReleaseServer(): ReleaseServer {
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
-    fetch(request) {
+    fetch(request): Response {
       const path = new URL(request.url).pathname;
       hits.set(path, (hits.get(path) ?? 0) + 1);
       const failing = failures.get(path) ?? 0;
@@ -38,7 +38,7 @@ export function startReleaseServer(): ReleaseServer {
         failures.set(path, failing - 1);
         return new Response("injected failure", { status: 500 });
       }
-      const base = `http://127.0.0.1:${server.port}`;
+      const base: string = `http://127.0.0.1:${server.port}`;
       switch (path) {
         case `/agentapi/download/${agentapiVersion}/${agentapiAsset}`:
         case `/agentapi/latest/download/${agentapiAsset}`:

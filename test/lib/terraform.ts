@@ -64,7 +64,10 @@ function collect(module: any): TfResource[] {
 
 /** init + apply + the resulting state's resources; throws with Terraform's output on failure. */
 export async function apply(dir: string, providerVersion = newestProvider): Promise<TfResource[]> {
-  for (const args of [["init", "-no-color"], ["apply", "-auto-approve", "-no-color"]]) {
+  for (const args of [
+    ["init", "-no-color"],
+    ["apply", "-auto-approve", "-no-color"],
+  ]) {
     const r = await terraform(dir, args, providerVersion);
     if (r.exitCode !== 0) throw new Error(`terraform ${args[0]} failed:\n${r.all}`);
   }

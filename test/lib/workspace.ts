@@ -21,7 +21,8 @@ export async function workspace(
   inputs: Inputs = {},
   options: Omit<AgentOptions, "resources"> = {},
 ): Promise<Workspace> {
-  const workdir = (inputs.workdir as string | undefined) ?? join(mkdtempSync(join(tmpdir(), "claude-module-work-")), "project");
+  const workdir =
+    (inputs.workdir as string | undefined) ?? join(mkdtempSync(join(tmpdir(), "claude-module-work-")), "project");
   const resources = await apply(
     writeTemplate({
       workdir,

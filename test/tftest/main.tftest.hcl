@@ -1,0 +1,171 @@
+# Plan-time behaviour with the real coder/coder provider.
+# Run by test/terraform/terraform.test.ts against every provider version in tools/versions.env.
+
+variables {
+  agent_id = "test-agent"
+  workdir  = "/home/coder/project"
+}
+
+run "defaults" {
+  command = plan
+
+  assert {
+    condition     = coder_app.web.slug == "ccw" && coder_app.web.display_name == "Claude Code"
+    error_message = "the web app keeps upstream's slug and name"
+  }
+  assert {
+    condition     = coder_app.web.url == "http://localhost:3284/" && one(coder_app.web.healthcheck).url == "http://localhost:3284/status"
+    error_message = "the web app points at AgentAPI's default port with a /status healthcheck"
+  }
+  assert {
+    condition     = coder_app.web.subdomain == false
+    error_message = "the chat is path-based by default, as upstream"
+  }
+  assert {
+    condition     = coder_script.start.run_on_start && !coder_script.start.run_on_stop
+    error_message = "the start script runs on start only"
+  }
+  assert {
+    condition     = coder_script.stop.run_on_stop && !coder_script.stop.run_on_start
+    error_message = "the stop script runs on stop only"
+  }
+  assert {
+    condition     = !strcontains(coder_script.start.script, "/tmp/")
+    error_message = "no fixed /tmp path in the launcher"
+  }
+}
+
+run "custom_port_and_app_placement" {
+  command = plan
+  variables {
+    agentapi_port        = 3999
+    subdomain            = true
+    order                = 3
+    group                = "AI"
+    icon                 = "/icon/custom.svg"
+    web_app_display_name = "Claude"
+  }
+  assert {
+    condition     = coder_app.web.url == "http://localhost:3999/" && one(coder_app.web.healthcheck).url == "http://localhost:3999/status"
+    error_message = "the app follows agentapi_port"
+  }
+  assert {
+    condition     = coder_app.web.subdomain && coder_app.web.order == 3 && coder_app.web.group == "AI"
+    error_message = "subdomain, order and group reach the app"
+  }
+  assert {
+    condition     = coder_app.web.icon == "/icon/custom.svg" && coder_script.start.icon == "/icon/custom.svg" && coder_app.web.display_name == "Claude"
+    error_message = "icon and display name reach the app and the script"
+  }
+}
+
+run "values_reach_the_script_base64_encoded" {
+  command = plan
+  variables {
+    workdir   = "/home/coder/it's $(id)"
+    ai_prompt = "say 'hi' `id`"
+  }
+  assert {
+    condition     = strcontains(coder_script.start.script, "CLAUDE_MODULE_ARG_WORKDIR='${base64encode("/home/coder/it's $(id)")}'")
+    error_message = "workdir is passed base64-encoded"
+  }
+  assert {
+    condition     = !strcontains(coder_script.start.script, "$(id)") && !strcontains(coder_script.start.script, "`id`")
+    error_message = "no raw value appears in the script text"
+  }
+}
+
+run "mcp_servers_split_at_plan_time" {
+  command = plan
+  variables {
+    mcp = jsonencode({ mcpServers = { "a-tool" = { command = "a" }, "b.tool" = { command = "b", env = { K = "it's" } } } })
+  }
+  assert {
+    condition     = length(split("\n", local.start_args.MCP_SERVERS)) == 2
+    error_message = "one line per MCP server"
+  }
+  assert {
+    condition     = jsondecode(base64decode(split(" ", split("\n", local.start_args.MCP_SERVERS)[1])[1])).env.K == "it's"
+    error_message = "an apostrophe in the MCP JSON arrives intact"
+  }
+}
+
+run "invalid_mcp_json_is_rejected" {
+  command = plan
+  variables {
+    mcp = "{\"mcpServers\": {"
+  }
+  expect_failures = [var.mcp]
+}
+
+run "mcp_without_mcpServers_is_rejected" {
+  command = plan
+  variables {
+    mcp = "{\"servers\": {}}"
+  }
+  expect_failures = [var.mcp]
+}
+
+run "bad_mcp_server_name_is_rejected" {
+  command = plan
+  variables {
+    mcp = "{\"mcpServers\": {\"bad name\": {\"command\": \"x\"}}}"
+  }
+  expect_failures = [var.mcp]
+}
+
+run "relative_workdir_is_rejected" {
+  command = plan
+  variables {
+    workdir = "project"
+  }
+  expect_failures = [var.workdir]
+}
+
+run "bad_claude_version_is_rejected" {
+  command = plan
+  variables {
+    claude_code_version = "2.0"
+  }
+  expect_failures = [var.claude_code_version]
+}
+
+run "both_version_spellings_are_accepted" {
+  command = plan
+  variables {
+    claude_code_version = "v2.1.329"
+    agentapi_version    = "0.12.2"
+  }
+}
+
+run "bad_agentapi_version_is_rejected" {
+  command = plan
+  variables {
+    agentapi_version = "main"
+  }
+  expect_failures = [var.agentapi_version]
+}
+
+run "bad_checksum_is_rejected" {
+  command = plan
+  variables {
+    agentapi_sha256 = "abc"
+  }
+  expect_failures = [var.agentapi_sha256]
+}
+
+run "privileged_port_is_rejected" {
+  command = plan
+  variables {
+    agentapi_port = 80
+  }
+  expect_failures = [var.agentapi_port]
+}
+
+run "task_app_id_is_the_web_app" {
+  command = apply
+  assert {
+    condition     = output.task_app_id == coder_app.web.id && output.task_app_id != ""
+    error_message = "task_app_id is the web app's id"
+  }
+}

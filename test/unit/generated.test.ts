@@ -1,0 +1,57 @@
+// The generated scripts are committed; these checks keep them honest.
+
+import { describe, expect, test } from "bun:test";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { execa } from "execa";
+import { generated, scriptsDir } from "../../src/synth.ts";
+import { root } from "../lib/paths.ts";
+
+const bin = (name: string) => join(root, "node_modules", ".bin", name);
+
+describe("generated scripts", () => {
+  test("scripts/ matches what src/ generates (run `bun run synth` after changing src/)", async () => {
+    const r = await execa(bin("bun"), ["run", "src/synth.ts", "--check"], { cwd: root, reject: false, all: true });
+    expect(r.all).toBe("");
+    expect(r.exitCode).toBe(0);
+  });
+
+  test("scripts/ holds nothing src/ does not generate", () => {
+    expect(readdirSync(scriptsDir).sort()).toEqual(Object.keys(generated()).sort());
+  });
+
+  const shells = Object.keys(generated()).filter((f) => f.endsWith(".sh"));
+  for (const file of shells) {
+    test(`${file} passes shellcheck with every check enabled`, async () => {
+      const r = await execa("shellcheck", ["--enable=all", "--shell=bash", join(scriptsDir, file)], {
+        reject: false,
+        all: true,
+      });
+      expect(r.all).toBe("");
+      expect(r.exitCode).toBe(0);
+    });
+  }
+});
+
+describe("source hygiene", () => {
+  test("TypeScript compiles under strict mode", async () => {
+    const r = await execa(bin("tsc"), ["--noEmit", "-p", root], { reject: false, all: true });
+    expect(r.all).toBe("");
+    expect(r.exitCode).toBe(0);
+  });
+
+  test("TypeScript is formatted (prettier)", async () => {
+    const r = await execa(bin("prettier"), ["--check", "src", "test"], { cwd: root, reject: false, all: true });
+    expect(r.exitCode).toBe(0);
+  });
+
+  test("Terraform is formatted (terraform fmt)", async () => {
+    const r = await execa("terraform", ["fmt", "-check", "-recursive", "-diff"], {
+      cwd: root,
+      reject: false,
+      all: true,
+    });
+    expect(r.stdout).toBe("");
+    expect(r.exitCode).toBe(0);
+  });
+});
