@@ -32,7 +32,7 @@ function args(script: TfResource): Map<string, string> {
 describe("main.tf against the script contract", () => {
   test("applies with the real provider", async () => {
     const resources = await apply(
-      writeTemplate({ workdir: "/home/coder/it's \"$(id)\"\n`x`", ai_prompt: "hi", mcp: '{"mcpServers":{}}' }),
+      writeTemplate({ workdir: '/home/coder/it\'s "$(id)"\n`x`', ai_prompt: "hi", mcp: '{"mcpServers":{}}' }),
     );
     scripts = resources.filter((r) => r.type === "coder_script");
     expect(scripts.map(launched).sort()).toEqual([...scriptNames].sort());
@@ -54,7 +54,7 @@ describe("main.tf against the script contract", () => {
 
   test("values arrive intact: base64 is the only form a value takes in the script text", () => {
     const start = scripts.find((s) => launched(s) === "start")!;
-    expect(args(start).get("WORKDIR")).toBe("/home/coder/it's \"$(id)\"\n`x`");
+    expect(args(start).get("WORKDIR")).toBe('/home/coder/it\'s "$(id)"\n`x`');
     expect(start.values.script).not.toContain("$(id)");
     for (const m of (start.values.script as string).matchAll(/^export CLAUDE_MODULE_ARG_\w+='(.*)'$/gm)) {
       expect(m[1]).toMatch(/^[A-Za-z0-9+/=]*$/);

@@ -1,0 +1,62 @@
+// Installing AgentAPI from a (mirrorable) release URL.
+
+import { die, download, log, plainVersion, versionOf } from "../lib.ts";
+import { step } from "../script.ts";
+import { sh } from "../sh.ts";
+import { note } from "./common.ts";
+
+export const installAgentapi = step(
+  "install_agentapi",
+  "Installs AgentAPI from its release URL, verified by checksum (when given) and by the version it reports.",
+  [log, die, download, plainVersion, versionOf, note],
+  sh`
+    local want have machine arch asset url new
+    want=$(plain_version "\${ARG_AGENTAPI_VERSION}")
+    have=""
+    if [[ -x "\${BIN_DIR}/agentapi" ]]; then
+      have=$(version_of "\${BIN_DIR}/agentapi")
+    fi
+
+    if [[ "\${ARG_INSTALL_AGENTAPI}" == false ]]; then
+      if [[ -z "\${have}" ]]; then
+        local found
+        found=$(command -v agentapi) || die "install_agentapi is false and no agentapi binary is on PATH"
+        ln -sfn "\${found}" "\${BIN_DIR}/agentapi"
+        have=$(version_of "\${BIN_DIR}/agentapi")
+      fi
+      log "using existing AgentAPI \${have:-(version unknown)}"
+      note "agentapi" "\${have:-unknown} (existing binary)"
+      return 0
+    fi
+    if [[ -n "\${have}" && ( "\${want}" == latest || "\${want}" == "\${have}" ) ]]; then
+      log "AgentAPI \${have} is already installed; nothing to install"
+      note "agentapi" "\${have} (already installed)"
+      return 0
+    fi
+
+    machine=$(uname -m)
+    case "\${machine}" in
+      x86_64 | amd64) arch=amd64 ;;
+      aarch64 | arm64) arch=arm64 ;;
+      *) die "AgentAPI has no release for CPU architecture \${machine}" ;;
+    esac
+    asset="agentapi-linux-\${arch}"
+    if [[ "\${want}" == latest ]]; then
+      url="\${ARG_AGENTAPI_RELEASES_URL}/latest/download/\${asset}"
+    else
+      url="\${ARG_AGENTAPI_RELEASES_URL}/download/v\${want}/\${asset}"
+    fi
+    log "downloading AgentAPI from \${url}"
+    new="\${BIN_DIR}/agentapi.new"
+    download "\${url}" "\${new}" "\${ARG_AGENTAPI_SHA256}"
+    chmod 0755 "\${new}"
+    have=$(version_of "\${new}")
+    if [[ -z "\${have}" || ( "\${want}" != latest && "\${have}" != "\${want}" ) ]]; then
+      rm -f "\${new}"
+      die "the downloaded AgentAPI reports version '\${have}', expected \${want} (\${url})"
+    fi
+    mv -f "\${new}" "\${BIN_DIR}/agentapi"
+    log "installed AgentAPI \${have}"
+    note "agentapi" "\${have} (downloaded)"
+  `,
+);

@@ -1,0 +1,63 @@
+// Running AgentAPI with Claude, and waiting for it.
+
+import { die, log, needCmd } from "../lib.ts";
+import { step } from "../script.ts";
+import { sh } from "../sh.ts";
+import { note } from "./common.ts";
+
+export const startAgentapi = step(
+  "start_agentapi",
+  "Starts AgentAPI with Claude in the work dir, detached from this script.",
+  [log, die, note],
+  sh`
+    local pid args=()
+    if [[ -f "\${PID_FILE}" ]]; then
+      pid=$(<"\${PID_FILE}")
+      if [[ "\${pid}" =~ ^[0-9]+$ ]] && kill -0 "\${pid}" 2>/dev/null; then
+        log "AgentAPI is already running (pid \${pid}); leaving it as it is"
+        note "agentapi" "already running (pid \${pid})"
+        return 0
+      fi
+      rm -f "\${PID_FILE}"
+    fi
+
+    if [[ "\${ARG_SUBDOMAIN}" == false ]]; then
+      # The path-based app URL uses the agent's name, which only the agent knows.
+      [[ -n "\${CODER_WORKSPACE_AGENT_NAME:-}" ]] ||
+        die "CODER_WORKSPACE_AGENT_NAME is not set, so the path-based chat URL cannot be built; run under a Coder agent or set subdomain = true"
+      export AGENTAPI_CHAT_BASE_PATH="/@\${ARG_WORKSPACE_OWNER}/\${ARG_WORKSPACE_NAME}.\${CODER_WORKSPACE_AGENT_NAME}/apps/\${ARG_APP_SLUG}/chat"
+      log "chat base path: \${AGENTAPI_CHAT_BASE_PATH}"
+    fi
+    # Coder's app proxy forwards requests with the deployment's Host header.
+    export AGENTAPI_ALLOWED_HOSTS="*"
+
+    if [[ -n "\${ARG_AI_PROMPT}" ]]; then
+      args+=(-- "\${ARG_AI_PROMPT}")
+    fi
+    cd -- "\${WORKDIR}"
+    log "starting AgentAPI on port \${ARG_AGENTAPI_PORT} in \${WORKDIR}"
+    setsid "\${BIN_DIR}/agentapi" server --type claude --port "\${ARG_AGENTAPI_PORT}" \\
+      --term-width 67 --term-height 1190 \\
+      -- "\${BIN_DIR}/claude" "\${args[@]}" >>"\${LOG_FILE}" 2>&1 </dev/null &
+    # setsid execs in place (a background job is no group leader), so $! is AgentAPI itself.
+    printf '%s' "$!" >"\${PID_FILE}"
+  `,
+);
+export const waitReady = step(
+  "wait_ready",
+  "Waits, bounded, until AgentAPI answers on /status.",
+  [log, die, needCmd, note],
+  sh`
+    local url="http://127.0.0.1:\${ARG_AGENTAPI_PORT}/status" deadline pid
+    need_cmd curl "to check that AgentAPI is up"
+    deadline=$((SECONDS + READY_TIMEOUT))
+    pid=$(<"\${PID_FILE}")
+    until curl --silent --fail --max-time 2 --output /dev/null "\${url}"; do
+      kill -0 "\${pid}" 2>/dev/null || die "AgentAPI exited during start-up"
+      ((SECONDS < deadline)) || die "AgentAPI did not answer on \${url} within \${READY_TIMEOUT}s"
+      sleep 0.2
+    done
+    log "AgentAPI is ready on port \${ARG_AGENTAPI_PORT}"
+    note "listening" "http://127.0.0.1:\${ARG_AGENTAPI_PORT}"
+  `,
+);
