@@ -19,21 +19,31 @@ locals {
 
   # What each script receives: the contract in src/contract.ts, checked by test/terraform/contract.test.ts.
   start_args = {
-    WORKDIR               = var.workdir
-    INSTALL_CLAUDE_CODE   = tostring(var.install_claude_code)
-    CLAUDE_CODE_VERSION   = var.claude_code_version
-    CLAUDE_INSTALLER_URL  = var.claude_installer_url
+    # Workspace and apps
+    WORKDIR = var.workdir
+    # Installing Claude Code
+    INSTALL_CLAUDE_CODE  = tostring(var.install_claude_code)
+    CLAUDE_CODE_VERSION  = var.claude_code_version
+    CLAUDE_INSTALLER_URL = var.claude_installer_url
+    # AgentAPI
     INSTALL_AGENTAPI      = tostring(var.install_agentapi)
     AGENTAPI_VERSION      = var.agentapi_version
     AGENTAPI_RELEASES_URL = var.agentapi_releases_url
     AGENTAPI_SHA256       = var.agentapi_sha256
     AGENTAPI_PORT         = tostring(var.agentapi_port)
-    APP_SLUG              = local.app_slug
-    SUBDOMAIN             = tostring(var.subdomain)
-    WORKSPACE_OWNER       = data.coder_workspace_owner.me.name
-    WORKSPACE_NAME        = data.coder_workspace.me.name
-    MCP_SERVERS           = join("\n", [for name, server in local.mcp_servers : "${base64encode(name)} ${base64encode(jsonencode(server))}"])
-    AI_PROMPT             = var.ai_prompt
+    # The web app
+    APP_SLUG        = local.app_slug
+    SUBDOMAIN       = tostring(var.subdomain)
+    WORKSPACE_OWNER = data.coder_workspace_owner.me.name
+    WORKSPACE_NAME  = data.coder_workspace.me.name
+    # MCP servers
+    MCP_SERVERS = join("\n", [for name, server in local.mcp_servers : "${base64encode(name)} ${base64encode(jsonencode(server))}"])
+    # Prompt, sessions and permissions
+    AI_PROMPT = var.ai_prompt
+    # Tasks, authentication and Claude configuration
+    REPORT_TASKS = tostring(var.report_tasks)
+    # Install hooks
+    # Boundary
   }
   stop_args = {}
 }
@@ -77,3 +87,7 @@ resource "coder_app" "web" {
     threshold = 20
   }
 }
+
+# ---- Tasks, authentication and Claude configuration ----
+
+# ---- Boundary ----

@@ -1,3 +1,5 @@
+# ---- Workspace and apps ----
+
 variable "agent_id" {
   description = "The ID of the Coder agent to install Claude Code on (coder_agent.<name>.id)."
   type        = string
@@ -42,6 +44,8 @@ variable "subdomain" {
   default     = false
 }
 
+# ---- Installing Claude Code ----
+
 variable "install_claude_code" {
   description = "Install Claude Code. When false, an existing claude on PATH is used and its absence is an error."
   type        = bool
@@ -67,6 +71,8 @@ variable "claude_installer_url" {
     error_message = "claude_installer_url must be an http(s) URL."
   }
 }
+
+# ---- AgentAPI ----
 
 variable "install_agentapi" {
   description = "Download and install AgentAPI. When false, an existing agentapi on PATH is used and its absence is an error."
@@ -114,11 +120,15 @@ variable "agentapi_port" {
   }
 }
 
+# ---- Prompt, sessions and permissions ----
+
 variable "ai_prompt" {
   description = "Initial prompt sent to Claude Code when it starts."
   type        = string
   default     = ""
 }
+
+# ---- MCP servers ----
 
 variable "mcp" {
   description = "MCP servers for Claude Code as JSON: {\"mcpServers\": {\"<name>\": {...}}}. Reconciled on every start in the work dir. Keep secrets out: use \"$${VAR}\" references to coder_env variables."
@@ -133,3 +143,15 @@ variable "mcp" {
     error_message = "Each MCP server name in mcp must be 1-64 characters of letters, digits, '_', '.' or '-'."
   }
 }
+
+# ---- Tasks, authentication and Claude configuration ----
+
+variable "report_tasks" {
+  description = "Run as a Coder Task: Claude reports its status to Coder through the coder CLI's MCP server. When false, Claude Code runs standalone (still behind AgentAPI)."
+  type        = bool
+  default     = true
+}
+
+# ---- Install hooks ----
+
+# ---- Boundary ----

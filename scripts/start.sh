@@ -121,6 +121,17 @@ sha256_of() {
   printf '%s' "${sum%% *}"
 }
 
+claude_args() {
+  CLAUDE_ARGS=()
+  if [[ -n "${ARG_AI_PROMPT}" ]]; then
+    CLAUDE_ARGS+=(-- "${ARG_AI_PROMPT}")
+  fi
+}
+
+launch_command() {
+  LAUNCH=("$@")
+}
+
 read_args() {
   # Directory Claude Code works in; created when missing.
   ARG_WORKDIR=$(take_arg WORKDIR)
@@ -171,7 +182,11 @@ read_args() {
   # Initial prompt for Claude, or empty.
   ARG_AI_PROMPT=$(take_arg AI_PROMPT)
   ARG_AI_PROMPT=${ARG_AI_PROMPT%x}
-  unset CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT
+  # Task mode (report status to Coder) or standalone.
+  ARG_REPORT_TASKS=$(take_arg REPORT_TASKS)
+  ARG_REPORT_TASKS=${ARG_REPORT_TASKS%x}
+  [[ "${ARG_REPORT_TASKS}" == true || "${ARG_REPORT_TASKS}" == false ]] || die 'REPORT_TASKS must be true or false'
+  unset CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_REPORT_TASKS
   if [[ -n "${!CLAUDE_MODULE_ARG_*}" ]]; then
     die "unexpected arguments: ${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
   fi
@@ -374,7 +389,7 @@ step_configure_mcp() {
 
 # Starts AgentAPI with Claude in the work dir, detached from this script.
 step_start_agentapi() {
-  local pid args=()
+  local pid
   if [[ -f "${PID_FILE}" ]]; then
     pid=$(<"${PID_FILE}")
     if [[ "${pid}" =~ ^[0-9]+$ ]] && kill -0 "${pid}" 2>/dev/null; then
@@ -395,14 +410,13 @@ step_start_agentapi() {
   # Coder's app proxy forwards requests with the deployment's Host header.
   export AGENTAPI_ALLOWED_HOSTS="*"
 
-  if [[ -n "${ARG_AI_PROMPT}" ]]; then
-    args+=(-- "${ARG_AI_PROMPT}")
-  fi
+  claude_args
+  launch_command "${BIN_DIR}/claude" "${CLAUDE_ARGS[@]}"
   cd -- "${WORKDIR}"
   log "starting AgentAPI on port ${ARG_AGENTAPI_PORT} in ${WORKDIR}"
   setsid "${BIN_DIR}/agentapi" server --type claude --port "${ARG_AGENTAPI_PORT}" \
     --term-width 67 --term-height 1190 \
-    -- "${BIN_DIR}/claude" "${args[@]}" >>"${LOG_FILE}" 2>&1 </dev/null &
+    -- "${LAUNCH[@]}" >>"${LOG_FILE}" 2>&1 </dev/null &
   # setsid execs in place (a background job is no group leader), so $! is AgentAPI itself.
   printf '%s' "$!" >"${PID_FILE}"
 }

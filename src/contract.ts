@@ -36,21 +36,31 @@ const arg = (name: string, type: ArgType, doc: string): Arg => ({ name, type, do
 export const contracts = {
   start: {
     args: [
+      // Workspace and apps
       arg("WORKDIR", "string", "Directory Claude Code works in; created when missing."),
+      // Installing Claude Code
       arg("INSTALL_CLAUDE_CODE", "bool", "Install Claude Code, or only use an existing binary."),
       arg("CLAUDE_CODE_VERSION", "string", "'latest' or an exact version such as 2.1.329."),
       arg("CLAUDE_INSTALLER_URL", "string", "Official installer script used for 'latest'."),
+      // AgentAPI
       arg("INSTALL_AGENTAPI", "bool", "Download AgentAPI, or only use an existing binary."),
       arg("AGENTAPI_VERSION", "string", "'latest' or an exact version such as v0.12.2."),
       arg("AGENTAPI_RELEASES_URL", "string", "Base URL of AgentAPI releases (a mirror in air-gapped setups)."),
       arg("AGENTAPI_SHA256", "string", "Expected sha256 of the AgentAPI binary, or empty."),
       arg("AGENTAPI_PORT", "port", "Port AgentAPI listens on (loopback)."),
+      // The web app
       arg("APP_SLUG", "string", "Slug of the web chat coder_app (part of the path-based URL)."),
       arg("SUBDOMAIN", "bool", "Whether the web chat is served on a subdomain."),
       arg("WORKSPACE_OWNER", "string", "Workspace owner name, for the path-based chat URL."),
       arg("WORKSPACE_NAME", "string", "Workspace name, for the path-based chat URL."),
+      // MCP servers
       arg("MCP_SERVERS", "pairs", "MCP servers: name and JSON definition per line."),
+      // Prompt, sessions and permissions
       arg("AI_PROMPT", "string", "Initial prompt for Claude, or empty."),
+      // Tasks, authentication and Claude configuration
+      arg("REPORT_TASKS", "bool", "Task mode (report status to Coder) or standalone."),
+      // Install hooks
+      // Boundary
     ],
     env: [
       {

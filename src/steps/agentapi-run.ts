@@ -2,15 +2,17 @@
 
 import { die, log, needCmd } from "../lib.ts";
 import { step } from "../script.ts";
+import { claudeArgs } from "./claude-args.ts";
+import { launchCommand } from "./launch-wrapper.ts";
 import { sh } from "../sh.ts";
 import { note } from "./common.ts";
 
 export const startAgentapi = step(
   "start_agentapi",
   "Starts AgentAPI with Claude in the work dir, detached from this script.",
-  [log, die, note],
+  [log, die, note, claudeArgs, launchCommand],
   sh`
-    local pid args=()
+    local pid
     if [[ -f "\${PID_FILE}" ]]; then
       pid=$(<"\${PID_FILE}")
       if [[ "\${pid}" =~ ^[0-9]+$ ]] && kill -0 "\${pid}" 2>/dev/null; then
@@ -31,14 +33,13 @@ export const startAgentapi = step(
     # Coder's app proxy forwards requests with the deployment's Host header.
     export AGENTAPI_ALLOWED_HOSTS="*"
 
-    if [[ -n "\${ARG_AI_PROMPT}" ]]; then
-      args+=(-- "\${ARG_AI_PROMPT}")
-    fi
+    claude_args
+    launch_command "\${BIN_DIR}/claude" "\${CLAUDE_ARGS[@]}"
     cd -- "\${WORKDIR}"
     log "starting AgentAPI on port \${ARG_AGENTAPI_PORT} in \${WORKDIR}"
     setsid "\${BIN_DIR}/agentapi" server --type claude --port "\${ARG_AGENTAPI_PORT}" \\
       --term-width 67 --term-height 1190 \\
-      -- "\${BIN_DIR}/claude" "\${args[@]}" >>"\${LOG_FILE}" 2>&1 </dev/null &
+      -- "\${LAUNCH[@]}" >>"\${LOG_FILE}" 2>&1 </dev/null &
     # setsid execs in place (a background job is no group leader), so $! is AgentAPI itself.
     printf '%s' "$!" >"\${PID_FILE}"
   `,
