@@ -121,6 +121,14 @@ sha256_of() {
   printf '%s' "${sum%% *}"
 }
 
+mcp_reason() {
+  local reason=${2%%$'\n'*} secret
+  while IFS= read -r secret; do
+    [[ -n "${secret}" ]] && reason=${reason//"${secret}"/***}
+  done < <(jq -r '((.env // {}), (.headers // {})) | .[] | tostring' <<<"$1" 2>/dev/null || true)
+  printf '%s' "${reason:0:300}"
+}
+
 claude_args() {
   CLAUDE_ARGS=()
   if [[ -n "${ARG_AI_PROMPT}" ]]; then
@@ -340,36 +348,47 @@ step_seed_claude_config() {
 
 # Reconciles the template's MCP servers with Claude's config in the work dir; a rejected server is skipped and reported.
 step_configure_mcp() {
-  local state_dir="${MODULE_DIR}/mcp" name_b64 json_b64 name json key want out
+  local state_dir name_b64 json_b64 name json key want out existing
   local added=0 unchanged=0 skipped=0 removed=0 skipped_names=""
-  local -A keep=()
+  local -A keep=() present=()
+  need_cmd jq "to read Claude's MCP configuration; install the jq package in the workspace image"
+  state_dir="${MODULE_DIR}/mcp/$(sha256_of "${WORKDIR}")"
+  mkdir -p "${state_dir}"
   cd -- "${WORKDIR}"
+  # Servers Claude has for this work dir now; one the user deleted by hand is added again.
+  existing=$(jq -r --arg dir "${WORKDIR}" '.projects[$dir].mcpServers // {} | keys[]' "${HOME}/.claude.json" 2>/dev/null || true)
+  while IFS= read -r name; do
+    [[ -n "${name}" ]] && present["${name}"]=1
+  done <<<"${existing}"
+
   while read -r name_b64 json_b64; do
     [[ -n "${name_b64}" ]] || continue
     name=$(b64d "${name_b64}")
     json=$(b64d "${json_b64}")
-    key=$(sha256_of "${WORKDIR}/${name}")
+    key=$(sha256_of "${name}")
     keep["${key}"]=1
     want=$(sha256_of "${json}")
-    if [[ -f "${state_dir}/${key}" && "$(<"${state_dir}/${key}")" == "${want} ${name_b64}" ]]; then
+    if [[ -n "${present[${name}]:-}" && -f "${state_dir}/${key}" && "$(<"${state_dir}/${key}")" == "${want} ${name_b64}" ]]; then
       unchanged=$((unchanged + 1))
       continue
     fi
-    # A changed definition replaces the old one; add-json refuses an existing name.
-    "${BIN_DIR}/claude" mcp remove --scope local "${name}" >/dev/null 2>&1 || true
-    # Claude's messages can echo the definition (and its secrets), so only its exit status is used.
+    # add-json refuses an existing name, so a changed definition replaces the old one.
+    if [[ -n "${present[${name}]:-}" ]]; then
+      "${BIN_DIR}/claude" mcp remove --scope local "${name}" >/dev/null 2>&1 || true
+    fi
+    # Claude's own output is not logged: it can echo the definition, secrets included.
     if out=$("${BIN_DIR}/claude" mcp add-json --scope local "${name}" "${json}" 2>&1); then
       printf '%s %s' "${want}" "${name_b64}" | atomic_write "${state_dir}/${key}" 0600
       log "MCP server '${name}' configured"
       added=$((added + 1))
     else
       rm -f "${state_dir}/${key}"
-      warn "MCP server '${name}' was rejected by Claude Code and skipped"
+      out=$(mcp_reason "${json}" "${out}")
+      warn "MCP server '${name}' was rejected by Claude Code and skipped: ${out}"
       skipped=$((skipped + 1))
       skipped_names+=" ${name}"
     fi
   done <<<"${ARG_MCP_SERVERS}"
-  unset out
 
   # Servers this module added earlier that the template no longer lists.
   local file entry

@@ -9,7 +9,7 @@ export const prepare = step(
   "Creates the module's own directories and the work dir.",
   [log],
   sh`
-    mkdir -p "\${MODULE_DIR}" "\${BIN_DIR}" "\${MODULE_DIR}/mcp"
+    mkdir -p "\${MODULE_DIR}" "\${BIN_DIR}"
     chmod 0700 "\${MODULE_DIR}"
     : >"\${SUMMARY_FILE}"
     if [[ ! -d "\${WORKDIR}" ]]; then

@@ -1,0 +1,104 @@
+// MCP servers from the template are reconciled with Claude's real configuration on every start.
+
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
+import { disposeWorkspaces, preinstalledClaude, workspace, type Workspace } from "../lib/workspace.ts";
+
+let server: ReleaseServer;
+const claudeDir = preinstalledClaude();
+beforeAll(() => {
+  server = startReleaseServer();
+});
+afterAll(() => server.stop());
+afterEach(() => disposeWorkspaces());
+
+const mcp = (servers: Record<string, unknown>) => JSON.stringify({ mcpServers: servers });
+
+/** The MCP servers Claude has for the work dir, read from Claude's own config file. */
+function configured(ws: Workspace): Record<string, any> {
+  const config = JSON.parse(readFileSync(join(ws.agent.home, ".claude.json"), "utf8"));
+  return config.projects?.[ws.workdir]?.mcpServers ?? {};
+}
+
+/** Starts the template with `servers`, in the same home and work dir as `previous` when given. */
+async function startWith(servers: Record<string, unknown>, previous?: Workspace) {
+  const ws = await workspace(
+    server,
+    { install_claude_code: false, mcp: mcp(servers), ...(previous ? { workdir: previous.workdir } : {}) },
+    { path: [claudeDir], ...(previous ? { home: previous.agent.home } : {}) },
+  );
+  if (previous) await previous.agent.stop();
+  const [run] = await ws.agent.start();
+  expect(run?.exitCode).toBe(0);
+  return { ws, output: run!.output };
+}
+
+describe("MCP reconciliation", () => {
+  test("a changed definition is applied, a dropped server removed, a user's own server untouched", async () => {
+    const first = await startWith({
+      keep: { command: "/bin/true" },
+      change: { command: "/bin/v1" },
+      drop: { command: "/bin/x" },
+    });
+    expect(Object.keys(configured(first.ws)).sort()).toEqual(["change", "drop", "keep"]);
+
+    const mine = await first.ws.agent.exec(
+      "claude",
+      ["mcp", "add-json", "--scope", "local", "mine", '{"command":"/bin/mine"}'],
+      {
+        cwd: first.ws.workdir,
+      },
+    );
+    expect(mine.exitCode).toBe(0);
+
+    const second = await startWith({ keep: { command: "/bin/true" }, change: { command: "/bin/v2" } }, first.ws);
+    const servers = configured(second.ws);
+    expect(Object.keys(servers).sort()).toEqual(["change", "keep", "mine"]);
+    expect(servers.change.command).toBe("/bin/v2");
+    expect(servers.mine.command).toBe("/bin/mine");
+    expect(second.output).toContain("mcp:           1 added, 1 unchanged, 1 removed, 0 skipped");
+  });
+
+  test("a server Claude rejects is skipped and reported; the others are configured and the start succeeds", async () => {
+    const { ws, output } = await startWith({
+      good: { command: "/bin/true" },
+      bad: { type: "bogus", command: "x", env: { TOKEN: "rejected-secret-value" } },
+    });
+    expect(Object.keys(configured(ws))).toEqual(["good"]);
+    expect(output).toContain("MCP server 'bad' was rejected by Claude Code and skipped: Invalid configuration");
+    expect(output).toContain("1 added, 0 unchanged, 0 removed, 1 skipped (bad)");
+    expect(output).toContain("AgentAPI is ready");
+    expect(output).not.toContain("rejected-secret-value");
+  });
+
+  test("JSON with apostrophes arrives intact; secrets in env and headers never reach a log", async () => {
+    const secret = "sk-test-7f3a9c-never-log-me";
+    const { ws, output } = await startWith({
+      quoted: { command: "/bin/echo", args: ["it's", `"$(id)"`], env: { API_TOKEN: secret } },
+      remote: { type: "http", url: "http://127.0.0.1:9/mcp", headers: { Authorization: `Bearer ${secret}` } },
+    });
+    const servers = configured(ws);
+    expect(servers.quoted.args).toEqual(["it's", `"$(id)"`]);
+    expect(servers.quoted.env.API_TOKEN).toBe(secret);
+    expect(servers.remote.headers.Authorization).toBe(`Bearer ${secret}`);
+
+    expect(output).not.toContain(secret);
+    for (const file of readdirSync(ws.moduleDir, { recursive: true }) as string[]) {
+      const path = join(ws.moduleDir, file);
+      if (statSync(path).isFile()) expect(readFileSync(path, "latin1")).not.toContain(secret);
+    }
+    expect(statSync(join(ws.agent.home, ".claude.json")).mode & 0o077).toBe(0);
+  });
+
+  test("a module server the user deleted by hand is added again on the next start", async () => {
+    const first = await startWith({ tool: { command: "/bin/true" } });
+    const removed = await first.ws.agent.exec("claude", ["mcp", "remove", "--scope", "local", "tool"], {
+      cwd: first.ws.workdir,
+    });
+    expect(removed.exitCode).toBe(0);
+    const second = await startWith({ tool: { command: "/bin/true" } }, first.ws);
+    expect(Object.keys(configured(second.ws))).toEqual(["tool"]);
+  });
+});
