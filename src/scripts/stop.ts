@@ -16,7 +16,9 @@ const stopAgentapi = step(
       return 0
     fi
     pid=$(<"\${PID_FILE}")
-    if ! [[ "\${pid}" =~ ^[0-9]+$ ]] || ! kill -0 "\${pid}" 2>/dev/null; then
+    # A stale pid file may name a process that reused the pid: only signal AgentAPI.
+    if ! [[ "\${pid}" =~ ^[0-9]+$ ]] || ! kill -0 "\${pid}" 2>/dev/null ||
+      [[ "$(tr '\\0' ' ' <"/proc/\${pid}/cmdline" 2>/dev/null || true)" != *agentapi* ]]; then
       log "AgentAPI is not running"
       rm -f "\${PID_FILE}"
       return 0

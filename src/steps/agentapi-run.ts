@@ -33,6 +33,9 @@ export const startAgentapi = step(
     # Coder's app proxy forwards requests with the deployment's Host header.
     export AGENTAPI_ALLOWED_HOSTS="*"
 
+    if curl --silent --max-time 2 --output /dev/null "http://127.0.0.1:\${ARG_AGENTAPI_PORT}/"; then
+      die "port \${ARG_AGENTAPI_PORT} is already in use by another program; set agentapi_port to a free port"
+    fi
     claude_args
     launch_command "\${BIN_DIR}/claude" "\${CLAUDE_ARGS[@]}"
     cd -- "\${WORKDIR}"
@@ -53,8 +56,12 @@ export const waitReady = step(
     need_cmd curl "to check that AgentAPI is up"
     deadline=$((SECONDS + READY_TIMEOUT))
     pid=$(<"\${PID_FILE}")
-    until curl --silent --fail --max-time 2 --output /dev/null "\${url}"; do
+    # Liveness first: another program answering on the port must not pass for our AgentAPI.
+    while true; do
       kill -0 "\${pid}" 2>/dev/null || die "AgentAPI exited during start-up"
+      if curl --silent --fail --max-time 2 --output /dev/null "\${url}"; then
+        break
+      fi
       ((SECONDS < deadline)) || die "AgentAPI did not answer on \${url} within \${READY_TIMEOUT}s"
       sleep 0.2
     done

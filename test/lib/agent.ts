@@ -120,10 +120,10 @@ export class LocalAgent {
     return this.run("run_on_start");
   }
 
-  /** Runs the stop scripts, then ends whatever the workspace still runs (as a stopped container would). */
-  async stop(): Promise<ScriptRun[]> {
+  /** Runs the stop scripts, then (unless told not to) ends whatever the workspace still runs, as a stopped container would. */
+  async stop(options: { kill?: boolean } = {}): Promise<ScriptRun[]> {
     const runs = await this.run("run_on_stop");
-    this.killAll();
+    if (options.kill !== false) this.killAll();
     return runs;
   }
 

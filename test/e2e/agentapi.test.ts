@@ -1,0 +1,91 @@
+// AgentAPI as the module runs it: the chat URL, the port, readiness and shutdown.
+
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
+import { disposeWorkspaces, freePort, preinstalledClaude, workspace, type Workspace } from "../lib/workspace.ts";
+
+let server: ReleaseServer;
+const claudeDir = preinstalledClaude();
+beforeAll(() => {
+  server = startReleaseServer();
+});
+afterAll(() => server.stop());
+afterEach(() => disposeWorkspaces());
+
+const start = (inputs: Record<string, string | number | boolean> = {}) =>
+  workspace(server, { install_claude_code: false, ...inputs }, { path: [claudeDir] });
+
+function agentapiPid(ws: Workspace): number {
+  return Number(readFileSync(join(ws.moduleDir, "agentapi.pid"), "utf8"));
+}
+
+function environOf(pid: number): Map<string, string> {
+  const env = new Map<string, string>();
+  for (const entry of readFileSync(`/proc/${pid}/environ`, "utf8").split("\0")) {
+    const i = entry.indexOf("=");
+    if (i > 0) env.set(entry.slice(0, i), entry.slice(i + 1));
+  }
+  return env;
+}
+
+describe("the web chat", () => {
+  test("path-based (subdomain = false): the chat base path names the agent, not its id", async () => {
+    const ws = await start({ subdomain: false });
+    const [run] = await ws.agent.start();
+    expect(run?.exitCode).toBe(0);
+    const env = environOf(agentapiPid(ws));
+    expect(env.get("AGENTAPI_CHAT_BASE_PATH")).toBe("/@default/default.main/apps/ccw/chat");
+    // None of the module's encoded arguments leak into AgentAPI's (and so Claude's) environment.
+    expect([...env.keys()].filter((k) => k.startsWith("CLAUDE_MODULE_ARG_"))).toEqual([]);
+  });
+
+  test("subdomain = true: no base path", async () => {
+    const ws = await start({ subdomain: true });
+    const [run] = await ws.agent.start();
+    expect(run?.exitCode).toBe(0);
+    expect(environOf(agentapiPid(ws)).has("AGENTAPI_CHAT_BASE_PATH")).toBe(false);
+  });
+});
+
+describe("start-up", () => {
+  test("a port taken by another program fails the start with the cause and the log", async () => {
+    const port = await freePort();
+    const squatter = Bun.serve({ hostname: "127.0.0.1", port, fetch: () => new Response("someone else") });
+    try {
+      const ws = await start({ agentapi_port: port });
+      const [run] = await ws.agent.start();
+      expect(run?.exitCode).not.toBe(0);
+      expect(run?.output).toContain(`port ${port} is already in use by another program; set agentapi_port`);
+      expect(run?.output).toContain(".claude-module/agentapi-start.log");
+      expect(run?.output).not.toContain("AgentAPI is ready");
+    } finally {
+      squatter.stop(true);
+    }
+  });
+
+  test("running the start script again while AgentAPI runs leaves it alone", async () => {
+    const ws = await start();
+    await ws.agent.start();
+    const pid = agentapiPid(ws);
+    const [again] = await ws.agent.start();
+    expect(again?.exitCode).toBe(0);
+    expect(again?.output).toContain(`AgentAPI is already running (pid ${pid})`);
+    expect(agentapiPid(ws)).toBe(pid);
+  });
+});
+
+describe("shutdown", () => {
+  test("the stop script ends AgentAPI and Claude under it", async () => {
+    const ws = await start();
+    const [run] = await ws.agent.start();
+    expect(run?.exitCode).toBe(0);
+    expect(ws.agent.processes().length).toBeGreaterThanOrEqual(2);
+
+    const [stop] = await ws.agent.stop({ kill: false });
+    expect(stop?.exitCode).toBe(0);
+    expect(stop?.output).toContain("AgentAPI stopped");
+    expect(ws.agent.processes()).toEqual([]);
+  });
+});
