@@ -49,6 +49,8 @@ locals {
     # Tasks, authentication and Claude configuration
     REPORT_TASKS = tostring(var.report_tasks)
     # Install hooks
+    PRE_INSTALL_SCRIPT  = var.pre_install_script == null ? "" : var.pre_install_script
+    POST_INSTALL_SCRIPT = var.post_install_script == null ? "" : var.post_install_script
     # Boundary
   }
   stop_args = {}

@@ -179,4 +179,17 @@ variable "report_tasks" {
 }
 
 # ---- Install hooks ----
+
+variable "pre_install_script" {
+  description = "Bash script run on every start before anything is installed. Written to ~/.claude-module/pre_install.sh; output in ~/.claude-module/pre_install.log. A non-zero exit stops the start."
+  type        = string
+  default     = null
+}
+
+variable "post_install_script" {
+  description = "Bash script run on every start after Claude Code and AgentAPI are installed (claude is on PATH) and before Claude is configured and started. Written to ~/.claude-module/post_install.sh; output in ~/.claude-module/post_install.log. A non-zero exit stops the start."
+  type        = string
+  default     = null
+}
+
 # ---- Boundary ----

@@ -36,6 +36,24 @@ run_logged() {
   "$@" 2>&1 | tee -a "${LOG_FILE}"
 }
 
+atomic_write() {
+  local dest=$1 mode=$2 tmp
+  tmp=$(mktemp "${dest}.tmp.XXXXXX")
+  cat >"${tmp}"
+  chmod "${mode}" "${tmp}"
+  mv -f "${tmp}" "${dest}"
+}
+
+run_hook() {
+  local file="${MODULE_DIR}/$1.sh" status=0
+  printf '%s' "$2" | atomic_write "${file}" 700
+  log "running $1_script (${file})"
+  # The user's own files get the usual permissions, not this script's private umask.
+  (umask 022 && bash "${file}" </dev/null) || status=$?
+  ((status == 0)) || die "$1_script failed with exit status ${status}"
+  log "$1_script finished"
+}
+
 warn() {
   log "WARNING: $*" >&2
 }
@@ -146,14 +164,6 @@ run_installer() {
   bash "${installer}" latest </dev/null || status=$?
   rm -f -- "${installer}"
   ((status == 0)) || die "the Claude Code installer from $1 exited with status ${status}"
-}
-
-atomic_write() {
-  local dest=$1 mode=$2 tmp
-  tmp=$(mktemp "${dest}.tmp.XXXXXX")
-  cat >"${tmp}"
-  chmod "${mode}" "${tmp}"
-  mv -f "${tmp}" "${dest}"
 }
 
 note() {
@@ -290,7 +300,13 @@ read_args() {
   ARG_REPORT_TASKS=$(take_arg REPORT_TASKS)
   ARG_REPORT_TASKS=${ARG_REPORT_TASKS%x}
   [[ "${ARG_REPORT_TASKS}" == true || "${ARG_REPORT_TASKS}" == false ]] || die 'REPORT_TASKS must be true or false'
-  unset CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_REPORT_TASKS
+  # Bash run before anything is installed, or empty.
+  ARG_PRE_INSTALL_SCRIPT=$(take_arg PRE_INSTALL_SCRIPT)
+  ARG_PRE_INSTALL_SCRIPT=${ARG_PRE_INSTALL_SCRIPT%x}
+  # Bash run after the installs, before Claude is configured, or empty.
+  ARG_POST_INSTALL_SCRIPT=$(take_arg POST_INSTALL_SCRIPT)
+  ARG_POST_INSTALL_SCRIPT=${ARG_POST_INSTALL_SCRIPT%x}
+  unset CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT
   if [[ -n "${!CLAUDE_MODULE_ARG_*}" ]]; then
     die "unexpected arguments: ${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
   fi
@@ -305,6 +321,11 @@ step_prepare() {
     log "creating work dir ${WORKDIR}"
     mkdir -p -- "${WORKDIR}"
   fi
+}
+
+# Runs pre_install_script before anything is installed.
+step_pre_install_hook() {
+  run_hook pre_install "${ARG_PRE_INSTALL_SCRIPT}"
 }
 
 # Finds or installs the requested Claude Code, links it onto PATH and keeps a pinned version from updating itself.
@@ -455,6 +476,11 @@ step_install_agentapi() {
   note "agentapi" "${have} (downloaded)"
 }
 
+# Runs post_install_script after the installs, before Claude is configured and started.
+step_post_install_hook() {
+  run_hook post_install "${ARG_POST_INSTALL_SCRIPT}"
+}
+
 # Marks onboarding done and the work dir trusted in ~/.claude.json (merged, never overwritten), so Claude starts without questions.
 step_seed_claude_config() {
   local file="${HOME}/.claude.json" target mode current updated normalized
@@ -593,8 +619,14 @@ step_summary() {
 
 main() {
   step_prepare
+  if [[ -n "${ARG_PRE_INSTALL_SCRIPT}" ]]; then
+    run_logged pre_install.log step_pre_install_hook
+  fi
   run_logged install.log step_install_claude
   run_logged install.log step_install_agentapi
+  if [[ -n "${ARG_POST_INSTALL_SCRIPT}" ]]; then
+    run_logged post_install.log step_post_install_hook
+  fi
   run_logged install.log step_seed_claude_config
   run_logged install.log step_configure_mcp
   run_logged agentapi-start.log step_start_agentapi

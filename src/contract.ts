@@ -71,6 +71,8 @@ export const contracts = {
       // Tasks, authentication and Claude configuration
       arg("REPORT_TASKS", "bool", "Task mode (report status to Coder) or standalone."),
       // Install hooks
+      arg("PRE_INSTALL_SCRIPT", "string", "Bash run before anything is installed, or empty."),
+      arg("POST_INSTALL_SCRIPT", "string", "Bash run after the installs, before Claude is configured, or empty."),
       // Boundary
     ],
     env: [

@@ -20,6 +20,10 @@ run "defaults_leave_updates_to_claude_code" {
     condition     = local.start_args.CLAUDE_BINARY_PATH == "$HOME/.local/bin"
     error_message = "claude_binary_path defaults to upstream's $HOME/.local/bin, expanded by the script"
   }
+  assert {
+    condition     = local.start_args.PRE_INSTALL_SCRIPT == "" && local.start_args.POST_INSTALL_SCRIPT == ""
+    error_message = "no hooks by default"
+  }
 }
 
 # Upstream v4.4.1's README "advanced" example: upstream's own precondition rejects it.
@@ -93,4 +97,20 @@ run "command_substitution_in_binary_path_is_rejected" {
     claude_binary_path = "$HOME/$(id)/bin"
   }
   expect_failures = [var.claude_binary_path]
+}
+
+run "hooks_reach_the_script_base64_encoded" {
+  command = plan
+  variables {
+    pre_install_script  = "echo 'pre' $(id)"
+    post_install_script = "echo \"post\" `id`"
+  }
+  assert {
+    condition     = local.start_args.PRE_INSTALL_SCRIPT == "echo 'pre' $(id)" && local.start_args.POST_INSTALL_SCRIPT == "echo \"post\" `id`"
+    error_message = "the hook bodies reach the script unchanged"
+  }
+  assert {
+    condition     = strcontains(coder_script.start.script, base64encode("echo 'pre' $(id)")) && !strcontains(coder_script.start.script, "$(id)")
+    error_message = "hook bodies travel base64-encoded, never as shell text"
+  }
 }
