@@ -88,7 +88,7 @@ variable "claude_binary_path" {
   }
   validation {
     condition     = !can(regex("[$`\\n]", replace(var.claude_binary_path, "/^\\$HOME/", "")))
-    error_message = "claude_binary_path may use $HOME (or ~) only at its start and must not contain ` or a newline; write the rest of the path out literally."
+    error_message = "claude_binary_path is not expanded by a shell: only a leading $HOME or ~ is replaced, so write the rest out literally (no other $, ` or newline), e.g. \"/opt/claude/bin\" or \"$HOME/tools/bin\"."
   }
 }
 
