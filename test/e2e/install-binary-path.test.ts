@@ -1,19 +1,21 @@
 // claude_binary_path: where a pre-installed claude is looked for first.
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { claudeBinary, claudeVersion } from "../lib/paths.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
-import { claudeProcess, preinstalled } from "./install-helpers.ts";
+import { claudeProcess, preinstalled, removeScratch, scratchDir } from "./install-helpers.ts";
 
 let server: ReleaseServer;
 beforeAll(() => {
   server = startReleaseServer();
 });
-afterAll(() => server.stop());
+afterAll(() => {
+  server.stop();
+  removeScratch();
+});
 afterEach(() => disposeWorkspaces());
 
 describe("claude_binary_path", () => {
@@ -41,7 +43,7 @@ describe("claude_binary_path", () => {
   });
 
   test("a claude there that does not run is left alone; the pinned version comes from npm, once", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "claude-module-pre-"));
+    const dir = scratchDir();
     writeFileSync(join(dir, "claude"), "#!/bin/sh\nexit 1\n", { mode: 0o755 });
     const { agent, moduleDir } = await workspace(server, {
       claude_code_version: claudeVersion,

@@ -8,13 +8,16 @@ import { join } from "node:path";
 import { agentapiBinary, agentapiVersion, claudeVersion } from "../lib/paths.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
-import { expectFailedStart, preinstalled, success } from "./install-helpers.ts";
+import { expectFailedStart, preinstalled, success, removeScratch } from "./install-helpers.ts";
 
 let server: ReleaseServer;
 beforeAll(() => {
   server = startReleaseServer();
 });
-afterAll(() => server.stop());
+afterAll(() => {
+  server.stop();
+  removeScratch();
+});
 afterEach(() => disposeWorkspaces());
 
 const installerPath = "/claude/install.sh";

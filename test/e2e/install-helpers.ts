@@ -2,14 +2,27 @@
 // environment, files' identities, and start results that must be failures.
 
 import { expect } from "bun:test";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import type { LocalAgent, ScriptRun } from "../lib/agent.ts";
 import { agentapiBinary, claudeBinary } from "../lib/paths.ts";
 
+const scratch: string[] = [];
+
+/** A new directory for a test's own files; removeScratch() deletes them all. */
+export function scratchDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "claude-module-pre-"));
+  scratch.push(dir);
+  return dir;
+}
+
+export function removeScratch(): void {
+  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** A directory holding only a working `name` (claude or agentapi), as a pre-installed image would. */
-export function preinstalled(name: "claude" | "agentapi", dir = mkdtempSync(join(tmpdir(), "claude-module-pre-"))) {
+export function preinstalled(name: "claude" | "agentapi", dir = scratchDir()) {
   mkdirSync(dir, { recursive: true });
   symlinkSync(name === "claude" ? claudeBinary : agentapiBinary, join(dir, name));
   return dir;

@@ -6,13 +6,16 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { disposeWorkspaces, freePort, workspace } from "../lib/workspace.ts";
-import { expectFailedStart, preinstalled } from "./install-helpers.ts";
+import { expectFailedStart, preinstalled, removeScratch } from "./install-helpers.ts";
 
 let server: ReleaseServer;
 beforeAll(() => {
   server = startReleaseServer();
 });
-afterAll(() => server.stop());
+afterAll(() => {
+  server.stop();
+  removeScratch();
+});
 afterEach(() => disposeWorkspaces());
 
 /** Claude is in the image, so the start is quick; AgentAPI is still downloaded. */
