@@ -15,6 +15,9 @@ data "coder_workspace_owner" "me" {}
 locals {
   app_slug = "ccw"
 
+  # A pinned version must stay pinned: every way Claude Code updates itself is turned off.
+  block_claude_updates = var.disable_autoupdater || var.claude_code_version != "latest"
+
   mcp_servers = jsondecode(var.mcp == "" ? "{\"mcpServers\": {}}" : var.mcp).mcpServers
 
   # What each script receives: the contract in src/contract.ts, checked by test/terraform/contract.test.ts.
@@ -25,6 +28,9 @@ locals {
     INSTALL_CLAUDE_CODE  = tostring(var.install_claude_code)
     CLAUDE_CODE_VERSION  = var.claude_code_version
     CLAUDE_INSTALLER_URL = var.claude_installer_url
+    INSTALL_VIA_NPM      = tostring(var.install_via_npm)
+    CLAUDE_BINARY_PATH   = var.claude_binary_path
+    BLOCK_CLAUDE_UPDATES = tostring(local.block_claude_updates)
     # AgentAPI
     INSTALL_AGENTAPI      = tostring(var.install_agentapi)
     AGENTAPI_VERSION      = var.agentapi_version
@@ -43,6 +49,8 @@ locals {
     # Tasks, authentication and Claude configuration
     REPORT_TASKS = tostring(var.report_tasks)
     # Install hooks
+    PRE_INSTALL_SCRIPT  = var.pre_install_script == null ? "" : var.pre_install_script
+    POST_INSTALL_SCRIPT = var.post_install_script == null ? "" : var.post_install_script
     # Boundary
   }
   stop_args = {}
@@ -86,6 +94,16 @@ resource "coder_app" "web" {
     interval  = 3
     threshold = 20
   }
+}
+
+# ---- Installing Claude Code ----
+
+# Terminals get it through the agent and Claude under AgentAPI inherits it from the start script.
+resource "coder_env" "disable_autoupdater" {
+  count    = local.block_claude_updates ? 1 : 0
+  agent_id = var.agent_id
+  name     = "DISABLE_AUTOUPDATER"
+  value    = "1"
 }
 
 # ---- Tasks, authentication and Claude configuration ----

@@ -47,13 +47,13 @@ variable "subdomain" {
 # ---- Installing Claude Code ----
 
 variable "install_claude_code" {
-  description = "Install Claude Code. When false, an existing claude on PATH is used and its absence is an error."
+  description = "Install Claude Code when the right version is not already there. When false, the claude in claude_binary_path or on PATH is used as it is, and its absence is an error."
   type        = bool
   default     = true
 }
 
 variable "claude_code_version" {
-  description = "Claude Code version: \"latest\" (official installer) or an exact version such as \"2.1.329\" or \"v2.1.329\" (installed from npm)."
+  description = "Claude Code version: \"latest\" (official installer) or an exact version such as \"2.1.329\" or \"v2.1.329\" (installed from npm). A pinned version also turns Claude Code's auto-updater off."
   type        = string
   default     = "latest"
   validation {
@@ -70,6 +70,32 @@ variable "claude_installer_url" {
     condition     = can(regex("^https?://[^[:space:]]+$", var.claude_installer_url))
     error_message = "claude_installer_url must be an http(s) URL."
   }
+}
+
+variable "install_via_npm" {
+  description = "Install Claude Code from npm (@anthropic-ai/claude-code) also for \"latest\", instead of the official installer. Pinned versions always come from npm. Uses the workspace's npm configuration (registry, .npmrc)."
+  type        = bool
+  default     = false
+}
+
+variable "claude_binary_path" {
+  description = "Directory searched first for a pre-installed claude: one there with the requested version (any version when install_claude_code is false) is used as it is, without a download. A leading ~ or $HOME means the workspace user's home. Only the default directory also receives a link to a claude the module installs."
+  type        = string
+  default     = "$HOME/.local/bin"
+  validation {
+    condition     = can(regex("^(/|~/|\\$HOME/|~$|\\$HOME$)", var.claude_binary_path))
+    error_message = "claude_binary_path must be an absolute directory (\"/opt/claude/bin\") or start with ~/ or $HOME/."
+  }
+  validation {
+    condition     = !can(regex("[$`\\n]", replace(var.claude_binary_path, "/^\\$HOME/", "")))
+    error_message = "claude_binary_path is not expanded by a shell: only a leading $HOME or ~ is replaced, so write the rest out literally (no other $, ` or newline), e.g. \"/opt/claude/bin\" or \"$HOME/tools/bin\"."
+  }
+}
+
+variable "disable_autoupdater" {
+  description = "Turn Claude Code's auto-updater off (DISABLE_AUTOUPDATER=1 for the agent and every terminal, and in ~/.claude/settings.json). Always on when claude_code_version is pinned."
+  type        = bool
+  default     = false
 }
 
 # ---- AgentAPI ----
@@ -153,5 +179,17 @@ variable "report_tasks" {
 }
 
 # ---- Install hooks ----
+
+variable "pre_install_script" {
+  description = "Bash script run on every start before anything is installed. Written to ~/.claude-module/pre_install.sh; output in ~/.claude-module/pre_install.log. A non-zero exit stops the start."
+  type        = string
+  default     = null
+}
+
+variable "post_install_script" {
+  description = "Bash script run on every start after Claude Code and AgentAPI are installed (claude is on PATH) and before Claude is configured and started. Written to ~/.claude-module/post_install.sh; output in ~/.claude-module/post_install.log. A non-zero exit stops the start."
+  type        = string
+  default     = null
+}
 
 # ---- Boundary ----

@@ -36,12 +36,71 @@ run_logged() {
   "$@" 2>&1 | tee -a "${LOG_FILE}"
 }
 
-need_cmd() {
-  command -v "$1" >/dev/null 2>&1 || die "'$1' is required but was not found on PATH${2:+ ($2)}"
+atomic_write() {
+  local dest=$1 mode=$2 tmp
+  tmp=$(mktemp "${dest}.tmp.XXXXXX")
+  cat >"${tmp}"
+  chmod "${mode}" "${tmp}"
+  mv -f "${tmp}" "${dest}"
+}
+
+run_hook() {
+  local file="${MODULE_DIR}/$1.sh" status=0
+  printf '%s' "$2" | atomic_write "${file}" 700
+  log "running $1_script (${file})"
+  # The user's own files get the usual permissions, not this script's private umask.
+  (umask 022 && bash "${file}" </dev/null) || status=$?
+  ((status == 0)) || die "$1_script failed with exit status ${status}"
+  log "$1_script finished"
 }
 
 warn() {
   log "WARNING: $*" >&2
+}
+
+plain_version() {
+  printf '%s' "${1#v}"
+}
+
+expand_home() {
+  case "$1" in
+    \~) printf '%s' "${HOME}" ;;
+    \~/*) printf '%s/%s' "${HOME}" "${1#\~/}" ;;
+    \$HOME) printf '%s' "${HOME}" ;;
+    \$HOME/*) printf '%s/%s' "${HOME}" "${1#\$HOME/}" ;;
+    *) printf '%s' "$1" ;;
+  esac
+}
+
+link_as() {
+  local current
+  current=$(readlink -- "$1") || current=""
+  if [[ "${current}" != "$2" ]]; then
+    mkdir -p -- "${1%/*}"
+    # -f and -n replace an existing or dangling link in one step.
+    ln -sfn -- "$2" "$1"
+  fi
+}
+
+version_of() {
+  local out
+  out=$("$1" --version 2>/dev/null) || return 0
+  if [[ "${out}" =~ ([0-9]+\.[0-9]+\.[0-9]+[0-9A-Za-z.+-]*) ]]; then
+    printf '%s' "${BASH_REMATCH[1]}"
+  fi
+}
+
+claude_fits() {
+  local have
+  [[ -x "$1" ]] || return 0
+  have=$(version_of "$1")
+  if [[ -n "${have}" && ( "$2" == latest || "$2" == "${have}" ) ]]; then
+    printf '%s' "${have}"
+  fi
+}
+
+need_cmd() {
+  command -v "$1" >/dev/null 2>&1 || die "'$1' is required but was not found on PATH${2:+ ($2)}"
 }
 
 retry() {
@@ -56,6 +115,25 @@ retry() {
     n=$((n + 1))
     delay=$((delay * 2))
   done
+}
+
+npm_try() {
+  local out status=0
+  out=$(npm install --global --prefix "$2" --no-audit --no-fund --loglevel=error \
+    "@anthropic-ai/claude-code@$1" 2>&1) || status=$?
+  if [[ -n "${out}" ]]; then
+    printf '%s\n' "${out}"
+  fi
+  if ((status != 0)) && [[ "${out}" == *ETARGET* || "${out}" == *E404* ]]; then
+    die "npm has no @anthropic-ai/claude-code@$1; set claude_code_version to a published version or \"latest\""
+  fi
+  return "${status}"
+}
+
+install_with_npm() {
+  need_cmd npm "claude_code_version is pinned or install_via_npm is true, so Claude Code is installed from npm"
+  log "installing @anthropic-ai/claude-code@$1 from npm into $2"
+  retry "npm install of @anthropic-ai/claude-code@$1 failed (output above)" 3 2 npm_try "$1" "$2"
 }
 
 download() {
@@ -79,40 +157,65 @@ download() {
   mv -f "${tmp}" "${dest}"
 }
 
-plain_version() {
-  printf '%s' "${1#v}"
-}
-
-version_of() {
-  local out
-  out=$("$1" --version 2>/dev/null) || return 0
-  if [[ "${out}" =~ ([0-9]+\.[0-9]+\.[0-9]+[0-9A-Za-z.+-]*) ]]; then
-    printf '%s' "${BASH_REMATCH[1]}"
-  fi
-}
-
-link_on_path() {
-  local target
-  target=$(readlink -f "$1")
-  if [[ -z "${CODER_SCRIPT_BIN_DIR:-}" ]]; then
-    warn "CODER_SCRIPT_BIN_DIR is not set (not run by a Coder agent?); claude is at ${target}"
-    return 0
-  fi
-  mkdir -p "${CODER_SCRIPT_BIN_DIR}"
-  # -f and -n replace an existing or dangling link in one step.
-  ln -sfn "${target}" "${CODER_SCRIPT_BIN_DIR}/claude"
+run_installer() {
+  local installer="${MODULE_DIR}/claude-installer.sh" status=0
+  log "installing the latest Claude Code with the official installer from $1"
+  download "$1" "${installer}"
+  bash "${installer}" latest </dev/null || status=$?
+  rm -f -- "${installer}"
+  ((status == 0)) || die "the Claude Code installer from $1 exited with status ${status}"
 }
 
 note() {
   printf '%-14s %s\n' "$1:" "$2" >>"${SUMMARY_FILE}"
 }
 
-atomic_write() {
-  local dest=$1 mode=$2 tmp
-  tmp=$(mktemp "${dest}.tmp.XXXXXX")
-  cat >"${tmp}"
-  chmod "${mode}" "${tmp}"
-  mv -f "${tmp}" "${dest}"
+reconcile_update_setting() {
+  local file="${HOME}/.claude/settings.json" marker="${MODULE_DIR}/claude-updates-blocked"
+  local target current="{}" mode=600 updated
+  if [[ "${ARG_BLOCK_CLAUDE_UPDATES}" == false && ! -e "${marker}" ]]; then
+    note "auto-update" "left to Claude Code"
+    return 0
+  fi
+  need_cmd jq "to update ~/.claude/settings.json; install the jq package in the workspace image"
+  mkdir -p -- "${HOME}/.claude"
+  # Write through a symlink (e.g. to a persistent volume) instead of replacing it.
+  target=$(readlink -f -- "${file}") || target=${file}
+  if [[ -e "${target}" ]]; then
+    current=$(<"${target}")
+    mode=$(stat -c %a -- "${target}")
+  elif [[ "${ARG_BLOCK_CLAUDE_UPDATES}" == false ]]; then
+    rm -f -- "${marker}"
+    note "auto-update" "left to Claude Code"
+    return 0
+  fi
+  # An empty file holds no settings yet.
+  [[ -n "${current//[[:space:]]/}" ]] || current="{}"
+  if [[ "${ARG_BLOCK_CLAUDE_UPDATES}" == true ]]; then
+    if jq -e '.env.DISABLE_AUTOUPDATER == "1"' <<<"${current}" >/dev/null 2>&1; then
+      note "auto-update" "off"
+      return 0
+    fi
+    updated=$(jq '.env = ((.env // {}) + {DISABLE_AUTOUPDATER: "1"})' <<<"${current}" 2>/dev/null) || updated=""
+  else
+    # Only a value the module wrote is taken back.
+    updated=$(jq 'if .env.DISABLE_AUTOUPDATER == "1" then del(.env.DISABLE_AUTOUPDATER) | if .env == {} then del(.env) else . end else . end' <<<"${current}" 2>/dev/null) || updated=""
+  fi
+  if [[ -z "${updated}" ]]; then
+    warn "${file} is not valid JSON; left it untouched, so only the DISABLE_AUTOUPDATER environment variable controls updates"
+    note "auto-update" "settings.json malformed, left untouched"
+    return 0
+  fi
+  printf '%s\n' "${updated}" | atomic_write "${target}" "${mode}"
+  if [[ "${ARG_BLOCK_CLAUDE_UPDATES}" == true ]]; then
+    : >"${marker}"
+    log "turned Claude Code's auto-updater off in ${file}"
+    note "auto-update" "off"
+  else
+    rm -f -- "${marker}"
+    log "handed updates back to Claude Code in ${file}"
+    note "auto-update" "left to Claude Code"
+  fi
 }
 
 sha256_of() {
@@ -154,6 +257,17 @@ read_args() {
   # Official installer script used for 'latest'.
   ARG_CLAUDE_INSTALLER_URL=$(take_arg CLAUDE_INSTALLER_URL)
   ARG_CLAUDE_INSTALLER_URL=${ARG_CLAUDE_INSTALLER_URL%x}
+  # Install from npm also for 'latest'.
+  ARG_INSTALL_VIA_NPM=$(take_arg INSTALL_VIA_NPM)
+  ARG_INSTALL_VIA_NPM=${ARG_INSTALL_VIA_NPM%x}
+  [[ "${ARG_INSTALL_VIA_NPM}" == true || "${ARG_INSTALL_VIA_NPM}" == false ]] || die 'INSTALL_VIA_NPM must be true or false'
+  # Directory searched first for a pre-installed claude; may start with ~ or $HOME.
+  ARG_CLAUDE_BINARY_PATH=$(take_arg CLAUDE_BINARY_PATH)
+  ARG_CLAUDE_BINARY_PATH=${ARG_CLAUDE_BINARY_PATH%x}
+  # Turn Claude Code's auto-updater off (pinned version or disable_autoupdater).
+  ARG_BLOCK_CLAUDE_UPDATES=$(take_arg BLOCK_CLAUDE_UPDATES)
+  ARG_BLOCK_CLAUDE_UPDATES=${ARG_BLOCK_CLAUDE_UPDATES%x}
+  [[ "${ARG_BLOCK_CLAUDE_UPDATES}" == true || "${ARG_BLOCK_CLAUDE_UPDATES}" == false ]] || die 'BLOCK_CLAUDE_UPDATES must be true or false'
   # Download AgentAPI, or only use an existing binary.
   ARG_INSTALL_AGENTAPI=$(take_arg INSTALL_AGENTAPI)
   ARG_INSTALL_AGENTAPI=${ARG_INSTALL_AGENTAPI%x}
@@ -194,7 +308,13 @@ read_args() {
   ARG_REPORT_TASKS=$(take_arg REPORT_TASKS)
   ARG_REPORT_TASKS=${ARG_REPORT_TASKS%x}
   [[ "${ARG_REPORT_TASKS}" == true || "${ARG_REPORT_TASKS}" == false ]] || die 'REPORT_TASKS must be true or false'
-  unset CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_REPORT_TASKS
+  # Bash run before anything is installed, or empty.
+  ARG_PRE_INSTALL_SCRIPT=$(take_arg PRE_INSTALL_SCRIPT)
+  ARG_PRE_INSTALL_SCRIPT=${ARG_PRE_INSTALL_SCRIPT%x}
+  # Bash run after the installs, before Claude is configured, or empty.
+  ARG_POST_INSTALL_SCRIPT=$(take_arg POST_INSTALL_SCRIPT)
+  ARG_POST_INSTALL_SCRIPT=${ARG_POST_INSTALL_SCRIPT%x}
+  unset CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT
   if [[ -n "${!CLAUDE_MODULE_ARG_*}" ]]; then
     die "unexpected arguments: ${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
   fi
@@ -211,57 +331,98 @@ step_prepare() {
   fi
 }
 
-# Installs Claude Code (npm for a pinned version, the official installer for latest), unless the right one is there.
+# Runs pre_install_script before anything is installed.
+step_pre_install_hook() {
+  run_hook pre_install "${ARG_PRE_INSTALL_SCRIPT}"
+}
+
+# Finds or installs the requested Claude Code, links it onto PATH and keeps a pinned version from updating itself.
 step_install_claude() {
-  local want have installer prefix
+  local state="${MODULE_DIR}/claude-install.state" prefix="${MODULE_DIR}/npm"
+  local want dir spec state_spec="" state_bin="" found="" have="" pre="" how bin real real_ours
   want=$(plain_version "${ARG_CLAUDE_CODE_VERSION}")
-  have=""
-  if [[ -x "${BIN_DIR}/claude" ]]; then
-    have=$(version_of "${BIN_DIR}/claude")
+  dir=$(expand_home "${ARG_CLAUDE_BINARY_PATH}")
+  dir=${dir%/}
+  if [[ "${want}" != latest || "${ARG_INSTALL_VIA_NPM}" == true ]]; then
+    spec="npm ${want}"
+  else
+    spec="installer latest"
+  fi
+  if [[ -f "${state}" ]]; then
+    { IFS= read -r state_spec && IFS= read -r state_bin; } <"${state}" || true
   fi
 
   if [[ "${ARG_INSTALL_CLAUDE_CODE}" == false ]]; then
+    have=$(claude_fits "${dir}/claude" latest)
+    found="${dir}/claude"
     if [[ -z "${have}" ]]; then
-      local found
-      found=$(command -v claude) || die "install_claude_code is false and no claude binary is on PATH"
-      ln -sfn "${found}" "${BIN_DIR}/claude"
-      have=$(version_of "${BIN_DIR}/claude")
-      [[ -n "${have}" ]] || die "${found} does not run: 'claude --version' failed"
+      bin=$(command -v claude) || bin=""
+      # The resolved file, so that our own links on PATH can never point at themselves.
+      found=$(readlink -f -- "${bin:-/nonexistent}") || found=""
+      have=$(claude_fits "${found}" latest)
     fi
-    log "using existing Claude Code ${have}"
-    note "claude" "${have} (existing binary)"
-  elif [[ -n "${have}" && ( "${want}" == latest || "${want}" == "${have}" ) ]]; then
-    log "Claude Code ${have} is already installed; nothing to install"
-    note "claude" "${have} (already installed)"
-  elif [[ "${want}" == latest ]]; then
-    log "installing the latest Claude Code with the official installer"
-    installer=$(mktemp "${MODULE_DIR}/claude-installer.XXXXXX")
-    download "${ARG_CLAUDE_INSTALLER_URL}" "${installer}"
-    if ! bash "${installer}" latest; then
-      rm -f "${installer}"
-      die "the official Claude Code installer failed"
+    [[ -n "${have}" ]] ||
+      die "install_claude_code is false and no working claude is in ${dir} or on PATH; install it in the image, set claude_binary_path to its directory, or set install_claude_code = true"
+    if [[ "${want}" != latest && "${want}" != "${have}" ]]; then
+      warn "using Claude Code ${have} from ${found}, not the requested ${want} (install_claude_code is false)"
     fi
-    rm -f "${installer}"
-    [[ -x "${HOME}/.local/bin/claude" ]] || die "the installer finished but ${HOME}/.local/bin/claude is missing"
-    ln -sfn "${HOME}/.local/bin/claude" "${BIN_DIR}/claude"
-    have=$(version_of "${BIN_DIR}/claude")
-    [[ -n "${have}" ]] || die "the installed claude does not run: 'claude --version' failed"
-    log "installed Claude Code ${have}"
-    note "claude" "${have} (official installer)"
+    how="existing binary ${found}"
+    log "using existing Claude Code ${have} from ${found}"
   else
-    need_cmd npm "a pinned claude_code_version is installed from npm"
-    prefix="${MODULE_DIR}/npm"
-    log "installing Claude Code ${want} from npm into ${prefix}"
-    retry "npm install of @anthropic-ai/claude-code@${want} failed" 3 2 \
-      npm install --global --prefix "${prefix}" --no-audit --no-fund --loglevel=error \
-      "@anthropic-ai/claude-code@${want}"
-    ln -sfn "${prefix}/bin/claude" "${BIN_DIR}/claude"
-    have=$(version_of "${BIN_DIR}/claude")
-    [[ "${have}" == "${want}" ]] || die "installed Claude Code reports version '${have}', expected ${want}"
-    log "installed Claude Code ${have}"
-    note "claude" "${have} (npm)"
+    if [[ "${state_spec}" == "${spec}" ]]; then
+      have=$(claude_fits "${state_bin}" "${want}")
+    fi
+    real=$(readlink -f -- "${dir}/claude") || real=""
+    real_ours=$(readlink -f -- "${state_bin:-/nonexistent}") || real_ours=""
+    # A claude the module installed earlier is not "pre-installed", even when linked there.
+    if [[ -z "${have}" && "${real}" != "${real_ours}" ]]; then
+      pre=$(claude_fits "${dir}/claude" "${want}")
+    fi
+    if [[ -n "${have}" ]]; then
+      found=${state_bin}
+      how="already installed"
+      log "Claude Code ${have} is already installed; nothing to install"
+    elif [[ -n "${pre}" ]]; then
+      have=${pre}
+      found="${dir}/claude"
+      how="pre-installed in ${dir}"
+      log "using the pre-installed Claude Code ${have} in ${dir}; nothing to install"
+    else
+      if [[ "${spec}" == npm* ]]; then
+        install_with_npm "${want}" "${prefix}"
+        found="${prefix}/bin/claude"
+        how="npm"
+      else
+        run_installer "${ARG_CLAUDE_INSTALLER_URL}"
+        found="${HOME}/.local/bin/claude"
+        how="official installer"
+      fi
+      have=$(claude_fits "${found}" latest)
+      [[ -n "${have}" ]] || die "the installed ${found} does not run: 'claude --version' failed"
+      [[ "${want}" == latest || "${have}" == "${want}" ]] ||
+        die "the installed Claude Code reports version ${have}, expected ${want}"
+      printf '%s\n%s\n' "${spec}" "${found}" | atomic_write "${state}" 600
+      log "installed Claude Code ${have} (${how})"
+    fi
+    # The default directory is on PATH in login shells of common images (~/.profile adds it).
+    if [[ "${dir}" == "${HOME}/.local/bin" && "${found}" != "${dir}/claude" ]]; then
+      if [[ -L "${dir}/claude" || ! -e "${dir}/claude" ]]; then
+        link_as "${dir}/claude" "${found}"
+      else
+        warn "${dir}/claude is a file the module did not install; left it, so login shells that put ${dir} first run it"
+      fi
+    fi
   fi
-  link_on_path "${BIN_DIR}/claude"
+
+  link_as "${BIN_DIR}/claude" "${found}"
+  if [[ -n "${CODER_SCRIPT_BIN_DIR:-}" ]]; then
+    # The agent puts this directory first on PATH for its scripts and every terminal.
+    link_as "${CODER_SCRIPT_BIN_DIR}/claude" "${BIN_DIR}/claude"
+  else
+    warn "CODER_SCRIPT_BIN_DIR is not set (not run by a Coder agent?); claude is at ${found}"
+  fi
+  note "claude" "${have} (${how})"
+  reconcile_update_setting
 }
 
 # Installs AgentAPI from its release URL, verified by checksum (when given) and by the version it reports.
@@ -276,12 +437,19 @@ step_install_agentapi() {
   if [[ "${ARG_INSTALL_AGENTAPI}" == false ]]; then
     if [[ -z "${have}" ]]; then
       local found
-      found=$(command -v agentapi) || die "install_agentapi is false and no agentapi binary is on PATH"
-      ln -sfn "${found}" "${BIN_DIR}/agentapi"
-      have=$(version_of "${BIN_DIR}/agentapi")
+      found=$(command -v agentapi) ||
+        die "install_agentapi is false and no agentapi is on PATH; install it in the image or set install_agentapi = true"
+      # The resolved file, so that a later start does not depend on PATH order.
+      found=$(readlink -f -- "${found}")
+      have=$(version_of "${found}")
+      [[ -n "${have}" ]] || die "${found} does not run: 'agentapi --version' failed"
+      ln -sfn -- "${found}" "${BIN_DIR}/agentapi"
     fi
-    log "using existing AgentAPI ${have:-(version unknown)}"
-    note "agentapi" "${have:-unknown} (existing binary)"
+    if [[ "${want}" != latest && "${want}" != "${have}" ]]; then
+      warn "using AgentAPI ${have}, not the requested ${want} (install_agentapi is false)"
+    fi
+    log "using existing AgentAPI ${have}"
+    note "agentapi" "${have} (existing binary)"
     return 0
   fi
   if [[ -n "${have}" && ( "${want}" == latest || "${want}" == "${have}" ) ]]; then
@@ -314,6 +482,11 @@ step_install_agentapi() {
   mv -f "${new}" "${BIN_DIR}/agentapi"
   log "installed AgentAPI ${have}"
   note "agentapi" "${have} (downloaded)"
+}
+
+# Runs post_install_script after the installs, before Claude is configured and started.
+step_post_install_hook() {
+  run_hook post_install "${ARG_POST_INSTALL_SCRIPT}"
 }
 
 # Marks onboarding done and the work dir trusted in ~/.claude.json (merged, never overwritten), so Claude starts without questions.
@@ -472,8 +645,14 @@ step_summary() {
 
 main() {
   step_prepare
+  if [[ -n "${ARG_PRE_INSTALL_SCRIPT}" ]]; then
+    run_logged pre_install.log step_pre_install_hook
+  fi
   run_logged install.log step_install_claude
   run_logged install.log step_install_agentapi
+  if [[ -n "${ARG_POST_INSTALL_SCRIPT}" ]]; then
+    run_logged post_install.log step_post_install_hook
+  fi
   run_logged install.log step_seed_claude_config
   run_logged install.log step_configure_mcp
   run_logged agentapi-start.log step_start_agentapi

@@ -42,6 +42,17 @@ export const contracts = {
       arg("INSTALL_CLAUDE_CODE", "bool", "Install Claude Code, or only use an existing binary."),
       arg("CLAUDE_CODE_VERSION", "string", "'latest' or an exact version such as 2.1.329."),
       arg("CLAUDE_INSTALLER_URL", "string", "Official installer script used for 'latest'."),
+      arg("INSTALL_VIA_NPM", "bool", "Install from npm also for 'latest'."),
+      arg(
+        "CLAUDE_BINARY_PATH",
+        "string",
+        "Directory searched first for a pre-installed claude; may start with ~ or $HOME.",
+      ),
+      arg(
+        "BLOCK_CLAUDE_UPDATES",
+        "bool",
+        "Turn Claude Code's auto-updater off (pinned version or disable_autoupdater).",
+      ),
       // AgentAPI
       arg("INSTALL_AGENTAPI", "bool", "Download AgentAPI, or only use an existing binary."),
       arg("AGENTAPI_VERSION", "string", "'latest' or an exact version such as v0.12.2."),
@@ -60,6 +71,8 @@ export const contracts = {
       // Tasks, authentication and Claude configuration
       arg("REPORT_TASKS", "bool", "Task mode (report status to Coder) or standalone."),
       // Install hooks
+      arg("PRE_INSTALL_SCRIPT", "string", "Bash run before anything is installed, or empty."),
+      arg("POST_INSTALL_SCRIPT", "string", "Bash run after the installs, before Claude is configured, or empty."),
       // Boundary
     ],
     env: [

@@ -8,6 +8,7 @@ import { startAgentapi, waitReady } from "../steps/agentapi-run.ts";
 import { seedClaudeConfig } from "../steps/claude-config.ts";
 import { installClaude } from "../steps/claude-install.ts";
 import { runLogged } from "../steps/common.ts";
+import { postInstallHook, preInstallHook } from "../steps/hooks.ts";
 import { configureMcp } from "../steps/mcp.ts";
 import { prepare } from "../steps/prepare.ts";
 import { summary } from "../steps/summary.ts";
@@ -33,11 +34,28 @@ export const start: ScriptDef = {
     esac
     LOG_FILE=""
   `,
-  steps: [prepare, installClaude, installAgentapi, seedClaudeConfig, configureMcp, startAgentapi, waitReady, summary],
+  steps: [
+    prepare,
+    preInstallHook,
+    installClaude,
+    installAgentapi,
+    postInstallHook,
+    seedClaudeConfig,
+    configureMcp,
+    startAgentapi,
+    waitReady,
+    summary,
+  ],
   main: sh`
     step_prepare
+    if [[ -n "\${ARG_PRE_INSTALL_SCRIPT}" ]]; then
+      run_logged pre_install.log step_pre_install_hook
+    fi
     run_logged install.log step_install_claude
     run_logged install.log step_install_agentapi
+    if [[ -n "\${ARG_POST_INSTALL_SCRIPT}" ]]; then
+      run_logged post_install.log step_post_install_hook
+    fi
     run_logged install.log step_seed_claude_config
     run_logged install.log step_configure_mcp
     run_logged agentapi-start.log step_start_agentapi

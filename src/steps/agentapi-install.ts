@@ -1,6 +1,6 @@
 // Installing AgentAPI from a (mirrorable) release URL.
 
-import { die, download, log, plainVersion, versionOf } from "../lib.ts";
+import { die, download, log, plainVersion, versionOf, warn } from "../lib.ts";
 import { step } from "../script.ts";
 import { sh } from "../sh.ts";
 import { note } from "./common.ts";
@@ -8,7 +8,7 @@ import { note } from "./common.ts";
 export const installAgentapi = step(
   "install_agentapi",
   "Installs AgentAPI from its release URL, verified by checksum (when given) and by the version it reports.",
-  [log, die, download, plainVersion, versionOf, note],
+  [log, warn, die, download, plainVersion, versionOf, note],
   sh`
     local want have machine arch asset url new
     want=$(plain_version "\${ARG_AGENTAPI_VERSION}")
@@ -20,12 +20,19 @@ export const installAgentapi = step(
     if [[ "\${ARG_INSTALL_AGENTAPI}" == false ]]; then
       if [[ -z "\${have}" ]]; then
         local found
-        found=$(command -v agentapi) || die "install_agentapi is false and no agentapi binary is on PATH"
-        ln -sfn "\${found}" "\${BIN_DIR}/agentapi"
-        have=$(version_of "\${BIN_DIR}/agentapi")
+        found=$(command -v agentapi) ||
+          die "install_agentapi is false and no agentapi is on PATH; install it in the image or set install_agentapi = true"
+        # The resolved file, so that a later start does not depend on PATH order.
+        found=$(readlink -f -- "\${found}")
+        have=$(version_of "\${found}")
+        [[ -n "\${have}" ]] || die "\${found} does not run: 'agentapi --version' failed"
+        ln -sfn -- "\${found}" "\${BIN_DIR}/agentapi"
       fi
-      log "using existing AgentAPI \${have:-(version unknown)}"
-      note "agentapi" "\${have:-unknown} (existing binary)"
+      if [[ "\${want}" != latest && "\${want}" != "\${have}" ]]; then
+        warn "using AgentAPI \${have}, not the requested \${want} (install_agentapi is false)"
+      fi
+      log "using existing AgentAPI \${have}"
+      note "agentapi" "\${have} (existing binary)"
       return 0
     fi
     if [[ -n "\${have}" && ( "\${want}" == latest || "\${want}" == "\${have}" ) ]]; then

@@ -1,79 +1,201 @@
-// Installing Claude Code: npm for a pinned version, the official installer for latest.
+// Installing Claude Code: a pre-installed claude when it fits, else npm for a
+// pinned version (or install_via_npm) and the official installer for latest.
 
-import { die, download, fn, log, needCmd, plainVersion, retry, versionOf, warn } from "../lib.ts";
+import { atomicWrite, die, download, fn, log, needCmd, plainVersion, retry, versionOf, warn } from "../lib.ts";
 import { step } from "../script.ts";
 import { sh } from "../sh.ts";
 import { note } from "./common.ts";
+import { reconcileUpdateSetting } from "./claude-updates.ts";
 
-/** link_on_path BINARY: makes BINARY available as "claude" in every workspace terminal. */
-export const linkOnPath = fn(
-  "link_on_path",
-  [warn],
+/** expand_home PATH: a leading ~ or $HOME becomes the user's home; nothing else is expanded. */
+export const expandHome = fn(
+  "expand_home",
+  [],
   sh`
-    local target
-    target=$(readlink -f "$1")
-    if [[ -z "\${CODER_SCRIPT_BIN_DIR:-}" ]]; then
-      warn "CODER_SCRIPT_BIN_DIR is not set (not run by a Coder agent?); claude is at \${target}"
-      return 0
-    fi
-    mkdir -p "\${CODER_SCRIPT_BIN_DIR}"
-    # -f and -n replace an existing or dangling link in one step.
-    ln -sfn "\${target}" "\${CODER_SCRIPT_BIN_DIR}/claude"
+    case "$1" in
+      \\~) printf '%s' "\${HOME}" ;;
+      \\~/*) printf '%s/%s' "\${HOME}" "\${1#\\~/}" ;;
+      \\$HOME) printf '%s' "\${HOME}" ;;
+      \\$HOME/*) printf '%s/%s' "\${HOME}" "\${1#\\$HOME/}" ;;
+      *) printf '%s' "$1" ;;
+    esac
   `,
 );
+
+/** link_as LINK TARGET: points LINK at TARGET, touching nothing when it already does. */
+export const linkAs = fn(
+  "link_as",
+  [],
+  sh`
+    local current
+    current=$(readlink -- "$1") || current=""
+    if [[ "\${current}" != "$2" ]]; then
+      mkdir -p -- "\${1%/*}"
+      # -f and -n replace an existing or dangling link in one step.
+      ln -sfn -- "$2" "$1"
+    fi
+  `,
+);
+
+/** claude_fits BINARY WANT: prints the version of BINARY when it runs and is WANT ("latest": any), else nothing. */
+const claudeFits = fn(
+  "claude_fits",
+  [versionOf],
+  sh`
+    local have
+    [[ -x "$1" ]] || return 0
+    have=$(version_of "$1")
+    if [[ -n "\${have}" && ( "$2" == latest || "$2" == "\${have}" ) ]]; then
+      printf '%s' "\${have}"
+    fi
+  `,
+);
+
+/** npm_try VERSION PREFIX: one npm install attempt; a version npm does not have is fatal at once. */
+const npmTry = fn(
+  "npm_try",
+  [die],
+  sh`
+    local out status=0
+    out=$(npm install --global --prefix "$2" --no-audit --no-fund --loglevel=error \\
+      "@anthropic-ai/claude-code@$1" 2>&1) || status=$?
+    if [[ -n "\${out}" ]]; then
+      printf '%s\\n' "\${out}"
+    fi
+    if ((status != 0)) && [[ "\${out}" == *ETARGET* || "\${out}" == *E404* ]]; then
+      die "npm has no @anthropic-ai/claude-code@$1; set claude_code_version to a published version or \\"latest\\""
+    fi
+    return "\${status}"
+  `,
+);
+
+/** install_with_npm VERSION PREFIX: installs into the module's own npm prefix (no root, no global state). */
+const installWithNpm = fn(
+  "install_with_npm",
+  [needCmd, retry, npmTry, log],
+  sh`
+    need_cmd npm "claude_code_version is pinned or install_via_npm is true, so Claude Code is installed from npm"
+    log "installing @anthropic-ai/claude-code@$1 from npm into $2"
+    retry "npm install of @anthropic-ai/claude-code@$1 failed (output above)" 3 2 npm_try "$1" "$2"
+  `,
+);
+
+/** run_installer URL: downloads the official installer into the module dir and runs it for "latest". */
+const runInstaller = fn(
+  "run_installer",
+  [download, die, log],
+  sh`
+    local installer="\${MODULE_DIR}/claude-installer.sh" status=0
+    log "installing the latest Claude Code with the official installer from $1"
+    download "$1" "\${installer}"
+    bash "\${installer}" latest </dev/null || status=$?
+    rm -f -- "\${installer}"
+    ((status == 0)) || die "the Claude Code installer from $1 exited with status \${status}"
+  `,
+);
+
 export const installClaude = step(
   "install_claude",
-  "Installs Claude Code (npm for a pinned version, the official installer for latest), unless the right one is there.",
-  [log, die, needCmd, retry, download, plainVersion, versionOf, linkOnPath, note],
+  "Finds or installs the requested Claude Code, links it onto PATH and keeps a pinned version from updating itself.",
+  [
+    log,
+    warn,
+    die,
+    plainVersion,
+    expandHome,
+    linkAs,
+    claudeFits,
+    installWithNpm,
+    runInstaller,
+    atomicWrite,
+    note,
+    reconcileUpdateSetting,
+  ],
   sh`
-    local want have installer prefix
+    local state="\${MODULE_DIR}/claude-install.state" prefix="\${MODULE_DIR}/npm"
+    local want dir spec state_spec="" state_bin="" found="" have="" pre="" how bin real real_ours
     want=$(plain_version "\${ARG_CLAUDE_CODE_VERSION}")
-    have=""
-    if [[ -x "\${BIN_DIR}/claude" ]]; then
-      have=$(version_of "\${BIN_DIR}/claude")
+    dir=$(expand_home "\${ARG_CLAUDE_BINARY_PATH}")
+    dir=\${dir%/}
+    if [[ "\${want}" != latest || "\${ARG_INSTALL_VIA_NPM}" == true ]]; then
+      spec="npm \${want}"
+    else
+      spec="installer latest"
+    fi
+    if [[ -f "\${state}" ]]; then
+      { IFS= read -r state_spec && IFS= read -r state_bin; } <"\${state}" || true
     fi
 
     if [[ "\${ARG_INSTALL_CLAUDE_CODE}" == false ]]; then
+      have=$(claude_fits "\${dir}/claude" latest)
+      found="\${dir}/claude"
       if [[ -z "\${have}" ]]; then
-        local found
-        found=$(command -v claude) || die "install_claude_code is false and no claude binary is on PATH"
-        ln -sfn "\${found}" "\${BIN_DIR}/claude"
-        have=$(version_of "\${BIN_DIR}/claude")
-        [[ -n "\${have}" ]] || die "\${found} does not run: 'claude --version' failed"
+        bin=$(command -v claude) || bin=""
+        # The resolved file, so that our own links on PATH can never point at themselves.
+        found=$(readlink -f -- "\${bin:-/nonexistent}") || found=""
+        have=$(claude_fits "\${found}" latest)
       fi
-      log "using existing Claude Code \${have}"
-      note "claude" "\${have} (existing binary)"
-    elif [[ -n "\${have}" && ( "\${want}" == latest || "\${want}" == "\${have}" ) ]]; then
-      log "Claude Code \${have} is already installed; nothing to install"
-      note "claude" "\${have} (already installed)"
-    elif [[ "\${want}" == latest ]]; then
-      log "installing the latest Claude Code with the official installer"
-      installer=$(mktemp "\${MODULE_DIR}/claude-installer.XXXXXX")
-      download "\${ARG_CLAUDE_INSTALLER_URL}" "\${installer}"
-      if ! bash "\${installer}" latest; then
-        rm -f "\${installer}"
-        die "the official Claude Code installer failed"
+      [[ -n "\${have}" ]] ||
+        die "install_claude_code is false and no working claude is in \${dir} or on PATH; install it in the image, set claude_binary_path to its directory, or set install_claude_code = true"
+      if [[ "\${want}" != latest && "\${want}" != "\${have}" ]]; then
+        warn "using Claude Code \${have} from \${found}, not the requested \${want} (install_claude_code is false)"
       fi
-      rm -f "\${installer}"
-      [[ -x "\${HOME}/.local/bin/claude" ]] || die "the installer finished but \${HOME}/.local/bin/claude is missing"
-      ln -sfn "\${HOME}/.local/bin/claude" "\${BIN_DIR}/claude"
-      have=$(version_of "\${BIN_DIR}/claude")
-      [[ -n "\${have}" ]] || die "the installed claude does not run: 'claude --version' failed"
-      log "installed Claude Code \${have}"
-      note "claude" "\${have} (official installer)"
+      how="existing binary \${found}"
+      log "using existing Claude Code \${have} from \${found}"
     else
-      need_cmd npm "a pinned claude_code_version is installed from npm"
-      prefix="\${MODULE_DIR}/npm"
-      log "installing Claude Code \${want} from npm into \${prefix}"
-      retry "npm install of @anthropic-ai/claude-code@\${want} failed" 3 2 \\
-        npm install --global --prefix "\${prefix}" --no-audit --no-fund --loglevel=error \\
-        "@anthropic-ai/claude-code@\${want}"
-      ln -sfn "\${prefix}/bin/claude" "\${BIN_DIR}/claude"
-      have=$(version_of "\${BIN_DIR}/claude")
-      [[ "\${have}" == "\${want}" ]] || die "installed Claude Code reports version '\${have}', expected \${want}"
-      log "installed Claude Code \${have}"
-      note "claude" "\${have} (npm)"
+      if [[ "\${state_spec}" == "\${spec}" ]]; then
+        have=$(claude_fits "\${state_bin}" "\${want}")
+      fi
+      real=$(readlink -f -- "\${dir}/claude") || real=""
+      real_ours=$(readlink -f -- "\${state_bin:-/nonexistent}") || real_ours=""
+      # A claude the module installed earlier is not "pre-installed", even when linked there.
+      if [[ -z "\${have}" && "\${real}" != "\${real_ours}" ]]; then
+        pre=$(claude_fits "\${dir}/claude" "\${want}")
+      fi
+      if [[ -n "\${have}" ]]; then
+        found=\${state_bin}
+        how="already installed"
+        log "Claude Code \${have} is already installed; nothing to install"
+      elif [[ -n "\${pre}" ]]; then
+        have=\${pre}
+        found="\${dir}/claude"
+        how="pre-installed in \${dir}"
+        log "using the pre-installed Claude Code \${have} in \${dir}; nothing to install"
+      else
+        if [[ "\${spec}" == npm* ]]; then
+          install_with_npm "\${want}" "\${prefix}"
+          found="\${prefix}/bin/claude"
+          how="npm"
+        else
+          run_installer "\${ARG_CLAUDE_INSTALLER_URL}"
+          found="\${HOME}/.local/bin/claude"
+          how="official installer"
+        fi
+        have=$(claude_fits "\${found}" latest)
+        [[ -n "\${have}" ]] || die "the installed \${found} does not run: 'claude --version' failed"
+        [[ "\${want}" == latest || "\${have}" == "\${want}" ]] ||
+          die "the installed Claude Code reports version \${have}, expected \${want}"
+        printf '%s\\n%s\\n' "\${spec}" "\${found}" | atomic_write "\${state}" 600
+        log "installed Claude Code \${have} (\${how})"
+      fi
+      # The default directory is on PATH in login shells of common images (~/.profile adds it).
+      if [[ "\${dir}" == "\${HOME}/.local/bin" && "\${found}" != "\${dir}/claude" ]]; then
+        if [[ -L "\${dir}/claude" || ! -e "\${dir}/claude" ]]; then
+          link_as "\${dir}/claude" "\${found}"
+        else
+          warn "\${dir}/claude is a file the module did not install; left it, so login shells that put \${dir} first run it"
+        fi
+      fi
     fi
-    link_on_path "\${BIN_DIR}/claude"
+
+    link_as "\${BIN_DIR}/claude" "\${found}"
+    if [[ -n "\${CODER_SCRIPT_BIN_DIR:-}" ]]; then
+      # The agent puts this directory first on PATH for its scripts and every terminal.
+      link_as "\${CODER_SCRIPT_BIN_DIR}/claude" "\${BIN_DIR}/claude"
+    else
+      warn "CODER_SCRIPT_BIN_DIR is not set (not run by a Coder agent?); claude is at \${found}"
+    fi
+    note "claude" "\${have} (\${how})"
+    reconcile_update_setting
   `,
 );

@@ -1,9 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { claudeVersion } from "../lib/paths.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
+import { claudeProcess, giveSkeletonProfile, settingsOf } from "./install-helpers.ts";
 
 let server: ReleaseServer;
 beforeAll(() => {
@@ -45,6 +46,41 @@ describe("pinned Claude Code from npm, AgentAPI from a release URL", () => {
     expect(mcpServersOf(readFileSync(join(agent.home, ".claude.json"), "utf8"), workdir)).toEqual(
       mcpServersOf(mcpState, workdir),
     );
+  });
+});
+
+describe("a pinned version stays pinned", () => {
+  test('"v2.1.329" installs exactly 2.1.329 from npm and turns every auto-update path off', async () => {
+    const { agent, moduleDir } = await workspace(server, { claude_code_version: `v${claudeVersion}` });
+    // The user's own settings survive the merge, with their file mode.
+    mkdirSync(join(agent.home, ".claude"), { recursive: true });
+    const settingsFile = join(agent.home, ".claude", "settings.json");
+    writeFileSync(settingsFile, JSON.stringify({ theme: "dark", env: { FOO: "bar" } }), { mode: 0o640 });
+    const profiles = giveSkeletonProfile(agent.home);
+    const profileText = profiles.map((p) => readFileSync(p, "utf8"));
+
+    const [run] = await agent.start();
+    expect(run?.exitCode).toBe(0);
+    expect(run?.output).toContain(`installing @anthropic-ai/claude-code@${claudeVersion} from npm`);
+    expect(run?.output).toContain(`installed Claude Code ${claudeVersion} (npm)`);
+    expect(readFileSync(join(moduleDir, "summary.txt"), "utf8")).toMatch(/auto-update:\s+off/);
+
+    // Claude under AgentAPI runs with the updater off...
+    const claude = await claudeProcess(agent);
+    expect(claude.env.get("DISABLE_AUTOUPDATER")).toBe("1");
+    // ...so does a claude started in a terminal (coder_env)...
+    const shell = await agent.exec("bash", ["-c", 'printf %s "$DISABLE_AUTOUPDATER"; claude --version']);
+    expect(shell.stdout).toStartWith("1");
+    expect(shell.stdout).toContain(claudeVersion);
+    // ...and one started without that variable reads it from its settings.
+    expect(settingsOf(agent.home)).toEqual({ theme: "dark", env: { FOO: "bar", DISABLE_AUTOUPDATER: "1" } });
+    expect(statSync(settingsFile).mode & 0o777).toBe(0o640);
+
+    // Login shells find it through ~/.local/bin (which ~/.profile puts on PATH); the profile is not edited.
+    const login = await agent.exec("bash", ["-lc", "command -v claude && claude --version"]);
+    expect(login.stdout).toContain(join(agent.home, ".local", "bin", "claude"));
+    expect(login.stdout).toContain(claudeVersion);
+    expect(profiles.map((p) => readFileSync(p, "utf8"))).toEqual(profileText);
   });
 });
 

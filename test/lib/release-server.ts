@@ -17,6 +17,10 @@ export interface ReleaseServer {
   hits: Map<string, number>;
   /** Answer the next `count` requests to `path` with HTTP 500 (count Infinity: always). */
   fail(path: string, count: number): void;
+  /** Serve `body` at `path` from now on (e.g. a broken installer, or a binary under another version's URL). */
+  serve(path: string, body: () => ConstructorParameters<typeof Response>[0]): void;
+  /** How many requests `path` received. */
+  hitsOf(path: string): number;
   downloads(): number;
   stop(): void;
 }
@@ -24,6 +28,7 @@ export interface ReleaseServer {
 export function startReleaseServer(): ReleaseServer {
   const hits = new Map<string, number>();
   const failures = new Map<string, number>();
+  const overrides = new Map<string, () => ConstructorParameters<typeof Response>[0]>();
   const installer = readFileSync(join(root, "test", "doubles", "claude-installer.sh"), "utf8");
   const agentapiAsset = `agentapi-linux-amd64`;
 
@@ -38,6 +43,8 @@ export function startReleaseServer(): ReleaseServer {
         failures.set(path, failing - 1);
         return new Response("injected failure", { status: 500 });
       }
+      const override = overrides.get(path);
+      if (override) return new Response(override());
       const base: string = `http://127.0.0.1:${server.port}`;
       switch (path) {
         case `/agentapi/download/${agentapiVersion}/${agentapiAsset}`:
@@ -64,6 +71,12 @@ export function startReleaseServer(): ReleaseServer {
     hits,
     fail(path, count) {
       failures.set(path, count);
+    },
+    serve(path, body) {
+      overrides.set(path, body);
+    },
+    hitsOf(path) {
+      return hits.get(path) ?? 0;
     },
     downloads() {
       return [...hits.values()].reduce((a, b) => a + b, 0);

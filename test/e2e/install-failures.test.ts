@@ -1,0 +1,161 @@
+// Installs that cannot succeed stop the start with the cause and the log to
+// read, and never print a success line; transient download errors are retried.
+
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { agentapiBinary, agentapiVersion, claudeVersion } from "../lib/paths.ts";
+import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
+import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
+import { expectFailedStart, preinstalled, success, removeScratch } from "./install-helpers.ts";
+
+let server: ReleaseServer;
+beforeAll(() => {
+  server = startReleaseServer();
+});
+afterAll(() => {
+  server.stop();
+  removeScratch();
+});
+afterEach(() => disposeWorkspaces());
+
+const installerPath = "/claude/install.sh";
+const agentapiPath = (version: string) => `/agentapi/download/${version}/agentapi-linux-amd64`;
+/** Claude is already in the image, so these tests exercise AgentAPI alone. */
+const claudeInImage = () => ({ inputs: { install_claude_code: false }, options: { path: [preinstalled("claude")] } });
+
+describe("Claude Code install failures", () => {
+  test("the installer URL answering 500 every time: retried, then a failure naming the URL and the log", async () => {
+    server.fail(installerPath, Infinity);
+    try {
+      const before = server.hitsOf(installerPath);
+      const { agent, moduleDir } = await workspace(server);
+      const [run] = await agent.start();
+      expectFailedStart(run, `download failed: ${server.claudeInstallerUrl}`, join(moduleDir, "install.log"), [
+        "claude",
+      ]);
+      expect(server.hitsOf(installerPath) - before).toBe(4);
+      expect(readFileSync(join(moduleDir, "install.log"), "utf8")).toContain("download failed");
+    } finally {
+      server.fail(installerPath, 0);
+    }
+  });
+
+  test("two transient 500s from the installer URL are retried and the install succeeds", async () => {
+    server.fail(installerPath, 2);
+    const before = server.hitsOf(installerPath);
+    const { agent } = await workspace(server);
+    const [run] = await agent.start();
+    expect(run?.exitCode).toBe(0);
+    expect(run?.output).toContain("attempt 1/4 failed");
+    expect(run?.output).toContain("attempt 2/4 failed");
+    expect(run?.output).toContain(`installed Claude Code ${claudeVersion} (official installer)`);
+    expect(server.hitsOf(installerPath) - before).toBe(3);
+  });
+
+  test("an installer that exits non-zero fails the start with its status", async () => {
+    const broken = startReleaseServer();
+    broken.serve(installerPath, () => "#!/usr/bin/env bash\necho 'cannot reach the download bucket' >&2\nexit 7\n");
+    try {
+      const { agent, moduleDir } = await workspace(broken);
+      const [run] = await agent.start();
+      expectFailedStart(
+        run,
+        `the Claude Code installer from ${broken.claudeInstallerUrl} exited with status 7`,
+        join(moduleDir, "install.log"),
+        ["claude"],
+      );
+      expect(run?.output).toContain("cannot reach the download bucket");
+      expect(existsSync(join(moduleDir, "claude-installer.sh"))).toBe(false);
+    } finally {
+      broken.stop();
+    }
+  });
+
+  test("a pinned version npm does not have fails at once, naming claude_code_version", async () => {
+    const { agent, moduleDir } = await workspace(server, { claude_code_version: "0.0.0" });
+    const [run] = await agent.start();
+    expectFailedStart(run, "npm has no @anthropic-ai/claude-code@0.0.0", join(moduleDir, "install.log"), ["claude"]);
+    expect(run?.output).toContain("set claude_code_version to a published version");
+    // Not retried: a version that does not exist will not appear on the next attempt.
+    expect(run?.output).not.toContain("attempt 1/3 failed");
+  });
+
+  test("install_claude_code = false with no claude anywhere fails and says what to change", async () => {
+    const before = server.downloads();
+    const { agent, moduleDir } = await workspace(server, { install_claude_code: false });
+    const [run] = await agent.start();
+    expectFailedStart(run, "install_claude_code is false and no working claude is in", join(moduleDir, "install.log"), [
+      "claude",
+    ]);
+    expect(run?.output).toContain("or set install_claude_code = true");
+    expect(server.downloads()).toBe(before);
+  });
+});
+
+describe("AgentAPI install failures", () => {
+  test("a checksum mismatch refuses the binary; the right checksum is accepted", async () => {
+    const c = claudeInImage();
+    const wrong = await workspace(server, { ...c.inputs, agentapi_sha256: "0".repeat(64) }, c.options);
+    const [bad] = await wrong.agent.start();
+    expectFailedStart(bad, "checksum mismatch for", join(wrong.moduleDir, "install.log"), ["agentapi"]);
+    expect(existsSync(join(wrong.moduleDir, "bin", "agentapi"))).toBe(false);
+
+    const sha256 = createHash("sha256").update(readFileSync(agentapiBinary)).digest("hex");
+    const right = await workspace(server, { ...c.inputs, agentapi_sha256: sha256 }, c.options);
+    const [good] = await right.agent.start();
+    expect(good?.exitCode).toBe(0);
+    expect(good?.output).toContain("verified sha256 of");
+    expect(good?.output).toContain(`installed AgentAPI ${agentapiVersion.replace(/^v/, "")}`);
+  });
+
+  test("a binary that reports another version than requested is refused", async () => {
+    const c = claudeInImage();
+    server.serve(agentapiPath("v0.12.1"), () => Bun.file(agentapiBinary));
+    const { agent, moduleDir } = await workspace(server, { ...c.inputs, agentapi_version: "0.12.1" }, c.options);
+    const [run] = await agent.start();
+    expectFailedStart(
+      run,
+      `the downloaded AgentAPI reports version '${agentapiVersion.replace(/^v/, "")}', expected 0.12.1`,
+      join(moduleDir, "install.log"),
+      ["agentapi"],
+    );
+    expect(server.hitsOf(agentapiPath("v0.12.1"))).toBe(1);
+  });
+
+  test("install_agentapi = false with no agentapi on PATH fails and says what to change", async () => {
+    const c = claudeInImage();
+    const { agent, moduleDir } = await workspace(server, { ...c.inputs, install_agentapi: false }, c.options);
+    const [run] = await agent.start();
+    expectFailedStart(
+      run,
+      "install_agentapi is false and no agentapi is on PATH; install it in the image or set install_agentapi = true",
+      join(moduleDir, "install.log"),
+      ["agentapi"],
+    );
+  });
+
+  test("install_agentapi = false uses the agentapi on PATH without downloading", async () => {
+    const before = server.downloads();
+    const { agent } = await workspace(
+      server,
+      { install_claude_code: false, install_agentapi: false },
+      { path: [preinstalled("claude"), preinstalled("agentapi")] },
+    );
+    const [run] = await agent.start();
+    expect(run?.exitCode).toBe(0);
+    expect(run?.output).toContain(`using existing AgentAPI ${agentapiVersion.replace(/^v/, "")}`);
+    expect(server.downloads()).toBe(before);
+  });
+
+  test("the module's default agentapi_version is the one tools/versions.env builds and tests", async () => {
+    const c = claudeInImage();
+    const before = server.hitsOf(agentapiPath(agentapiVersion));
+    const { agent } = await workspace(server, c.inputs, c.options);
+    const [run] = await agent.start();
+    expect(run?.exitCode).toBe(0);
+    expect(server.hitsOf(agentapiPath(agentapiVersion)) - before).toBe(1);
+    expect(run?.output).toMatch(success.agentapi);
+  });
+});
