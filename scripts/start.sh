@@ -36,6 +36,16 @@ run_logged() {
   "$@" 2>&1 | tee -a "${LOG_FILE}"
 }
 
+expand_home() {
+  case "$1" in
+    \~) printf '%s' "${HOME}" ;;
+    \~/*) printf '%s/%s' "${HOME}" "${1#\~/}" ;;
+    \$HOME) printf '%s' "${HOME}" ;;
+    \$HOME/*) printf '%s/%s' "${HOME}" "${1#\$HOME/}" ;;
+    *) printf '%s' "$1" ;;
+  esac
+}
+
 atomic_write() {
   local dest=$1 mode=$2 tmp
   tmp=$(mktemp "${dest}.tmp.XXXXXX")
@@ -60,16 +70,6 @@ warn() {
 
 plain_version() {
   printf '%s' "${1#v}"
-}
-
-expand_home() {
-  case "$1" in
-    \~) printf '%s' "${HOME}" ;;
-    \~/*) printf '%s/%s' "${HOME}" "${1#\~/}" ;;
-    \$HOME) printf '%s' "${HOME}" ;;
-    \$HOME/*) printf '%s/%s' "${HOME}" "${1#\$HOME/}" ;;
-    *) printf '%s' "$1" ;;
-  esac
 }
 
 link_as() {
@@ -667,14 +667,11 @@ BIN_DIR="${MODULE_DIR}/bin"
 PID_FILE="${MODULE_DIR}/agentapi.pid"
 SUMMARY_FILE="${MODULE_DIR}/summary.txt"
 READY_TIMEOUT=60
-# A leading ~ or $HOME in workdir means the workspace user's home.
-WORKDIR=${ARG_WORKDIR%/}
-case "${WORKDIR}" in
-  \~) WORKDIR=${HOME} ;;
-  \~/*) WORKDIR=${HOME}/${WORKDIR#\~/} ;;
-  \$HOME) WORKDIR=${HOME} ;;
-  \$HOME/*) WORKDIR=${HOME}/${WORKDIR#\$HOME/} ;;
-  *) ;;
-esac
+# A leading ~ or $HOME in workdir means the workspace user's home ("x" keeps trailing newlines).
+WORKDIR=$(
+  expand_home "${ARG_WORKDIR%/}"
+  printf x
+)
+WORKDIR=${WORKDIR%x}
 LOG_FILE=""
 main "$@"

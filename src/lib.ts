@@ -149,3 +149,18 @@ export const sha256Of = fn(
     printf '%s' "\${sum%% *}"
   `,
 );
+
+/** expand_home PATH: a leading ~ or $HOME becomes the user's home; nothing else is expanded. */
+export const expandHome = fn(
+  "expand_home",
+  [],
+  sh`
+    case "$1" in
+      \\~) printf '%s' "\${HOME}" ;;
+      \\~/*) printf '%s/%s' "\${HOME}" "\${1#\\~/}" ;;
+      \\$HOME) printf '%s' "\${HOME}" ;;
+      \\$HOME/*) printf '%s/%s' "\${HOME}" "\${1#\\$HOME/}" ;;
+      *) printf '%s' "$1" ;;
+    esac
+  `,
+);

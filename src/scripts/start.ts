@@ -1,6 +1,7 @@
 // The start script: install Claude Code and AgentAPI, configure Claude, start
 // AgentAPI with Claude in the work dir, and wait until it answers.
 
+import { expandHome } from "../lib.ts";
 import type { ScriptDef } from "../script.ts";
 import { sh } from "../sh.ts";
 import { installAgentapi } from "../steps/agentapi-install.ts";
@@ -16,22 +17,19 @@ import { summary } from "../steps/summary.ts";
 export const start: ScriptDef = {
   name: "start",
   doc: "Installs Claude Code and AgentAPI, configures Claude, and starts it behind AgentAPI.",
-  uses: [runLogged],
+  uses: [runLogged, expandHome],
   globals: sh`
     MODULE_DIR="\${HOME}/.claude-module"
     BIN_DIR="\${MODULE_DIR}/bin"
     PID_FILE="\${MODULE_DIR}/agentapi.pid"
     SUMMARY_FILE="\${MODULE_DIR}/summary.txt"
     READY_TIMEOUT=60
-    # A leading ~ or $HOME in workdir means the workspace user's home.
-    WORKDIR=\${ARG_WORKDIR%/}
-    case "\${WORKDIR}" in
-      \\~) WORKDIR=\${HOME} ;;
-      \\~/*) WORKDIR=\${HOME}/\${WORKDIR#\\~/} ;;
-      \\$HOME) WORKDIR=\${HOME} ;;
-      \\$HOME/*) WORKDIR=\${HOME}/\${WORKDIR#\\$HOME/} ;;
-      *) ;;
-    esac
+    # A leading ~ or $HOME in workdir means the workspace user's home ("x" keeps trailing newlines).
+    WORKDIR=$(
+      expand_home "\${ARG_WORKDIR%/}"
+      printf x
+    )
+    WORKDIR=\${WORKDIR%x}
     LOG_FILE=""
   `,
   steps: [

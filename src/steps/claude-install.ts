@@ -1,26 +1,23 @@
 // Installing Claude Code: a pre-installed claude when it fits, else npm for a
 // pinned version (or install_via_npm) and the official installer for latest.
 
-import { atomicWrite, die, download, fn, log, needCmd, plainVersion, retry, versionOf, warn } from "../lib.ts";
+import {
+  atomicWrite,
+  die,
+  download,
+  expandHome,
+  fn,
+  log,
+  needCmd,
+  plainVersion,
+  retry,
+  versionOf,
+  warn,
+} from "../lib.ts";
 import { step } from "../script.ts";
 import { sh } from "../sh.ts";
 import { note } from "./common.ts";
 import { reconcileUpdateSetting } from "./claude-updates.ts";
-
-/** expand_home PATH: a leading ~ or $HOME becomes the user's home; nothing else is expanded. */
-export const expandHome = fn(
-  "expand_home",
-  [],
-  sh`
-    case "$1" in
-      \\~) printf '%s' "\${HOME}" ;;
-      \\~/*) printf '%s/%s' "\${HOME}" "\${1#\\~/}" ;;
-      \\$HOME) printf '%s' "\${HOME}" ;;
-      \\$HOME/*) printf '%s/%s' "\${HOME}" "\${1#\\$HOME/}" ;;
-      *) printf '%s' "$1" ;;
-    esac
-  `,
-);
 
 /** link_as LINK TARGET: points LINK at TARGET, touching nothing when it already does. */
 export const linkAs = fn(
