@@ -155,7 +155,7 @@ latest_session_in_workdir() {
     fi
     id=${file##*/}
     id=${id%.jsonl}
-    if [[ ! "${id}" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$ ]] || ! cwd=$(jq -e -j -n -R --arg id "${id}" 'first(inputs | fromjson? | objects | select((.type == "user" or .type == "assistant") and .sessionId == $id)) | (.cwd // "") + "x"' <"${file}" 2>/dev/null); then
+    if [[ ! "${id}" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$ ]] || ! cwd=$(jq -e -j -n --arg id "${id}" 'first(inputs | objects | select((.type == "user" or .type == "assistant") and .sessionId == $id)) | (.cwd // "") + "x"' <"${file}" 2>/dev/null); then
       continue
     fi
     cwd=${cwd%x}
@@ -196,7 +196,7 @@ task_session() {
 
   transcripts_of "${id}"
   for file in "${TRANSCRIPTS[@]}"; do
-    if [[ -s "${file}" ]] && jq -e -j -n -R --arg id "${id}" 'first(inputs | fromjson? | objects | select((.type == "user" or .type == "assistant") and .sessionId == $id)) | (.cwd // "") + "x"' <"${file}" 2>/dev/null >/dev/null; then
+    if [[ -s "${file}" ]] && jq -e -j -n --arg id "${id}" 'first(inputs | objects | select((.type == "user" or .type == "assistant") and .sessionId == $id)) | (.cwd // "") + "x"' <"${file}" 2>/dev/null >/dev/null; then
       usable=true
       continue
     fi
@@ -236,7 +236,7 @@ choose_session() {
     ((${#TRANSCRIPTS[@]} > 0)) ||
       die "resume_session_id ${id} has no transcript (${CLAUDE_PROJECTS}/*/${id}.jsonl) in this workspace, so Claude cannot resume it; restore the transcript or clear resume_session_id"
     for file in "${TRANSCRIPTS[@]}"; do
-      if [[ -s "${file}" ]] && jq -e -j -n -R --arg id "${id}" 'first(inputs | fromjson? | objects | select((.type == "user" or .type == "assistant") and .sessionId == $id)) | (.cwd // "") + "x"' <"${file}" 2>/dev/null >/dev/null; then
+      if [[ -s "${file}" ]] && jq -e -j -n --arg id "${id}" 'first(inputs | objects | select((.type == "user" or .type == "assistant") and .sessionId == $id)) | (.cwd // "") + "x"' <"${file}" 2>/dev/null >/dev/null; then
         SESSION_ARGS=(--resume "${id}")
         note "session" "resumed ${id} (resume_session_id)"
         return 0

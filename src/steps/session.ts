@@ -12,14 +12,15 @@ import { note } from "./common.ts";
 const uuidPattern = new Sh("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
 
 /** A command printing the work dir recorded in the first message of session ID in FILE, followed
- * by "x" so trailing newlines survive. It fails when FILE holds no message of that session, which
- * is exactly when Claude answers --resume with "No conversation found" (an empty file, a corrupt
- * one, one without messages). jq stops reading at that first message, so big transcripts cost little. */
+ * by "x" so trailing newlines survive. It fails when FILE holds no readable message of that session
+ * before any corrupt line, which is when Claude answers --resume with "No conversation found" (an
+ * empty file, a corrupt one, one without messages). jq stops reading at that first message, so big
+ * transcripts cost little. (No "fromjson?" to skip bad lines: jq 1.6's try swallows first's break.) */
 function messageCwd(file: string, id: string): Sh {
   const filter =
-    'first(inputs | fromjson? | objects | select((.type == "user" or .type == "assistant") and .sessionId == $id))' +
+    'first(inputs | objects | select((.type == "user" or .type == "assistant") and .sessionId == $id))' +
     ' | (.cwd // "") + "x"';
-  return sh`jq -e -j -n -R --arg id ${v(id)} ${filter} <${v(file)} 2>/dev/null`;
+  return sh`jq -e -j -n --arg id ${v(id)} ${filter} <${v(file)} 2>/dev/null`;
 }
 
 /** new_session_id: prints a fresh random UUID. */
