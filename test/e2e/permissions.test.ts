@@ -1,7 +1,13 @@
 // Permission flags and tool rules, as Claude receives them (/proc/<pid>/cmdline) and acts on them.
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { claudeUnderAgentapi, preinstalled, summaryOf, waitForTranscript } from "../lib/claude-process.ts";
+import {
+  claudeUnderAgentapi,
+  removePreinstalledBin,
+  preinstalled,
+  summaryOf,
+  waitForTranscript,
+} from "../lib/claude-process.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
 import type { Inputs } from "../lib/terraform.ts";
@@ -10,7 +16,10 @@ let server: ReleaseServer;
 beforeAll(() => {
   server = startReleaseServer();
 });
-afterAll(() => server.stop());
+afterAll(() => {
+  server.stop();
+  removePreinstalledBin();
+});
 afterEach(() => disposeWorkspaces());
 
 const consent = ["--settings", '{"skipDangerousModePermissionPrompt":true}'];

@@ -2,11 +2,21 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import {
   claudeUnderAgentapi,
+  removePreinstalledBin,
   preinstalled,
   summaryOf,
   transcriptsOf,
@@ -16,10 +26,16 @@ import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
 
 let server: ReleaseServer;
+/** Directories this file creates outside the workspaces. */
+const scratch: string[] = [];
 beforeAll(() => {
   server = startReleaseServer();
 });
-afterAll(() => server.stop());
+afterAll(() => {
+  server.stop();
+  removePreinstalledBin();
+  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 afterEach(() => disposeWorkspaces());
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -32,7 +48,9 @@ function sessionFiles(moduleDir: string): Map<string, string> {
 }
 
 function workdirWithDotsUnderscoresAndSpaces(): string {
-  return join(mkdtempSync(join(tmpdir(), "claude-module-work-")), "my.project_dir with spaces", "src.v2_x");
+  const base = mkdtempSync(join(tmpdir(), "claude-module-work-"));
+  scratch.push(base);
+  return join(base, "my.project_dir with spaces", "src.v2_x");
 }
 
 /** A transcript in the shape Claude 2.1.329 writes: a mode line, then messages carrying sessionId and cwd. */

@@ -2,9 +2,18 @@
 // environment from /proc), and the transcripts Claude writes. Plus a directory holding the real
 // claude and agentapi binaries, for tests that are about Claude's start rather than installing it.
 
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { agentapiBinary, claudeBinary } from "./paths.ts";
 
 let binDir: string | undefined;
@@ -13,12 +22,18 @@ let binDir: string | undefined;
  * together with install_claude_code = false and install_agentapi = false. */
 export function preinstalledBin(): string {
   if (!binDir) {
-    binDir = join(mkdtempSync(join(tmpdir(), "claude-module-preinstalled-")), "bin");
+    binDir = join(mkdtempSync(join(tmpdir(), "claude-module-binaries-")), "bin");
     mkdirSync(binDir);
     symlinkSync(claudeBinary, join(binDir, "claude"));
     symlinkSync(agentapiBinary, join(binDir, "agentapi"));
   }
   return binDir;
+}
+
+/** Removes the directory preinstalledBin made (call from afterAll). */
+export function removePreinstalledBin(): void {
+  if (binDir) rmSync(dirname(binDir), { recursive: true, force: true });
+  binDir = undefined;
 }
 
 /** Inputs and agent options for a workspace whose Claude and AgentAPI are already installed. */
