@@ -20,6 +20,10 @@ locals {
 
   mcp_servers = jsondecode(var.mcp == "" ? "{\"mcpServers\": {}}" : var.mcp).mcpServers
 
+  # One tool rule of allowed_tools/disallowed_tools, split the way Claude Code splits them: at commas and
+  # whitespace, except inside parentheses ("Bash(git log:*)" is one rule).
+  tool_rule_pattern = "(?:[^,\\s()]|\\([^()\\r\\n]*\\))+"
+
   # What each script receives: the contract in src/contract.ts, checked by test/terraform/contract.test.ts.
   start_args = {
     # Workspace and apps
@@ -45,7 +49,13 @@ locals {
     # MCP servers
     MCP_SERVERS = join("\n", [for name, server in local.mcp_servers : "${base64encode(name)} ${base64encode(jsonencode(server))}"])
     # Prompt, sessions and permissions
-    AI_PROMPT = var.ai_prompt
+    AI_PROMPT                    = var.ai_prompt
+    CONTINUE                     = tostring(var.continue)
+    RESUME_SESSION_ID            = lower(var.resume_session_id)
+    DANGEROUSLY_SKIP_PERMISSIONS = tostring(var.dangerously_skip_permissions)
+    PERMISSION_MODE              = var.permission_mode
+    ALLOWED_TOOLS                = join("\n", regexall(local.tool_rule_pattern, var.allowed_tools))
+    DISALLOWED_TOOLS             = join("\n", regexall(local.tool_rule_pattern, var.disallowed_tools))
     # Tasks, authentication and Claude configuration
     REPORT_TASKS = tostring(var.report_tasks)
     # Install hooks

@@ -149,9 +149,65 @@ variable "agentapi_port" {
 # ---- Prompt, sessions and permissions ----
 
 variable "ai_prompt" {
-  description = "Initial prompt sent to Claude Code when it starts."
+  description = "Initial prompt for Claude Code. Sent once, when a new session starts; never re-sent when a session is resumed."
   type        = string
   default     = ""
+}
+
+variable "continue" {
+  description = "Resume the previous session on restart. With report_tasks, the module's own session for the work dir is resumed by id; standalone, Claude's most recent session in the work dir (--continue). When false, every start is a new session."
+  type        = bool
+  default     = true
+}
+
+variable "resume_session_id" {
+  description = "Resume this Claude Code session (a session UUID, as Claude prints it) instead of choosing one; the prompt is not sent. Its transcript must exist in the workspace."
+  type        = string
+  default     = ""
+  validation {
+    condition     = var.resume_session_id == "" || can(regex("^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$", var.resume_session_id))
+    error_message = "resume_session_id must be empty or a session UUID such as \"0b6f1e42-8c1d-4c57-9b1e-2f4a6d3c9e10\" (see ~/.claude/projects/*/<id>.jsonl)."
+  }
+}
+
+variable "dangerously_skip_permissions" {
+  description = "Start Claude Code with --dangerously-skip-permissions (no permission prompts). With report_tasks and no permission_mode this is the default anyway, so unattended tasks never wait for approval."
+  type        = bool
+  default     = false
+}
+
+variable "permission_mode" {
+  description = "Claude Code's permission mode (--permission-mode): manual (or its older name default), acceptEdits, plan, auto, dontAsk or bypassPermissions. Empty: Claude's own default, except with report_tasks, where permissions are skipped. An explicit mode is never overridden."
+  type        = string
+  default     = ""
+  validation {
+    condition     = contains(["", "default", "manual", "acceptEdits", "plan", "auto", "dontAsk", "bypassPermissions"], var.permission_mode)
+    error_message = "permission_mode must be empty or one of: default, manual, acceptEdits, plan, auto, dontAsk, bypassPermissions."
+  }
+  validation {
+    condition     = !var.dangerously_skip_permissions || contains(["", "bypassPermissions"], var.permission_mode)
+    error_message = "dangerously_skip_permissions = true bypasses every permission check, which contradicts permission_mode = \"${var.permission_mode}\": set only one of them."
+  }
+}
+
+variable "allowed_tools" {
+  description = "Tool rules Claude Code may use without asking (--allowedTools), separated by commas or spaces; spaces and commas inside parentheses belong to the rule: \"Read,Edit Bash(git log:*)\"."
+  type        = string
+  default     = ""
+  validation {
+    condition     = can(regex("^[,\\s]*$", replace(var.allowed_tools, "/${local.tool_rule_pattern}/", ""))) && alltrue([for rule in regexall(local.tool_rule_pattern, var.allowed_tools) : !startswith(rule, "-")])
+    error_message = "allowed_tools must be tool rules separated by commas or spaces, such as \"Read,Edit Bash(git log:*)\": parentheses must be balanced, not nested and on one line, and no rule may start with '-'."
+  }
+}
+
+variable "disallowed_tools" {
+  description = "Tool rules Claude Code must not use (--disallowedTools), in the same format as allowed_tools."
+  type        = string
+  default     = ""
+  validation {
+    condition     = can(regex("^[,\\s]*$", replace(var.disallowed_tools, "/${local.tool_rule_pattern}/", ""))) && alltrue([for rule in regexall(local.tool_rule_pattern, var.disallowed_tools) : !startswith(rule, "-")])
+    error_message = "disallowed_tools must be tool rules separated by commas or spaces, such as \"WebFetch Bash(rm:*)\": parentheses must be balanced, not nested and on one line, and no rule may start with '-'."
+  }
 }
 
 # ---- MCP servers ----

@@ -232,10 +232,213 @@ mcp_reason() {
   printf '%s' "${reason:0:300}"
 }
 
+new_session_id() {
+  local id
+  if [[ -r /proc/sys/kernel/random/uuid ]]; then
+    id=$(</proc/sys/kernel/random/uuid)
+  elif command -v uuidgen >/dev/null 2>&1; then
+    id=$(uuidgen)
+  else
+    die "cannot generate a session id: neither /proc/sys/kernel/random/uuid nor uuidgen is available"
+  fi
+  printf '%s' "${id,,}"
+}
+
+transcripts_of() {
+  local file
+  TRANSCRIPTS=()
+  for file in "${CLAUDE_PROJECTS}"/*/"$1".jsonl; do
+    if [[ -f "${file}" ]]; then
+      TRANSCRIPTS+=("${file}")
+    fi
+  done
+}
+
+latest_session_in_workdir() {
+  local real file id cwd newest=""
+  LATEST_SESSION=""
+  real=$(cd -- "${WORKDIR}" && pwd -P && printf x)
+  real=${real%$'\n'x}
+  for file in "${CLAUDE_PROJECTS}"/*/*.jsonl; do
+    # Only a transcript newer than the best match so far can change the answer.
+    if [[ ! -s "${file}" || ( -n "${newest}" && ! "${file}" -nt "${newest}" ) ]]; then
+      continue
+    fi
+    id=${file##*/}
+    id=${id%.jsonl}
+    if [[ ! "${id}" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$ ]] || ! cwd=$(jq -e -j -n --arg id "${id}" 'first(inputs | objects | select((.type == "user" or .type == "assistant") and .sessionId == $id)) | (.cwd // "") + "x"' <"${file}" 2>/dev/null); then
+      continue
+    fi
+    cwd=${cwd%x}
+    if [[ "${cwd}" == "${WORKDIR}" || "${cwd}" == "${real}" ]]; then
+      LATEST_SESSION=${id}
+      newest=${file}
+    fi
+  done
+}
+
+quarantine() {
+  local base dest n=1
+  base="$1.unusable-$(date -u +%Y%m%dT%H%M%SZ)"
+  dest=${base}
+  while [[ -e "${dest}" ]]; do
+    dest="${base}.${n}"
+    n=$((n + 1))
+  done
+  mv -- "$1" "${dest}"
+  printf '%s' "${dest}"
+}
+
+task_session() {
+  local state id="" file dest usable=false moved="" old
+  mkdir -p "${MODULE_DIR}/sessions"
+  state="${MODULE_DIR}/sessions/$(sha256_of "${WORKDIR}")"
+  if [[ -f "${state}" ]]; then
+    id=$(<"${state}")
+  fi
+  if [[ ! "${id}" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$ ]]; then
+    if [[ -n "${id}" ]]; then
+      warn "${state} does not hold a session id; starting a new session"
+    fi
+    id=$(new_session_id)
+    printf '%s\n' "${id}" | atomic_write "${state}" 0600
+    log "new session id ${id} for ${WORKDIR} (kept in ${state})"
+  fi
+
+  transcripts_of "${id}"
+  for file in "${TRANSCRIPTS[@]}"; do
+    if [[ -s "${file}" ]] && jq -e -j -n --arg id "${id}" 'first(inputs | objects | select((.type == "user" or .type == "assistant") and .sessionId == $id)) | (.cwd // "") + "x"' <"${file}" 2>/dev/null >/dev/null; then
+      usable=true
+      continue
+    fi
+    dest=$(quarantine "${file}")
+    warn "the transcript of session ${id} is empty or unreadable, so Claude could not resume it; moved ${file} to ${dest}"
+    moved+="${moved:+, }${dest}"
+  done
+
+  if [[ "${usable}" == true ]]; then
+    SESSION_ARGS=(--resume "${id}")
+    note "session" "resumed ${id}${moved:+ (an unusable copy was moved to ${moved})}"
+    return 0
+  fi
+  if [[ -n "${moved}" ]]; then
+    old=${id}
+    id=$(new_session_id)
+    printf '%s\n' "${id}" | atomic_write "${state}" 0600
+    log "new session id ${id} for ${WORKDIR} replaces ${old}"
+    note "session" "new ${id} (the transcript of ${old} was unusable and moved to ${moved})"
+  else
+    note "session" "new ${id}"
+  fi
+  SESSION_ARGS=(--session-id "${id}")
+  SEND_PROMPT=true
+}
+
+choose_session() {
+  local id file
+  SESSION_ARGS=()
+  SEND_PROMPT=false
+  CLAUDE_PROJECTS="${HOME}/.claude/projects"
+  need_cmd jq "to read Claude's session transcripts; install the jq package in the workspace image"
+
+  if [[ -n "${ARG_RESUME_SESSION_ID}" ]]; then
+    id=${ARG_RESUME_SESSION_ID}
+    transcripts_of "${id}"
+    ((${#TRANSCRIPTS[@]} > 0)) ||
+      die "resume_session_id ${id} has no transcript (${CLAUDE_PROJECTS}/*/${id}.jsonl) in this workspace, so Claude cannot resume it; restore the transcript or clear resume_session_id"
+    for file in "${TRANSCRIPTS[@]}"; do
+      if [[ -s "${file}" ]] && jq -e -j -n --arg id "${id}" 'first(inputs | objects | select((.type == "user" or .type == "assistant") and .sessionId == $id)) | (.cwd // "") + "x"' <"${file}" 2>/dev/null >/dev/null; then
+        SESSION_ARGS=(--resume "${id}")
+        note "session" "resumed ${id} (resume_session_id)"
+        return 0
+      fi
+    done
+    die "the transcript of resume_session_id ${id} (${TRANSCRIPTS[0]}) is empty or unreadable, so Claude cannot resume it; restore it or clear resume_session_id"
+  fi
+
+  if [[ "${ARG_CONTINUE}" == false ]]; then
+    id=$(new_session_id)
+    SESSION_ARGS=(--session-id "${id}")
+    SEND_PROMPT=true
+    note "session" "new ${id} (continue = false)"
+    return 0
+  fi
+  if [[ "${ARG_REPORT_TASKS}" == true ]]; then
+    task_session
+    return 0
+  fi
+  latest_session_in_workdir
+  if [[ -n "${LATEST_SESSION}" ]]; then
+    SESSION_ARGS=(--continue)
+    note "session" "continued the most recent in the work dir (${LATEST_SESSION})"
+  else
+    id=$(new_session_id)
+    SESSION_ARGS=(--session-id "${id}")
+    SEND_PROMPT=true
+    note "session" "new ${id} (no earlier session in the work dir)"
+  fi
+}
+
+permission_args() {
+  local mode=${ARG_PERMISSION_MODE} skip=false why=""
+  if [[ "${ARG_DANGEROUSLY_SKIP_PERMISSIONS}" == true ]]; then
+    skip=true
+    why="dangerously_skip_permissions"
+  elif [[ "${ARG_REPORT_TASKS}" == true && -z "${mode}" ]]; then
+    skip=true
+    why="the task default; set permission_mode to choose another"
+  fi
+  if [[ "${skip}" == true ]]; then
+    CLAUDE_ARGS+=(--dangerously-skip-permissions)
+    note "permissions" "skipped (${why})"
+  fi
+  if [[ -n "${mode}" ]]; then
+    CLAUDE_ARGS+=(--permission-mode "${mode}")
+    note "permissions" "${mode} (permission_mode)"
+  fi
+  if [[ "${skip}" == false && -z "${mode}" ]]; then
+    note "permissions" "Claude's default"
+  fi
+  if [[ "${skip}" == false && "${mode}" != bypassPermissions ]]; then
+    return 0
+  fi
+  # Choosing bypass in the template is the consent Claude's "accept all responsibility" dialog asks
+  # for; unanswered, that dialog would hold an unattended task (and its prompt) forever. Given as a
+  # flag setting, so no settings file of the user's is written.
+  CLAUDE_ARGS+=(--settings '{"skipDangerousModePermissionPrompt":true}')
+  # Claude refuses to bypass permissions as root unless told it runs in a sandbox; a workspace is one.
+  if [[ "${EUID}" -eq 0 && "${IS_SANDBOX:-}" != 1 ]]; then
+    export IS_SANDBOX=1
+    warn "running as root: set IS_SANDBOX=1 for Claude, which otherwise refuses to bypass permissions as root"
+    note "root" "IS_SANDBOX=1 set so Claude accepts bypassing permissions"
+  fi
+}
+
+tool_args() {
+  local rules=()
+  [[ -n "$3" ]] || return 0
+  mapfile -t rules <<<"$3"
+  CLAUDE_ARGS+=("$1" "${rules[@]}")
+  note "$2" "${#rules[@]} rule(s)"
+}
+
 claude_args() {
-  CLAUDE_ARGS=()
-  if [[ -n "${ARG_AI_PROMPT}" ]]; then
+  choose_session
+  CLAUDE_ARGS=("${SESSION_ARGS[@]}")
+  permission_args
+  tool_args --allowedTools "allowed tools" "${ARG_ALLOWED_TOOLS}"
+  tool_args --disallowedTools "denied tools" "${ARG_DISALLOWED_TOOLS}"
+  local shown=""
+  if ((${#CLAUDE_ARGS[@]} > 0)); then
+    printf -v shown ' %q' "${CLAUDE_ARGS[@]}"
+  fi
+  log "Claude's arguments (the prompt not shown):${shown}"
+  # Last, after "--": the tool flags take every word up to the next option.
+  if [[ "${SEND_PROMPT}" == true && -n "${ARG_AI_PROMPT}" ]]; then
     CLAUDE_ARGS+=(-- "${ARG_AI_PROMPT}")
+    note "prompt" "sent (a new session)"
+  elif [[ -n "${ARG_AI_PROMPT}" ]]; then
+    note "prompt" "not sent (the session was resumed)"
   fi
 }
 
@@ -301,9 +504,29 @@ read_args() {
   # MCP servers: name and JSON definition per line.
   ARG_MCP_SERVERS=$(take_arg MCP_SERVERS)
   ARG_MCP_SERVERS=${ARG_MCP_SERVERS%x}
-  # Initial prompt for Claude, or empty.
+  # Initial prompt for Claude, or empty; sent only when a new session starts.
   ARG_AI_PROMPT=$(take_arg AI_PROMPT)
   ARG_AI_PROMPT=${ARG_AI_PROMPT%x}
+  # Resume the previous session on restart.
+  ARG_CONTINUE=$(take_arg CONTINUE)
+  ARG_CONTINUE=${ARG_CONTINUE%x}
+  [[ "${ARG_CONTINUE}" == true || "${ARG_CONTINUE}" == false ]] || die 'CONTINUE must be true or false'
+  # Session UUID (lowercase) to resume instead of choosing one, or empty.
+  ARG_RESUME_SESSION_ID=$(take_arg RESUME_SESSION_ID)
+  ARG_RESUME_SESSION_ID=${ARG_RESUME_SESSION_ID%x}
+  # Start Claude with --dangerously-skip-permissions.
+  ARG_DANGEROUSLY_SKIP_PERMISSIONS=$(take_arg DANGEROUSLY_SKIP_PERMISSIONS)
+  ARG_DANGEROUSLY_SKIP_PERMISSIONS=${ARG_DANGEROUSLY_SKIP_PERMISSIONS%x}
+  [[ "${ARG_DANGEROUSLY_SKIP_PERMISSIONS}" == true || "${ARG_DANGEROUSLY_SKIP_PERMISSIONS}" == false ]] || die 'DANGEROUSLY_SKIP_PERMISSIONS must be true or false'
+  # Claude's --permission-mode (validated at plan time), or empty.
+  ARG_PERMISSION_MODE=$(take_arg PERMISSION_MODE)
+  ARG_PERMISSION_MODE=${ARG_PERMISSION_MODE%x}
+  # Tool rules for --allowedTools, one per line (split at plan time).
+  ARG_ALLOWED_TOOLS=$(take_arg ALLOWED_TOOLS)
+  ARG_ALLOWED_TOOLS=${ARG_ALLOWED_TOOLS%x}
+  # Tool rules for --disallowedTools, one per line (split at plan time).
+  ARG_DISALLOWED_TOOLS=$(take_arg DISALLOWED_TOOLS)
+  ARG_DISALLOWED_TOOLS=${ARG_DISALLOWED_TOOLS%x}
   # Task mode (report status to Coder) or standalone.
   ARG_REPORT_TASKS=$(take_arg REPORT_TASKS)
   ARG_REPORT_TASKS=${ARG_REPORT_TASKS%x}
@@ -314,7 +537,7 @@ read_args() {
   # Bash run after the installs, before Claude is configured, or empty.
   ARG_POST_INSTALL_SCRIPT=$(take_arg POST_INSTALL_SCRIPT)
   ARG_POST_INSTALL_SCRIPT=${ARG_POST_INSTALL_SCRIPT%x}
-  unset CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT
+  unset CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT
   if [[ -n "${!CLAUDE_MODULE_ARG_*}" ]]; then
     die "unexpected arguments: ${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
   fi

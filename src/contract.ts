@@ -67,7 +67,13 @@ export const contracts = {
       // MCP servers
       arg("MCP_SERVERS", "pairs", "MCP servers: name and JSON definition per line."),
       // Prompt, sessions and permissions
-      arg("AI_PROMPT", "string", "Initial prompt for Claude, or empty."),
+      arg("AI_PROMPT", "string", "Initial prompt for Claude, or empty; sent only when a new session starts."),
+      arg("CONTINUE", "bool", "Resume the previous session on restart."),
+      arg("RESUME_SESSION_ID", "string", "Session UUID (lowercase) to resume instead of choosing one, or empty."),
+      arg("DANGEROUSLY_SKIP_PERMISSIONS", "bool", "Start Claude with --dangerously-skip-permissions."),
+      arg("PERMISSION_MODE", "string", "Claude's --permission-mode (validated at plan time), or empty."),
+      arg("ALLOWED_TOOLS", "string", "Tool rules for --allowedTools, one per line (split at plan time)."),
+      arg("DISALLOWED_TOOLS", "string", "Tool rules for --disallowedTools, one per line (split at plan time)."),
       // Tasks, authentication and Claude configuration
       arg("REPORT_TASKS", "bool", "Task mode (report status to Coder) or standalone."),
       // Install hooks

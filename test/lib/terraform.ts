@@ -26,7 +26,8 @@ export async function terraform(dir: string, args: string[], providerVersion = n
 
 /** A string that Terraform's JSON syntax takes literally (no ${} or %{} templates). */
 export function literal(value: string): string {
-  return value.replaceAll("${", "$${").replaceAll("%{", "%%{");
+  // A function replacement: in a replacement string, "$$" would mean a single "$".
+  return value.replaceAll("${", () => "$${").replaceAll("%{", () => "%%{");
 }
 
 export type Inputs = Record<string, string | number | boolean | null>;

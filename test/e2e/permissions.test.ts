@@ -1,0 +1,105 @@
+// Permission flags and tool rules, as Claude receives them (/proc/<pid>/cmdline) and acts on them.
+
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import {
+  claudeUnderAgentapi,
+  removePreinstalledBin,
+  preinstalled,
+  summaryOf,
+  waitForTranscript,
+} from "../lib/claude-process.ts";
+import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
+import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
+import type { Inputs } from "../lib/terraform.ts";
+
+let server: ReleaseServer;
+beforeAll(() => {
+  server = startReleaseServer();
+});
+afterAll(() => {
+  server.stop();
+  removePreinstalledBin();
+});
+afterEach(() => disposeWorkspaces());
+
+const consent = ["--settings", '{"skipDangerousModePermissionPrompt":true}'];
+const prompt = "List the files";
+const asRoot = process.getuid?.() === 0;
+
+/** Starts a workspace and returns the arguments after Claude's session arguments, once Claude has
+ * recorded the prompt (so nothing, such as a dialog or a rejected flag, stopped it). */
+async function started(inputs: Inputs) {
+  const { agent, moduleDir } = await workspace(
+    server,
+    { ...preinstalled.inputs, ai_prompt: prompt, ...inputs },
+    preinstalled.options(),
+  );
+  const [run] = await agent.start();
+  expect(run?.exitCode).toBe(0);
+  const claude = await claudeUnderAgentapi(moduleDir);
+  expect(claude.args[0]).toBe("--session-id");
+  expect(claude.args.slice(-2)).toEqual(["--", prompt]);
+  await waitForTranscript(agent.home, claude.args[1]!);
+  expect(claude.alive()).toBe(true);
+  return { agent, moduleDir, claude, rest: claude.args.slice(2, -2), output: run!.output };
+}
+
+describe("permissions", () => {
+  test("task mode without permission_mode runs unattended: permissions skipped, consent given", async () => {
+    const { claude, rest, moduleDir } = await started({});
+    expect(rest).toEqual(["--dangerously-skip-permissions", ...consent]);
+    expect(summaryOf(moduleDir)).toContain("permissions:   skipped (the task default");
+    // Claude refuses to bypass permissions as root unless IS_SANDBOX=1.
+    if (asRoot) expect(claude.env.get("IS_SANDBOX")).toBe("1");
+  });
+
+  test("task mode keeps an explicit permission_mode: no skip flag is added", async () => {
+    const { rest, claude, moduleDir } = await started({ permission_mode: "plan" });
+    expect(rest).toEqual(["--permission-mode", "plan"]);
+    expect(claude.env.has("IS_SANDBOX")).toBe(false);
+    expect(summaryOf(moduleDir)).toContain("permissions:   plan (permission_mode)");
+  });
+
+  test('upstream\'s "default" mode reaches Claude as given and Claude accepts it', async () => {
+    const { rest } = await started({ report_tasks: false, permission_mode: "default" });
+    expect(rest).toEqual(["--permission-mode", "default"]);
+  });
+
+  test("standalone passes no permission flag unless asked", async () => {
+    const { rest, moduleDir } = await started({ report_tasks: false });
+    expect(rest).toEqual([]);
+    expect(summaryOf(moduleDir)).toContain("permissions:   Claude's default");
+  });
+
+  test("standalone with dangerously_skip_permissions skips permissions", async () => {
+    const { rest } = await started({ report_tasks: false, dangerously_skip_permissions: true });
+    expect(rest).toEqual(["--dangerously-skip-permissions", ...consent]);
+  });
+
+  test("bypassPermissions as a permission_mode gets the same consent", async () => {
+    const { rest } = await started({ report_tasks: false, permission_mode: "bypassPermissions" });
+    expect(rest).toEqual(["--permission-mode", "bypassPermissions", ...consent]);
+  });
+});
+
+describe("allowed_tools and disallowed_tools", () => {
+  test("reach Claude, one argument per rule (a rule may hold spaces), and never the coder CLI", async () => {
+    const { agent, rest, moduleDir } = await started({
+      report_tasks: false,
+      allowed_tools: "Read,Edit  Bash(git log:*)",
+      disallowed_tools: "WebFetch, Bash(rm -rf:*)",
+    });
+    expect(rest).toEqual([
+      "--allowedTools",
+      "Read",
+      "Edit",
+      "Bash(git log:*)",
+      "--disallowedTools",
+      "WebFetch",
+      "Bash(rm -rf:*)",
+    ]);
+    expect(summaryOf(moduleDir)).toContain("allowed tools: 3 rule(s)");
+    expect(agent.coderCalls().flat()).not.toContain("--allowedTools");
+    expect(agent.coderCalls().flat()).not.toContain("--disallowedTools");
+  });
+});

@@ -1,0 +1,123 @@
+// The initial prompt: delivered byte for byte, executed by nothing, and sent only when a session is new.
+
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import {
+  claudeUnderAgentapi,
+  removePreinstalledBin,
+  preinstalled,
+  summaryOf,
+  waitForTranscript,
+} from "../lib/claude-process.ts";
+import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
+import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
+
+let server: ReleaseServer;
+/** Directories this file creates outside the workspaces. */
+const scratch: string[] = [];
+beforeAll(() => {
+  server = startReleaseServer();
+});
+afterAll(() => {
+  server.stop();
+  removePreinstalledBin();
+  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+afterEach(() => disposeWorkspaces());
+
+const consent = ["--settings", '{"skipDangerousModePermissionPrompt":true}'];
+
+function sessionId(moduleDir: string): string {
+  const dir = join(moduleDir, "sessions");
+  const files = readdirSync(dir);
+  expect(files).toHaveLength(1);
+  return readFileSync(join(dir, files[0]!), "utf8").trim();
+}
+
+/** Every file in the workspace home and what it holds, except what Claude writes itself
+ * (~/.claude, ~/.claude.json) and what records a run (logs, the summary, the pid). */
+function snapshot(home: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      const rel = relative(home, path);
+      if (rel === ".claude" || rel.startsWith(".claude.json")) continue;
+      if (/^\.claude-module\/(.*\.log|summary\.txt|agentapi\.pid)$/.test(rel)) continue;
+      const stat = lstatSync(path);
+      if (stat.isSymbolicLink()) out.set(rel, `-> ${readlinkSync(path)}`);
+      else if (stat.isDirectory()) walk(path);
+      else out.set(rel, `${stat.mode.toString(8)} ${createHash("sha256").update(readFileSync(path)).digest("hex")}`);
+    }
+  };
+  walk(home);
+  return out;
+}
+
+describe("hostile work dir and prompt", () => {
+  test("reach Claude byte for byte (argv and cwd) and run nothing", async () => {
+    const base = mkdtempSync(join(tmpdir(), "claude-module-hostile-"));
+    scratch.push(base);
+    const marker = join(base, "pwned");
+    const workdir = join(base, `it's "q" $(touch ${marker}-w) \`touch ${marker}-wb\` \${HOME}\nline 2`);
+    const prompt = `say 'hi' "there" $(touch ${marker}-p) \`touch ${marker}-pb\` \${HOME}\n\tsecond -- --resume x\n`;
+    const { agent, moduleDir } = await workspace(
+      server,
+      { ...preinstalled.inputs, workdir, ai_prompt: prompt },
+      preinstalled.options(),
+    );
+
+    const [run] = await agent.start();
+    expect(run?.exitCode).toBe(0);
+    const claude = await claudeUnderAgentapi(moduleDir);
+    expect(claude.cwd).toBe(workdir);
+    expect(claude.args).toEqual([
+      "--session-id",
+      sessionId(moduleDir),
+      "--dangerously-skip-permissions",
+      ...consent,
+      "--",
+      prompt,
+    ]);
+    for (const suffix of ["-w", "-wb", "-p", "-pb"]) expect(existsSync(marker + suffix)).toBe(false);
+    // The module never prints the prompt (AgentAPI's own "Running:" line in the 0600 agentapi-start.log does).
+    expect(run?.output).not.toContain("second -- --resume");
+    expect(readFileSync(join(moduleDir, "install.log"), "utf8")).not.toContain("second -- --resume");
+  });
+});
+
+describe("the prompt is sent once", () => {
+  test("on the first start of the task session, never on a resume; a warm restart changes no module file", async () => {
+    const prompt = "Summarise the README";
+    const { agent, moduleDir } = await workspace(
+      server,
+      { ...preinstalled.inputs, ai_prompt: prompt },
+      preinstalled.options(),
+    );
+
+    await agent.start();
+    const id = sessionId(moduleDir);
+    const first = await claudeUnderAgentapi(moduleDir);
+    expect(first.args.slice(-2)).toEqual(["--", prompt]);
+    // Claude received and recorded the prompt: nothing (such as a consent dialog) held it up.
+    await waitForTranscript(agent.home, id);
+    await agent.stop();
+
+    const [second] = await agent.start();
+    expect(second?.exitCode).toBe(0);
+    const resumed = await claudeUnderAgentapi(moduleDir);
+    expect(resumed.args).toEqual(["--resume", id, "--dangerously-skip-permissions", ...consent]);
+    expect(summaryOf(moduleDir)).toContain(`session:       resumed ${id}`);
+    expect(summaryOf(moduleDir)).toContain("prompt:        not sent");
+    await agent.stop();
+
+    const before = snapshot(agent.home);
+    const [third] = await agent.start();
+    expect(third?.exitCode).toBe(0);
+    expect((await claudeUnderAgentapi(moduleDir)).args).toEqual(resumed.args);
+    expect(snapshot(agent.home)).toEqual(before);
+  });
+});

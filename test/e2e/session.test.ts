@@ -1,0 +1,272 @@
+// Session resume across restarts, with real Claude writing real transcripts.
+
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { randomUUID } from "node:crypto";
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import {
+  claudeUnderAgentapi,
+  removePreinstalledBin,
+  preinstalled,
+  summaryOf,
+  transcriptsOf,
+  waitForTranscript,
+} from "../lib/claude-process.ts";
+import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
+import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
+
+let server: ReleaseServer;
+/** Directories this file creates outside the workspaces. */
+const scratch: string[] = [];
+beforeAll(() => {
+  server = startReleaseServer();
+});
+afterAll(() => {
+  server.stop();
+  removePreinstalledBin();
+  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+afterEach(() => disposeWorkspaces());
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** The session id upstream hard-coded for every workspace. */
+const upstreamConstant = "cd32e253-ca16-4fd3-9825-d837e74ae3c2";
+
+function sessionFiles(moduleDir: string): Map<string, string> {
+  const dir = join(moduleDir, "sessions");
+  return new Map(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), "utf8").trim()]));
+}
+
+function workdirWithDotsUnderscoresAndSpaces(): string {
+  const base = mkdtempSync(join(tmpdir(), "claude-module-work-"));
+  scratch.push(base);
+  return join(base, "my.project_dir with spaces", "src.v2_x");
+}
+
+/** A transcript in the shape Claude 2.1.329 writes: a mode line, then messages carrying sessionId and cwd. */
+function writeFixtureTranscript(home: string, folder: string, id: string, cwd: string): string {
+  const dir = join(home, ".claude", "projects", folder);
+  mkdirSync(dir, { recursive: true });
+  const lines = [
+    { type: "permission-mode", permissionMode: "default", sessionId: id },
+    {
+      parentUuid: null,
+      isSidechain: false,
+      type: "user",
+      message: { role: "user", content: "earlier work" },
+      uuid: randomUUID(),
+      timestamp: "2026-01-01T00:00:00.000Z",
+      userType: "external",
+      entrypoint: "cli",
+      cwd,
+      sessionId: id,
+      version: "2.1.329",
+      gitBranch: "HEAD",
+    },
+  ];
+  const file = join(dir, `${id}.jsonl`);
+  writeFileSync(file, lines.map((l) => JSON.stringify(l)).join("\n") + "\n", { mode: 0o600 });
+  return file;
+}
+
+describe("task mode (report_tasks = true, continue = true)", () => {
+  test("a module-owned id per work dir: --session-id first, then --resume, wherever Claude keeps the transcript", async () => {
+    const prompt = "Fix the failing test";
+    const workdir = workdirWithDotsUnderscoresAndSpaces();
+    const { agent, moduleDir } = await workspace(
+      server,
+      { ...preinstalled.inputs, workdir, ai_prompt: prompt },
+      preinstalled.options(),
+    );
+
+    await agent.start();
+    const [[stateFile, id]] = [...sessionFiles(moduleDir)] as [[string, string]];
+    expect(id).toMatch(uuid);
+    expect(id).not.toBe(upstreamConstant);
+    const first = await claudeUnderAgentapi(moduleDir);
+    expect(first.cwd).toBe(workdir);
+    expect(first.args.slice(0, 2)).toEqual(["--session-id", id]);
+    expect(first.args.slice(-2)).toEqual(["--", prompt]);
+    expect(summaryOf(moduleDir)).toContain(`session:       new ${id}`);
+    const transcript = await waitForTranscript(agent.home, id);
+    await agent.stop();
+
+    const [second] = await agent.start();
+    expect(second?.exitCode).toBe(0);
+    const resumed = await claudeUnderAgentapi(moduleDir);
+    expect(resumed.args.slice(0, 2)).toEqual(["--resume", id]);
+    expect(resumed.args).not.toContain("--");
+    expect(summaryOf(moduleDir)).toContain(`session:       resumed ${id}`);
+    await Bun.sleep(3000);
+    expect(resumed.alive()).toBe(true);
+    await agent.stop();
+
+    // A folder name Claude did not choose (other versions encode the path differently): still found.
+    // And a torn last line, as a crash leaves it, does not make the conversation unusable.
+    const elsewhere = join(dirname(dirname(transcript)), "-an-older-encoding-of-the-path");
+    mkdirSync(elsewhere);
+    renameSync(transcript, join(elsewhere, basename(transcript)));
+    appendFileSync(join(elsewhere, basename(transcript)), '{"parentUuid":"x","type":"assistant","mess');
+    await agent.start();
+    expect((await claudeUnderAgentapi(moduleDir)).args.slice(0, 2)).toEqual(["--resume", id]);
+    await Bun.sleep(3000);
+    expect((await claudeUnderAgentapi(moduleDir)).alive()).toBe(true);
+    await agent.stop();
+
+    // Another work dir in the same home has a session of its own.
+    const other = await workspace(
+      server,
+      { ...preinstalled.inputs, workdir: join(workdir, "other.dir"), ai_prompt: prompt },
+      { ...preinstalled.options(), home: agent.home },
+    );
+    await other.agent.start();
+    const sessions = sessionFiles(moduleDir);
+    expect(sessions.size).toBe(2);
+    expect(sessions.get(stateFile)).toBe(id);
+    const otherId = [...sessions.values()].find((v) => v !== id)!;
+    expect(otherId).toMatch(uuid);
+    expect((await claudeUnderAgentapi(moduleDir)).args.slice(0, 2)).toEqual(["--session-id", otherId]);
+  });
+
+  test("an empty or corrupt transcript is moved aside and reported, and a new session with a new id starts", async () => {
+    const prompt = "Carry on";
+    const { agent, moduleDir } = await workspace(
+      server,
+      { ...preinstalled.inputs, ai_prompt: prompt },
+      preinstalled.options(),
+    );
+    await agent.start();
+    const [[, id]] = [...sessionFiles(moduleDir)] as [[string, string]];
+    const transcript = await waitForTranscript(agent.home, id);
+    await agent.stop();
+
+    // A crash left the real transcript empty, and a broken copy sits in another project folder.
+    writeFileSync(transcript, "");
+    const brokenDir = join(agent.home, ".claude", "projects", "-broken");
+    mkdirSync(brokenDir);
+    const broken = `{"type":"user","sessionId":"${id}","message":{"role":"user","content":"trunc`;
+    writeFileSync(join(brokenDir, `${id}.jsonl`), broken);
+
+    const [run] = await agent.start();
+    expect(run?.exitCode).toBe(0);
+    expect(run?.output).toContain(`WARNING: the transcript of session ${id} is empty or unreadable`);
+    const [[, newId]] = [...sessionFiles(moduleDir)] as [[string, string]];
+    expect(newId).toMatch(uuid);
+    expect(newId).not.toBe(id);
+    const claude = await claudeUnderAgentapi(moduleDir);
+    expect(claude.args.slice(0, 2)).toEqual(["--session-id", newId]);
+    expect(claude.args.slice(-2)).toEqual(["--", prompt]);
+    expect(summaryOf(moduleDir)).toContain(`session:       new ${newId} (the transcript of ${id} was unusable`);
+
+    // Nothing was deleted: both files are renamed next to where they were, contents intact.
+    expect(transcriptsOf(agent.home, id)).toEqual([]);
+    const aside = (dir: string) => readdirSync(dir).filter((f) => f.startsWith(`${id}.jsonl.unusable-`));
+    expect(aside(dirname(transcript))).toHaveLength(1);
+    expect(readFileSync(join(dirname(transcript), aside(dirname(transcript))[0]!), "utf8")).toBe("");
+    expect(aside(brokenDir)).toHaveLength(1);
+    expect(readFileSync(join(brokenDir, aside(brokenDir)[0]!), "utf8")).toBe(broken);
+
+    // Claude accepted the new id (it refuses --session-id for an id that has a transcript) and runs it.
+    await waitForTranscript(agent.home, newId);
+    expect(claude.alive()).toBe(true);
+  });
+});
+
+describe("standalone (report_tasks = false)", () => {
+  test("continue = true: a new session with the prompt, then --continue once this work dir has one", async () => {
+    const prompt = "Explain this repository";
+    const workdir = workdirWithDotsUnderscoresAndSpaces();
+    const { agent, moduleDir } = await workspace(
+      server,
+      { ...preinstalled.inputs, workdir, report_tasks: false, ai_prompt: prompt },
+      preinstalled.options(),
+    );
+    // A newer session of another work dir does not count as this one's.
+    writeFixtureTranscript(agent.home, "-somewhere-else", randomUUID(), "/somewhere/else");
+
+    await agent.start();
+    const first = await claudeUnderAgentapi(moduleDir);
+    expect(first.args).toHaveLength(4);
+    expect(first.args[0]).toBe("--session-id");
+    expect(first.args.slice(2)).toEqual(["--", prompt]);
+    const id = first.args[1]!;
+    expect(summaryOf(moduleDir)).toContain(`session:       new ${id} (no earlier session in the work dir)`);
+    await waitForTranscript(agent.home, id);
+    await agent.stop();
+
+    await agent.start();
+    const second = await claudeUnderAgentapi(moduleDir);
+    expect(second.args).toEqual(["--continue"]);
+    expect(summaryOf(moduleDir)).toContain(`session:       continued the most recent in the work dir (${id})`);
+    await Bun.sleep(3000);
+    expect(second.alive()).toBe(true);
+  });
+
+  test("continue = false: every start is a new session with the prompt", async () => {
+    const prompt = "Start over";
+    const { agent, moduleDir } = await workspace(
+      server,
+      { ...preinstalled.inputs, report_tasks: false, continue: false, ai_prompt: prompt },
+      preinstalled.options(),
+    );
+    await agent.start();
+    const first = await claudeUnderAgentapi(moduleDir);
+    await waitForTranscript(agent.home, first.args[1]!);
+    await agent.stop();
+
+    await agent.start();
+    const second = await claudeUnderAgentapi(moduleDir);
+    expect(second.args).toEqual(["--session-id", second.args[1]!, "--", prompt]);
+    expect(second.args[1]).toMatch(uuid);
+    expect(second.args[1]).not.toBe(first.args[1]);
+    expect(summaryOf(moduleDir)).toContain(`session:       new ${second.args[1]} (continue = false)`);
+  });
+});
+
+describe("resume_session_id", () => {
+  for (const reportTasks of [true, false]) {
+    test(`resumes that session without the prompt (report_tasks = ${reportTasks})`, async () => {
+      const id = randomUUID();
+      const { agent, moduleDir, workdir } = await workspace(
+        server,
+        { ...preinstalled.inputs, report_tasks: reportTasks, resume_session_id: id, ai_prompt: "not again" },
+        preinstalled.options(),
+      );
+      writeFixtureTranscript(agent.home, "-fixture", id, workdir);
+
+      const [run] = await agent.start();
+      expect(run?.exitCode).toBe(0);
+      const claude = await claudeUnderAgentapi(moduleDir);
+      expect(claude.args.slice(0, 2)).toEqual(["--resume", id]);
+      expect(claude.args).not.toContain("--");
+      expect(summaryOf(moduleDir)).toContain(`session:       resumed ${id} (resume_session_id)`);
+      // Claude found the conversation: without it, it exits with "No conversation found".
+      await Bun.sleep(4000);
+      expect(claude.alive()).toBe(true);
+    });
+  }
+
+  test("without its transcript in the workspace, the start fails naming the cause", async () => {
+    const id = randomUUID();
+    const { agent, moduleDir } = await workspace(
+      server,
+      { ...preinstalled.inputs, resume_session_id: id },
+      preinstalled.options(),
+    );
+    const [run] = await agent.start();
+    expect(run?.exitCode).not.toBe(0);
+    expect(run?.output).toContain(`ERROR: resume_session_id ${id} has no transcript`);
+    expect(run?.output).toContain(join(moduleDir, "agentapi-start.log"));
+    expect(run?.output).not.toContain("AgentAPI is ready");
+  });
+});

@@ -1,0 +1,128 @@
+# Plan-time behaviour of the prompt, session and permission inputs.
+# Run by test/terraform/terraform.test.ts against every provider version in tools/versions.env.
+
+variables {
+  agent_id = "test-agent"
+  workdir  = "/home/coder/project"
+}
+
+run "session_and_permission_defaults_match_upstream" {
+  command = plan
+  assert {
+    condition     = local.start_args.CONTINUE == "true" && local.start_args.RESUME_SESSION_ID == "" && local.start_args.DANGEROUSLY_SKIP_PERMISSIONS == "false" && local.start_args.PERMISSION_MODE == ""
+    error_message = "continue defaults to true; no resume id, no permission flags by default"
+  }
+  assert {
+    condition     = local.start_args.ALLOWED_TOOLS == "" && local.start_args.DISALLOWED_TOOLS == ""
+    error_message = "no tool rules by default"
+  }
+}
+
+run "tool_rules_split_at_commas_and_spaces_outside_parentheses" {
+  command = plan
+  variables {
+    allowed_tools    = " Read,Edit  Bash(git log:*),mcp__github__get_issue\nWebFetch(domain:example.com) Bash(echo \"a, b\"),"
+    disallowed_tools = "Bash(rm -rf:*) , WebSearch"
+  }
+  assert {
+    condition     = local.start_args.ALLOWED_TOOLS == "Read\nEdit\nBash(git log:*)\nmcp__github__get_issue\nWebFetch(domain:example.com)\nBash(echo \"a, b\")"
+    error_message = "each allowed rule is one line; spaces and commas inside parentheses stay in the rule"
+  }
+  assert {
+    condition     = local.start_args.DISALLOWED_TOOLS == "Bash(rm -rf:*)\nWebSearch"
+    error_message = "each disallowed rule is one line"
+  }
+}
+
+run "unbalanced_parentheses_are_rejected" {
+  command = plan
+  variables {
+    allowed_tools = "Bash(git log:*"
+  }
+  expect_failures = [var.allowed_tools]
+}
+
+run "a_rule_that_looks_like_an_option_is_rejected" {
+  command = plan
+  variables {
+    disallowed_tools = "Read --dangerously-skip-permissions"
+  }
+  expect_failures = [var.disallowed_tools]
+}
+
+run "nested_parentheses_are_rejected" {
+  command = plan
+  variables {
+    allowed_tools = "Bash(echo (x))"
+  }
+  expect_failures = [var.allowed_tools]
+}
+
+run "every_permission_mode_claude_and_upstream_accept_plans" {
+  command = plan
+  variables {
+    permission_mode = "default"
+  }
+  assert {
+    condition     = local.start_args.PERMISSION_MODE == "default"
+    error_message = "upstream's \"default\" is passed as is (Claude still accepts it)"
+  }
+}
+
+run "manual_plans" {
+  command = plan
+  variables {
+    permission_mode = "manual"
+  }
+}
+
+run "dont_ask_plans" {
+  command = plan
+  variables {
+    permission_mode = "dontAsk"
+  }
+}
+
+run "unknown_permission_mode_is_rejected" {
+  command = plan
+  variables {
+    permission_mode = "yolo"
+  }
+  expect_failures = [var.permission_mode]
+}
+
+run "skip_permissions_with_another_mode_is_rejected" {
+  command = plan
+  variables {
+    dangerously_skip_permissions = true
+    permission_mode              = "plan"
+  }
+  expect_failures = [var.permission_mode]
+}
+
+run "skip_permissions_with_bypass_mode_plans" {
+  command = plan
+  variables {
+    dangerously_skip_permissions = true
+    permission_mode              = "bypassPermissions"
+  }
+}
+
+run "resume_session_id_is_lowercased" {
+  command = plan
+  variables {
+    resume_session_id = "0B6F1E42-8C1D-4C57-9B1E-2F4A6D3C9E10"
+  }
+  assert {
+    condition     = local.start_args.RESUME_SESSION_ID == "0b6f1e42-8c1d-4c57-9b1e-2f4a6d3c9e10"
+    error_message = "Claude names transcripts by the lowercase id"
+  }
+}
+
+run "resume_session_id_must_be_a_uuid" {
+  command = plan
+  variables {
+    resume_session_id = "'; touch /tmp/x #"
+  }
+  expect_failures = [var.resume_session_id]
+}
