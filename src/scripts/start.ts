@@ -11,6 +11,7 @@ import { runLogged } from "../steps/common.ts";
 import { configureMcp } from "../steps/mcp.ts";
 import { prepare } from "../steps/prepare.ts";
 import { summary } from "../steps/summary.ts";
+import { configureTasks } from "../steps/tasks.ts";
 
 export const start: ScriptDef = {
   name: "start",
@@ -32,14 +33,29 @@ export const start: ScriptDef = {
       *) ;;
     esac
     LOG_FILE=""
+    # Task mode: the coder MCP server that Claude starts offers only the status tool.
+    if [[ "\${ARG_REPORT_TASKS}" == true ]]; then
+      export CODER_MCP_ALLOWED_TOOLS=coder_report_task
+    fi
   `,
-  steps: [prepare, installClaude, installAgentapi, seedClaudeConfig, configureMcp, startAgentapi, waitReady, summary],
+  steps: [
+    prepare,
+    installClaude,
+    installAgentapi,
+    seedClaudeConfig,
+    configureMcp,
+    configureTasks,
+    startAgentapi,
+    waitReady,
+    summary,
+  ],
   main: sh`
     step_prepare
     run_logged install.log step_install_claude
     run_logged install.log step_install_agentapi
     run_logged install.log step_seed_claude_config
     run_logged install.log step_configure_mcp
+    run_logged install.log step_configure_tasks
     run_logged agentapi-start.log step_start_agentapi
     run_logged agentapi-start.log step_wait_ready
     LOG_FILE=""
