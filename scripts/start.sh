@@ -182,6 +182,10 @@ sync_prompt_block() {
     fi
     if [[ "${line}" == "${begin}" ]]; then
       state=inside
+      # The blank line the module put before its block goes with it.
+      if [[ -z "${text}" ]] && ((${#out[@]} > 0)) && [[ -z "${out[-1]}" ]]; then
+        unset 'out[-1]'
+      fi
       if [[ "${placed}" == false ]]; then
         out+=("${block[@]}")
         placed=true
@@ -426,12 +430,14 @@ step_seed_claude_config() {
     current=$(<"${target}")
     mode=$(stat -c %a "${target}")
   fi
+  # Claude Code 2.1 drops hasCompletedProjectOnboarding from project entries, so it is only
+  # seeded into a new entry (for older versions): setting it again would rewrite the file every start.
   # Claude Code asks "Do you want to use this API key?" for an ANTHROPIC_API_KEY it has not seen
   # and remembers the answer as the last 20 characters of the trimmed key; recording that answer
   # in advance lets it start unattended. jq reads the key from its environment, never from argv.
   if ! updated=$(jq --arg dir "${WORKDIR}" '
     .hasCompletedOnboarding = true
-    | .projects[$dir] = ((.projects[$dir] // {}) + {hasTrustDialogAccepted: true, hasCompletedProjectOnboarding: true})
+    | .projects[$dir] = ((.projects[$dir] // {hasCompletedProjectOnboarding: true}) + {hasTrustDialogAccepted: true})
     | (env.ANTHROPIC_API_KEY // "" | sub("^[[:space:]]+"; "") | sub("[[:space:]]+$"; "") | .[-20:]) as $key
     | if $key == "" then .
       else .customApiKeyResponses.approved |= ((. // []) | if any(.[]; . == $key) then . else . + [$key] end)

@@ -65,6 +65,10 @@ const syncPromptBlock = fn(
       fi
       if [[ "\${line}" == "\${begin}" ]]; then
         state=inside
+        # The blank line the module put before its block goes with it.
+        if [[ -z "\${text}" ]] && ((\${#out[@]} > 0)) && [[ -z "\${out[-1]}" ]]; then
+          unset 'out[-1]'
+        fi
         if [[ "\${placed}" == false ]]; then
           out+=("\${block[@]}")
           placed=true

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { LocalAgent, type AgentOptions } from "../lib/agent.ts";
 import { claudeBinary } from "../lib/paths.ts";
 import type { ReleaseServer } from "../lib/release-server.ts";
-import { apply, writeTemplate, type Inputs } from "../lib/terraform.ts";
+import { apply, writeTemplate, type Inputs, type TfResource } from "../lib/terraform.ts";
 import { freePort } from "../lib/workspace.ts";
 
 /** A directory holding the real claude as `claude`, for install_claude_code = false (no npm install). */
@@ -158,7 +158,7 @@ export async function workspaceWith(
   inputs: Inputs,
   resources: Record<string, Record<string, object>>,
   options: Omit<AgentOptions, "resources"> = {},
-): Promise<{ agent: LocalAgent; workdir: string }> {
+): Promise<{ agent: LocalAgent; workdir: string; resources: TfResource[] }> {
   const workdir =
     (inputs.workdir as string | undefined) ?? join(mkdtempSync(join(tmpdir(), "claude-module-work-")), "project");
   const template = writeTemplate(
@@ -171,9 +171,10 @@ export async function workspaceWith(
     },
     { resource: { coder_agent: { main: { os: "linux", arch: "amd64" } }, ...resources } },
   );
-  const agent = new LocalAgent({ resources: await apply(template), ...options });
+  const applied = await apply(template);
+  const agent = new LocalAgent({ resources: applied, ...options });
   extraAgents.push(agent);
-  return { agent, workdir };
+  return { agent, workdir, resources: applied };
 }
 
 const extraAgents: LocalAgent[] = [];
