@@ -3,7 +3,7 @@
 // readable files; Bedrock and Vertex set up by the template work unchanged.
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
@@ -30,7 +30,10 @@ beforeAll(() => {
   server = startReleaseServer();
   claudeDir = preinstalledClaude();
 });
-afterAll(() => server.stop());
+afterAll(() => {
+  server.stop();
+  rmSync(claudeDir, { recursive: true, force: true });
+});
 afterEach(() => {
   disposeWorkspaces();
   disposeExtraWorkspaces();

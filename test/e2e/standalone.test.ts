@@ -10,6 +10,7 @@ import {
   mkdirSync,
   readFileSync,
   readlinkSync,
+  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -25,7 +26,10 @@ beforeAll(() => {
   server = startReleaseServer();
   claudeDir = preinstalledClaude();
 });
-afterAll(() => server.stop());
+afterAll(() => {
+  server.stop();
+  rmSync(claudeDir, { recursive: true, force: true });
+});
 afterEach(() => disposeWorkspaces());
 
 const standalone = { ...usePreinstalledClaude, report_tasks: false } as const;

@@ -28,6 +28,7 @@ beforeAll(() => {
 afterAll(() => {
   server.stop();
   rmSync(scratch, { recursive: true, force: true });
+  rmSync(claudeDir, { recursive: true, force: true });
 });
 afterEach(() => disposeExtraWorkspaces());
 

@@ -2,7 +2,7 @@
 // own AgentAPI port, and a failure there stops the start instead of passing silently.
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
@@ -21,7 +21,10 @@ beforeAll(() => {
   server = startReleaseServer();
   claudeDir = preinstalledClaude();
 });
-afterAll(() => server.stop());
+afterAll(() => {
+  server.stop();
+  rmSync(claudeDir, { recursive: true, force: true });
+});
 afterEach(() => disposeWorkspaces());
 
 const userPrompt = "Prefer small commits.\nNever push to main.";
