@@ -57,7 +57,9 @@ locals {
     ALLOWED_TOOLS                = join("\n", regexall(local.tool_rule_pattern, var.allowed_tools))
     DISALLOWED_TOOLS             = join("\n", regexall(local.tool_rule_pattern, var.disallowed_tools))
     # Tasks, authentication and Claude configuration
-    REPORT_TASKS = tostring(var.report_tasks)
+    REPORT_TASKS   = tostring(var.report_tasks)
+    SYSTEM_PROMPT  = local.system_prompt
+    CLAUDE_MD_PATH = var.claude_md_path
     # Install hooks
     PRE_INSTALL_SCRIPT  = var.pre_install_script == null ? "" : var.pre_install_script
     POST_INSTALL_SCRIPT = var.post_install_script == null ? "" : var.post_install_script
@@ -117,5 +119,87 @@ resource "coder_env" "disable_autoupdater" {
 }
 
 # ---- Tasks, authentication and Claude configuration ----
+
+locals {
+  # Claude learns this through CLAUDE.md: the coder CLI writes it there in task mode.
+  task_reporting_prompt = <<-EOT
+    You are running as a Coder Task: the user follows your work from the Coder dashboard rather than
+    watching this terminal. Keep that view current with the coder_report_task tool of the "coder" MCP server.
+    - Report state "working" when you begin a piece of work and whenever its focus changes.
+    - Report state "idle" when you are waiting for the user: a question, a decision or more input.
+    - Report state "complete" when the request is done, with the outcome in one line.
+    - Report state "failure" when you cannot go on, with the reason.
+    Keep each summary short (under 160 characters) and written for someone skimming a list of tasks.
+    Report before a long-running step, not only after it. The tool only shows status; it does no work.
+  EOT
+
+  # The task-reporting instructions (task mode only) followed by the template's own.
+  system_prompt = join("\n\n", compact([
+    var.report_tasks ? trimspace(local.task_reporting_prompt) : "",
+    trimspace(var.system_prompt),
+  ]))
+}
+
+# Claude Code does not read CLAUDE_API_KEY; the coder CLI and upstream templates do.
+resource "coder_env" "claude_api_key" {
+  count    = var.claude_api_key != "" ? 1 : 0
+  agent_id = var.agent_id
+  name     = "CLAUDE_API_KEY"
+  value    = var.claude_api_key
+}
+
+# What Claude Code reads; the start script approves it so Claude does not ask "use this API key?".
+resource "coder_env" "anthropic_api_key" {
+  count    = var.claude_api_key != "" ? 1 : 0
+  agent_id = var.agent_id
+  name     = "ANTHROPIC_API_KEY"
+  value    = var.claude_api_key
+}
+
+resource "coder_env" "claude_code_oauth_token" {
+  count    = var.claude_code_oauth_token != "" ? 1 : 0
+  agent_id = var.agent_id
+  name     = "CLAUDE_CODE_OAUTH_TOKEN"
+  value    = var.claude_code_oauth_token
+}
+
+resource "coder_env" "anthropic_model" {
+  count    = var.model != "" ? 1 : 0
+  agent_id = var.agent_id
+  name     = "ANTHROPIC_MODEL"
+  value    = var.model
+}
+
+resource "coder_env" "claude_system_prompt" {
+  count    = local.system_prompt != "" ? 1 : 0
+  agent_id = var.agent_id
+  name     = "CODER_MCP_CLAUDE_SYSTEM_PROMPT"
+  value    = local.system_prompt
+}
+
+resource "coder_env" "claude_md_path" {
+  count    = var.claude_md_path != "" ? 1 : 0
+  agent_id = var.agent_id
+  name     = "CODER_MCP_CLAUDE_MD_PATH"
+  value    = var.claude_md_path
+}
+
+# A terminal attached to the session AgentAPI runs. The binary path is fixed by the start script;
+# the port is a validated whole number, so it is safe in the command text.
+resource "coder_app" "cli" {
+  count        = var.cli_app ? 1 : 0
+  agent_id     = var.agent_id
+  slug         = "${local.app_slug}-cli"
+  display_name = var.cli_app_display_name
+  icon         = var.icon
+  command      = <<-EOT
+    agentapi="$HOME/.claude-module/bin/agentapi"
+    if [ ! -x "$agentapi" ]; then
+      echo "Claude Code is not set up yet: $agentapi is missing. Wait for the workspace's Claude Code script to finish." >&2
+      exit 1
+    fi
+    LANG=C.UTF-8 LC_ALL=C.UTF-8 exec "$agentapi" attach --url "localhost:${var.agentapi_port}"
+  EOT
+}
 
 # ---- Boundary ----

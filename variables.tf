@@ -234,6 +234,70 @@ variable "report_tasks" {
   default     = true
 }
 
+variable "cli_app" {
+  description = "Add a \"Claude Code CLI\" app: a terminal attached to the Claude Code session that AgentAPI runs (agentapi attach)."
+  type        = bool
+  default     = false
+}
+
+variable "cli_app_display_name" {
+  description = "Display name of the CLI app (when cli_app is true)."
+  type        = string
+  default     = "Claude Code CLI"
+}
+
+variable "claude_api_key" {
+  description = "Anthropic API key. Exported as CLAUDE_API_KEY and ANTHROPIC_API_KEY and approved in ~/.claude.json (by its last 20 characters, as Claude Code itself records it), so Claude Code uses it without asking. The module never writes the key to disk."
+  type        = string
+  default     = ""
+  sensitive   = true
+  validation {
+    condition     = !can(regex("[[:space:]]", var.claude_api_key))
+    error_message = "claude_api_key must not contain spaces or newlines; paste the key alone."
+  }
+  validation {
+    condition     = var.claude_api_key == "" || var.claude_code_oauth_token == ""
+    error_message = "Set claude_api_key or claude_code_oauth_token, not both: Claude Code would bill one and ignore the other."
+  }
+}
+
+variable "claude_code_oauth_token" {
+  description = "Long-lived Claude subscription token from `claude setup-token`. Exported as CLAUDE_CODE_OAUTH_TOKEN."
+  type        = string
+  default     = ""
+  sensitive   = true
+  validation {
+    condition     = !can(regex("[[:space:]]", var.claude_code_oauth_token))
+    error_message = "claude_code_oauth_token must not contain spaces or newlines; paste the token alone."
+  }
+}
+
+variable "model" {
+  description = "Model Claude Code uses, exported as ANTHROPIC_MODEL: an alias such as \"sonnet\" or \"opus\", or a full model name (including Bedrock and Vertex model IDs). Empty: Claude Code's default."
+  type        = string
+  default     = ""
+}
+
+variable "system_prompt" {
+  description = "Extra instructions for Claude Code. In task mode they follow the module's task-reporting instructions and the coder CLI writes both to CLAUDE.md; standalone, the module keeps them in a marked block of the CLAUDE.md at claude_md_path."
+  type        = string
+  default     = ""
+  validation {
+    condition     = !strcontains(var.system_prompt, "<!-- claude-code module:")
+    error_message = "system_prompt must not contain \"<!-- claude-code module:\", which marks the module's block in CLAUDE.md."
+  }
+}
+
+variable "claude_md_path" {
+  description = "The user-level CLAUDE.md that receives the system prompt (exported as CODER_MCP_CLAUDE_MD_PATH). A leading ~ or $HOME means the workspace user's home."
+  type        = string
+  default     = "$HOME/.claude/CLAUDE.md"
+  validation {
+    condition     = var.claude_md_path == "" || startswith(var.claude_md_path, "/") || startswith(var.claude_md_path, "~/") || startswith(var.claude_md_path, "$HOME/")
+    error_message = "claude_md_path must be absolute (\"/home/coder/.claude/CLAUDE.md\") or start with ~/ or $HOME/."
+  }
+}
+
 # ---- Install hooks ----
 
 variable "pre_install_script" {

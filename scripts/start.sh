@@ -4,6 +4,12 @@
 # Environment it reads:
 #   CODER_SCRIPT_BIN_DIR: Set by the Coder agent: a directory on every session's PATH.
 #   CODER_WORKSPACE_AGENT_NAME: Set by the Coder agent: the agent's name.
+#   ANTHROPIC_API_KEY (secret): API key Claude Code reads; approved in ~/.claude.json by its last 20 characters.
+#   CLAUDE_API_KEY (secret): API key for the coder CLI (claude_api_key, or set by the template).
+#   CLAUDE_CODE_OAUTH_TOKEN (secret): Claude subscription token; only its presence is read.
+#   ANTHROPIC_AUTH_TOKEN (secret): Bearer token for a gateway; only its presence is read.
+#   CLAUDE_CODE_USE_BEDROCK: Set by the template to use Amazon Bedrock.
+#   CLAUDE_CODE_USE_VERTEX: Set by the template to use Google Vertex AI.
 set -euo pipefail
 umask 077
 
@@ -218,6 +224,24 @@ reconcile_update_setting() {
   fi
 }
 
+auth_method() {
+  # Claude Code reads 1, true, yes and on (any case) as "on".
+  local on='^(1|true|yes|on)$' bedrock=${CLAUDE_CODE_USE_BEDROCK:-} vertex=${CLAUDE_CODE_USE_VERTEX:-}
+  if [[ "${bedrock,,}" =~ ${on} ]]; then
+    printf 'bedrock'
+  elif [[ "${vertex,,}" =~ ${on} ]]; then
+    printf 'vertex'
+  elif [[ -n "${ANTHROPIC_API_KEY:-}${CLAUDE_API_KEY:-}" ]]; then
+    printf 'api key'
+  elif [[ -n "${CLAUDE_CODE_OAUTH_TOKEN:-}" ]]; then
+    printf 'oauth token'
+  elif [[ -n "${ANTHROPIC_AUTH_TOKEN:-}" ]]; then
+    printf 'auth token'
+  else
+    printf 'none'
+  fi
+}
+
 sha256_of() {
   local sum
   sum=$(printf '%s' "$1" | sha256sum)
@@ -230,6 +254,72 @@ mcp_reason() {
     [[ -n "${secret}" ]] && reason=${reason//"${secret}"/***}
   done < <(jq -r '((.env // {}), (.headers // {})) | .[] | tostring' <<<"$1" 2>/dev/null || true)
   printf '%s' "${reason:0:300}"
+}
+
+claude_md_path() {
+  expand_home "${ARG_CLAUDE_MD_PATH:-${HOME}/.claude/CLAUDE.md}"
+}
+
+sync_prompt_block() {
+  local file=$1 text=$2 begin='<!-- claude-code module: system_prompt begin (replaced on every start; edit the template instead) -->' end='<!-- claude-code module: system_prompt end -->' target mode=600 state=outside placed=false line tmp
+  local -a lines=() out=() block=()
+  PROMPT_BLOCK=unchanged
+  while [[ "${text}" == *$'\n' ]]; do
+    text=${text%$'\n'}
+  done
+  if [[ -n "${text}" ]]; then
+    block=("${begin}" "${text}" "${end}")
+  fi
+  target=$(readlink -m -- "${file}")
+  if [[ -e "${target}" ]]; then
+    mapfile -t lines <"${target}"
+    mode=$(stat -c %a "${target}")
+  elif [[ -z "${text}" ]]; then
+    return 0
+  fi
+  for line in "${lines[@]}"; do
+    if [[ "${state}" == inside ]]; then
+      [[ "${line}" != "${end}" ]] || state=outside
+      continue
+    fi
+    if [[ "${line}" == "${begin}" ]]; then
+      state=inside
+      # The blank line the module put before its block goes with it.
+      if [[ -z "${text}" ]] && ((${#out[@]} > 0)) && [[ -z "${out[-1]}" ]]; then
+        unset 'out[-1]'
+      fi
+      if [[ "${placed}" == false ]]; then
+        out+=("${block[@]}")
+        placed=true
+      fi
+      continue
+    fi
+    out+=("${line}")
+  done
+  if [[ "${state}" == inside ]]; then
+    warn "${file} has the module's begin marker but no end marker; left it untouched (remove the marker line to let the module manage its block again)"
+    PROMPT_BLOCK=malformed
+    return 0
+  fi
+  if [[ "${placed}" == false && -n "${text}" ]]; then
+    if ((${#out[@]} > 0)) && [[ -n "${out[-1]}" ]]; then
+      out+=("")
+    fi
+    out+=("${block[@]}")
+  fi
+  mkdir -p -- "${target%/*}"
+  tmp=$(mktemp "${target}.tmp.XXXXXX")
+  if ((${#out[@]} > 0)); then
+    printf '%s\n' "${out[@]}" >"${tmp}"
+  fi
+  if [[ -e "${target}" ]] && cmp -s "${tmp}" "${target}"; then
+    rm -f "${tmp}"
+    return 0
+  fi
+  chmod "${mode}" "${tmp}"
+  mv -f "${tmp}" "${target}"
+  PROMPT_BLOCK=updated
+  log "updated the system prompt block in ${file}"
 }
 
 new_session_id() {
@@ -531,13 +621,19 @@ read_args() {
   ARG_REPORT_TASKS=$(take_arg REPORT_TASKS)
   ARG_REPORT_TASKS=${ARG_REPORT_TASKS%x}
   [[ "${ARG_REPORT_TASKS}" == true || "${ARG_REPORT_TASKS}" == false ]] || die 'REPORT_TASKS must be true or false'
+  # Instructions for Claude's CLAUDE.md (task reporting and/or the template's own).
+  ARG_SYSTEM_PROMPT=$(take_arg SYSTEM_PROMPT)
+  ARG_SYSTEM_PROMPT=${ARG_SYSTEM_PROMPT%x}
+  # The user-level CLAUDE.md; a leading ~ or $HOME means the home directory.
+  ARG_CLAUDE_MD_PATH=$(take_arg CLAUDE_MD_PATH)
+  ARG_CLAUDE_MD_PATH=${ARG_CLAUDE_MD_PATH%x}
   # Bash run before anything is installed, or empty.
   ARG_PRE_INSTALL_SCRIPT=$(take_arg PRE_INSTALL_SCRIPT)
   ARG_PRE_INSTALL_SCRIPT=${ARG_PRE_INSTALL_SCRIPT%x}
   # Bash run after the installs, before Claude is configured, or empty.
   ARG_POST_INSTALL_SCRIPT=$(take_arg POST_INSTALL_SCRIPT)
   ARG_POST_INSTALL_SCRIPT=${ARG_POST_INSTALL_SCRIPT%x}
-  unset CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT
+  unset CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT
   if [[ -n "${!CLAUDE_MODULE_ARG_*}" ]]; then
     die "unexpected arguments: ${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
   fi
@@ -712,9 +808,14 @@ step_post_install_hook() {
   run_hook post_install "${ARG_POST_INSTALL_SCRIPT}"
 }
 
-# Marks onboarding done and the work dir trusted in ~/.claude.json (merged, never overwritten), so Claude starts without questions.
+# Marks onboarding done, the work dir trusted and the API key (if any) approved in ~/.claude.json (merged, never overwritten), so Claude starts without questions.
 step_seed_claude_config() {
-  local file="${HOME}/.claude.json" target mode current updated normalized
+  local file="${HOME}/.claude.json" target mode current updated normalized auth
+  auth=$(auth_method)
+  note "auth" "${auth}"
+  if [[ -n "${CLAUDE_API_KEY:-}" && -z "${ANTHROPIC_API_KEY:-}" && "${ARG_REPORT_TASKS}" == false ]]; then
+    warn "CLAUDE_API_KEY is set but ANTHROPIC_API_KEY is not, and Claude Code reads only ANTHROPIC_API_KEY; pass the key as the module's claude_api_key instead"
+  fi
   need_cmd jq "to update ~/.claude.json; install the jq package in the workspace image"
   # Write through a symlink (e.g. to a persistent volume) instead of replacing it.
   target=$(readlink -f "${file}")
@@ -724,11 +825,20 @@ step_seed_claude_config() {
     current=$(<"${target}")
     mode=$(stat -c %a "${target}")
   fi
+  # Claude Code 2.1 drops hasCompletedProjectOnboarding from project entries, so it is only
+  # seeded into a new entry (for older versions): setting it again would rewrite the file every start.
+  # Claude Code asks "Do you want to use this API key?" for an ANTHROPIC_API_KEY it has not seen
+  # and remembers the answer as the last 20 characters of the trimmed key; recording that answer
+  # in advance lets it start unattended. jq reads the key from its environment, never from argv.
   if ! updated=$(jq --arg dir "${WORKDIR}" '
     .hasCompletedOnboarding = true
-    | .projects[$dir] = ((.projects[$dir] // {}) + {hasTrustDialogAccepted: true, hasCompletedProjectOnboarding: true})
+    | .projects[$dir] = ((.projects[$dir] // {hasCompletedProjectOnboarding: true}) + {hasTrustDialogAccepted: true})
+    | (env.ANTHROPIC_API_KEY // "" | sub("^[[:space:]]+"; "") | sub("[[:space:]]+$"; "") | .[-20:]) as $key
+    | if $key == "" then .
+      else .customApiKeyResponses.approved |= ((. // []) | if any(.[]; . == $key) then . else . + [$key] end)
+      end
   ' <<<"${current}" 2>/dev/null); then
-    warn "${file} is not valid JSON; left it untouched, so Claude may ask its first-run questions"
+    warn "${file} is not valid JSON or not shaped as Claude Code writes it; left it untouched, so Claude may ask its first-run questions"
     note "claude.json" "malformed, left untouched"
     return 0
   fi
@@ -738,8 +848,8 @@ step_seed_claude_config() {
     return 0
   fi
   printf '%s\n' "${updated}" | atomic_write "${target}" "${mode}"
-  log "marked onboarding done and ${WORKDIR} trusted in ${file}"
-  note "claude.json" "onboarding and work dir trust set"
+  log "marked onboarding done and ${WORKDIR} trusted in ${file}${ANTHROPIC_API_KEY:+; approved the API key}"
+  note "claude.json" "onboarding, work dir trust${ANTHROPIC_API_KEY:+ and API key approval} set"
 }
 
 # Reconciles the template's MCP servers with Claude's config in the work dir; a rejected server is skipped and reported.
@@ -800,6 +910,40 @@ step_configure_mcp() {
     removed=$((removed + 1))
   done
   note "mcp" "${added} added, ${unchanged} unchanged, ${removed} removed, ${skipped} skipped${skipped_names:+ (${skipped_names# })}"
+}
+
+# Task mode: has the coder CLI configure Claude to report status to Coder. Standalone: keeps the system prompt in CLAUDE.md.
+step_configure_tasks() {
+  local md
+  md=$(claude_md_path)
+  if [[ "${ARG_REPORT_TASKS}" == false ]]; then
+    sync_prompt_block "${md}" "${ARG_SYSTEM_PROMPT}"
+    note "mode" "standalone"
+    if [[ -n "${ARG_SYSTEM_PROMPT}" ]]; then
+      note "system prompt" "in ${md} (${PROMPT_BLOCK})"
+    fi
+    return 0
+  fi
+
+  need_cmd coder "report_tasks = true uses 'coder exp mcp configure'; the Coder agent provides it (or set report_tasks = false)"
+  # The coder CLI writes the prompt to CLAUDE.md itself; a block left by standalone mode would repeat it.
+  sync_prompt_block "${md}" ""
+  log "configuring task reporting: coder exp mcp configure claude-code ${WORKDIR}"
+  if ! (
+    export CODER_MCP_APP_STATUS_SLUG="${ARG_APP_SLUG}"
+    export CODER_MCP_AI_AGENTAPI_URL="http://localhost:${ARG_AGENTAPI_PORT}"
+    export CODER_MCP_CLAUDE_MD_PATH="${md}"
+    export CODER_MCP_CLAUDE_SYSTEM_PROMPT="${ARG_SYSTEM_PROMPT}"
+    # Claude reads the key from ANTHROPIC_API_KEY (approved in ~/.claude.json); without
+    # CLAUDE_API_KEY the coder CLI does not also store the key itself in ~/.claude.json.
+    if [[ -n "${ANTHROPIC_API_KEY:-}" && "${CLAUDE_API_KEY:-}" == "${ANTHROPIC_API_KEY}" ]]; then
+      unset CLAUDE_API_KEY
+    fi
+    exec coder exp mcp configure claude-code "${WORKDIR}"
+  ); then
+    die "'coder exp mcp configure claude-code' failed (output above), so Claude cannot report task status to Coder; fix the coder CLI or set report_tasks = false"
+  fi
+  note "mode" "task (status reported as app '${ARG_APP_SLUG}')"
 }
 
 # Starts AgentAPI with Claude in the work dir, detached from this script.
@@ -878,6 +1022,7 @@ main() {
   fi
   run_logged install.log step_seed_claude_config
   run_logged install.log step_configure_mcp
+  run_logged install.log step_configure_tasks
   run_logged agentapi-start.log step_start_agentapi
   run_logged agentapi-start.log step_wait_ready
   LOG_FILE=""
@@ -897,4 +1042,8 @@ WORKDIR=$(
 )
 WORKDIR=${WORKDIR%x}
 LOG_FILE=""
+# Task mode: the coder MCP server that Claude starts offers only the status tool.
+if [[ "${ARG_REPORT_TASKS}" == true ]]; then
+  export CODER_MCP_ALLOWED_TOOLS=coder_report_task
+fi
 main "$@"

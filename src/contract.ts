@@ -76,6 +76,8 @@ export const contracts = {
       arg("DISALLOWED_TOOLS", "string", "Tool rules for --disallowedTools, one per line (split at plan time)."),
       // Tasks, authentication and Claude configuration
       arg("REPORT_TASKS", "bool", "Task mode (report status to Coder) or standalone."),
+      arg("SYSTEM_PROMPT", "string", "Instructions for Claude's CLAUDE.md (task reporting and/or the template's own)."),
+      arg("CLAUDE_MD_PATH", "string", "The user-level CLAUDE.md; a leading ~ or $HOME means the home directory."),
       // Install hooks
       arg("PRE_INSTALL_SCRIPT", "string", "Bash run before anything is installed, or empty."),
       arg("POST_INSTALL_SCRIPT", "string", "Bash run after the installs, before Claude is configured, or empty."),
@@ -88,6 +90,21 @@ export const contracts = {
         doc: "Set by the Coder agent: a directory on every session's PATH.",
       },
       { name: "CODER_WORKSPACE_AGENT_NAME", secret: false, doc: "Set by the Coder agent: the agent's name." },
+      // Tasks, authentication and Claude configuration
+      {
+        name: "ANTHROPIC_API_KEY",
+        secret: true,
+        doc: "API key Claude Code reads; approved in ~/.claude.json by its last 20 characters.",
+      },
+      {
+        name: "CLAUDE_API_KEY",
+        secret: true,
+        doc: "API key for the coder CLI (claude_api_key, or set by the template).",
+      },
+      { name: "CLAUDE_CODE_OAUTH_TOKEN", secret: true, doc: "Claude subscription token; only its presence is read." },
+      { name: "ANTHROPIC_AUTH_TOKEN", secret: true, doc: "Bearer token for a gateway; only its presence is read." },
+      { name: "CLAUDE_CODE_USE_BEDROCK", secret: false, doc: "Set by the template to use Amazon Bedrock." },
+      { name: "CLAUDE_CODE_USE_VERTEX", secret: false, doc: "Set by the template to use Google Vertex AI." },
     ],
   },
   stop: {

@@ -33,6 +33,8 @@ function closure(roots: readonly Fn[]): Fn[] {
   const out: Fn[] = [];
   const visit = (f: Fn) => {
     if (out.includes(f)) return;
+    const twin = out.find((g) => g.name === f.name);
+    if (twin) throw new Error(`two different bash functions are named ${f.name}: define it once and import it`);
     f.uses.forEach(visit);
     out.push(f);
   };

@@ -13,6 +13,7 @@ import { postInstallHook, preInstallHook } from "../steps/hooks.ts";
 import { configureMcp } from "../steps/mcp.ts";
 import { prepare } from "../steps/prepare.ts";
 import { summary } from "../steps/summary.ts";
+import { configureTasks } from "../steps/tasks.ts";
 
 export const start: ScriptDef = {
   name: "start",
@@ -31,6 +32,10 @@ export const start: ScriptDef = {
     )
     WORKDIR=\${WORKDIR%x}
     LOG_FILE=""
+    # Task mode: the coder MCP server that Claude starts offers only the status tool.
+    if [[ "\${ARG_REPORT_TASKS}" == true ]]; then
+      export CODER_MCP_ALLOWED_TOOLS=coder_report_task
+    fi
   `,
   steps: [
     prepare,
@@ -40,6 +45,7 @@ export const start: ScriptDef = {
     postInstallHook,
     seedClaudeConfig,
     configureMcp,
+    configureTasks,
     startAgentapi,
     waitReady,
     summary,
@@ -56,6 +62,7 @@ export const start: ScriptDef = {
     fi
     run_logged install.log step_seed_claude_config
     run_logged install.log step_configure_mcp
+    run_logged install.log step_configure_tasks
     run_logged agentapi-start.log step_start_agentapi
     run_logged agentapi-start.log step_wait_ready
     LOG_FILE=""

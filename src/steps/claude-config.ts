@@ -1,16 +1,45 @@
-// Claude's own configuration in ~/.claude.json.
+// Claude's own configuration in ~/.claude.json, and how Claude authenticates.
 
-import { atomicWrite, log, needCmd, warn } from "../lib.ts";
+import { atomicWrite, fn, log, needCmd, warn } from "../lib.ts";
 import { step } from "../script.ts";
 import { sh } from "../sh.ts";
 import { note } from "./common.ts";
 
+/** auth_method: how Claude Code will authenticate, judged from the environment the way
+ * Claude does (a cloud provider wins over keys). Prints a name, never a secret. */
+export const authMethod = fn(
+  "auth_method",
+  [],
+  sh`
+    # Claude Code reads 1, true, yes and on (any case) as "on".
+    local on='^(1|true|yes|on)$' bedrock=\${CLAUDE_CODE_USE_BEDROCK:-} vertex=\${CLAUDE_CODE_USE_VERTEX:-}
+    if [[ "\${bedrock,,}" =~ \${on} ]]; then
+      printf 'bedrock'
+    elif [[ "\${vertex,,}" =~ \${on} ]]; then
+      printf 'vertex'
+    elif [[ -n "\${ANTHROPIC_API_KEY:-}\${CLAUDE_API_KEY:-}" ]]; then
+      printf 'api key'
+    elif [[ -n "\${CLAUDE_CODE_OAUTH_TOKEN:-}" ]]; then
+      printf 'oauth token'
+    elif [[ -n "\${ANTHROPIC_AUTH_TOKEN:-}" ]]; then
+      printf 'auth token'
+    else
+      printf 'none'
+    fi
+  `,
+);
+
 export const seedClaudeConfig = step(
   "seed_claude_config",
-  "Marks onboarding done and the work dir trusted in ~/.claude.json (merged, never overwritten), so Claude starts without questions.",
-  [log, warn, needCmd, atomicWrite, note],
+  "Marks onboarding done, the work dir trusted and the API key (if any) approved in ~/.claude.json (merged, never overwritten), so Claude starts without questions.",
+  [log, warn, needCmd, atomicWrite, note, authMethod],
   sh`
-    local file="\${HOME}/.claude.json" target mode current updated normalized
+    local file="\${HOME}/.claude.json" target mode current updated normalized auth
+    auth=$(auth_method)
+    note "auth" "\${auth}"
+    if [[ -n "\${CLAUDE_API_KEY:-}" && -z "\${ANTHROPIC_API_KEY:-}" && "\${ARG_REPORT_TASKS}" == false ]]; then
+      warn "CLAUDE_API_KEY is set but ANTHROPIC_API_KEY is not, and Claude Code reads only ANTHROPIC_API_KEY; pass the key as the module's claude_api_key instead"
+    fi
     need_cmd jq "to update ~/.claude.json; install the jq package in the workspace image"
     # Write through a symlink (e.g. to a persistent volume) instead of replacing it.
     target=$(readlink -f "\${file}")
@@ -20,11 +49,20 @@ export const seedClaudeConfig = step(
       current=$(<"\${target}")
       mode=$(stat -c %a "\${target}")
     fi
+    # Claude Code 2.1 drops hasCompletedProjectOnboarding from project entries, so it is only
+    # seeded into a new entry (for older versions): setting it again would rewrite the file every start.
+    # Claude Code asks "Do you want to use this API key?" for an ANTHROPIC_API_KEY it has not seen
+    # and remembers the answer as the last 20 characters of the trimmed key; recording that answer
+    # in advance lets it start unattended. jq reads the key from its environment, never from argv.
     if ! updated=$(jq --arg dir "\${WORKDIR}" '
       .hasCompletedOnboarding = true
-      | .projects[$dir] = ((.projects[$dir] // {}) + {hasTrustDialogAccepted: true, hasCompletedProjectOnboarding: true})
+      | .projects[$dir] = ((.projects[$dir] // {hasCompletedProjectOnboarding: true}) + {hasTrustDialogAccepted: true})
+      | (env.ANTHROPIC_API_KEY // "" | sub("^[[:space:]]+"; "") | sub("[[:space:]]+$"; "") | .[-20:]) as $key
+      | if $key == "" then .
+        else .customApiKeyResponses.approved |= ((. // []) | if any(.[]; . == $key) then . else . + [$key] end)
+        end
     ' <<<"\${current}" 2>/dev/null); then
-      warn "\${file} is not valid JSON; left it untouched, so Claude may ask its first-run questions"
+      warn "\${file} is not valid JSON or not shaped as Claude Code writes it; left it untouched, so Claude may ask its first-run questions"
       note "claude.json" "malformed, left untouched"
       return 0
     fi
@@ -34,7 +72,7 @@ export const seedClaudeConfig = step(
       return 0
     fi
     printf '%s\\n' "\${updated}" | atomic_write "\${target}" "\${mode}"
-    log "marked onboarding done and \${WORKDIR} trusted in \${file}"
-    note "claude.json" "onboarding and work dir trust set"
+    log "marked onboarding done and \${WORKDIR} trusted in \${file}\${ANTHROPIC_API_KEY:+; approved the API key}"
+    note "claude.json" "onboarding, work dir trust\${ANTHROPIC_API_KEY:+ and API key approval} set"
   `,
 );

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { execa } from "execa";
 import { contracts } from "../../src/contract.ts";
-import { log } from "../../src/lib.ts";
+import { fn, log } from "../../src/lib.ts";
 import { renderScript, step, type ScriptDef } from "../../src/script.ts";
 import { Sh, sh } from "../../src/sh.ts";
 import { start } from "../../src/scripts/start.ts";
@@ -80,5 +80,18 @@ describe("renderScript", () => {
     expect(text.match(/^log\(\) \{/gm)?.length).toBe(1);
     expect(text.indexOf("log() {")).toBeLessThan(text.indexOf("step_a() {"));
     expect(text).not.toContain("download() {");
+  });
+
+  test("refuses two different functions with one name (the second would silently replace the first)", () => {
+    const twin = fn("log", [], sh`:`);
+    expect(() =>
+      renderScript({
+        name: "stop",
+        doc: "probe",
+        globals: sh``,
+        steps: [step("a", "a", [log, twin], sh`:`)],
+        main: sh`:`,
+      }),
+    ).toThrow("two different bash functions are named log");
   });
 });

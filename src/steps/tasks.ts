@@ -1,0 +1,129 @@
+// Task mode and standalone mode: how Claude gets its system prompt, and, in task mode,
+// the coder MCP server through which it reports status to the Coder dashboard.
+
+import { die, expandHome, fn, log, needCmd, warn } from "../lib.ts";
+import { step } from "../script.ts";
+import { sh } from "../sh.ts";
+import { note } from "./common.ts";
+
+/** claude_md_path: the CLAUDE.md the system prompt goes to (Claude's user-level one by default). */
+const claudeMdPath = fn(
+  "claude_md_path",
+  [expandHome],
+  sh`
+    expand_home "\${ARG_CLAUDE_MD_PATH:-\${HOME}/.claude/CLAUDE.md}"
+  `,
+);
+
+// The block's markers; variables.tf refuses a system_prompt containing their common prefix.
+const blockBegin =
+  "<!-- claude-code module: system_prompt begin (replaced on every start; edit the template instead) -->";
+const blockEnd = "<!-- claude-code module: system_prompt end -->";
+
+/** sync_prompt_block FILE TEXT: makes FILE hold TEXT in the module's marked block (TEXT empty: no
+ * block), leaving every other line as it is. Writes only when something changes, through
+ * symlinks, keeping the file's mode (0600 for a new file). Sets PROMPT_BLOCK to what it did
+ * (updated, unchanged or malformed); it is never called as a condition, so errexit holds inside. */
+const syncPromptBlock = fn(
+  "sync_prompt_block",
+  [log, warn],
+  sh`
+    local file=$1 text=$2 begin=${blockBegin} end=${blockEnd} target mode=600 state=outside placed=false line tmp
+    local -a lines=() out=() block=()
+    PROMPT_BLOCK=unchanged
+    while [[ "\${text}" == *$'\\n' ]]; do
+      text=\${text%$'\\n'}
+    done
+    if [[ -n "\${text}" ]]; then
+      block=("\${begin}" "\${text}" "\${end}")
+    fi
+    target=$(readlink -m -- "\${file}")
+    if [[ -e "\${target}" ]]; then
+      mapfile -t lines <"\${target}"
+      mode=$(stat -c %a "\${target}")
+    elif [[ -z "\${text}" ]]; then
+      return 0
+    fi
+    for line in "\${lines[@]}"; do
+      if [[ "\${state}" == inside ]]; then
+        [[ "\${line}" != "\${end}" ]] || state=outside
+        continue
+      fi
+      if [[ "\${line}" == "\${begin}" ]]; then
+        state=inside
+        # The blank line the module put before its block goes with it.
+        if [[ -z "\${text}" ]] && ((\${#out[@]} > 0)) && [[ -z "\${out[-1]}" ]]; then
+          unset 'out[-1]'
+        fi
+        if [[ "\${placed}" == false ]]; then
+          out+=("\${block[@]}")
+          placed=true
+        fi
+        continue
+      fi
+      out+=("\${line}")
+    done
+    if [[ "\${state}" == inside ]]; then
+      warn "\${file} has the module's begin marker but no end marker; left it untouched (remove the marker line to let the module manage its block again)"
+      PROMPT_BLOCK=malformed
+      return 0
+    fi
+    if [[ "\${placed}" == false && -n "\${text}" ]]; then
+      if ((\${#out[@]} > 0)) && [[ -n "\${out[-1]}" ]]; then
+        out+=("")
+      fi
+      out+=("\${block[@]}")
+    fi
+    mkdir -p -- "\${target%/*}"
+    tmp=$(mktemp "\${target}.tmp.XXXXXX")
+    if ((\${#out[@]} > 0)); then
+      printf '%s\\n' "\${out[@]}" >"\${tmp}"
+    fi
+    if [[ -e "\${target}" ]] && cmp -s "\${tmp}" "\${target}"; then
+      rm -f "\${tmp}"
+      return 0
+    fi
+    chmod "\${mode}" "\${tmp}"
+    mv -f "\${tmp}" "\${target}"
+    PROMPT_BLOCK=updated
+    log "updated the system prompt block in \${file}"
+  `,
+);
+
+export const configureTasks = step(
+  "configure_tasks",
+  "Task mode: has the coder CLI configure Claude to report status to Coder. Standalone: keeps the system prompt in CLAUDE.md.",
+  [log, die, needCmd, note, claudeMdPath, syncPromptBlock],
+  sh`
+    local md
+    md=$(claude_md_path)
+    if [[ "\${ARG_REPORT_TASKS}" == false ]]; then
+      sync_prompt_block "\${md}" "\${ARG_SYSTEM_PROMPT}"
+      note "mode" "standalone"
+      if [[ -n "\${ARG_SYSTEM_PROMPT}" ]]; then
+        note "system prompt" "in \${md} (\${PROMPT_BLOCK})"
+      fi
+      return 0
+    fi
+
+    need_cmd coder "report_tasks = true uses 'coder exp mcp configure'; the Coder agent provides it (or set report_tasks = false)"
+    # The coder CLI writes the prompt to CLAUDE.md itself; a block left by standalone mode would repeat it.
+    sync_prompt_block "\${md}" ""
+    log "configuring task reporting: coder exp mcp configure claude-code \${WORKDIR}"
+    if ! (
+      export CODER_MCP_APP_STATUS_SLUG="\${ARG_APP_SLUG}"
+      export CODER_MCP_AI_AGENTAPI_URL="http://localhost:\${ARG_AGENTAPI_PORT}"
+      export CODER_MCP_CLAUDE_MD_PATH="\${md}"
+      export CODER_MCP_CLAUDE_SYSTEM_PROMPT="\${ARG_SYSTEM_PROMPT}"
+      # Claude reads the key from ANTHROPIC_API_KEY (approved in ~/.claude.json); without
+      # CLAUDE_API_KEY the coder CLI does not also store the key itself in ~/.claude.json.
+      if [[ -n "\${ANTHROPIC_API_KEY:-}" && "\${CLAUDE_API_KEY:-}" == "\${ANTHROPIC_API_KEY}" ]]; then
+        unset CLAUDE_API_KEY
+      fi
+      exec coder exp mcp configure claude-code "\${WORKDIR}"
+    ); then
+      die "'coder exp mcp configure claude-code' failed (output above), so Claude cannot report task status to Coder; fix the coder CLI or set report_tasks = false"
+    fi
+    note "mode" "task (status reported as app '\${ARG_APP_SLUG}')"
+  `,
+);

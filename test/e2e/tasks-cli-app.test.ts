@@ -1,0 +1,78 @@
+// cli_app: the "Claude Code CLI" app's command, run for real in a terminal, attaches to the
+// Claude Code session that the module's AgentAPI runs.
+
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
+import type { LocalAgent } from "../lib/agent.ts";
+import {
+  disposeExtraWorkspaces,
+  preinstalledClaude,
+  readyPort,
+  squash,
+  usePreinstalledClaude,
+  waitForScreen,
+  workspaceWith,
+} from "./tasks-support.ts";
+
+let server: ReleaseServer;
+let claudeDir: string;
+const scratch = mkdtempSync(join(tmpdir(), "claude-module-cli-app-"));
+beforeAll(() => {
+  server = startReleaseServer();
+  claudeDir = preinstalledClaude();
+});
+afterAll(() => {
+  server.stop();
+  rmSync(scratch, { recursive: true, force: true });
+  rmSync(claudeDir, { recursive: true, force: true });
+});
+afterEach(() => disposeExtraWorkspaces());
+
+/** Runs an app command the way a workspace terminal does (a login shell in a PTY) for a few seconds. */
+async function runInTerminal(agent: LocalAgent, command: string, seconds: number) {
+  const file = join(scratch, `app-${Date.now()}.sh`);
+  writeFileSync(file, command);
+  return execa("timeout", ["--signal=TERM", String(seconds), "script", "-qfec", `bash ${file}`, "/dev/null"], {
+    cwd: agent.home,
+    env: { ...agent.env, TERM: "xterm-256color", SHELL: "/bin/bash" },
+    extendEnv: false,
+    reject: false,
+    all: true,
+  });
+}
+
+describe("cli_app", () => {
+  test("the app's command attaches to the running session and shows Claude's screen", async () => {
+    const { agent, resources } = await workspaceWith(
+      server,
+      { ...usePreinstalledClaude, cli_app: true, cli_app_display_name: "Claude in a terminal", report_tasks: false },
+      {},
+      { path: [claudeDir] },
+    );
+    const app = resources.find((r) => r.type === "coder_app" && r.values.slug === "ccw-cli");
+    expect(app?.values.display_name).toBe("Claude in a terminal");
+
+    const [run] = await agent.start();
+    if (run?.exitCode !== 0) console.error(run?.output);
+    expect(run?.exitCode).toBe(0);
+    const port = readyPort(run!.output);
+    await waitForScreen(port, (s) => s.includes("ClaudeCodev"));
+
+    const attached = await runInTerminal(agent, app!.values.command, 8);
+    // timeout ends the attached session; until then it mirrors Claude's terminal.
+    expect(attached.exitCode).toBe(124);
+    expect(squash(attached.all.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ""))).toContain("ClaudeCodev");
+  });
+
+  test("before the module has set up AgentAPI, the command says so instead of failing obscurely", async () => {
+    const { agent, resources } = await workspaceWith(server, { cli_app: true }, {});
+    const app = resources.find((r) => r.type === "coder_app" && r.values.slug === "ccw-cli");
+    const attached = await runInTerminal(agent, app!.values.command, 8);
+    expect(attached.exitCode).toBe(1);
+    expect(attached.all).toContain("Claude Code is not set up yet");
+  });
+});

@@ -1,0 +1,185 @@
+// Helpers shared by the task, authentication and standalone end-to-end tests.
+
+import { mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LocalAgent, type AgentOptions } from "../lib/agent.ts";
+import { claudeBinary } from "../lib/paths.ts";
+import type { ReleaseServer } from "../lib/release-server.ts";
+import { apply, writeTemplate, type Inputs, type TfResource } from "../lib/terraform.ts";
+import { freePort } from "../lib/workspace.ts";
+
+/** A directory holding the real claude as `claude`, for install_claude_code = false (no npm install). */
+export function preinstalledClaude(): string {
+  const dir = mkdtempSync(join(tmpdir(), "claude-module-preinstalled-"));
+  symlinkSync(claudeBinary, join(dir, "claude"));
+  return dir;
+}
+
+/** Inputs that skip installing Claude Code (the real binary is on PATH instead). */
+export const usePreinstalledClaude = { install_claude_code: false } as const;
+
+export interface CoderCall {
+  argv: string[];
+  /** CODER_MCP_* variables the call saw, decoded. */
+  mcpEnv: Record<string, string>;
+  /** Credential variables that were set for the call (names only; the double never records values). */
+  credentials: string[];
+}
+
+/** Calls the `coder` test double recorded, with the environment it saw. */
+export function coderCalls(agent: LocalAgent): CoderCall[] {
+  const argvs = agent.coderCalls();
+  let envLines: string[] = [];
+  try {
+    envLines = readFileSync(agent.env.CODER_DOUBLE_LOG + ".env", "utf8").split("\n");
+  } catch {
+    // No call yet.
+  }
+  return argvs.map((argv, i) => {
+    const fields = (envLines[i] ?? "").split("\x1f").filter(Boolean);
+    const mcpEnv: Record<string, string> = {};
+    const credentials: string[] = [];
+    for (const field of fields) {
+      const eq = field.indexOf("=");
+      if (eq < 0) credentials.push(field);
+      else mcpEnv[field.slice(0, eq)] = Buffer.from(field.slice(eq + 1), "base64").toString("utf8");
+    }
+    return { argv, mcpEnv, credentials };
+  });
+}
+
+export const configureCalls = (agent: LocalAgent) =>
+  coderCalls(agent).filter((c) => c.argv.slice(0, 3).join(" ") === "exp mcp configure");
+
+export interface Message {
+  id: number;
+  role: string;
+  content: string;
+}
+
+/** The terminal screen as AgentAPI sees it (its messages), whitespace removed so wrapped lines still match. */
+export async function screen(port: number): Promise<string> {
+  const r = await fetch(`http://127.0.0.1:${port}/messages`);
+  const body = (await r.json()) as { messages: Message[] };
+  return body.messages.map((m) => m.content).join("\n");
+}
+
+export const squash = (text: string) => text.replace(/\s+/g, "");
+
+/** Polls AgentAPI's messages until `done` holds (whitespace-free text), or fails after `seconds`. */
+export async function waitForScreen(port: number, done: (squashed: string) => boolean, seconds = 90): Promise<string> {
+  const deadline = Date.now() + seconds * 1000;
+  let last = "";
+  while (Date.now() < deadline) {
+    try {
+      last = squash(await screen(port));
+      if (done(last)) return last;
+    } catch {
+      // AgentAPI not answering yet.
+    }
+    await Bun.sleep(500);
+  }
+  throw new Error(`the screen never showed what was expected within ${seconds}s; last screen:\n${last}`);
+}
+
+/** Claude Code has finished its authenticated start-up: offline, its first call to Anthropic (for
+ * remote managed settings, made only when it holds first-party credentials) fails with this notice. */
+export const authenticatedStartupDone = (s: string) => s.includes("remotepolicyapplied");
+
+/** Claude Code stopped at its login hint (no usable credentials). */
+export const notLoggedIn = (s: string) => s.includes("Notloggedin");
+
+/** Waits until AgentAPI reports the screen stable and it stays the same for three polls; returns it. */
+export async function settledScreen(port: number, seconds = 60): Promise<string> {
+  const deadline = Date.now() + seconds * 1000;
+  let last = "";
+  let same = 0;
+  while (Date.now() < deadline) {
+    const status = (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as { status: string };
+    const now = squash(await screen(port));
+    same = status.status === "stable" && now === last ? same + 1 : 0;
+    last = now;
+    if (same >= 3) return now;
+    await Bun.sleep(1000);
+  }
+  throw new Error(`the screen did not settle within ${seconds}s; last screen:\n${last}`);
+}
+
+/** The port the start script reported AgentAPI ready on. */
+export function readyPort(output: string): number {
+  const m = output.match(/ready on port (\d+)/);
+  if (!m) throw new Error(`AgentAPI did not get ready:\n${output}`);
+  return Number(m[1]);
+}
+
+/** Every regular file under `dir` (symlinks not followed). */
+export function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...filesUnder(path));
+    else if (entry.isFile()) out.push(path);
+  }
+  return out;
+}
+
+export const modeOf = (path: string) => statSync(path).mode & 0o777;
+
+/** The command line of every process the workspace runs, as text (arguments joined by spaces). */
+export function commandLines(agent: LocalAgent): string[] {
+  return agent.processes().flatMap((pid) => {
+    try {
+      return [readFileSync(`/proc/${pid}/cmdline`, "latin1").split("\0").join(" ")];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The environment of the workspace's process whose command line contains `needle`. */
+export function environOf(agent: LocalAgent, needle: string): Record<string, string> | undefined {
+  for (const pid of agent.processes()) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "latin1").split("\0");
+      if (!cmdline.some((a) => a.includes(needle))) continue;
+      const environ = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").filter(Boolean);
+      return Object.fromEntries(environ.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
+    } catch {
+      // Gone.
+    }
+  }
+  return undefined;
+}
+
+/** Like workspace(), but the template may declare more resources (e.g. its own coder_env) in `extra`. */
+export async function workspaceWith(
+  server: ReleaseServer,
+  inputs: Inputs,
+  resources: Record<string, Record<string, object>>,
+  options: Omit<AgentOptions, "resources"> = {},
+): Promise<{ agent: LocalAgent; workdir: string; resources: TfResource[] }> {
+  const workdir =
+    (inputs.workdir as string | undefined) ?? join(mkdtempSync(join(tmpdir(), "claude-module-work-")), "project");
+  const template = writeTemplate(
+    {
+      workdir,
+      agentapi_releases_url: server.agentapiReleasesUrl,
+      claude_installer_url: server.claudeInstallerUrl,
+      agentapi_port: await freePort(),
+      ...inputs,
+    },
+    { resource: { coder_agent: { main: { os: "linux", arch: "amd64" } }, ...resources } },
+  );
+  const applied = await apply(template);
+  const agent = new LocalAgent({ resources: applied, ...options });
+  extraAgents.push(agent);
+  return { agent, workdir, resources: applied };
+}
+
+const extraAgents: LocalAgent[] = [];
+
+/** Disposes what workspaceWith() created (call from afterEach next to disposeWorkspaces). */
+export function disposeExtraWorkspaces(): void {
+  for (const agent of extraAgents.splice(0)) agent.dispose();
+}

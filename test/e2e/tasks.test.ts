@@ -1,0 +1,126 @@
+// Task mode: the coder CLI configures Claude to report status to Coder against the module's
+// own AgentAPI port, and a failure there stops the start instead of passing silently.
+
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
+import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
+import {
+  coderCalls,
+  configureCalls,
+  environOf,
+  preinstalledClaude,
+  readyPort,
+  usePreinstalledClaude,
+} from "./tasks-support.ts";
+
+let server: ReleaseServer;
+let claudeDir: string;
+beforeAll(() => {
+  server = startReleaseServer();
+  claudeDir = preinstalledClaude();
+});
+afterAll(() => {
+  server.stop();
+  rmSync(claudeDir, { recursive: true, force: true });
+});
+afterEach(() => disposeWorkspaces());
+
+const userPrompt = "Prefer small commits.\nNever push to main.";
+
+describe("report_tasks = true", () => {
+  test("coder exp mcp configure runs for the work dir with the module's slug, AgentAPI URL, prompt and CLAUDE.md path", async () => {
+    const { agent, workdir } = await workspace(
+      server,
+      { ...usePreinstalledClaude, system_prompt: userPrompt, claude_md_path: "~/notes/CLAUDE.md" },
+      { path: [claudeDir] },
+    );
+    const [run] = await agent.start();
+    if (run?.exitCode !== 0) console.error(run?.output);
+    expect(run?.exitCode).toBe(0);
+    const port = readyPort(run!.output);
+
+    const calls = configureCalls(agent);
+    expect(calls.map((c) => c.argv)).toEqual([["exp", "mcp", "configure", "claude-code", workdir]]);
+    const env = calls[0]!.mcpEnv;
+    expect(env.CODER_MCP_APP_STATUS_SLUG).toBe("ccw");
+    expect(env.CODER_MCP_AI_AGENTAPI_URL).toBe(`http://localhost:${port}`);
+    // The leading ~ is expanded here: the coder CLI would take it literally.
+    expect(env.CODER_MCP_CLAUDE_MD_PATH).toBe(join(agent.home, "notes", "CLAUDE.md"));
+    expect(env.CODER_MCP_CLAUDE_SYSTEM_PROMPT).toContain("coder_report_task");
+    expect(env.CODER_MCP_CLAUDE_SYSTEM_PROMPT!.endsWith(`\n\n${userPrompt}`)).toBe(true);
+    // The same prompt reaches every workspace terminal through coder_env.
+    expect(agent.env.CODER_MCP_CLAUDE_SYSTEM_PROMPT).toBe(env.CODER_MCP_CLAUDE_SYSTEM_PROMPT!);
+    expect(agent.env.CODER_MCP_CLAUDE_MD_PATH).toBe("~/notes/CLAUDE.md");
+
+    // The coder MCP server Claude starts inherits this and offers only the status tool.
+    const claudeEnv = environOf(agent, "/.claude-module/bin/claude");
+    expect(claudeEnv?.CODER_MCP_ALLOWED_TOOLS).toBe("coder_report_task");
+    expect(run?.output).toMatch(/mode: +task \(status reported as app 'ccw'\)\n/);
+
+    // Restarted, it configures again: the agent token in Claude's MCP config can change between builds.
+    await agent.stop();
+    const [again] = await agent.start();
+    expect(again?.exitCode).toBe(0);
+    expect(configureCalls(agent)).toHaveLength(2);
+    expect(again?.output).toMatch(/claude\.json: +already set up\n/);
+  });
+
+  test("a failing coder exp mcp configure fails the start with a clear message, and AgentAPI is not started", async () => {
+    const { agent } = await workspace(server, usePreinstalledClaude, {
+      path: [claudeDir],
+      env: { CODER_DOUBLE_FAIL: "exp mcp configure" },
+    });
+    const [run] = await agent.start();
+    expect(run?.exitCode).not.toBe(0);
+    expect(run?.output).toContain("ERROR: 'coder exp mcp configure claude-code' failed");
+    expect(run?.output).toContain("set report_tasks = false");
+    expect(run?.output).toContain("coder (test double): failing");
+    expect(run?.output).not.toContain("AgentAPI is ready");
+    expect(run?.output).not.toContain("summary:");
+    expect(environOf(agent, "agentapi")).toBeUndefined();
+  });
+
+  test("a system prompt block left by standalone mode is removed (the coder CLI writes its own); the user's lines stay", async () => {
+    const md = "~/.claude/CLAUDE.md";
+    const first = await workspace(
+      server,
+      { ...usePreinstalledClaude, report_tasks: false, system_prompt: userPrompt, claude_md_path: md },
+      { path: [claudeDir] },
+    );
+    const mdFile = join(first.agent.home, ".claude", "CLAUDE.md");
+    mkdirSync(join(first.agent.home, ".claude"), { recursive: true });
+    writeFileSync(mdFile, "# My notes\nUse tabs.\n");
+    expect((await first.agent.start())[0]?.exitCode).toBe(0);
+    expect(readFileSync(mdFile, "utf8")).toContain(userPrompt);
+    await first.agent.stop();
+
+    const second = await workspace(
+      server,
+      {
+        ...usePreinstalledClaude,
+        report_tasks: true,
+        system_prompt: userPrompt,
+        claude_md_path: md,
+        workdir: first.workdir,
+      },
+      { path: [claudeDir], home: first.agent.home },
+    );
+    const [run] = await second.agent.start();
+    expect(run?.exitCode).toBe(0);
+    expect(readFileSync(mdFile, "utf8")).toBe("# My notes\nUse tabs.\n");
+    expect(configureCalls(second.agent)).toHaveLength(1);
+  });
+});
+
+describe("report_tasks = false", () => {
+  test("the coder CLI is not called and Claude's coder tools are not restricted", async () => {
+    const { agent } = await workspace(server, { ...usePreinstalledClaude, report_tasks: false }, { path: [claudeDir] });
+    const [run] = await agent.start();
+    expect(run?.exitCode).toBe(0);
+    expect(coderCalls(agent)).toEqual([]);
+    expect(environOf(agent, "/.claude-module/bin/claude")?.CODER_MCP_ALLOWED_TOOLS).toBeUndefined();
+    expect(run?.output).toMatch(/mode: +standalone\n/);
+  });
+});

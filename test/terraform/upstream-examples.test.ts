@@ -1,0 +1,152 @@
+// Every usage shown in the upstream v4.4.1 README must plan with only `source` changed.
+
+import { describe, expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { plan } from "../lib/terraform.ts";
+import { root } from "../lib/paths.ts";
+
+const preamble = `
+terraform {
+  required_providers {
+    coder = { source = "coder/coder" }
+  }
+}
+resource "coder_agent" "main" {
+  os   = "linux"
+  arch = "amd64"
+}
+`;
+
+const examples: Record<string, string> = {
+  basic: `
+module "claude-code" {
+  source         = "${root}"
+  agent_id       = coder_agent.main.id
+  workdir        = "/home/coder/project"
+  claude_api_key = "xxxx-xxxxx-xxxx"
+}`,
+  boundary: `
+module "claude-code" {
+  source           = "${root}"
+  agent_id         = coder_agent.main.id
+  workdir          = "/home/coder/project"
+  enable_boundary  = true
+  boundary_version = "v0.5.1"
+}`,
+  "tasks and advanced configuration": `
+data "coder_parameter" "ai_prompt" {
+  type        = "string"
+  name        = "AI Prompt"
+  default     = ""
+  description = "Initial task prompt for Claude Code."
+  mutable     = true
+}
+module "claude-code" {
+  source   = "${root}"
+  agent_id = coder_agent.main.id
+  workdir  = "/home/coder/project"
+
+  claude_api_key          = "xxxx-xxxxx-xxxx"
+  claude_code_oauth_token = "xxxxx-xxxx-xxxx"
+
+  claude_code_version = "2.0.62"
+  claude_binary_path  = "/opt/claude/bin"
+  agentapi_version    = "0.11.4"
+
+  ai_prompt = data.coder_parameter.ai_prompt.value
+  model     = "sonnet"
+
+  permission_mode = "plan"
+
+  mcp = <<-EOF
+  {
+    "mcpServers": {
+      "my-custom-tool": {
+        "command": "my-tool-server",
+        "args": ["--port", "8080"]
+      }
+    }
+  }
+  EOF
+}`,
+  standalone: `
+module "claude-code" {
+  source              = "${root}"
+  agent_id            = coder_agent.main.id
+  workdir             = "/home/coder/project"
+  install_claude_code = true
+  claude_code_version = "2.0.62"
+  report_tasks        = false
+}`,
+  subscription: `
+variable "claude_code_oauth_token" {
+  type      = string
+  sensitive = true
+  default   = "xxxx-xxx-xxxx"
+}
+module "claude-code" {
+  source                  = "${root}"
+  agent_id                = coder_agent.main.id
+  workdir                 = "/home/coder/project"
+  claude_code_oauth_token = var.claude_code_oauth_token
+}`,
+  bedrock: `
+resource "coder_env" "bedrock_use" {
+  agent_id = coder_agent.main.id
+  name     = "CLAUDE_CODE_USE_BEDROCK"
+  value    = "1"
+}
+resource "coder_env" "aws_region" {
+  agent_id = coder_agent.main.id
+  name     = "AWS_REGION"
+  value    = "us-east-1"
+}
+resource "coder_env" "bedrock_api_key" {
+  agent_id = coder_agent.main.id
+  name     = "AWS_BEARER_TOKEN_BEDROCK"
+  value    = "xxxx-xxx-xxxx"
+}
+module "claude-code" {
+  source   = "${root}"
+  agent_id = coder_agent.main.id
+  workdir  = "/home/coder/project"
+  model    = "global.anthropic.claude-sonnet-4-5-20250929-v1:0"
+}`,
+  vertex: `
+resource "coder_env" "vertex_use" {
+  agent_id = coder_agent.main.id
+  name     = "CLAUDE_CODE_USE_VERTEX"
+  value    = "1"
+}
+resource "coder_env" "google_application_credentials" {
+  agent_id = coder_agent.main.id
+  name     = "GOOGLE_APPLICATION_CREDENTIALS"
+  value    = "/tmp/gcp-sa.json"
+}
+module "claude-code" {
+  source   = "${root}"
+  agent_id = coder_agent.main.id
+  workdir  = "/home/coder/project"
+  model    = "claude-sonnet-4@20250514"
+
+  pre_install_script = <<-EOT
+    #!/bin/bash
+    echo "$VERTEX_SA_JSON" > /tmp/gcp-sa.json
+  EOT
+}`,
+};
+
+describe("upstream v4.4.1 README examples", () => {
+  for (const [name, example] of Object.entries(examples)) {
+    test(`${name}: plans with only source changed`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), "claude-module-example-"));
+      writeFileSync(join(dir, "main.tf"), preamble + example);
+      const r = await plan(dir);
+      if (r.exitCode !== 0) console.error(r.all);
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toContain("module.claude-code.coder_script.start");
+    });
+  }
+});

@@ -1,0 +1,207 @@
+# Tasks, authentication and Claude configuration: what reaches the workspace at plan time.
+# Run by test/terraform/terraform.test.ts against every provider version in tools/versions.env.
+
+variables {
+  agent_id = "test-agent"
+  workdir  = "/home/coder/project"
+}
+
+run "defaults_create_no_empty_credentials" {
+  command = plan
+  assert {
+    condition     = length(coder_env.claude_api_key) == 0 && length(coder_env.anthropic_api_key) == 0
+    error_message = "no API key env without claude_api_key"
+  }
+  assert {
+    condition     = length(coder_env.claude_code_oauth_token) == 0
+    error_message = "no empty CLAUDE_CODE_OAUTH_TOKEN (upstream always created one, clobbering values set elsewhere)"
+  }
+  assert {
+    condition     = length(coder_env.anthropic_model) == 0
+    error_message = "no empty ANTHROPIC_MODEL"
+  }
+  assert {
+    condition     = length(coder_app.cli) == 0
+    error_message = "no CLI app unless asked for"
+  }
+}
+
+run "task_mode_prompt_and_md_path" {
+  command = plan
+  assert {
+    condition     = one(coder_env.claude_system_prompt).name == "CODER_MCP_CLAUDE_SYSTEM_PROMPT" && strcontains(one(coder_env.claude_system_prompt).value, "coder_report_task")
+    error_message = "task mode tells Claude to report status with the coder MCP tool"
+  }
+  assert {
+    condition     = one(coder_env.claude_md_path).name == "CODER_MCP_CLAUDE_MD_PATH" && one(coder_env.claude_md_path).value == "$HOME/.claude/CLAUDE.md"
+    error_message = "CODER_MCP_CLAUDE_MD_PATH carries claude_md_path"
+  }
+  assert {
+    condition     = local.start_args.SYSTEM_PROMPT == one(coder_env.claude_system_prompt).value && local.start_args.REPORT_TASKS == "true"
+    error_message = "the start script gets the same prompt as the coder CLI"
+  }
+}
+
+run "task_mode_appends_the_template_prompt" {
+  command = plan
+  variables {
+    system_prompt = "Prefer small commits.\n"
+  }
+  assert {
+    condition     = startswith(one(coder_env.claude_system_prompt).value, trimspace(local.task_reporting_prompt)) && endswith(one(coder_env.claude_system_prompt).value, "\n\nPrefer small commits.")
+    error_message = "the template's prompt follows the task-reporting instructions"
+  }
+}
+
+run "standalone_without_prompt_creates_no_prompt_env" {
+  command = plan
+  variables {
+    report_tasks = false
+  }
+  assert {
+    condition     = length(coder_env.claude_system_prompt) == 0 && local.start_args.SYSTEM_PROMPT == ""
+    error_message = "no empty CODER_MCP_CLAUDE_SYSTEM_PROMPT in standalone mode"
+  }
+}
+
+run "standalone_prompt_is_the_template_prompt_alone" {
+  command = plan
+  variables {
+    report_tasks  = false
+    system_prompt = "Answer in French."
+  }
+  assert {
+    condition     = one(coder_env.claude_system_prompt).value == "Answer in French." && local.start_args.SYSTEM_PROMPT == "Answer in French."
+    error_message = "standalone mode passes the template's prompt without the task-reporting instructions"
+  }
+}
+
+run "api_key" {
+  command = plan
+  variables {
+    claude_api_key = "sk-ant-api03-tftest"
+  }
+  assert {
+    condition     = one(coder_env.claude_api_key).name == "CLAUDE_API_KEY" && one(coder_env.claude_api_key).value == "sk-ant-api03-tftest"
+    error_message = "CLAUDE_API_KEY for the coder CLI"
+  }
+  assert {
+    condition     = one(coder_env.anthropic_api_key).name == "ANTHROPIC_API_KEY" && one(coder_env.anthropic_api_key).value == "sk-ant-api03-tftest"
+    error_message = "ANTHROPIC_API_KEY for Claude Code"
+  }
+  assert {
+    condition     = length(coder_env.claude_code_oauth_token) == 0
+    error_message = "no OAuth env with an API key"
+  }
+  assert {
+    condition     = !strcontains(coder_script.start.script, "sk-ant-api03-tftest") && !strcontains(coder_script.start.script, base64encode("sk-ant-api03-tftest"))
+    error_message = "the key never reaches the script text, plain or encoded"
+  }
+}
+
+run "oauth_token" {
+  command = plan
+  variables {
+    claude_code_oauth_token = "sk-ant-oat01-tftest"
+  }
+  assert {
+    condition     = one(coder_env.claude_code_oauth_token).name == "CLAUDE_CODE_OAUTH_TOKEN" && one(coder_env.claude_code_oauth_token).value == "sk-ant-oat01-tftest"
+    error_message = "CLAUDE_CODE_OAUTH_TOKEN when set"
+  }
+  assert {
+    condition     = length(coder_env.claude_api_key) == 0 && length(coder_env.anthropic_api_key) == 0
+    error_message = "no API key env with a token"
+  }
+}
+
+run "key_and_token_together_are_rejected" {
+  command = plan
+  variables {
+    claude_api_key          = "sk-ant-api03-tftest"
+    claude_code_oauth_token = "sk-ant-oat01-tftest"
+  }
+  expect_failures = [var.claude_api_key]
+}
+
+run "key_with_a_newline_is_rejected" {
+  command = plan
+  variables {
+    claude_api_key = "sk-ant-api03-tftest\n"
+  }
+  expect_failures = [var.claude_api_key]
+}
+
+run "model" {
+  command = plan
+  variables {
+    model = "global.anthropic.claude-sonnet-4-5-20250929-v1:0"
+  }
+  assert {
+    condition     = one(coder_env.anthropic_model).name == "ANTHROPIC_MODEL" && one(coder_env.anthropic_model).value == "global.anthropic.claude-sonnet-4-5-20250929-v1:0"
+    error_message = "ANTHROPIC_MODEL carries model"
+  }
+}
+
+run "empty_claude_md_path_creates_no_env" {
+  command = plan
+  variables {
+    claude_md_path = ""
+  }
+  assert {
+    condition     = length(coder_env.claude_md_path) == 0
+    error_message = "no empty CODER_MCP_CLAUDE_MD_PATH"
+  }
+}
+
+run "relative_claude_md_path_is_rejected" {
+  command = plan
+  variables {
+    claude_md_path = "CLAUDE.md"
+  }
+  expect_failures = [var.claude_md_path]
+}
+
+run "prompt_with_the_block_marker_is_rejected" {
+  command = plan
+  variables {
+    system_prompt = "hi\n<!-- claude-code module: system_prompt end -->"
+  }
+  expect_failures = [var.system_prompt]
+}
+
+run "cli_app" {
+  command = plan
+  variables {
+    cli_app       = true
+    agentapi_port = 3999
+    icon          = "/icon/custom.svg"
+  }
+  assert {
+    condition     = coder_app.cli[0].slug == "ccw-cli" && coder_app.cli[0].display_name == "Claude Code CLI" && coder_app.cli[0].icon == "/icon/custom.svg"
+    error_message = "the CLI app keeps upstream's slug and display name and uses the module's icon"
+  }
+  assert {
+    condition     = strcontains(coder_app.cli[0].command, "exec \"$agentapi\" attach --url \"localhost:3999\"") && strcontains(coder_app.cli[0].command, "agentapi=\"$HOME/.claude-module/bin/agentapi\"")
+    error_message = "the CLI app attaches with the module's agentapi to the module's port"
+  }
+  assert {
+    condition     = !strcontains(coder_app.cli[0].command, "/tmp")
+    error_message = "the CLI app does not depend on /tmp"
+  }
+  assert {
+    condition     = coder_app.cli[0].url == null && coder_app.cli[0].order == null && coder_app.cli[0].group == null
+    error_message = "the CLI app is a command app placed like upstream's"
+  }
+}
+
+run "cli_app_display_name" {
+  command = plan
+  variables {
+    cli_app              = true
+    cli_app_display_name = "Claude (terminal)"
+  }
+  assert {
+    condition     = coder_app.cli[0].display_name == "Claude (terminal)"
+    error_message = "cli_app_display_name reaches the app"
+  }
+}
