@@ -156,6 +156,14 @@ resource "coder_env" "anthropic_api_key" {
   value    = var.claude_api_key
 }
 
+# Upstream's own README example sets both, so this is a warning, not an error.
+check "one_claude_credential" {
+  assert {
+    condition     = var.claude_api_key == "" || var.claude_code_oauth_token == ""
+    error_message = "claude_api_key and claude_code_oauth_token are both set: Claude Code uses the API key and ignores the token. Set only one."
+  }
+}
+
 resource "coder_env" "claude_code_oauth_token" {
   count    = var.claude_code_oauth_token != "" ? 1 : 0
   agent_id = var.agent_id

@@ -255,10 +255,6 @@ variable "claude_api_key" {
     condition     = !can(regex("[[:space:]]", var.claude_api_key))
     error_message = "claude_api_key must not contain spaces or newlines; paste the key alone."
   }
-  validation {
-    condition     = var.claude_api_key == "" || var.claude_code_oauth_token == ""
-    error_message = "Set claude_api_key or claude_code_oauth_token, not both: Claude Code would bill one and ignore the other."
-  }
 }
 
 variable "claude_code_oauth_token" {

@@ -114,13 +114,14 @@ run "oauth_token" {
   }
 }
 
-run "key_and_token_together_are_rejected" {
+# Upstream's README example sets both: it must plan, with a warning from the check block.
+run "key_and_token_together_warn_but_plan" {
   command = plan
   variables {
     claude_api_key          = "sk-ant-api03-tftest"
     claude_code_oauth_token = "sk-ant-oat01-tftest"
   }
-  expect_failures = [var.claude_api_key]
+  expect_failures = [check.one_claude_credential]
 }
 
 run "key_with_a_newline_is_rejected" {
