@@ -268,6 +268,12 @@ const wrapperLines = [
   'mapfile -d "" -t boundary <"${here}/../boundary/command"',
   "# The policy is the module's: the environment must not widen it or confuse boundary's parent/child roles.",
   "unset CHILD VETH_JAIL_NAME BOUNDARY_ALLOW BOUNDARY_CONFIG",
+  "# boundary gives every nsjail jail the same subnet: a second one in this network would have none.",
+  'if [[ -z "${CLAUDE_MODULE_BOUNDARY_PREFLIGHT:-}" && "$(<"${here}/../boundary/jail")" == nsjail ]] &&',
+  "  ip -o link show 2>/dev/null | grep -q ': veth_h_'; then",
+  `  printf '%s\\n' "boundary: another nsjail jail (the chat's Claude?) already runs in this workspace's network, and a second one would have no network. Use the chat, or set boundary_jail_type = \\"landjail\\" in the template." >&2`,
+  "  exit 1",
+  "fi",
   "# Several jails run at once (the chat's Claude, terminals): each needs its own proxy port.",
   "port=$((40000 + $$ % 20000))",
   "for ((n = 0; n < 200; n++)); do",
@@ -345,7 +351,11 @@ const boundaryWrite = fn(
     fi
     if [[ -n "\${jail}" ]]; then
       cmd+=(--jail-type "\${jail}")
+    elif [[ -n "\${ARG_BOUNDARY_CONFIG_PATH}" ]]; then
+      jail=$(sed -n 's/^jail_type:[[:space:]]*//p' "\${config}" | tr -dc '[:lower:]')
     fi
+    BOUNDARY_JAIL_TYPE=\${jail:-nsjail}
+    printf '%s\\n' "\${BOUNDARY_JAIL_TYPE}" | write_if_changed "\${BOUNDARY_DIR}/jail" 0600
     printf '%s\\0' "\${cmd[@]}" | write_if_changed "\${BOUNDARY_DIR}/command" 0600
     # Lines holding \${...} are shell code of the wrapper itself, not expansions here.
     # shellcheck disable=SC2016
@@ -353,12 +363,17 @@ const boundaryWrite = fn(
   `,
 );
 
-// Runs in the jail: proves it runs there (marker), and reports what isolates it.
+const preflightHost = "claude-module-preflight.invalid";
+
+// Runs in the jail: proves it runs there (marker), reports what isolates it, and that the proxy answers.
 const probe = [
   "printf 'boundary-preflight\\n'",
   `printf 'netns=%s\\n' "$(readlink /proc/self/ns/net)"`,
   `printf 'ca=%s\\n' "\${SSL_CERT_FILE:-}"`,
   `if err=$( { exec 3<>/dev/tcp/127.0.0.1/9; } 2>&1 ); then printf 'connect=open\\n'; else printf 'connect=%s\\n' "\${err//$'\\n'/ }"; fi`,
+  // A host no policy lists: boundary's proxy must answer (403) from inside the jail. The address
+  // is reserved for documentation and never routed; inside the jail it only leads to the proxy.
+  `printf 'proxy=%s\\n' "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 --resolve ${preflightHost}:80:192.0.2.1 http://${preflightHost}/)"`,
 ].join("; ");
 
 /** boundary_diagnosis STDERR_FILE: names the cause of a failed start and its fix. */
@@ -366,45 +381,72 @@ const boundaryDiagnosis = fn(
   "boundary_diagnosis",
   [],
   sh`
-    local text detail cause fix
+    local text detail cause fix missing_re='exec: "([^"]+)": executable file not found'
     text=$(<"$1")
     detail=$(grep -m 1 -E '^(Error|error):' "$1" || true)
-    case "\${text,,}" in
-      *"not logged in"* | *"session token"* | *"unauthorized"*)
-        cause="the coder CLI has no Coder session, which 'coder boundary' needs"
-        fix="log the workspace's coder CLI in (coder login <access URL>), or set use_boundary_directly = true" ;;
-      *'"iptables": executable file not found'*)
-        cause="nsjail needs the iptables command, which is not on PATH"
-        fix="install iptables in the workspace image, or set boundary_jail_type = \\"landjail\\"" ;;
-      *'"ip": executable file not found'*)
-        cause="nsjail needs the ip command (iproute2), which is not on PATH"
-        fix="install iproute2 in the workspace image, or set boundary_jail_type = \\"landjail\\"" ;;
-      *"sudo not found"* | *"setpriv not found"* | *"a password is required"* | *"a terminal is required"*)
-        cause="nsjail needs root, or passwordless sudo and setpriv to gain CAP_NET_ADMIN, and this user has neither"
-        fix="allow passwordless sudo for the workspace user, or set boundary_jail_type = \\"landjail\\"" ;;
-      *"failed to parse allow"*)
-        cause="an allow rule is invalid"
-        fix="correct the rule in boundary_allowlist or in the boundary_config_path file" ;;
-      *"reading yaml"* | *"decoding yaml"* | *"applying yaml"* | *"failed to parse cli config"*)
-        cause="the boundary config file cannot be used"
-        fix="correct the file given as boundary_config_path" ;;
-      *landlock*)
-        cause="the kernel cannot apply Landlock network rules (needs Linux 6.7 or later with Landlock enabled)"
-        fix="use a newer kernel, or set boundary_jail_type = \\"nsjail\\"" ;;
-      *"operation not permitted"* | *"permission denied"*)
-        cause="the kernel refused to set up the jail: user namespaces or CAP_NET_ADMIN are not available to this workspace"
-        fix="allow user namespaces and grant CAP_NET_ADMIN to the workspace container, or set boundary_jail_type = \\"landjail\\"" ;;
-      *"address already in use"*)
-        cause="the proxy port boundary picked is taken"
-        fix="restart the workspace; if it persists, free ports 40000-60000 on 127.0.0.1" ;;
-      *"unknown flag"* | *"unrecognized"*)
-        cause="this boundary does not accept a flag the module passes (--config, --allow, --jail-type, --log-dir, --proxy-port)"
-        fix="use boundary v0.8.0 or later" ;;
-      *)
-        cause="boundary did not run the check command"
-        fix="read boundary's output above and its logs in \${BOUNDARY_DIR}/preflight-logs" ;;
-    esac
+    if [[ "\${text}" =~ \${missing_re} ]]; then
+      cause="boundary needs the \${BASH_REMATCH[1]} command, which is not on PATH"
+      fix="install it in the workspace image, or set boundary_jail_type = \\"landjail\\""
+    else
+      case "\${text,,}" in
+        *"not logged in"* | *"session token"* | *"unauthorized"*)
+          cause="the coder CLI has no Coder session, which 'coder boundary' needs"
+          fix="log the workspace's coder CLI in (coder login <access URL>), or set use_boundary_directly = true" ;;
+        *"sudo not found"* | *"setpriv not found"* | *"a password is required"* | *"a terminal is required"*)
+          cause="nsjail needs root, or passwordless sudo and setpriv to gain CAP_NET_ADMIN, and this user has neither"
+          fix="allow passwordless sudo for the workspace user, or set boundary_jail_type = \\"landjail\\"" ;;
+        *"failed to parse allow"*)
+          cause="an allow rule is invalid"
+          fix="correct the rule in boundary_allowlist or in the boundary_config_path file" ;;
+        *"reading yaml"* | *"decoding yaml"* | *"applying yaml"* | *"failed to parse cli config"*)
+          cause="the boundary config file cannot be used"
+          fix="correct the file given as boundary_config_path" ;;
+        *landlock*)
+          cause="the kernel cannot apply Landlock network rules (needs Linux 6.7 or later with Landlock enabled)"
+          fix="use a newer kernel, or set boundary_jail_type = \\"nsjail\\"" ;;
+        *"operation not permitted"* | *"permission denied"*)
+          cause="the kernel refused to set up the jail: user namespaces or CAP_NET_ADMIN are not available to this workspace"
+          fix="allow user namespaces and grant CAP_NET_ADMIN to the workspace container, or set boundary_jail_type = \\"landjail\\"" ;;
+        *"address already in use"*)
+          cause="the proxy port boundary picked is taken"
+          fix="restart the workspace; if it persists, free ports 40000-60000 on 127.0.0.1" ;;
+        *"unknown flag"* | *"unrecognized"*)
+          cause="this boundary does not accept a flag the module passes (--config, --allow, --jail-type, --log-dir, --proxy-port)"
+          fix="use boundary v0.8.0 or later" ;;
+        *)
+          cause="boundary did not run the check command"
+          fix="read boundary's output above and its logs in \${BOUNDARY_DIR}/preflight-logs" ;;
+      esac
+    fi
     printf '%s%s. Fix: %s' "\${cause}" "\${detail:+ (\${detail})}" "\${fix}"
+  `,
+);
+
+/** boundary_requirements JAIL: checks what nsjail needs before running it, since boundary leaves
+ * network changes behind when nsjail fails half-way. landjail needs only the kernel; the
+ * preflight proves that. */
+const boundaryRequirements = fn(
+  "boundary_requirements",
+  [die],
+  sh`
+    local cmd
+    local -a missing=()
+    [[ "$1" == nsjail ]] || return 0
+    for cmd in ip iptables sysctl; do
+      type -P "\${cmd}" >/dev/null || missing+=("\${cmd}")
+    done
+    if ((EUID != 0)); then
+      # boundary re-executes itself through sudo and setpriv to gain CAP_NET_ADMIN.
+      for cmd in sudo setpriv; do
+        type -P "\${cmd}" >/dev/null || missing+=("\${cmd}")
+      done
+    fi
+    if ((\${#missing[@]} > 0)); then
+      die "boundary cannot start: nsjail (the jail type in use) needs \${missing[*]} on PATH. Fix: install them in the workspace image (ip: iproute2, sysctl: procps, setpriv: util-linux), or set boundary_jail_type = \\"landjail\\" (Linux 6.7+)"
+    fi
+    if ((EUID != 0)) && ! sudo -n true 2>/dev/null; then
+      die "boundary cannot start: nsjail needs root or passwordless sudo (to gain CAP_NET_ADMIN), and \${USER:-this user} has neither. Fix: allow passwordless sudo for this user, or set boundary_jail_type = \\"landjail\\" (Linux 6.7+)"
+    fi
   `,
 );
 
@@ -412,16 +454,20 @@ const boundaryDiagnosis = fn(
  * and requires proof that it ran isolated. Sets BOUNDARY_JAIL. */
 const boundaryPreflight = fn(
   "boundary_preflight",
-  [log, die, needCmd, boundaryDiagnosis],
+  [log, warn, die, needCmd, boundaryDiagnosis],
   sh`
-    local out="\${BOUNDARY_DIR}/preflight.out" err="\${BOUNDARY_DIR}/preflight.err" rc=0 outside inside ca connect why
+    local out="\${BOUNDARY_DIR}/preflight.out" err="\${BOUNDARY_DIR}/preflight.err" rc=0 outside inside ca connect proxy why others
     need_cmd timeout "to bound boundary's start-up check"
     rm -rf "\${BOUNDARY_DIR}/preflight-logs"
     outside=$(readlink /proc/self/ns/net)
+    others=0
+    if [[ "\${BOUNDARY_JAIL_TYPE}" == nsjail ]] && ip -o link show | grep -q ': veth_h_'; then
+      others=1
+    fi
     log "checking that boundary starts: running a trivial command inside it"
     # The probe is shell code for the jailed bash; nothing in it expands here.
     # shellcheck disable=SC2016
-    CLAUDE_MODULE_BOUNDARY_LOG_DIR="\${BOUNDARY_DIR}/preflight-logs" LC_ALL=C \\
+    CLAUDE_MODULE_BOUNDARY_PREFLIGHT=1 CLAUDE_MODULE_BOUNDARY_LOG_DIR="\${BOUNDARY_DIR}/preflight-logs" LC_ALL=C \\
       timeout 60 "\${BIN_DIR}/boundary-run" "\${BASH}" -c ${probe} >"\${out}" 2>"\${err}" </dev/null || rc=$?
     if ((rc == 124)); then
       die "boundary did not finish a trivial command within 60s; Claude Code is not started. Fix: read \${BOUNDARY_DIR}/preflight-logs"
@@ -443,7 +489,18 @@ const boundaryPreflight = fn(
     fi
     [[ -n "\${ca}" && -s "\${ca}" ]] ||
       die "boundary ran the check command without its CA certificate (SSL_CERT_FILE=\${ca:-unset}), so HTTPS from Claude would fail. Fix: check the boundary version"
-    log "boundary works: \${BOUNDARY_JAIL}, CA \${ca}"
+    proxy=$(sed -n 's/^proxy=//p' "\${out}")
+    case "\${proxy}" in
+      403) ;;
+      "" | 000)
+        if ((others)); then
+          warn "another nsjail jail already runs in this network (AgentAPI's Claude from an earlier start?), so the proxy could not be checked"
+        else
+          die "boundary's proxy did not answer a request from inside the jail. With nsjail this happens when another nsjail runs in the same network (boundary gives every jail the same subnet): stop it, or set boundary_jail_type = \\"landjail\\". Logs: \${BOUNDARY_DIR}/preflight-logs"
+        fi ;;
+      *) warn "boundary let a request to ${preflightHost} through (HTTP \${proxy}): does the allowlist allow every host?" ;;
+    esac
+    log "boundary works: \${BOUNDARY_JAIL}, CA \${ca}, a host outside the allowlist got HTTP \${proxy:-no answer}"
   `,
 );
 
@@ -459,6 +516,7 @@ export const setupBoundary = step(
     boundaryFromSource,
     boundaryRules,
     boundaryWrite,
+    boundaryRequirements,
     boundaryPreflight,
   ],
   sh`
@@ -480,6 +538,7 @@ export const setupBoundary = step(
     esac
     boundary_rules
     boundary_write
+    boundary_requirements "\${BOUNDARY_JAIL_TYPE}"
     boundary_preflight
     printf 'filtered\\n' >"\${BOUNDARY_DIR}/state"
     note "boundary" "\${BOUNDARY_FROM}, \${BOUNDARY_JAIL}, \${#BOUNDARY_RULES[@]} module rules"

@@ -2,14 +2,24 @@
 // loopback servers to reach (or not) from inside the jail, and /proc inspection
 // of what actually runs.
 
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, symlinkSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
-import { LocalAgent, type AgentOptions } from "./agent.ts";
-import { claudeBinary } from "./paths.ts";
+import { LocalAgent, type AgentOptions, type ScriptRun } from "./agent.ts";
+import { agentapiBinary, claudeBinary } from "./paths.ts";
 import type { ReleaseServer } from "./release-server.ts";
-import { apply, writeTemplate, type Inputs } from "./terraform.ts";
+import { apply, literal, writeTemplate, type Inputs, type TfResource } from "./terraform.ts";
 import { freePort } from "./workspace.ts";
 
 export interface BoundaryWorkspace {
@@ -18,11 +28,17 @@ export interface BoundaryWorkspace {
   moduleDir: string;
   /** Where boundary keeps its CA (boundary follows XDG_CONFIG_HOME, else the passwd home). */
   caCert: string;
-  /** The directory holding the real claude, first on the agent's PATH. */
+  /** The directory holding the real claude and agentapi, first on the agent's PATH. */
   claudeDir: string;
+  resources: TfResource[];
 }
 
 const open: LocalAgent[] = [];
+
+/** Module inputs; unlike the shared Inputs, boundary_allowlist is a list. */
+export type BoundaryInputs = { [key: string]: string | number | boolean | null | string[] | undefined } & {
+  boundary_allowlist?: string[];
+};
 
 export interface BoundaryOptions extends Omit<AgentOptions, "resources" | "home"> {
   /** The deployment's access URL (data.coder_workspace.me.access_url). */
@@ -33,9 +49,11 @@ export interface BoundaryOptions extends Omit<AgentOptions, "resources" | "home"
  * unless inputs say otherwise, the boundary release from the loopback server. */
 export async function boundaryWorkspace(
   server: ReleaseServer,
-  inputs: Inputs = {},
+  { boundary_allowlist, ...inputs }: BoundaryInputs = {},
   options: BoundaryOptions = {},
 ): Promise<BoundaryWorkspace> {
+  // Inputs holds scalars; a list goes into the template's JSON as it is.
+  const lists = (boundary_allowlist ? { boundary_allowlist: boundary_allowlist.map(literal) } : {}) as Inputs;
   const scratch = mkdtempSync(join(tmpdir(), "claude-module-boundary-"));
   const workdir = join(scratch, "project");
   const home = join(scratch, "home");
@@ -43,6 +61,7 @@ export async function boundaryWorkspace(
   mkdirSync(home);
   mkdirSync(claudeDir);
   symlinkSync(claudeBinary, join(claudeDir, "claude"));
+  symlinkSync(agentapiBinary, join(claudeDir, "agentapi"));
   const extra = options.accessUrl ? { provider: { coder: { url: options.accessUrl } } } : {};
   const resources = await apply(
     writeTemplate(
@@ -55,7 +74,8 @@ export async function boundaryWorkspace(
         enable_boundary: true,
         use_boundary_directly: true,
         boundary_releases_url: server.boundaryReleasesUrl,
-        ...inputs,
+        ...(inputs as Inputs),
+        ...lists,
       },
       extra,
     ),
@@ -64,7 +84,7 @@ export async function boundaryWorkspace(
     resources,
     home,
     path: [claudeDir, ...(options.path ?? [])],
-    agentName: options.agentName,
+    ...(options.agentName ? { agentName: options.agentName } : {}),
     // The machine's user is root, whose passwd home is shared: keep boundary's CA in this workspace.
     env: { XDG_CONFIG_HOME: join(home, ".config"), ...options.env },
   });
@@ -75,7 +95,43 @@ export async function boundaryWorkspace(
     moduleDir: join(home, ".claude-module"),
     caCert: join(home, ".config", "coder_boundary", "ca-cert.pem"),
     claudeDir,
+    resources,
   };
+}
+
+/** Runs the workspace's start script in a network namespace of its own, holding only loopback
+ * (and a server on 127.0.0.1:<serverPort> answering "private ok", when given). nsjail changes
+ * the network it runs in (veth pair, iptables rules, ip_forward) and does not undo all of it on
+ * failure: in here it never touches the machine's. Nothing is downloaded in there, so the
+ * workspace must need no download (install_agentapi = false, boundary from `coder` or installed). */
+export async function startInPrivateNetwork(ws: BoundaryWorkspace, serverPort?: number): Promise<ScriptRun> {
+  const script = ws.resources.find(
+    (r) => r.type === "coder_script" && r.values.run_on_start === true && r.values.agent_id === agentIdOf(ws),
+  );
+  if (!script) throw new Error("no start script in the state");
+  const file = join(ws.agent.dataDir, "private-network-start.sh");
+  writeFileSync(file, script.values.script);
+  chmodSync(file, 0o755);
+  const serve = serverPort
+    ? `"${process.execPath}" -e 'Bun.serve({ hostname: "127.0.0.1", port: ${serverPort}, fetch: () => new Response("private ok") })' >/dev/null 2>&1 </dev/null &\nsleep 1\n`
+    : "";
+  const r = await ws.agent.exec(
+    "unshare",
+    ["--net", "--fork", "--", "bash", "-c", `set -e\nip link set lo up\n${serve}exec sh -c '${file}'`],
+    {
+      timeout: 300_000,
+    },
+  );
+  return { displayName: script.values.display_name, exitCode: r.exitCode ?? -1, output: String(r.all ?? "") };
+}
+
+function agentIdOf(ws: BoundaryWorkspace): string {
+  return ws.resources.find((r) => r.type === "coder_agent" && r.name === "main")!.values.id;
+}
+
+/** Runs a command in the network namespace of process `pid`. */
+export function execInNetworkOf(ws: BoundaryWorkspace, pid: number, command: string, args: string[]) {
+  return ws.agent.exec("nsenter", [`--net=/proc/${pid}/ns/net`, "--", command, ...args]);
 }
 
 export function disposeBoundaryWorkspaces(): void {
@@ -133,10 +189,11 @@ export function children(pid: number): Proc[] {
 
 /** The running Claude Code processes of a workspace (the native binary, whatever launched it). */
 export function claudeProcesses(agent: LocalAgent): Proc[] {
+  const exe = realpathSync(claudeBinary);
   return agent
     .processes()
     .map((pid) => proc(pid))
-    .filter((p): p is Proc => p?.exe === claudeBinary);
+    .filter((p): p is Proc => p?.exe === exe);
 }
 
 export async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
@@ -223,23 +280,23 @@ export async function curlInside(
   ws: BoundaryWorkspace,
   url: string,
   extra: string[] = [],
+  networkOf?: number,
 ): Promise<{ status: string; exitCode: number; body: string }> {
   const marker = "\n@@status=";
-  const r = await ws.agent.exec(join(ws.moduleDir, "bin", "boundary-run"), [
-    "curl",
-    "--silent",
-    "--max-time",
-    "10",
-    "--write-out",
-    `${marker}%{http_code}`,
-    ...extra,
-    url,
-  ]);
-  const out = r.stdout;
+  const wrapper = join(ws.moduleDir, "bin", "boundary-run");
+  const args = ["curl", "--silent", "--max-time", "10", "--write-out", `${marker}%{http_code}`, ...extra, url];
+  const r = networkOf ? await execInNetworkOf(ws, networkOf, wrapper, args) : await ws.agent.exec(wrapper, args);
+  const out = String(r.stdout);
   const i = out.lastIndexOf(marker);
   return {
     status: i >= 0 ? out.slice(i + marker.length).trim() : "",
     exitCode: r.exitCode ?? -1,
     body: i >= 0 ? out.slice(0, i) : out,
   };
+}
+
+/** The exit code of a start, with its output shown when it is not the expected one. */
+export function exitOf(run: ScriptRun | undefined, expected = 0): number {
+  if (run?.exitCode !== expected) console.error(run?.output);
+  return run?.exitCode ?? -1;
 }
