@@ -56,6 +56,9 @@ fi
 command -v shellcheck >/dev/null 2>&1 || apt_install shellcheck
 command -v curl >/dev/null 2>&1 || apt_install curl
 command -v setsid >/dev/null 2>&1 || apt_install util-linux
+# boundary's nsjail needs ip and iptables (tests run it only in network namespaces of their own).
+command -v ip >/dev/null 2>&1 || [[ -x /usr/sbin/ip ]] || apt_install iproute2
+[[ -x /usr/sbin/iptables ]] || apt_install iptables
 
 # npm packages, reinstalled only when package-lock.json changed.
 stamp="${root}/node_modules/.lock-sha256"

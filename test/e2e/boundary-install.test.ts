@@ -117,6 +117,11 @@ describe("use_boundary_directly: the release binary", () => {
     const installed = join(ws.moduleDir, "bin", "boundary");
     expect(execFileSync(installed, ["--version"], { encoding: "utf8" }).trim()).toBe(boundaryVersion);
     await jailedClaude(ws, installed);
+    // The wrapper and the terminal's claude are generated bash too.
+    for (const file of [join(ws.moduleDir, "bin", "boundary-run"), join(ws.agent.binDir, "claude")]) {
+      const lint = await ws.agent.exec("shellcheck", ["--enable=all", "--shell=bash", file]);
+      expect(lint.all).toBe("");
+    }
 
     const files = ["bin/boundary", "bin/boundary-run", "boundary/config.yaml", "boundary/command", "boundary/jail"].map(
       (f) => join(ws.moduleDir, f),

@@ -39,6 +39,7 @@ import {
 
 let server: ReleaseServer;
 const servers: LoopbackServer[] = [];
+const cleanups: (() => void)[] = [];
 beforeAll(() => {
   server = startReleaseServer();
 });
@@ -46,6 +47,7 @@ afterAll(() => server.stop());
 afterEach(() => {
   disposeBoundaryWorkspaces();
   for (const s of servers.splice(0)) s.stop();
+  for (const c of cleanups.splice(0)) c();
 });
 
 function serve(hostname: string, name: string, tls?: { cert: string; key: string }): LoopbackServer {
@@ -119,8 +121,9 @@ describe("landjail with the module's policy", () => {
 
   test("claude in a terminal runs inside boundary, and the CA it injects lets MCP servers use HTTPS", async () => {
     const cert = localhostCertificate();
-    const site = serve("127.0.0.1", "tls-site", cert);
+    const site = serve("127.0.0.1", "tls-site", { cert: cert.cert, key: cert.key });
     const probes = mkdtempSync(join(tmpdir(), "claude-module-ca-probe-"));
+    cleanups.push(cert.dispose, () => rmSync(probes, { recursive: true, force: true }));
     // An MCP server that records its environment and tries HTTPS. It detaches, because Claude
     // ends a server that does not speak MCP before the request would finish.
     const probe = join(probes, "probe.sh");
@@ -176,7 +179,6 @@ describe("landjail with the module's policy", () => {
     // Only boundary's CA is trusted in there, so this answer came through boundary's TLS interception.
     expect(fromTerminal).toContain("https=200");
     expect(site.hits).toBeGreaterThan(0);
-    rmSync(probes, { recursive: true, force: true });
   });
 
   test("a config file gives the rules and the jail type; the module's rules still apply", async () => {

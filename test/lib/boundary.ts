@@ -10,6 +10,7 @@ import {
   readdirSync,
   readlinkSync,
   realpathSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -33,7 +34,7 @@ export interface BoundaryWorkspace {
   resources: TfResource[];
 }
 
-const open: LocalAgent[] = [];
+const open: { agent: LocalAgent; scratch: string }[] = [];
 
 /** Module inputs; unlike the shared Inputs, boundary_allowlist is a list. */
 export type BoundaryInputs = { [key: string]: string | number | boolean | null | string[] | undefined } & {
@@ -88,7 +89,7 @@ export async function boundaryWorkspace(
     // The machine's user is root, whose passwd home is shared: keep boundary's CA in this workspace.
     env: { XDG_CONFIG_HOME: join(home, ".config"), ...options.env },
   });
-  open.push(agent);
+  open.push({ agent, scratch });
   return {
     agent,
     workdir,
@@ -135,7 +136,10 @@ export function execInNetworkOf(ws: BoundaryWorkspace, pid: number, command: str
 }
 
 export function disposeBoundaryWorkspaces(): void {
-  for (const agent of open.splice(0)) agent.dispose();
+  for (const { agent, scratch } of open.splice(0)) {
+    agent.dispose();
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 export interface Proc {
@@ -244,7 +248,7 @@ export function loopbackServer(
 }
 
 /** A self-signed certificate for "localhost", and the file holding it (to trust it). */
-export function localhostCertificate(): { cert: string; key: string; file: string } {
+export function localhostCertificate(): { cert: string; key: string; file: string; dispose(): void } {
   const dir = mkdtempSync(join(tmpdir(), "claude-module-tls-"));
   execFileSync(
     "openssl",
@@ -271,6 +275,7 @@ export function localhostCertificate(): { cert: string; key: string; file: strin
     cert: readFileSync(join(dir, "cert.pem"), "utf8"),
     key: readFileSync(join(dir, "key.pem"), "utf8"),
     file: join(dir, "cert.pem"),
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
 
