@@ -376,14 +376,15 @@ const probe = [
   `printf 'proxy=%s\\n' "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 --resolve ${preflightHost}:80:192.0.2.1 http://${preflightHost}/)"`,
 ].join("; ");
 
-/** boundary_diagnosis STDERR_FILE: names the cause of a failed start and its fix. */
+/** boundary_diagnosis FILE...: names the cause of a failed start, from boundary's stderr and
+ * logs (some failures reach only the logs), and its fix. */
 const boundaryDiagnosis = fn(
   "boundary_diagnosis",
   [],
   sh`
     local text detail cause fix missing_re='exec: "([^"]+)": executable file not found'
-    text=$(<"$1")
-    detail=$(grep -m 1 -E '^(Error|error):' "$1" || true)
+    text=$(cat -- "$@" 2>/dev/null || true)
+    detail=$(grep -h -m 1 -E '^(Error|error):|level=ERROR' -- "$@" 2>/dev/null | head -n 1 || true)
     if [[ "\${text}" =~ \${missing_re} ]]; then
       cause="boundary needs the \${BASH_REMATCH[1]} command, which is not on PATH"
       fix="install it in the workspace image, or set boundary_jail_type = \\"landjail\\""
@@ -404,9 +405,12 @@ const boundaryDiagnosis = fn(
         *landlock*)
           cause="the kernel cannot apply Landlock network rules (needs Linux 6.7 or later with Landlock enabled)"
           fix="use a newer kernel, or set boundary_jail_type = \\"nsjail\\"" ;;
+        *"command failed to start"*"no space left on device"* | *"command failed to start"*"operation not permitted"*)
+          cause="the jail's user namespace cannot be created: user namespaces are disabled or not allowed in this workspace"
+          fix="allow user namespaces (sysctl user.max_user_namespaces > 0; a seccomp profile that permits them), or set boundary_jail_type = \\"landjail\\"" ;;
         *"operation not permitted"* | *"permission denied"*)
-          cause="the kernel refused to set up the jail: user namespaces or CAP_NET_ADMIN are not available to this workspace"
-          fix="allow user namespaces and grant CAP_NET_ADMIN to the workspace container, or set boundary_jail_type = \\"landjail\\"" ;;
+          cause="the jail's network cannot be set up: CAP_NET_ADMIN is not available to this workspace"
+          fix="grant CAP_NET_ADMIN to the workspace container (nsjail needs it, as root or through sudo), or set boundary_jail_type = \\"landjail\\"" ;;
         *"address already in use"*)
           cause="the proxy port boundary picked is taken"
           fix="restart the workspace; if it persists, free ports 40000-60000 on 127.0.0.1" ;;
@@ -474,7 +478,7 @@ const boundaryPreflight = fn(
     fi
     if ! grep -qx boundary-preflight "\${out}"; then
       cat "\${err}" >&2
-      why=$(boundary_diagnosis "\${err}")
+      why=$(boundary_diagnosis "\${err}" "\${BOUNDARY_DIR}"/preflight-logs/*.log)
       die "boundary cannot start: \${why}"
     fi
     inside=$(sed -n 's/^netns=//p' "\${out}")

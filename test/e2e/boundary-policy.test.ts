@@ -285,6 +285,27 @@ describe("fail closed", () => {
 });
 
 describe.skipIf(!existsSync("/usr/sbin/iptables"))("nsjail, in a network namespace of the test's own", () => {
+  test("without CAP_NET_ADMIN the start stops and names the capability", async () => {
+    const ws = await boundaryWorkspace(server, offline, { path: ["/usr/sbin"], env: withSubcommand });
+    const run = await startInPrivateNetwork(ws, { withoutCapability: "net_admin" });
+    expect(exitOf(run, 1)).toBe(1);
+    expect(run.output).toContain(
+      "boundary cannot start: the jail's network cannot be set up: CAP_NET_ADMIN is not available",
+    );
+    expect(run.output).toContain("Fix: grant CAP_NET_ADMIN to the workspace container");
+    expectNotStarted(ws);
+  });
+
+  test("without user namespaces the start stops and says so", async () => {
+    const ws = await boundaryWorkspace(server, offline, { path: ["/usr/sbin"], env: withSubcommand });
+    const run = await startInPrivateNetwork(ws, { noUserNamespaces: true });
+    expect(exitOf(run, 1)).toBe(1);
+    // boundary reports this one only in its log, with a successful exit: the missing marker gives it away.
+    expect(run.output).toContain("boundary cannot start: the jail's user namespace cannot be created");
+    expect(run.output).toContain("Fix: allow user namespaces");
+    expectNotStarted(ws);
+  });
+
   test("the chat's Claude gets its own network; allowed hosts answer through the proxy, others are refused", async () => {
     const port = await freePort();
     const ws = await boundaryWorkspace(server, offline, {
@@ -292,7 +313,7 @@ describe.skipIf(!existsSync("/usr/sbin/iptables"))("nsjail, in a network namespa
       env: withSubcommand,
       accessUrl: `http://localhost:${port}`,
     });
-    const run = await startInPrivateNetwork(ws, port);
+    const run = await startInPrivateNetwork(ws, { serverPort: port });
     expect(run.output).toContain("boundary works: nsjail (own network namespace)");
     expect(exitOf(run)).toBe(0);
 

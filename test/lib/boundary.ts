@@ -100,12 +100,21 @@ export async function boundaryWorkspace(
   };
 }
 
-/** Runs the workspace's start script in a network namespace of its own, holding only loopback
- * (and a server on 127.0.0.1:<serverPort> answering "private ok", when given). nsjail changes
- * the network it runs in (veth pair, iptables rules, ip_forward) and does not undo all of it on
- * failure: in here it never touches the machine's. Nothing is downloaded in there, so the
- * workspace must need no download (install_agentapi = false, boundary from `coder` or installed). */
-export async function startInPrivateNetwork(ws: BoundaryWorkspace, serverPort?: number): Promise<ScriptRun> {
+export interface PrivateNetwork {
+  /** Also run a server on 127.0.0.1:<port> in there, answering "private ok". */
+  serverPort?: number;
+  /** Run the start script without this capability, like a container that lacks it. */
+  withoutCapability?: string;
+  /** Run in a user namespace that may create no further user namespaces (user.max_user_namespaces = 0). */
+  noUserNamespaces?: boolean;
+}
+
+/** Runs the workspace's start script in a network namespace of its own, holding only loopback.
+ * nsjail changes the network it runs in (veth pair, iptables rules, ip_forward) and does not
+ * undo all of it on failure: in here it never touches the machine's. Nothing can be downloaded
+ * in there, so the workspace must need no download (install_agentapi = false, boundary from
+ * `coder` or already installed). */
+export async function startInPrivateNetwork(ws: BoundaryWorkspace, network: PrivateNetwork = {}): Promise<ScriptRun> {
   const script = ws.resources.find(
     (r) => r.type === "coder_script" && r.values.run_on_start === true && r.values.agent_id === agentIdOf(ws),
   );
@@ -113,16 +122,20 @@ export async function startInPrivateNetwork(ws: BoundaryWorkspace, serverPort?: 
   const file = join(ws.agent.dataDir, "private-network-start.sh");
   writeFileSync(file, script.values.script);
   chmodSync(file, 0o755);
-  const serve = serverPort
-    ? `"${process.execPath}" -e 'Bun.serve({ hostname: "127.0.0.1", port: ${serverPort}, fetch: () => new Response("private ok") })' >/dev/null 2>&1 </dev/null &\nsleep 1\n`
-    : "";
-  const r = await ws.agent.exec(
-    "unshare",
-    ["--net", "--fork", "--", "bash", "-c", `set -e\nip link set lo up\n${serve}exec sh -c '${file}'`],
-    {
-      timeout: 300_000,
-    },
-  );
+  const lines = ["set -e", "ip link set lo up"];
+  if (network.serverPort) {
+    lines.push(
+      `"${process.execPath}" -e 'Bun.serve({ hostname: "127.0.0.1", port: ${network.serverPort}, fetch: () => new Response("private ok") })' >/dev/null 2>&1 </dev/null &`,
+      "sleep 1",
+    );
+  }
+  if (network.noUserNamespaces) lines.push("echo 0 >/proc/sys/user/max_user_namespaces");
+  const drop = network.withoutCapability ? `setpriv --bounding-set=-${network.withoutCapability} -- ` : "";
+  lines.push(`exec ${drop}sh -c '${file}'`);
+  const namespaces = network.noUserNamespaces ? ["--user", "--map-root-user", "--net"] : ["--net"];
+  const r = await ws.agent.exec("unshare", [...namespaces, "--fork", "--", "bash", "-c", lines.join("\n")], {
+    timeout: 300_000,
+  });
   return { displayName: script.values.display_name, exitCode: r.exitCode ?? -1, output: String(r.all ?? "") };
 }
 
