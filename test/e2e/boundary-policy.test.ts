@@ -103,6 +103,15 @@ describe("landjail with the module's policy", () => {
     expect(claude.env.get("NODE_EXTRA_CA_CERTS")).toBe(ws.caCert);
     expect(claude.env.get("SSL_CERT_FILE")).toBe(ws.caCert);
 
+    // boundary logs to files, not into the terminal AgentAPI reads Claude's screen from.
+    const port = Number(run!.output.match(/ready on port (\d+)/)![1]);
+    const screen = await waitFor("Claude's screen", async () => {
+      const body = await (await fetch(`http://127.0.0.1:${port}/messages`)).text();
+      return body.includes("Claude Code") ? body : undefined;
+    });
+    expect(screen).not.toContain("level=");
+    expect(readdirSync(join(ws.moduleDir, "boundary", "logs")).some((f) => /^boundary-.*\.log$/.test(f))).toBe(true);
+
     const byName = await curlInside(ws, `http://localhost:${deployment.port}/`);
     expect(byName.status).toBe("200");
     expect(byName.body).toBe("deployment ok");
