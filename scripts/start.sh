@@ -459,6 +459,7 @@ boundary_diagnosis() {
 boundary_preflight() {
   local out="${BOUNDARY_DIR}/preflight.out" err="${BOUNDARY_DIR}/preflight.err" rc=0 outside inside ca connect proxy why others
   need_cmd timeout "to bound boundary's start-up check"
+  need_cmd curl "to check boundary's proxy from inside the jail"
   rm -rf "${BOUNDARY_DIR}/preflight-logs"
   outside=$(readlink /proc/self/ns/net)
   others=0

@@ -72,6 +72,8 @@ const expandHome = fn(
   `,
 );
 
+/** boundary_from_coder, boundary_from_release, boundary_from_source: set BOUNDARY_CMD (how to
+ * run boundary) and BOUNDARY_FROM (what the summary says), or die with the cause and the fix. */
 const boundaryFromCoder = fn(
   "boundary_from_coder",
   [log, die],
@@ -317,6 +319,8 @@ const boundaryShim = fn(
   `,
 );
 
+/** boundary_write: the policy (generated config.yaml, or the template's file plus the module's
+ * rules), the boundary command line, the jail type in use, and the boundary-run wrapper. */
 const boundaryWrite = fn(
   "boundary_write",
   [die, log, writeIfChanged, expandHome],
@@ -462,6 +466,7 @@ const boundaryPreflight = fn(
   sh`
     local out="\${BOUNDARY_DIR}/preflight.out" err="\${BOUNDARY_DIR}/preflight.err" rc=0 outside inside ca connect proxy why others
     need_cmd timeout "to bound boundary's start-up check"
+    need_cmd curl "to check boundary's proxy from inside the jail"
     rm -rf "\${BOUNDARY_DIR}/preflight-logs"
     outside=$(readlink /proc/self/ns/net)
     others=0
