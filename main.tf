@@ -64,6 +64,17 @@ locals {
     PRE_INSTALL_SCRIPT  = var.pre_install_script == null ? "" : var.pre_install_script
     POST_INSTALL_SCRIPT = var.post_install_script == null ? "" : var.post_install_script
     # Boundary
+    ENABLE_BOUNDARY       = tostring(var.enable_boundary)
+    BOUNDARY_MODE         = var.compile_boundary_from_source ? "source" : var.use_boundary_directly ? "release" : "coder"
+    BOUNDARY_VERSION      = var.boundary_version
+    BOUNDARY_RELEASES_URL = var.boundary_releases_url
+    BOUNDARY_SHA256       = var.boundary_sha256
+    BOUNDARY_ALLOWLIST    = join("\n", var.boundary_allowlist)
+    BOUNDARY_CONFIG_PATH  = var.boundary_config_path
+    BOUNDARY_JAIL_TYPE    = var.boundary_jail_type
+    BOUNDARY_FAIL_OPEN    = tostring(var.boundary_fail_open)
+    # The deployment's host, without scheme, credentials or port (what an allow rule's domain= takes).
+    BOUNDARY_CODER_HOST = try(regex("^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/]*@)?([A-Za-z0-9.-]+)(?::[0-9]+)?(?:[/?#].*)?$", data.coder_workspace.me.access_url)[0], "")
   }
   stop_args = {}
 }

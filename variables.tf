@@ -309,3 +309,91 @@ variable "post_install_script" {
 }
 
 # ---- Boundary ----
+
+variable "enable_boundary" {
+  description = "Run Claude Code inside boundary, which only lets it reach the hosts of an allowlist (the Claude API, the Coder deployment, the configured model backend and the template's additions). Applies to the chat app and to `claude` started from a terminal. When boundary cannot start, Claude Code is not started (see boundary_fail_open)."
+  type        = bool
+  default     = false
+}
+
+variable "boundary_version" {
+  description = "Exact boundary release to download (use_boundary_directly) or build (compile_boundary_from_source), such as \"v0.8.0\". Not used by the default mode, which runs the workspace's `coder boundary` subcommand."
+  type        = string
+  default     = "v0.8.0"
+  validation {
+    condition     = can(regex("^v?[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.]+)?$", var.boundary_version))
+    error_message = "boundary_version must be an exact release such as \"v0.8.0\"; branches and \"latest\" are not accepted because the module verifies the version it installs."
+  }
+}
+
+variable "use_boundary_directly" {
+  description = "Download the boundary release binary (boundary_version, from boundary_releases_url) instead of using the workspace's `coder boundary` subcommand."
+  type        = bool
+  default     = false
+}
+
+variable "compile_boundary_from_source" {
+  description = "Build boundary_version with `go` from PATH, from the Go module proxy (GOPROXY), under ~/.claude-module, and use that binary. Takes precedence over use_boundary_directly."
+  type        = bool
+  default     = false
+}
+
+variable "boundary_releases_url" {
+  description = "Base URL of boundary releases; archives are fetched from <url>/download/v<version>/boundary-linux-<arch>.tar.gz. Point it at a mirror in restricted networks."
+  type        = string
+  default     = "https://github.com/coder/boundary/releases"
+  validation {
+    condition     = can(regex("^https?://[^[:space:]]+[^/]$", var.boundary_releases_url))
+    error_message = "boundary_releases_url must be an http(s) URL without a trailing slash."
+  }
+}
+
+variable "boundary_sha256" {
+  description = "Expected sha256 of the boundary release archive (boundary-linux-<arch>.tar.gz) for this workspace's architecture. When set, a download that does not match is refused."
+  type        = string
+  default     = ""
+  validation {
+    condition     = var.boundary_sha256 == "" || can(regex("^[0-9a-f]{64}$", var.boundary_sha256))
+    error_message = "boundary_sha256 must be empty or 64 lowercase hex digits."
+  }
+}
+
+variable "boundary_allowlist" {
+  description = "Boundary allow rules added to the module's defaults, such as \"domain=github.com\", \"domain=*.github.com\" or \"method=GET domain=example.com path=/api/*\". Mutually exclusive with boundary_config_path."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for rule in var.boundary_allowlist : can(regex("^(method|domain|path)=[^[:space:]]+([ \\t]+(method|domain|path)=[^[:space:]]+)*$", rule))])
+    error_message = "Each boundary_allowlist rule must be one or more space-separated key=value pairs with the keys method, domain or path, such as \"domain=github.com\" or \"method=GET,HEAD domain=*.example.com\"."
+  }
+}
+
+variable "boundary_config_path" {
+  description = "Path, in the workspace, of an existing boundary config.yaml (keys such as allowlist and jail_type) to use instead of boundary_allowlist. The module's default rules are still added. A leading ~ or $HOME means the workspace user's home."
+  type        = string
+  default     = ""
+  validation {
+    condition     = var.boundary_config_path == "" || can(regex("^(/|~/|\\$HOME/)[^\\n]*$", var.boundary_config_path))
+    error_message = "boundary_config_path must be empty or an absolute path (or start with ~/ or $HOME/)."
+  }
+  validation {
+    condition     = var.boundary_config_path == "" || length(var.boundary_allowlist) == 0
+    error_message = "Set either boundary_allowlist or boundary_config_path, not both: put the extra rules in the config file's allowlist."
+  }
+}
+
+variable "boundary_jail_type" {
+  description = "How boundary isolates Claude: \"nsjail\" (network namespace; needs root or sudo, user namespaces, ip and iptables) or \"landjail\" (Landlock; needs Linux 6.7 or later, no privileges). Empty means the config file's jail_type, else boundary's default (nsjail)."
+  type        = string
+  default     = ""
+  validation {
+    condition     = contains(["", "nsjail", "landjail"], var.boundary_jail_type)
+    error_message = "boundary_jail_type must be \"\", \"nsjail\" or \"landjail\"."
+  }
+}
+
+variable "boundary_fail_open" {
+  description = "When boundary cannot start, start Claude Code WITHOUT network filtering (with a loud warning) instead of failing the workspace start. Leave false unless availability matters more than the network policy."
+  type        = bool
+  default     = false
+}

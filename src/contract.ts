@@ -82,6 +82,24 @@ export const contracts = {
       arg("PRE_INSTALL_SCRIPT", "string", "Bash run before anything is installed, or empty."),
       arg("POST_INSTALL_SCRIPT", "string", "Bash run after the installs, before Claude is configured, or empty."),
       // Boundary
+      arg(
+        "ENABLE_BOUNDARY",
+        "bool",
+        "Run Claude inside boundary (network allowlist); fail closed when it cannot start.",
+      ),
+      arg(
+        "BOUNDARY_MODE",
+        "string",
+        "Where boundary comes from: 'coder' (subcommand), 'release' (download) or 'source' (go build).",
+      ),
+      arg("BOUNDARY_VERSION", "string", "Exact boundary version for the release and source modes, such as v0.8.0."),
+      arg("BOUNDARY_RELEASES_URL", "string", "Base URL of boundary releases (a mirror in air-gapped setups)."),
+      arg("BOUNDARY_SHA256", "string", "Expected sha256 of the boundary release archive, or empty."),
+      arg("BOUNDARY_ALLOWLIST", "string", "The template's extra allow rules, one per line."),
+      arg("BOUNDARY_CONFIG_PATH", "string", "The template's boundary config.yaml in the workspace, or empty."),
+      arg("BOUNDARY_JAIL_TYPE", "string", "'nsjail', 'landjail', or empty for the config's or boundary's default."),
+      arg("BOUNDARY_FAIL_OPEN", "bool", "Start Claude unfiltered (with a warning) when boundary cannot start."),
+      arg("BOUNDARY_CODER_HOST", "string", "Host name of the Coder deployment (always allowed), or empty."),
     ],
     env: [
       {
@@ -103,8 +121,27 @@ export const contracts = {
       },
       { name: "CLAUDE_CODE_OAUTH_TOKEN", secret: true, doc: "Claude subscription token; only its presence is read." },
       { name: "ANTHROPIC_AUTH_TOKEN", secret: true, doc: "Bearer token for a gateway; only its presence is read." },
-      { name: "CLAUDE_CODE_USE_BEDROCK", secret: false, doc: "Set by the template to use Amazon Bedrock." },
-      { name: "CLAUDE_CODE_USE_VERTEX", secret: false, doc: "Set by the template to use Google Vertex AI." },
+      {
+        name: "CLAUDE_CODE_USE_BEDROCK",
+        secret: false,
+        doc: "Set by the template to use Amazon Bedrock; Bedrock hosts are then allowed through boundary.",
+      },
+      {
+        name: "CLAUDE_CODE_USE_VERTEX",
+        secret: false,
+        doc: "Set by the template to use Google Vertex AI; Vertex hosts are then allowed through boundary.",
+      },
+      // Boundary: the model backend Claude is configured for must stay reachable.
+      {
+        name: "ANTHROPIC_BASE_URL",
+        secret: false,
+        doc: "Claude's API endpoint, when not the default; its host is allowed.",
+      },
+      { name: "AWS_REGION", secret: false, doc: "Bedrock region (AWS_DEFAULT_REGION as a fallback)." },
+      { name: "AWS_DEFAULT_REGION", secret: false, doc: "Bedrock region when AWS_REGION is not set." },
+      { name: "ANTHROPIC_BEDROCK_BASE_URL", secret: false, doc: "Custom Bedrock endpoint; its host is allowed." },
+      { name: "CLOUD_ML_REGION", secret: false, doc: "Vertex AI region." },
+      { name: "ANTHROPIC_VERTEX_BASE_URL", secret: false, doc: "Custom Vertex AI endpoint; its host is allowed." },
     ],
   },
   stop: {

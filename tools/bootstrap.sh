@@ -6,6 +6,7 @@
 #   .tools/tf/<v>/terraformrc          Terraform CLI config using only provider <v>
 #   .tools/tf/<v>/mirror/...           filesystem mirror holding coder/coder <v>
 #   .tools/bin/agentapi-<version>      AgentAPI built from the Go module proxy
+#   .tools/bin/boundary-<version>      boundary built from the Go module proxy, reporting <version>
 #   node_modules/                      bun, typescript, the Claude Code CLI (package-lock.json)
 set -euo pipefail
 
@@ -31,17 +32,17 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
-# go_build MODULE VERSION PACKAGE OUT: builds PACKAGE of MODULE@VERSION with the module's own go.sum.
+# go_build MODULE VERSION PACKAGE OUT [LDFLAGS]: builds PACKAGE of MODULE@VERSION with the module's own go.sum.
 # (`go install m@v` would also ask the proxy for the module's version list, which it may refuse.)
 go_build() {
-  local module=$1 version=$2 pkg=$3 out=$4 dir
+  local module=$1 version=$2 pkg=$3 out=$4 ldflags=${5:-} dir
   [[ -x "${out}" ]] && return 0
   say "building ${module}@${version} (Go module proxy)"
   # The checksum database is not reachable here; the module's go.sum still pins every dependency.
   dir=$(GONOSUMDB=github.com/coder go mod download -json "${module}@${version}" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
   [[ -n "${dir}" && -d "${dir}" ]] || die "could not download ${module}@${version} from the Go module proxy"
   mkdir -p "$(dirname "${out}")"
-  (cd "${dir}" && GONOSUMDB=github.com/coder GOFLAGS=-mod=readonly CGO_ENABLED=0 go build -trimpath -o "${out}.tmp" "${pkg}")
+  (cd "${dir}" && GONOSUMDB=github.com/coder GOFLAGS=-mod=readonly CGO_ENABLED=0 go build -trimpath -ldflags "${ldflags}" -o "${out}.tmp" "${pkg}")
   mv -f "${out}.tmp" "${out}"
 }
 
@@ -55,6 +56,9 @@ fi
 command -v shellcheck >/dev/null 2>&1 || apt_install shellcheck
 command -v curl >/dev/null 2>&1 || apt_install curl
 command -v setsid >/dev/null 2>&1 || apt_install util-linux
+# boundary's nsjail needs ip and iptables (tests run it only in network namespaces of their own).
+command -v ip >/dev/null 2>&1 || [[ -x /usr/sbin/ip ]] || apt_install iproute2
+[[ -x /usr/sbin/iptables ]] || apt_install iptables
 
 # npm packages, reinstalled only when package-lock.json changed.
 stamp="${root}/node_modules/.lock-sha256"
@@ -86,5 +90,8 @@ EOF
 done
 
 go_build github.com/coder/agentapi "${AGENTAPI_VERSION}" . "${tools}/bin/agentapi-${AGENTAPI_VERSION}"
+# Release builds stamp the version the same way (boundary's Makefile); a plain build says "dev".
+go_build github.com/coder/boundary "${BOUNDARY_VERSION}" ./cmd/boundary "${tools}/bin/boundary-${BOUNDARY_VERSION}" \
+  "-X main.version=${BOUNDARY_VERSION}"
 
-say "ready: terraform $(terraform version | head -1 | cut -d' ' -f2), coder provider ${CODER_PROVIDER_VERSIONS}, agentapi ${AGENTAPI_VERSION}, $(shellcheck --version | sed -n 's/^version: /shellcheck /p')"
+say "ready: terraform $(terraform version | head -1 | cut -d' ' -f2), coder provider ${CODER_PROVIDER_VERSIONS}, agentapi ${AGENTAPI_VERSION}, boundary ${BOUNDARY_VERSION}, $(shellcheck --version | sed -n 's/^version: /shellcheck /p')"

@@ -7,6 +7,7 @@ import { sh } from "../sh.ts";
 import { installAgentapi } from "../steps/agentapi-install.ts";
 import { startAgentapi, waitReady } from "../steps/agentapi-run.ts";
 import { seedClaudeConfig } from "../steps/claude-config.ts";
+import { boundaryGate, setupBoundary } from "../steps/boundary.ts";
 import { installClaude } from "../steps/claude-install.ts";
 import { runLogged } from "../steps/common.ts";
 import { postInstallHook, preInstallHook } from "../steps/hooks.ts";
@@ -18,7 +19,7 @@ import { configureTasks } from "../steps/tasks.ts";
 export const start: ScriptDef = {
   name: "start",
   doc: "Installs Claude Code and AgentAPI, configures Claude, and starts it behind AgentAPI.",
-  uses: [runLogged, expandHome],
+  uses: [runLogged, expandHome, boundaryGate],
   globals: sh`
     MODULE_DIR="\${HOME}/.claude-module"
     BIN_DIR="\${MODULE_DIR}/bin"
@@ -46,6 +47,7 @@ export const start: ScriptDef = {
     seedClaudeConfig,
     configureMcp,
     configureTasks,
+    setupBoundary,
     startAgentapi,
     waitReady,
     summary,
@@ -63,6 +65,7 @@ export const start: ScriptDef = {
     run_logged install.log step_seed_claude_config
     run_logged install.log step_configure_mcp
     run_logged install.log step_configure_tasks
+    boundary_gate run_logged boundary.log step_setup_boundary
     run_logged agentapi-start.log step_start_agentapi
     run_logged agentapi-start.log step_wait_ready
     LOG_FILE=""

@@ -26,6 +26,9 @@ export const providerVersions = version("CODER_PROVIDER_VERSIONS").split(" ");
 export const newestProvider = providerVersions[providerVersions.length - 1]!;
 export const agentapiVersion = version("AGENTAPI_VERSION");
 export const agentapiBinary = join(tools, "bin", `agentapi-${agentapiVersion}`);
+/** boundary built from the Go module proxy with its version stamped, like a release binary. */
+export const boundaryVersion = version("BOUNDARY_VERSION");
+export const boundaryBinary = join(tools, "bin", `boundary-${boundaryVersion}`);
 
 /** The real Claude Code CLI from npm (package-lock.json pins it). */
 export const claudePackage = join(root, "node_modules", "@anthropic-ai", "claude-code");

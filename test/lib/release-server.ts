@@ -1,11 +1,37 @@
 // A loopback HTTP server standing in for the remote download endpoints the
 // installers use (GitHub releases, claude.ai). It serves real artifacts: the
-// AgentAPI binary built by tools/bootstrap.sh and the Claude Code binary from
-// npm, so download, retry, checksum and failure paths run for real.
+// AgentAPI and boundary binaries built by tools/bootstrap.sh and the Claude
+// Code binary from npm, so download, retry, checksum and failure paths run for real.
 
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { agentapiBinary, agentapiVersion, claudeBinary, claudeVersion, root } from "./paths.ts";
+import { execFileSync } from "node:child_process";
+import {
+  agentapiBinary,
+  agentapiVersion,
+  boundaryBinary,
+  boundaryVersion,
+  claudeBinary,
+  claudeVersion,
+  root,
+} from "./paths.ts";
+
+/** A release archive laid out like boundary's: boundary-linux-<arch>.tar.gz holding boundary-linux-<arch>. */
+function boundaryArchive(asset: string): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), "claude-module-boundary-release-"));
+  try {
+    copyFileSync(boundaryBinary, join(dir, asset));
+    execFileSync("tar", ["-czf", `${asset}.tar.gz`, asset], { cwd: dir });
+    return readFileSync(join(dir, `${asset}.tar.gz`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A version no boundary release has: its URL serves the real binary, which reports another version. */
+export const boundaryMislabeledVersion = "v9.9.9";
 
 export interface ReleaseServer {
   url: string;
@@ -13,6 +39,10 @@ export interface ReleaseServer {
   agentapiReleasesUrl: string;
   /** URL to give the module as claude_installer_url. */
   claudeInstallerUrl: string;
+  /** Base URL to give the module as boundary_releases_url. */
+  boundaryReleasesUrl: string;
+  /** sha256 of the served boundary archive (for boundary_sha256). */
+  readonly boundaryArchiveSha256: string;
   /** How many requests each path received. */
   hits: Map<string, number>;
   /** Answer the next `count` requests to `path` with HTTP 500 (count Infinity: always). */
@@ -31,6 +61,10 @@ export function startReleaseServer(): ReleaseServer {
   const overrides = new Map<string, () => ConstructorParameters<typeof Response>[0]>();
   const installer = readFileSync(join(root, "test", "doubles", "claude-installer.sh"), "utf8");
   const agentapiAsset = `agentapi-linux-amd64`;
+  const boundaryAsset = "boundary-linux-amd64";
+  // Built on first use: most tests never download boundary.
+  let tarball: Buffer | undefined;
+  const boundaryTarball = () => (tarball ??= boundaryArchive(boundaryAsset));
 
   const server = Bun.serve({
     hostname: "127.0.0.1",
@@ -50,6 +84,9 @@ export function startReleaseServer(): ReleaseServer {
         case `/agentapi/download/${agentapiVersion}/${agentapiAsset}`:
         case `/agentapi/latest/download/${agentapiAsset}`:
           return new Response(Bun.file(agentapiBinary));
+        case `/boundary/download/${boundaryVersion}/${boundaryAsset}.tar.gz`:
+        case `/boundary/download/${boundaryMislabeledVersion}/${boundaryAsset}.tar.gz`:
+          return new Response(boundaryTarball());
         case "/claude/install.sh":
           return new Response(installer.replaceAll("__BASE_URL__", base));
         case "/claude/latest":
@@ -68,6 +105,10 @@ export function startReleaseServer(): ReleaseServer {
     url,
     agentapiReleasesUrl: `${url}/agentapi`,
     claudeInstallerUrl: `${url}/claude/install.sh`,
+    boundaryReleasesUrl: `${url}/boundary`,
+    get boundaryArchiveSha256() {
+      return createHash("sha256").update(boundaryTarball()).digest("hex");
+    },
     hits,
     fail(path, count) {
       failures.set(path, count);
