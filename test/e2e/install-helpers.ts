@@ -2,17 +2,17 @@
 // environment, files' identities, and start results that must be failures.
 
 import { expect } from "bun:test";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { LocalAgent, ScriptRun } from "../lib/agent.ts";
 import { agentapiBinary, claudeBinary } from "../lib/paths.ts";
+import { scratchDir as runScratchDir } from "../lib/scratch.ts";
 
 const scratch: string[] = [];
 
 /** A new directory for a test's own files; removeScratch() deletes them all. */
 export function scratchDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "claude-module-pre-"));
+  const dir = runScratchDir("preinstalled");
   scratch.push(dir);
   return dir;
 }

@@ -2,8 +2,7 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join, relative } from "node:path";
 import {
   claudeUnderAgentapi,
@@ -13,18 +12,16 @@ import {
   waitForTranscript,
 } from "../lib/claude-process.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
+import { scratchDir } from "../lib/scratch.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
 
 let server: ReleaseServer;
-/** Directories this file creates outside the workspaces. */
-const scratch: string[] = [];
 beforeAll(() => {
   server = startReleaseServer();
 });
 afterAll(() => {
   server.stop();
   removePreinstalledBin();
-  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 afterEach(() => disposeWorkspaces());
 
@@ -59,8 +56,7 @@ function snapshot(home: string): Map<string, string> {
 
 describe("hostile work dir and prompt", () => {
   test("reach Claude byte for byte (argv and cwd) and run nothing", async () => {
-    const base = mkdtempSync(join(tmpdir(), "claude-module-hostile-"));
-    scratch.push(base);
+    const base = scratchDir("hostile");
     const marker = join(base, "pwned");
     const workdir = join(base, `it's "q" $(touch ${marker}-w) \`touch ${marker}-wb\` \${HOME}\nline 2`);
     const prompt = `say 'hi' "there" $(touch ${marker}-p) \`touch ${marker}-pb\` \${HOME}\n\tsecond -- --resume x\n`;

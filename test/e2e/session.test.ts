@@ -2,17 +2,7 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
-import {
-  appendFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import {
   claudeUnderAgentapi,
@@ -23,18 +13,16 @@ import {
   waitForTranscript,
 } from "../lib/claude-process.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
+import { scratchDir } from "../lib/scratch.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
 
 let server: ReleaseServer;
-/** Directories this file creates outside the workspaces. */
-const scratch: string[] = [];
 beforeAll(() => {
   server = startReleaseServer();
 });
 afterAll(() => {
   server.stop();
   removePreinstalledBin();
-  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 afterEach(() => disposeWorkspaces());
 
@@ -48,8 +36,7 @@ function sessionFiles(moduleDir: string): Map<string, string> {
 }
 
 function workdirWithDotsUnderscoresAndSpaces(): string {
-  const base = mkdtempSync(join(tmpdir(), "claude-module-work-"));
-  scratch.push(base);
+  const base = scratchDir("work");
   return join(base, "my.project_dir with spaces", "src.v2_x");
 }
 

@@ -2,12 +2,12 @@
 // Claude Code session that the module's AgentAPI runs.
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import type { LocalAgent } from "../lib/agent.ts";
+import { scratchDir } from "../lib/scratch.ts";
 import {
   disposeExtraWorkspaces,
   preinstalledClaude,
@@ -20,14 +20,13 @@ import {
 
 let server: ReleaseServer;
 let claudeDir: string;
-const scratch = mkdtempSync(join(tmpdir(), "claude-module-cli-app-"));
+const scratch = scratchDir("cli-app");
 beforeAll(() => {
   server = startReleaseServer();
   claudeDir = preinstalledClaude();
 });
 afterAll(() => {
   server.stop();
-  rmSync(scratch, { recursive: true, force: true });
   rmSync(claudeDir, { recursive: true, force: true });
 });
 afterEach(() => disposeExtraWorkspaces());

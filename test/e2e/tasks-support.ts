@@ -1,17 +1,17 @@
 // Helpers shared by the task, authentication and standalone end-to-end tests.
 
-import { mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { LocalAgent, type AgentOptions } from "../lib/agent.ts";
 import { claudeBinary } from "../lib/paths.ts";
+import { scratchDir } from "../lib/scratch.ts";
 import type { ReleaseServer } from "../lib/release-server.ts";
 import { apply, writeTemplate, type Inputs, type TfResource } from "../lib/terraform.ts";
 import { freePort } from "../lib/workspace.ts";
 
 /** A directory holding the real claude as `claude`, for install_claude_code = false (no npm install). */
 export function preinstalledClaude(): string {
-  const dir = mkdtempSync(join(tmpdir(), "claude-module-preinstalled-"));
+  const dir = scratchDir("preinstalled");
   symlinkSync(claudeBinary, join(dir, "claude"));
   return dir;
 }
@@ -159,8 +159,7 @@ export async function workspaceWith(
   resources: Record<string, Record<string, object>>,
   options: Omit<AgentOptions, "resources"> = {},
 ): Promise<{ agent: LocalAgent; workdir: string; resources: TfResource[] }> {
-  const workdir =
-    (inputs.workdir as string | undefined) ?? join(mkdtempSync(join(tmpdir(), "claude-module-work-")), "project");
+  const workdir = (inputs.workdir as string | undefined) ?? join(scratchDir("work"), "project");
   const template = writeTemplate(
     {
       workdir,

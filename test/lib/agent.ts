@@ -3,12 +3,12 @@
 // the way the agent does in a workspace. The `coder` CLI on its PATH is the
 // recording test double in test/doubles/bin.
 
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { execa, type Options } from "execa";
 import { doublesBin, root } from "./paths.ts";
+import { scratchDir } from "./scratch.ts";
 import type { TfResource } from "./terraform.ts";
 
 export interface ScriptRun {
@@ -53,8 +53,8 @@ export class LocalAgent {
     const agent = this.resources.find((r) => r.type === "coder_agent" && r.name === agentName);
     if (!agent) throw new Error(`no coder_agent "${agentName}" in the state`);
     this.agentId = agent.values.id;
-    this.home = options.home ?? mkdtempSync(join(tmpdir(), "claude-module-home-"));
-    this.dataDir = mkdtempSync(join(tmpdir(), "claude-module-agent-"));
+    this.home = options.home ?? scratchDir("home");
+    this.dataDir = scratchDir("agent-data");
     this.binDir = join(this.dataDir, "bin");
     mkdirSync(this.binDir, { recursive: true });
     const coderEnv = Object.fromEntries(

@@ -2,19 +2,10 @@
 // environment from /proc), and the transcripts Claude writes. Plus a directory holding the real
 // claude and agentapi binaries, for tests that are about Claude's start rather than installing it.
 
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  symlinkSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { agentapiBinary, claudeBinary } from "./paths.ts";
+import { scratchDir } from "./scratch.ts";
 
 let binDir: string | undefined;
 
@@ -22,7 +13,7 @@ let binDir: string | undefined;
  * together with install_claude_code = false and install_agentapi = false. */
 export function preinstalledBin(): string {
   if (!binDir) {
-    binDir = join(mkdtempSync(join(tmpdir(), "claude-module-binaries-")), "bin");
+    binDir = join(scratchDir("preinstalled"), "bin");
     mkdirSync(binDir);
     symlinkSync(claudeBinary, join(binDir, "claude"));
     symlinkSync(agentapiBinary, join(binDir, "agentapi"));

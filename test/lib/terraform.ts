@@ -1,10 +1,10 @@
 // Terraform with the real coder/coder provider from the local filesystem mirror.
 
-import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { newestProvider, root, terraformrc } from "./paths.ts";
+import { scratchDir } from "./scratch.ts";
 
 export function tfEnv(providerVersion = newestProvider): Record<string, string> {
   return {
@@ -34,7 +34,7 @@ export type Inputs = Record<string, string | number | boolean | null>;
 
 /** A template with one coder_agent ("main") and the module under test, in a fresh directory. */
 export function writeTemplate(inputs: Inputs, extra: object = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), "claude-module-tf-"));
+  const dir = scratchDir("template");
   const module: Record<string, unknown> = {
     source: root,
     agent_id: "${coder_agent.main.id}",
@@ -85,7 +85,7 @@ export async function plan(dir: string, providerVersion = newestProvider) {
 }
 
 export function copyModule(): string {
-  const dir = mkdtempSync(join(tmpdir(), "claude-module-copy-"));
+  const dir = scratchDir("module-copy");
   for (const entry of ["main.tf", "variables.tf", "outputs.tf", "scripts", "test/tftest"]) {
     cpSync(join(root, entry), join(dir, entry), { recursive: true });
   }

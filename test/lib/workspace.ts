@@ -1,12 +1,12 @@
 // One workspace for an end-to-end test: the template applied with the real
 // provider, and the local agent ready to run its scripts.
 
-import { mkdtempSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { LocalAgent, type AgentOptions } from "./agent.ts";
 import { claudeBinary } from "./paths.ts";
 import type { ReleaseServer } from "./release-server.ts";
+import { scratchDir } from "./scratch.ts";
 import { apply, writeTemplate, type Inputs } from "./terraform.ts";
 
 export interface Workspace {
@@ -22,8 +22,7 @@ export async function workspace(
   inputs: Inputs = {},
   options: Omit<AgentOptions, "resources"> = {},
 ): Promise<Workspace> {
-  const workdir =
-    (inputs.workdir as string | undefined) ?? join(mkdtempSync(join(tmpdir(), "claude-module-work-")), "project");
+  const workdir = (inputs.workdir as string | undefined) ?? join(scratchDir("work"), "project");
   const resources = await apply(
     writeTemplate({
       workdir,
@@ -52,7 +51,7 @@ export async function freePort(): Promise<number> {
 
 /** A directory holding only a `claude` link to the real CLI: put it on PATH to act as a pre-installed Claude Code. */
 export function preinstalledClaude(): string {
-  const dir = mkdtempSync(join(tmpdir(), "claude-module-preinstalled-"));
+  const dir = scratchDir("preinstalled");
   symlinkSync(claudeBinary, join(dir, "claude"));
   return dir;
 }
