@@ -21,7 +21,7 @@ export interface AgentOptions {
   resources: TfResource[];
   /** Name of the coder_agent resource whose scripts run (default "main"). */
   agentName?: string;
-  /** Directories put on PATH before the system's (e.g. one holding a pre-installed claude). */
+  /** Directories of the image's PATH, before the system's (e.g. one holding a pre-installed claude). */
   path?: string[];
   env?: Record<string, string>;
   home?: string;
@@ -67,7 +67,8 @@ export class LocalAgent {
       HOME: this.home,
       USER: process.env.USER ?? "root",
       LANG: "C.UTF-8",
-      PATH: [...(options.path ?? []), doublesBin, systemPath, this.binDir].join(":"),
+      // The agent puts its script bin dir first, for its scripts and every terminal.
+      PATH: [this.binDir, ...(options.path ?? []), doublesBin, systemPath].join(":"),
       CODER: "true",
       CODER_AGENT_URL: "http://127.0.0.1:9/",
       CODER_WORKSPACE_NAME: "default",
