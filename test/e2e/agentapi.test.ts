@@ -4,10 +4,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
-import { disposeWorkspaces, freePort, preinstalledClaude, workspace, type Workspace } from "../lib/workspace.ts";
+import { preinstalled } from "../lib/preinstalled.ts";
+import { disposeWorkspaces, freePort, workspace, type Workspace } from "../lib/workspace.ts";
 
 let server: ReleaseServer;
-const claudeDir = preinstalledClaude();
+const image = preinstalled("claude");
 beforeAll(() => {
   server = startReleaseServer();
 });
@@ -15,7 +16,7 @@ afterAll(() => server.stop());
 afterEach(() => disposeWorkspaces());
 
 const start = (inputs: Record<string, string | number | boolean> = {}) =>
-  workspace(server, { install_claude_code: false, ...inputs }, { path: [claudeDir] });
+  workspace(server, { ...image.inputs, ...inputs }, image.options);
 
 function agentapiPid(ws: Workspace): number {
   return Number(readFileSync(join(ws.moduleDir, "agentapi.pid"), "utf8"));

@@ -3,8 +3,9 @@
 // readable files; Bedrock and Vertex set up by the template work unchanged.
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { preinstalled } from "../lib/preinstalled.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
 import type { LocalAgent } from "../lib/agent.ts";
@@ -16,23 +17,19 @@ import {
   filesUnder,
   modeOf,
   notLoggedIn,
-  preinstalledClaude,
   readyPort,
   settledScreen,
-  usePreinstalledClaude,
   waitForScreen,
   workspaceWith,
 } from "./tasks-support.ts";
 
 let server: ReleaseServer;
-let claudeDir: string;
+const image = preinstalled("claude");
 beforeAll(() => {
   server = startReleaseServer();
-  claudeDir = preinstalledClaude();
 });
 afterAll(() => {
   server.stop();
-  rmSync(claudeDir, { recursive: true, force: true });
 });
 afterEach(() => {
   disposeWorkspaces();
@@ -68,8 +65,8 @@ describe("claude_api_key alone", () => {
     test(`${reportTasks ? "task mode" : "standalone"}: Claude starts authenticated without asking about the key`, async () => {
       const { agent } = await workspace(
         server,
-        { ...usePreinstalledClaude, claude_api_key: apiKey, report_tasks: reportTasks },
-        { path: [claudeDir] },
+        { ...image.inputs, claude_api_key: apiKey, report_tasks: reportTasks },
+        image.options,
       );
       const [run] = await agent.start();
       if (run?.exitCode !== 0) console.error(run?.output);
@@ -99,7 +96,7 @@ describe("claude_api_key alone", () => {
 
   test("the key reaches Claude Code's environment as ANTHROPIC_API_KEY and the coder CLI's as CLAUDE_API_KEY", async () => {
     const { agent } = await workspace(server, {
-      ...usePreinstalledClaude,
+      ...image.inputs,
       claude_api_key: apiKey,
       report_tasks: false,
     });
@@ -114,8 +111,8 @@ describe("claude_code_oauth_token alone", () => {
   test("Claude starts authenticated with no question; the token stays secret", async () => {
     const { agent } = await workspace(
       server,
-      { ...usePreinstalledClaude, claude_code_oauth_token: oauthToken, report_tasks: false },
-      { path: [claudeDir] },
+      { ...image.inputs, claude_code_oauth_token: oauthToken, report_tasks: false },
+      image.options,
     );
     expect(agent.env.CLAUDE_CODE_OAUTH_TOKEN).toBe(oauthToken);
     expect(agent.env.ANTHROPIC_API_KEY).toBeUndefined();
@@ -136,11 +133,7 @@ describe("claude_code_oauth_token alone", () => {
 
 describe("no credentials", () => {
   test("onboarding is still seeded; Claude shows its own login hint and the module reports auth none without a warning", async () => {
-    const { agent, workdir } = await workspace(
-      server,
-      { ...usePreinstalledClaude, report_tasks: false },
-      { path: [claudeDir] },
-    );
+    const { agent, workdir } = await workspace(server, { ...image.inputs, report_tasks: false }, image.options);
     const [run] = await agent.start();
     if (run?.exitCode !== 0) console.error(run?.output);
     expect(run?.exitCode).toBe(0);
@@ -183,9 +176,9 @@ describe("Bedrock and Vertex recipes from the upstream README (template-level co
     test(`${recipe.provider}: onboarding seeded, Claude uses the provider, the module prints no auth complaint`, async () => {
       const { agent, workdir } = await workspaceWith(
         server,
-        { ...usePreinstalledClaude, model: recipe.model },
+        { ...image.inputs, model: recipe.model },
         { coder_env: recipe.env },
-        { path: [claudeDir] },
+        image.options,
       );
       expect(agent.env.ANTHROPIC_MODEL).toBe(recipe.model);
       const [run] = await agent.start();

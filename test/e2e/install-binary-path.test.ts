@@ -6,21 +6,20 @@ import { join } from "node:path";
 import { claudeBinary, claudeVersion } from "../lib/paths.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
-import { claudeProcess, preinstalled, removeScratch, scratchDir } from "./install-helpers.ts";
+import { preinstalledDir } from "../lib/preinstalled.ts";
+import { scratchDir } from "../lib/scratch.ts";
+import { claudeProcess } from "./install-helpers.ts";
 
 let server: ReleaseServer;
 beforeAll(() => {
   server = startReleaseServer();
 });
-afterAll(() => {
-  server.stop();
-  removeScratch();
-});
+afterAll(() => server.stop());
 afterEach(() => disposeWorkspaces());
 
 describe("claude_binary_path", () => {
   test("a pre-installed claude of the pinned version there is used as it is: no npm, no download", async () => {
-    const dir = preinstalled("claude");
+    const dir = preinstalledDir(["claude"]);
     const downloads = server.downloads();
     const { agent, moduleDir } = await workspace(server, {
       claude_code_version: claudeVersion,
@@ -43,7 +42,7 @@ describe("claude_binary_path", () => {
   });
 
   test("a claude there that does not run is left alone; the pinned version comes from npm, once", async () => {
-    const dir = scratchDir();
+    const dir = scratchDir("claude-binary-path");
     writeFileSync(join(dir, "claude"), "#!/bin/sh\nexit 1\n", { mode: 0o755 });
     const { agent, moduleDir } = await workspace(server, {
       claude_code_version: claudeVersion,
@@ -72,7 +71,7 @@ describe("claude_binary_path", () => {
         claude_code_version: "2.0.62",
         claude_binary_path: spelling,
       });
-      preinstalled("claude", join(agent.home, "tools", "bin"));
+      preinstalledDir(["claude"], join(agent.home, "tools", "bin"));
       const downloads = server.downloads();
       const installerHits = server.hitsOf("/claude/install.sh");
       const [run] = await agent.start();
@@ -89,7 +88,7 @@ describe("claude_binary_path", () => {
 
   test("the default $HOME/.local/bin: a claude already there (e.g. in the image) is used for latest without the installer", async () => {
     const { agent } = await workspace(server);
-    preinstalled("claude", join(agent.home, ".local", "bin"));
+    preinstalledDir(["claude"], join(agent.home, ".local", "bin"));
     const installerHits = server.hitsOf("/claude/install.sh");
     const [run] = await agent.start();
     expect(run?.exitCode).toBe(0);

@@ -8,22 +8,18 @@ import { join } from "node:path";
 import { agentapiBinary, agentapiVersion, claudeVersion } from "../lib/paths.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
-import { expectFailedStart, preinstalled, success, removeScratch } from "./install-helpers.ts";
+import { preinstalled, preinstalledDir } from "../lib/preinstalled.ts";
+import { expectFailedStart, success } from "./install-helpers.ts";
 
 let server: ReleaseServer;
 beforeAll(() => {
   server = startReleaseServer();
 });
-afterAll(() => {
-  server.stop();
-  removeScratch();
-});
+afterAll(() => server.stop());
 afterEach(() => disposeWorkspaces());
 
 const installerPath = "/claude/install.sh";
 const agentapiPath = (version: string) => `/agentapi/download/${version}/agentapi-linux-amd64`;
-/** Claude is already in the image, so these tests exercise AgentAPI alone. */
-const claudeInImage = () => ({ inputs: { install_claude_code: false }, options: { path: [preinstalled("claude")] } });
 
 describe("Claude Code install failures", () => {
   test("the installer URL answering 500 every time: retried, then a failure naming the URL and the log", async () => {
@@ -95,8 +91,9 @@ describe("Claude Code install failures", () => {
 });
 
 describe("AgentAPI install failures", () => {
+  // Claude is already in the image, so these tests exercise AgentAPI alone.
   test("a checksum mismatch refuses the binary; the right checksum is accepted", async () => {
-    const c = claudeInImage();
+    const c = preinstalled("claude");
     const wrong = await workspace(server, { ...c.inputs, agentapi_sha256: "0".repeat(64) }, c.options);
     const [bad] = await wrong.agent.start();
     expectFailedStart(bad, "checksum mismatch for", join(wrong.moduleDir, "install.log"), ["agentapi"]);
@@ -111,7 +108,7 @@ describe("AgentAPI install failures", () => {
   });
 
   test("a binary that reports another version than requested is refused", async () => {
-    const c = claudeInImage();
+    const c = preinstalled("claude");
     server.serve(agentapiPath("v0.12.1"), () => Bun.file(agentapiBinary));
     const { agent, moduleDir } = await workspace(server, { ...c.inputs, agentapi_version: "0.12.1" }, c.options);
     const [run] = await agent.start();
@@ -125,7 +122,7 @@ describe("AgentAPI install failures", () => {
   });
 
   test("install_agentapi = false with no agentapi on PATH fails and says what to change", async () => {
-    const c = claudeInImage();
+    const c = preinstalled("claude");
     const { agent, moduleDir } = await workspace(server, { ...c.inputs, install_agentapi: false }, c.options);
     const [run] = await agent.start();
     expectFailedStart(
@@ -141,7 +138,7 @@ describe("AgentAPI install failures", () => {
     const { agent } = await workspace(
       server,
       { install_claude_code: false, install_agentapi: false },
-      { path: [preinstalled("claude"), preinstalled("agentapi")] },
+      { path: [preinstalledDir(["claude"]), preinstalledDir(["agentapi"])] },
     );
     const [run] = await agent.start();
     expect(run?.exitCode).toBe(0);
@@ -150,7 +147,7 @@ describe("AgentAPI install failures", () => {
   });
 
   test("the module's default agentapi_version is the one tools/versions.env builds and tests", async () => {
-    const c = claudeInImage();
+    const c = preinstalled("claude");
     const before = server.hitsOf(agentapiPath(agentapiVersion));
     const { agent } = await workspace(server, c.inputs, c.options);
     const [run] = await agent.start();

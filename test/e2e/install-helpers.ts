@@ -2,31 +2,9 @@
 // environment, files' identities, and start results that must be failures.
 
 import { expect } from "bun:test";
-import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { copyFileSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { LocalAgent, ScriptRun } from "../lib/agent.ts";
-import { agentapiBinary, claudeBinary } from "../lib/paths.ts";
-import { scratchDir as runScratchDir } from "../lib/scratch.ts";
-
-const scratch: string[] = [];
-
-/** A new directory for a test's own files; removeScratch() deletes them all. */
-export function scratchDir(): string {
-  const dir = runScratchDir("preinstalled");
-  scratch.push(dir);
-  return dir;
-}
-
-export function removeScratch(): void {
-  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
-
-/** A directory holding only a working `name` (claude or agentapi), as a pre-installed image would. */
-export function preinstalled(name: "claude" | "agentapi", dir = scratchDir()) {
-  mkdirSync(dir, { recursive: true });
-  symlinkSync(name === "claude" ? claudeBinary : agentapiBinary, join(dir, name));
-  return dir;
-}
 
 /** Waits for the claude process AgentAPI started and returns its argv and initial environment. */
 export async function claudeProcess(agent: LocalAgent, timeoutMs = 20_000) {

@@ -6,20 +6,18 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { disposeWorkspaces, freePort, workspace } from "../lib/workspace.ts";
-import { expectFailedStart, preinstalled, removeScratch } from "./install-helpers.ts";
+import { preinstalled } from "../lib/preinstalled.ts";
+import { expectFailedStart } from "./install-helpers.ts";
 
 let server: ReleaseServer;
 beforeAll(() => {
   server = startReleaseServer();
 });
-afterAll(() => {
-  server.stop();
-  removeScratch();
-});
+afterAll(() => server.stop());
 afterEach(() => disposeWorkspaces());
 
 /** Claude is in the image, so the start is quick; AgentAPI is still downloaded. */
-const claudeInImage = { path: [preinstalled("claude")] };
+const claudeInImage = preinstalled("claude");
 
 describe("install hooks", () => {
   test("pre runs before any install, post after the installs and before Claude is configured or started", async () => {
@@ -42,12 +40,12 @@ describe("install hooks", () => {
     const { agent, moduleDir } = await workspace(
       server,
       {
-        install_claude_code: false,
+        ...claudeInImage.inputs,
         agentapi_port: port,
         pre_install_script: record("pre"),
         post_install_script: record("post"),
       },
-      claudeInImage,
+      claudeInImage.options,
     );
     const [run] = await agent.start();
     expect(run?.exitCode).toBe(0);
@@ -89,8 +87,8 @@ describe("install hooks", () => {
     const downloads = server.downloads();
     const { agent, moduleDir } = await workspace(
       server,
-      { install_claude_code: false, pre_install_script: "echo 'no disk for you' >&2\nexit 3\n" },
-      claudeInImage,
+      { ...claudeInImage.inputs, pre_install_script: "echo 'no disk for you' >&2\nexit 3\n" },
+      claudeInImage.options,
     );
     const [run] = await agent.start();
     expectFailedStart(run, "pre_install_script failed with exit status 3", join(moduleDir, "pre_install.log"), [
@@ -105,8 +103,8 @@ describe("install hooks", () => {
   test("a failing post_install_script stops the start before Claude is configured or started", async () => {
     const { agent, moduleDir } = await workspace(
       server,
-      { install_claude_code: false, post_install_script: "false" },
-      claudeInImage,
+      { ...claudeInImage.inputs, post_install_script: "false" },
+      claudeInImage.options,
     );
     const [run] = await agent.start();
     expectFailedStart(run, "post_install_script failed with exit status 1", join(moduleDir, "post_install.log"), []);
@@ -115,7 +113,7 @@ describe("install hooks", () => {
   });
 
   test("without hooks no hook file or log is created", async () => {
-    const { agent, moduleDir } = await workspace(server, { install_claude_code: false }, claudeInImage);
+    const { agent, moduleDir } = await workspace(server, claudeInImage.inputs, claudeInImage.options);
     const [run] = await agent.start();
     expect(run?.exitCode).toBe(0);
     for (const f of ["pre_install.sh", "pre_install.log", "post_install.sh", "post_install.log"]) {

@@ -4,10 +4,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
-import { disposeWorkspaces, preinstalledClaude, workspace, type Workspace } from "../lib/workspace.ts";
+import { preinstalled } from "../lib/preinstalled.ts";
+import { disposeWorkspaces, workspace, type Workspace } from "../lib/workspace.ts";
 
 let server: ReleaseServer;
-const claudeDir = preinstalledClaude();
+const image = preinstalled("claude");
 beforeAll(() => {
   server = startReleaseServer();
 });
@@ -26,8 +27,8 @@ function configured(ws: Workspace): Record<string, any> {
 async function startWith(servers: Record<string, unknown>, previous?: Workspace) {
   const ws = await workspace(
     server,
-    { install_claude_code: false, mcp: mcp(servers), ...(previous ? { workdir: previous.workdir } : {}) },
-    { path: [claudeDir], ...(previous ? { home: previous.agent.home } : {}) },
+    { ...image.inputs, mcp: mcp(servers), ...(previous ? { workdir: previous.workdir } : {}) },
+    { ...image.options, ...(previous ? { home: previous.agent.home } : {}) },
   );
   if (previous) await previous.agent.stop();
   const [run] = await ws.agent.start();

@@ -1,24 +1,19 @@
 // Permission flags and tool rules, as Claude receives them (/proc/<pid>/cmdline) and acts on them.
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import {
-  claudeUnderAgentapi,
-  removePreinstalledBin,
-  preinstalled,
-  summaryOf,
-  waitForTranscript,
-} from "../lib/claude-process.ts";
+import { claudeUnderAgentapi, summaryOf, waitForTranscript } from "../lib/claude-process.ts";
+import { preinstalled } from "../lib/preinstalled.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
 import type { Inputs } from "../lib/terraform.ts";
 
 let server: ReleaseServer;
+const image = preinstalled("claude", "agentapi");
 beforeAll(() => {
   server = startReleaseServer();
 });
 afterAll(() => {
   server.stop();
-  removePreinstalledBin();
 });
 afterEach(() => disposeWorkspaces());
 
@@ -31,8 +26,8 @@ const asRoot = process.getuid?.() === 0;
 async function started(inputs: Inputs) {
   const { agent, moduleDir } = await workspace(
     server,
-    { ...preinstalled.inputs, ai_prompt: prompt, ...inputs },
-    preinstalled.options(),
+    { ...image.inputs, ai_prompt: prompt, ...inputs },
+    image.options,
   );
   const [run] = await agent.start();
   expect(run?.exitCode).toBe(0);

@@ -4,24 +4,19 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join, relative } from "node:path";
-import {
-  claudeUnderAgentapi,
-  removePreinstalledBin,
-  preinstalled,
-  summaryOf,
-  waitForTranscript,
-} from "../lib/claude-process.ts";
+import { claudeUnderAgentapi, summaryOf, waitForTranscript } from "../lib/claude-process.ts";
+import { preinstalled } from "../lib/preinstalled.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { scratchDir } from "../lib/scratch.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
 
 let server: ReleaseServer;
+const image = preinstalled("claude", "agentapi");
 beforeAll(() => {
   server = startReleaseServer();
 });
 afterAll(() => {
   server.stop();
-  removePreinstalledBin();
 });
 afterEach(() => disposeWorkspaces());
 
@@ -62,8 +57,8 @@ describe("hostile work dir and prompt", () => {
     const prompt = `say 'hi' "there" $(touch ${marker}-p) \`touch ${marker}-pb\` \${HOME}\n\tsecond -- --resume x\n`;
     const { agent, moduleDir } = await workspace(
       server,
-      { ...preinstalled.inputs, workdir, ai_prompt: prompt },
-      preinstalled.options(),
+      { ...image.inputs, workdir, ai_prompt: prompt },
+      image.options,
     );
 
     const [run] = await agent.start();
@@ -88,11 +83,7 @@ describe("hostile work dir and prompt", () => {
 describe("the prompt is sent once", () => {
   test("on the first start of the task session, never on a resume; a warm restart changes no module file", async () => {
     const prompt = "Summarise the README";
-    const { agent, moduleDir } = await workspace(
-      server,
-      { ...preinstalled.inputs, ai_prompt: prompt },
-      preinstalled.options(),
-    );
+    const { agent, moduleDir } = await workspace(server, { ...image.inputs, ai_prompt: prompt }, image.options);
 
     await agent.start();
     const id = sessionId(moduleDir);

@@ -4,25 +4,19 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test
 import { randomUUID } from "node:crypto";
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import {
-  claudeUnderAgentapi,
-  removePreinstalledBin,
-  preinstalled,
-  summaryOf,
-  transcriptsOf,
-  waitForTranscript,
-} from "../lib/claude-process.ts";
+import { claudeUnderAgentapi, summaryOf, transcriptsOf, waitForTranscript } from "../lib/claude-process.ts";
+import { preinstalled } from "../lib/preinstalled.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { scratchDir } from "../lib/scratch.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
 
 let server: ReleaseServer;
+const image = preinstalled("claude", "agentapi");
 beforeAll(() => {
   server = startReleaseServer();
 });
 afterAll(() => {
   server.stop();
-  removePreinstalledBin();
 });
 afterEach(() => disposeWorkspaces());
 
@@ -72,8 +66,8 @@ describe("task mode (report_tasks = true, continue = true)", () => {
     const workdir = workdirWithDotsUnderscoresAndSpaces();
     const { agent, moduleDir } = await workspace(
       server,
-      { ...preinstalled.inputs, workdir, ai_prompt: prompt },
-      preinstalled.options(),
+      { ...image.inputs, workdir, ai_prompt: prompt },
+      image.options,
     );
 
     await agent.start();
@@ -113,8 +107,8 @@ describe("task mode (report_tasks = true, continue = true)", () => {
     // Another work dir in the same home has a session of its own.
     const other = await workspace(
       server,
-      { ...preinstalled.inputs, workdir: join(workdir, "other.dir"), ai_prompt: prompt },
-      { ...preinstalled.options(), home: agent.home },
+      { ...image.inputs, workdir: join(workdir, "other.dir"), ai_prompt: prompt },
+      { ...image.options, home: agent.home },
     );
     await other.agent.start();
     const sessions = sessionFiles(moduleDir);
@@ -127,11 +121,7 @@ describe("task mode (report_tasks = true, continue = true)", () => {
 
   test("an empty or corrupt transcript is moved aside and reported, and a new session with a new id starts", async () => {
     const prompt = "Carry on";
-    const { agent, moduleDir } = await workspace(
-      server,
-      { ...preinstalled.inputs, ai_prompt: prompt },
-      preinstalled.options(),
-    );
+    const { agent, moduleDir } = await workspace(server, { ...image.inputs, ai_prompt: prompt }, image.options);
     await agent.start();
     const [[, id]] = [...sessionFiles(moduleDir)] as [[string, string]];
     const transcript = await waitForTranscript(agent.home, id);
@@ -175,8 +165,8 @@ describe("standalone (report_tasks = false)", () => {
     const workdir = workdirWithDotsUnderscoresAndSpaces();
     const { agent, moduleDir } = await workspace(
       server,
-      { ...preinstalled.inputs, workdir, report_tasks: false, ai_prompt: prompt },
-      preinstalled.options(),
+      { ...image.inputs, workdir, report_tasks: false, ai_prompt: prompt },
+      image.options,
     );
     // A newer session of another work dir does not count as this one's.
     writeFixtureTranscript(agent.home, "-somewhere-else", randomUUID(), "/somewhere/else");
@@ -203,8 +193,8 @@ describe("standalone (report_tasks = false)", () => {
     const prompt = "Start over";
     const { agent, moduleDir } = await workspace(
       server,
-      { ...preinstalled.inputs, report_tasks: false, continue: false, ai_prompt: prompt },
-      preinstalled.options(),
+      { ...image.inputs, report_tasks: false, continue: false, ai_prompt: prompt },
+      image.options,
     );
     await agent.start();
     const first = await claudeUnderAgentapi(moduleDir);
@@ -226,8 +216,8 @@ describe("resume_session_id", () => {
       const id = randomUUID();
       const { agent, moduleDir, workdir } = await workspace(
         server,
-        { ...preinstalled.inputs, report_tasks: reportTasks, resume_session_id: id, ai_prompt: "not again" },
-        preinstalled.options(),
+        { ...image.inputs, report_tasks: reportTasks, resume_session_id: id, ai_prompt: "not again" },
+        image.options,
       );
       writeFixtureTranscript(agent.home, "-fixture", id, workdir);
 
@@ -245,11 +235,7 @@ describe("resume_session_id", () => {
 
   test("without its transcript in the workspace, the start fails naming the cause", async () => {
     const id = randomUUID();
-    const { agent, moduleDir } = await workspace(
-      server,
-      { ...preinstalled.inputs, resume_session_id: id },
-      preinstalled.options(),
-    );
+    const { agent, moduleDir } = await workspace(server, { ...image.inputs, resume_session_id: id }, image.options);
     const [run] = await agent.start();
     expect(run?.exitCode).not.toBe(0);
     expect(run?.output).toContain(`ERROR: resume_session_id ${id} has no transcript`);

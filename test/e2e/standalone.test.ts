@@ -10,35 +10,33 @@ import {
   mkdirSync,
   readFileSync,
   readlinkSync,
-  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
+import { preinstalled } from "../lib/preinstalled.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
-import { modeOf, preinstalledClaude, usePreinstalledClaude } from "./tasks-support.ts";
+import { modeOf } from "./tasks-support.ts";
 
 let server: ReleaseServer;
-let claudeDir: string;
+const image = preinstalled("claude");
 beforeAll(() => {
   server = startReleaseServer();
-  claudeDir = preinstalledClaude();
 });
 afterAll(() => {
   server.stop();
-  rmSync(claudeDir, { recursive: true, force: true });
 });
 afterEach(() => disposeWorkspaces());
 
-const standalone = { ...usePreinstalledClaude, report_tasks: false } as const;
+const standalone = { ...image.inputs, report_tasks: false } as const;
 const begin = "<!-- claude-code module: system_prompt begin (replaced on every start; edit the template instead) -->";
 const end = "<!-- claude-code module: system_prompt end -->";
 
 /** A home directory prepared before the first start (the agent's HOME is created by LocalAgent). */
 async function standaloneWorkspace(inputs: Record<string, string | boolean>, prepare: (home: string) => void) {
-  const ws = await workspace(server, { ...standalone, ...inputs }, { path: [claudeDir] });
+  const ws = await workspace(server, { ...standalone, ...inputs }, image.options);
   prepare(ws.agent.home);
   return ws;
 }
@@ -167,7 +165,7 @@ describe("system_prompt in standalone mode", () => {
       workspace(
         server,
         { ...standalone, workdir: first.workdir, ...inputs },
-        { path: [claudeDir], home: first.agent.home },
+        { ...image.options, home: first.agent.home },
       );
     const second = await later({ system_prompt: "Version two." });
     expect((await second.agent.start())[0]?.exitCode).toBe(0);

@@ -2,32 +2,23 @@
 // Claude Code session that the module's AgentAPI runs.
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { rmSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
+import { preinstalled } from "../lib/preinstalled.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import type { LocalAgent } from "../lib/agent.ts";
 import { scratchDir } from "../lib/scratch.ts";
-import {
-  disposeExtraWorkspaces,
-  preinstalledClaude,
-  readyPort,
-  squash,
-  usePreinstalledClaude,
-  waitForScreen,
-  workspaceWith,
-} from "./tasks-support.ts";
+import { disposeExtraWorkspaces, readyPort, squash, waitForScreen, workspaceWith } from "./tasks-support.ts";
 
 let server: ReleaseServer;
-let claudeDir: string;
+const image = preinstalled("claude");
 const scratch = scratchDir("cli-app");
 beforeAll(() => {
   server = startReleaseServer();
-  claudeDir = preinstalledClaude();
 });
 afterAll(() => {
   server.stop();
-  rmSync(claudeDir, { recursive: true, force: true });
 });
 afterEach(() => disposeExtraWorkspaces());
 
@@ -48,9 +39,9 @@ describe("cli_app", () => {
   test("the app's command attaches to the running session and shows Claude's screen", async () => {
     const { agent, resources } = await workspaceWith(
       server,
-      { ...usePreinstalledClaude, cli_app: true, cli_app_display_name: "Claude in a terminal", report_tasks: false },
+      { ...image.inputs, cli_app: true, cli_app_display_name: "Claude in a terminal", report_tasks: false },
       {},
-      { path: [claudeDir] },
+      image.options,
     );
     const app = resources.find((r) => r.type === "coder_app" && r.values.slug === "ccw-cli");
     expect(app?.values.display_name).toBe("Claude in a terminal");

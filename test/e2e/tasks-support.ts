@@ -1,23 +1,12 @@
 // Helpers shared by the task, authentication and standalone end-to-end tests.
 
-import { readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { LocalAgent, type AgentOptions } from "../lib/agent.ts";
-import { claudeBinary } from "../lib/paths.ts";
 import { scratchDir } from "../lib/scratch.ts";
 import type { ReleaseServer } from "../lib/release-server.ts";
 import { apply, writeTemplate, type Inputs, type TfResource } from "../lib/terraform.ts";
 import { freePort } from "../lib/workspace.ts";
-
-/** A directory holding the real claude as `claude`, for install_claude_code = false (no npm install). */
-export function preinstalledClaude(): string {
-  const dir = scratchDir("preinstalled");
-  symlinkSync(claudeBinary, join(dir, "claude"));
-  return dir;
-}
-
-/** Inputs that skip installing Claude Code (the real binary is on PATH instead). */
-export const usePreinstalledClaude = { install_claude_code: false } as const;
 
 export interface CoderCall {
   argv: string[];

@@ -2,28 +2,20 @@
 // own AgentAPI port, and a failure there stops the start instead of passing silently.
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { preinstalled } from "../lib/preinstalled.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
-import {
-  coderCalls,
-  configureCalls,
-  environOf,
-  preinstalledClaude,
-  readyPort,
-  usePreinstalledClaude,
-} from "./tasks-support.ts";
+import { coderCalls, configureCalls, environOf, readyPort } from "./tasks-support.ts";
 
 let server: ReleaseServer;
-let claudeDir: string;
+const image = preinstalled("claude");
 beforeAll(() => {
   server = startReleaseServer();
-  claudeDir = preinstalledClaude();
 });
 afterAll(() => {
   server.stop();
-  rmSync(claudeDir, { recursive: true, force: true });
 });
 afterEach(() => disposeWorkspaces());
 
@@ -33,8 +25,8 @@ describe("report_tasks = true", () => {
   test("coder exp mcp configure runs for the work dir with the module's slug, AgentAPI URL, prompt and CLAUDE.md path", async () => {
     const { agent, workdir } = await workspace(
       server,
-      { ...usePreinstalledClaude, system_prompt: userPrompt, claude_md_path: "~/notes/CLAUDE.md" },
-      { path: [claudeDir] },
+      { ...image.inputs, system_prompt: userPrompt, claude_md_path: "~/notes/CLAUDE.md" },
+      image.options,
     );
     const [run] = await agent.start();
     if (run?.exitCode !== 0) console.error(run?.output);
@@ -68,8 +60,8 @@ describe("report_tasks = true", () => {
   });
 
   test("a failing coder exp mcp configure fails the start with a clear message, and AgentAPI is not started", async () => {
-    const { agent } = await workspace(server, usePreinstalledClaude, {
-      path: [claudeDir],
+    const { agent } = await workspace(server, image.inputs, {
+      ...image.options,
       env: { CODER_DOUBLE_FAIL: "exp mcp configure" },
     });
     const [run] = await agent.start();
@@ -86,8 +78,8 @@ describe("report_tasks = true", () => {
     const md = "~/.claude/CLAUDE.md";
     const first = await workspace(
       server,
-      { ...usePreinstalledClaude, report_tasks: false, system_prompt: userPrompt, claude_md_path: md },
-      { path: [claudeDir] },
+      { ...image.inputs, report_tasks: false, system_prompt: userPrompt, claude_md_path: md },
+      image.options,
     );
     const mdFile = join(first.agent.home, ".claude", "CLAUDE.md");
     mkdirSync(join(first.agent.home, ".claude"), { recursive: true });
@@ -99,13 +91,13 @@ describe("report_tasks = true", () => {
     const second = await workspace(
       server,
       {
-        ...usePreinstalledClaude,
+        ...image.inputs,
         report_tasks: true,
         system_prompt: userPrompt,
         claude_md_path: md,
         workdir: first.workdir,
       },
-      { path: [claudeDir], home: first.agent.home },
+      { ...image.options, home: first.agent.home },
     );
     const [run] = await second.agent.start();
     expect(run?.exitCode).toBe(0);
@@ -116,7 +108,7 @@ describe("report_tasks = true", () => {
 
 describe("report_tasks = false", () => {
   test("the coder CLI is not called and Claude's coder tools are not restricted", async () => {
-    const { agent } = await workspace(server, { ...usePreinstalledClaude, report_tasks: false }, { path: [claudeDir] });
+    const { agent } = await workspace(server, { ...image.inputs, report_tasks: false }, image.options);
     const [run] = await agent.start();
     expect(run?.exitCode).toBe(0);
     expect(coderCalls(agent)).toEqual([]);

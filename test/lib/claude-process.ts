@@ -1,37 +1,8 @@
 // What the module actually started: the Claude process under AgentAPI (its argv, cwd and
-// environment from /proc), and the transcripts Claude writes. Plus a directory holding the real
-// claude and agentapi binaries, for tests that are about Claude's start rather than installing it.
+// environment from /proc), and the transcripts Claude writes.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { agentapiBinary, claudeBinary } from "./paths.ts";
-import { scratchDir } from "./scratch.ts";
-
-let binDir: string | undefined;
-
-/** A directory with `claude` and `agentapi` (the real binaries), to put on the agent's PATH
- * together with install_claude_code = false and install_agentapi = false. */
-export function preinstalledBin(): string {
-  if (!binDir) {
-    binDir = join(scratchDir("preinstalled"), "bin");
-    mkdirSync(binDir);
-    symlinkSync(claudeBinary, join(binDir, "claude"));
-    symlinkSync(agentapiBinary, join(binDir, "agentapi"));
-  }
-  return binDir;
-}
-
-/** Removes the directory preinstalledBin made (call from afterAll). */
-export function removePreinstalledBin(): void {
-  if (binDir) rmSync(dirname(binDir), { recursive: true, force: true });
-  binDir = undefined;
-}
-
-/** Inputs and agent options for a workspace whose Claude and AgentAPI are already installed. */
-export const preinstalled = {
-  inputs: { install_claude_code: false, install_agentapi: false },
-  options: () => ({ path: [preinstalledBin()] }),
-};
+import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { join } from "node:path";
 
 export interface ClaudeProcess {
   pid: number;

@@ -1,10 +1,8 @@
 // One workspace for an end-to-end test: the template applied with the real
 // provider, and the local agent ready to run its scripts.
 
-import { symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { LocalAgent, type AgentOptions } from "./agent.ts";
-import { claudeBinary } from "./paths.ts";
 import type { ReleaseServer } from "./release-server.ts";
 import { scratchDir } from "./scratch.ts";
 import { apply, writeTemplate, type Inputs } from "./terraform.ts";
@@ -47,11 +45,4 @@ export async function freePort(): Promise<number> {
   const port = server.port!;
   server.stop(true);
   return port;
-}
-
-/** A directory holding only a `claude` link to the real CLI: put it on PATH to act as a pre-installed Claude Code. */
-export function preinstalledClaude(): string {
-  const dir = scratchDir("preinstalled");
-  symlinkSync(claudeBinary, join(dir, "claude"));
-  return dir;
 }
