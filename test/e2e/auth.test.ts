@@ -5,17 +5,16 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { filesUnder, modeOf } from "../lib/files.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
+import { commandLines } from "../lib/processes.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
 import type { LocalAgent } from "../lib/agent.ts";
 import {
   authenticatedStartupDone,
-  commandLines,
   configureCalls,
   disposeExtraWorkspaces,
-  filesUnder,
-  modeOf,
   notLoggedIn,
   readyPort,
   settledScreen,

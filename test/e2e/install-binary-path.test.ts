@@ -8,7 +8,7 @@ import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
 import { preinstalledDir } from "../lib/preinstalled.ts";
 import { scratchDir } from "../lib/scratch.ts";
-import { claudeProcess } from "./install-helpers.ts";
+import { claudeUnderAgentapi } from "../lib/processes.ts";
 
 let server: ReleaseServer;
 beforeAll(() => {
@@ -33,7 +33,7 @@ describe("claude_binary_path", () => {
     // Only AgentAPI was downloaded.
     expect(server.downloads() - downloads).toBe(1);
 
-    const claude = await claudeProcess(agent);
+    const claude = await claudeUnderAgentapi(moduleDir);
     expect(realpathSync(claude.argv[0]!)).toBe(realpathSync(claudeBinary));
     const shell = await agent.exec("bash", ["-c", 'readlink -f "$(command -v claude)"']);
     expect(shell.stdout).toBe(realpathSync(claudeBinary));

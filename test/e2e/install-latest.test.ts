@@ -8,7 +8,9 @@ import { join } from "node:path";
 import { claudeVersion } from "../lib/paths.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
-import { claudeProcess, giveSkeletonProfile, identity, settingsOf } from "./install-helpers.ts";
+import { identity } from "../lib/files.ts";
+import { claudeUnderAgentapi } from "../lib/processes.ts";
+import { giveSkeletonProfile, settingsOf } from "../lib/workspace-files.ts";
 
 let server: ReleaseServer;
 beforeAll(() => {
@@ -45,7 +47,7 @@ describe("latest Claude Code from the official installer", () => {
     expect(login.stdout).toContain(claudeVersion);
 
     // latest without disable_autoupdater leaves updates to Claude Code.
-    const claude = await claudeProcess(agent);
+    const claude = await claudeUnderAgentapi(moduleDir);
     expect(claude.env.has("DISABLE_AUTOUPDATER")).toBe(false);
     expect(settingsOf(agent.home)?.env?.DISABLE_AUTOUPDATER).toBeUndefined();
 
@@ -64,10 +66,10 @@ describe("latest Claude Code from the official installer", () => {
   });
 
   test("disable_autoupdater = true turns updates off for latest too: claude's environment and settings.json", async () => {
-    const { agent } = await workspace(server, { disable_autoupdater: true });
+    const { agent, moduleDir } = await workspace(server, { disable_autoupdater: true });
     const [run] = await agent.start();
     expect(run?.exitCode).toBe(0);
-    const claude = await claudeProcess(agent);
+    const claude = await claudeUnderAgentapi(moduleDir);
     expect(claude.env.get("DISABLE_AUTOUPDATER")).toBe("1");
     expect(settingsOf(agent.home)?.env?.DISABLE_AUTOUPDATER).toBe("1");
     // A terminal gets it from the coder_env too.
@@ -96,7 +98,7 @@ describe("latest Claude Code from the official installer", () => {
       join(".local", "share", "claude", "versions"),
     );
     expect(settingsOf(latest.agent.home)?.env?.DISABLE_AUTOUPDATER).toBeUndefined();
-    const claude = await claudeProcess(latest.agent);
+    const claude = await claudeUnderAgentapi(latest.moduleDir);
     expect(claude.env.has("DISABLE_AUTOUPDATER")).toBe(false);
   });
 });

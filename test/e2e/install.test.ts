@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { claudeVersion } from "../lib/paths.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
-import { claudeProcess, giveSkeletonProfile, settingsOf } from "./install-helpers.ts";
+import { claudeUnderAgentapi } from "../lib/processes.ts";
+import { giveSkeletonProfile, settingsOf } from "../lib/workspace-files.ts";
 
 let server: ReleaseServer;
 beforeAll(() => {
@@ -66,7 +67,7 @@ describe("a pinned version stays pinned", () => {
     expect(readFileSync(join(moduleDir, "summary.txt"), "utf8")).toMatch(/auto-update:\s+off/);
 
     // Claude under AgentAPI runs with the updater off...
-    const claude = await claudeProcess(agent);
+    const claude = await claudeUnderAgentapi(moduleDir);
     expect(claude.env.get("DISABLE_AUTOUPDATER")).toBe("1");
     // ...so does a claude started in a terminal (coder_env)...
     const shell = await agent.exec("bash", ["-c", 'printf %s "$DISABLE_AUTOUPDATER"; claude --version']);

@@ -1,10 +1,11 @@
 // Permission flags and tool rules, as Claude receives them (/proc/<pid>/cmdline) and acts on them.
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { claudeUnderAgentapi, summaryOf, waitForTranscript } from "../lib/claude-process.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
+import { claudeUnderAgentapi } from "../lib/processes.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
+import { summaryOf, waitForTranscript } from "../lib/workspace-files.ts";
 import type { Inputs } from "../lib/terraform.ts";
 
 let server: ReleaseServer;

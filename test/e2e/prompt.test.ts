@@ -4,11 +4,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join, relative } from "node:path";
-import { claudeUnderAgentapi, summaryOf, waitForTranscript } from "../lib/claude-process.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
+import { claudeUnderAgentapi } from "../lib/processes.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { scratchDir } from "../lib/scratch.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
+import { sessionFiles, summaryOf, waitForTranscript } from "../lib/workspace-files.ts";
 
 let server: ReleaseServer;
 const image = preinstalled("claude", "agentapi");
@@ -23,10 +24,9 @@ afterEach(() => disposeWorkspaces());
 const consent = ["--settings", '{"skipDangerousModePermissionPrompt":true}'];
 
 function sessionId(moduleDir: string): string {
-  const dir = join(moduleDir, "sessions");
-  const files = readdirSync(dir);
-  expect(files).toHaveLength(1);
-  return readFileSync(join(dir, files[0]!), "utf8").trim();
+  const ids = [...sessionFiles(moduleDir).values()];
+  expect(ids).toHaveLength(1);
+  return ids[0]!;
 }
 
 /** Every file in the workspace home and what it holds, except what Claude writes itself

@@ -4,11 +4,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test
 import { randomUUID } from "node:crypto";
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { claudeUnderAgentapi, summaryOf, transcriptsOf, waitForTranscript } from "../lib/claude-process.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
+import { claudeUnderAgentapi } from "../lib/processes.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { scratchDir } from "../lib/scratch.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
+import { sessionFiles, summaryOf, transcriptsOf, waitForTranscript } from "../lib/workspace-files.ts";
 
 let server: ReleaseServer;
 const image = preinstalled("claude", "agentapi");
@@ -23,11 +24,6 @@ afterEach(() => disposeWorkspaces());
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The session id upstream hard-coded for every workspace. */
 const upstreamConstant = "cd32e253-ca16-4fd3-9825-d837e74ae3c2";
-
-function sessionFiles(moduleDir: string): Map<string, string> {
-  const dir = join(moduleDir, "sessions");
-  return new Map(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), "utf8").trim()]));
-}
 
 function workdirWithDotsUnderscoresAndSpaces(): string {
   const base = scratchDir("work");

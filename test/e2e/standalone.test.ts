@@ -15,10 +15,10 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
+import { modeOf } from "../lib/files.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
-import { modeOf } from "./tasks-support.ts";
 
 let server: ReleaseServer;
 const image = preinstalled("claude");

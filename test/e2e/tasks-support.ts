@@ -1,6 +1,6 @@
 // Helpers shared by the task, authentication and standalone end-to-end tests.
 
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LocalAgent, type AgentOptions } from "../lib/agent.ts";
 import { scratchDir } from "../lib/scratch.ts";
@@ -100,45 +100,6 @@ export function readyPort(output: string): number {
   const m = output.match(/ready on port (\d+)/);
   if (!m) throw new Error(`AgentAPI did not get ready:\n${output}`);
   return Number(m[1]);
-}
-
-/** Every regular file under `dir` (symlinks not followed). */
-export function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...filesUnder(path));
-    else if (entry.isFile()) out.push(path);
-  }
-  return out;
-}
-
-export const modeOf = (path: string) => statSync(path).mode & 0o777;
-
-/** The command line of every process the workspace runs, as text (arguments joined by spaces). */
-export function commandLines(agent: LocalAgent): string[] {
-  return agent.processes().flatMap((pid) => {
-    try {
-      return [readFileSync(`/proc/${pid}/cmdline`, "latin1").split("\0").join(" ")];
-    } catch {
-      return [];
-    }
-  });
-}
-
-/** The environment of the workspace's process whose command line contains `needle`. */
-export function environOf(agent: LocalAgent, needle: string): Record<string, string> | undefined {
-  for (const pid of agent.processes()) {
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "latin1").split("\0");
-      if (!cmdline.some((a) => a.includes(needle))) continue;
-      const environ = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").filter(Boolean);
-      return Object.fromEntries(environ.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
-    } catch {
-      // Gone.
-    }
-  }
-  return undefined;
 }
 
 /** Like workspace(), but the template may declare more resources (e.g. its own coder_env) in `extra`. */

@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { preinstalled } from "../lib/preinstalled.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
-import { coderCalls, configureCalls, environOf, readyPort } from "./tasks-support.ts";
+import { claudeUnderAgentapi, commandLines } from "../lib/processes.ts";
+import { coderCalls, configureCalls, readyPort } from "./tasks-support.ts";
 
 let server: ReleaseServer;
 const image = preinstalled("claude");
@@ -23,7 +24,7 @@ const userPrompt = "Prefer small commits.\nNever push to main.";
 
 describe("report_tasks = true", () => {
   test("coder exp mcp configure runs for the work dir with the module's slug, AgentAPI URL, prompt and CLAUDE.md path", async () => {
-    const { agent, workdir } = await workspace(
+    const { agent, workdir, moduleDir } = await workspace(
       server,
       { ...image.inputs, system_prompt: userPrompt, claude_md_path: "~/notes/CLAUDE.md" },
       image.options,
@@ -47,8 +48,8 @@ describe("report_tasks = true", () => {
     expect(agent.env.CODER_MCP_CLAUDE_MD_PATH).toBe("~/notes/CLAUDE.md");
 
     // The coder MCP server Claude starts inherits this and offers only the status tool.
-    const claudeEnv = environOf(agent, "/.claude-module/bin/claude");
-    expect(claudeEnv?.CODER_MCP_ALLOWED_TOOLS).toBe("coder_report_task");
+    const claude = await claudeUnderAgentapi(moduleDir);
+    expect(claude.env.get("CODER_MCP_ALLOWED_TOOLS")).toBe("coder_report_task");
     expect(run?.output).toMatch(/mode: +task \(status reported as app 'ccw'\)\n/);
 
     // Restarted, it configures again: the agent token in Claude's MCP config can change between builds.
@@ -71,7 +72,7 @@ describe("report_tasks = true", () => {
     expect(run?.output).toContain("coder (test double): failing");
     expect(run?.output).not.toContain("AgentAPI is ready");
     expect(run?.output).not.toContain("summary:");
-    expect(environOf(agent, "agentapi")).toBeUndefined();
+    expect(commandLines(agent).filter((c) => c.includes("agentapi"))).toEqual([]);
   });
 
   test("a system prompt block left by standalone mode is removed (the coder CLI writes its own); the user's lines stay", async () => {
@@ -108,11 +109,11 @@ describe("report_tasks = true", () => {
 
 describe("report_tasks = false", () => {
   test("the coder CLI is not called and Claude's coder tools are not restricted", async () => {
-    const { agent } = await workspace(server, { ...image.inputs, report_tasks: false }, image.options);
+    const { agent, moduleDir } = await workspace(server, { ...image.inputs, report_tasks: false }, image.options);
     const [run] = await agent.start();
     expect(run?.exitCode).toBe(0);
     expect(coderCalls(agent)).toEqual([]);
-    expect(environOf(agent, "/.claude-module/bin/claude")?.CODER_MCP_ALLOWED_TOOLS).toBeUndefined();
+    expect((await claudeUnderAgentapi(moduleDir)).env.has("CODER_MCP_ALLOWED_TOOLS")).toBe(false);
     expect(run?.output).toMatch(/mode: +standalone\n/);
   });
 });
