@@ -14,12 +14,10 @@ import type { LocalAgent } from "../lib/agent.ts";
 import {
   authenticatedStartupDone,
   configureCalls,
-  disposeExtraWorkspaces,
   notLoggedIn,
   readyPort,
   settledScreen,
   waitForScreen,
-  workspaceWith,
 } from "./tasks-support.ts";
 
 let server: ReleaseServer;
@@ -30,10 +28,7 @@ beforeAll(() => {
 afterAll(() => {
   server.stop();
 });
-afterEach(() => {
-  disposeWorkspaces();
-  disposeExtraWorkspaces();
-});
+afterEach(() => disposeWorkspaces());
 
 // Shaped like a real key; its last 20 characters are what Claude Code records as approved.
 const apiKey = "sk-ant-api03-e2eKEY" + "x".repeat(60) + "Q7fD2kLm9PzR4tVw8YbN";
@@ -173,11 +168,10 @@ describe("Bedrock and Vertex recipes from the upstream README (template-level co
   ];
   for (const recipe of recipes) {
     test(`${recipe.provider}: onboarding seeded, Claude uses the provider, the module prints no auth complaint`, async () => {
-      const { agent, workdir } = await workspaceWith(
+      const { agent, workdir } = await workspace(
         server,
         { ...image.inputs, model: recipe.model },
-        { coder_env: recipe.env },
-        image.options,
+        { ...image.options, templateResources: { coder_env: recipe.env } },
       );
       expect(agent.env.ANTHROPIC_MODEL).toBe(recipe.model);
       const [run] = await agent.start();

@@ -9,7 +9,8 @@ import { preinstalled } from "../lib/preinstalled.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import type { LocalAgent } from "../lib/agent.ts";
 import { scratchDir } from "../lib/scratch.ts";
-import { disposeExtraWorkspaces, readyPort, squash, waitForScreen, workspaceWith } from "./tasks-support.ts";
+import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
+import { readyPort, squash, waitForScreen } from "./tasks-support.ts";
 
 let server: ReleaseServer;
 const image = preinstalled("claude");
@@ -20,7 +21,7 @@ beforeAll(() => {
 afterAll(() => {
   server.stop();
 });
-afterEach(() => disposeExtraWorkspaces());
+afterEach(() => disposeWorkspaces());
 
 /** Runs an app command the way a workspace terminal does (a login shell in a PTY) for a few seconds. */
 async function runInTerminal(agent: LocalAgent, command: string, seconds: number) {
@@ -37,10 +38,9 @@ async function runInTerminal(agent: LocalAgent, command: string, seconds: number
 
 describe("cli_app", () => {
   test("the app's command attaches to the running session and shows Claude's screen", async () => {
-    const { agent, resources } = await workspaceWith(
+    const { agent, resources } = await workspace(
       server,
       { ...image.inputs, cli_app: true, cli_app_display_name: "Claude in a terminal", report_tasks: false },
-      {},
       image.options,
     );
     const app = resources.find((r) => r.type === "coder_app" && r.values.slug === "ccw-cli");
@@ -59,7 +59,7 @@ describe("cli_app", () => {
   });
 
   test("before the module has set up AgentAPI, the command says so instead of failing obscurely", async () => {
-    const { agent, resources } = await workspaceWith(server, { cli_app: true }, {});
+    const { agent, resources } = await workspace(server, { cli_app: true });
     const app = resources.find((r) => r.type === "coder_app" && r.values.slug === "ccw-cli");
     const attached = await runInTerminal(agent, app!.values.command, 8);
     expect(attached.exitCode).toBe(1);

@@ -1,12 +1,7 @@
 // Helpers shared by the task, authentication and standalone end-to-end tests.
 
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { LocalAgent, type AgentOptions } from "../lib/agent.ts";
-import { scratchDir } from "../lib/scratch.ts";
-import type { ReleaseServer } from "../lib/release-server.ts";
-import { apply, writeTemplate, type Inputs, type TfResource } from "../lib/terraform.ts";
-import { freePort } from "../lib/workspace.ts";
+import type { LocalAgent } from "../lib/agent.ts";
 
 export interface CoderCall {
   argv: string[];
@@ -100,35 +95,4 @@ export function readyPort(output: string): number {
   const m = output.match(/ready on port (\d+)/);
   if (!m) throw new Error(`AgentAPI did not get ready:\n${output}`);
   return Number(m[1]);
-}
-
-/** Like workspace(), but the template may declare more resources (e.g. its own coder_env) in `extra`. */
-export async function workspaceWith(
-  server: ReleaseServer,
-  inputs: Inputs,
-  resources: Record<string, Record<string, object>>,
-  options: Omit<AgentOptions, "resources"> = {},
-): Promise<{ agent: LocalAgent; workdir: string; resources: TfResource[] }> {
-  const workdir = (inputs.workdir as string | undefined) ?? join(scratchDir("work"), "project");
-  const template = writeTemplate(
-    {
-      workdir,
-      agentapi_releases_url: server.agentapiReleasesUrl,
-      claude_installer_url: server.claudeInstallerUrl,
-      agentapi_port: await freePort(),
-      ...inputs,
-    },
-    { resource: { coder_agent: { main: { os: "linux", arch: "amd64" } }, ...resources } },
-  );
-  const applied = await apply(template);
-  const agent = new LocalAgent({ resources: applied, ...options });
-  extraAgents.push(agent);
-  return { agent, workdir, resources: applied };
-}
-
-const extraAgents: LocalAgent[] = [];
-
-/** Disposes what workspaceWith() created (call from afterEach next to disposeWorkspaces). */
-export function disposeExtraWorkspaces(): void {
-  for (const agent of extraAgents.splice(0)) agent.dispose();
 }

@@ -32,8 +32,14 @@ export function literal(value: string): string {
 
 export type Inputs = Record<string, string | number | boolean | null>;
 
+/** More of a template: top-level blocks (e.g. `provider`), and in `resource` more resources next to the agent. */
+export interface TemplateExtra {
+  resource?: Record<string, Record<string, object>> | undefined;
+  [block: string]: unknown;
+}
+
 /** A template with one coder_agent ("main") and the module under test, in a fresh directory. */
-export function writeTemplate(inputs: Inputs, extra: object = {}): string {
+export function writeTemplate(inputs: Inputs, extra: TemplateExtra = {}): string {
   const dir = scratchDir("template");
   const module: Record<string, unknown> = {
     source: root,
@@ -42,11 +48,12 @@ export function writeTemplate(inputs: Inputs, extra: object = {}): string {
   for (const [key, value] of Object.entries(inputs)) {
     module[key] = typeof value === "string" ? literal(value) : value;
   }
+  const { resource, ...blocks } = extra;
   const config = {
     terraform: { required_providers: { coder: { source: "coder/coder" } } },
-    resource: { coder_agent: { main: { os: "linux", arch: "amd64" } } },
+    resource: { coder_agent: { main: { os: "linux", arch: "amd64" } }, ...resource },
     module: { "claude-code": module },
-    ...extra,
+    ...blocks,
   };
   writeFileSync(join(dir, "main.tf.json"), JSON.stringify(config, null, 2));
   return dir;

@@ -5,12 +5,19 @@ import { join } from "node:path";
 import { LocalAgent, type AgentOptions } from "./agent.ts";
 import type { ReleaseServer } from "./release-server.ts";
 import { scratchDir } from "./scratch.ts";
-import { apply, writeTemplate, type Inputs } from "./terraform.ts";
+import { apply, writeTemplate, type Inputs, type TfResource } from "./terraform.ts";
+
+export interface WorkspaceOptions extends Omit<AgentOptions, "resources"> {
+  /** Resources the template declares next to the agent and the module, by type and name (e.g. its own coder_env). */
+  templateResources?: Record<string, Record<string, object>>;
+}
 
 export interface Workspace {
   agent: LocalAgent;
   workdir: string;
   moduleDir: string;
+  /** Every resource of the applied template. */
+  resources: TfResource[];
 }
 
 const open: LocalAgent[] = [];
@@ -18,21 +25,25 @@ const open: LocalAgent[] = [];
 export async function workspace(
   server: ReleaseServer,
   inputs: Inputs = {},
-  options: Omit<AgentOptions, "resources"> = {},
+  options: WorkspaceOptions = {},
 ): Promise<Workspace> {
+  const { templateResources, ...agentOptions } = options;
   const workdir = (inputs.workdir as string | undefined) ?? join(scratchDir("work"), "project");
   const resources = await apply(
-    writeTemplate({
-      workdir,
-      agentapi_releases_url: server.agentapiReleasesUrl,
-      claude_installer_url: server.claudeInstallerUrl,
-      agentapi_port: await freePort(),
-      ...inputs,
-    }),
+    writeTemplate(
+      {
+        workdir,
+        agentapi_releases_url: server.agentapiReleasesUrl,
+        claude_installer_url: server.claudeInstallerUrl,
+        agentapi_port: await freePort(),
+        ...inputs,
+      },
+      { resource: templateResources },
+    ),
   );
-  const agent = new LocalAgent({ resources, ...options });
+  const agent = new LocalAgent({ resources, ...agentOptions });
   open.push(agent);
-  return { agent, workdir, moduleDir: join(agent.home, ".claude-module") };
+  return { agent, workdir, moduleDir: join(agent.home, ".claude-module"), resources };
 }
 
 /** Ends every workspace's processes and removes its files (call from afterEach/afterAll). */
