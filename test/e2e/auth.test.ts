@@ -11,14 +11,9 @@ import { commandLines } from "../lib/processes.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
 import type { LocalAgent } from "../lib/agent.ts";
-import {
-  authenticatedStartupDone,
-  configureCalls,
-  notLoggedIn,
-  readyPort,
-  settledScreen,
-  waitForScreen,
-} from "./tasks-support.ts";
+import { authenticatedStartupDone, notLoggedIn, settledScreen, waitForScreen } from "../lib/agentapi-screen.ts";
+import { configureCalls } from "../lib/coder-double.ts";
+import { readyPort } from "../lib/start-output.ts";
 
 let server: ReleaseServer;
 const image = preinstalled("claude");

@@ -9,7 +9,7 @@ import { agentapiBinary, agentapiVersion, claudeVersion } from "../lib/paths.ts"
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
 import { preinstalled, preinstalledDir } from "../lib/preinstalled.ts";
-import { expectFailedStart, success } from "./install-helpers.ts";
+import { expectFailedStart, success } from "../lib/start-output.ts";
 
 let server: ReleaseServer;
 beforeAll(() => {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { disposeWorkspaces, freePort, workspace } from "../lib/workspace.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
-import { expectFailedStart } from "./install-helpers.ts";
+import { expectFailedStart } from "../lib/start-output.ts";
 
 let server: ReleaseServer;
 beforeAll(() => {

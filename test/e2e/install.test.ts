@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { claudeVersion } from "../lib/paths.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
+import { readyPort } from "../lib/start-output.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
 import { claudeUnderAgentapi } from "../lib/processes.ts";
 import { giveSkeletonProfile, settingsOf } from "../lib/workspace-files.ts";
@@ -26,7 +27,7 @@ describe("pinned Claude Code from npm, AgentAPI from a release URL", () => {
     expect(first?.output).toContain("AgentAPI is ready");
     expect(first?.exitCode).toBe(0);
 
-    const port = Number(first!.output.match(/ready on port (\d+)/)![1]);
+    const port = readyPort(first!.output);
     const status = await fetch(`http://127.0.0.1:${port}/status`);
     expect(status.status).toBe(200);
 

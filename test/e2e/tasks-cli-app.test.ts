@@ -10,7 +10,8 @@ import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts
 import type { LocalAgent } from "../lib/agent.ts";
 import { scratchDir } from "../lib/scratch.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
-import { readyPort, squash, waitForScreen } from "./tasks-support.ts";
+import { squash, waitForScreen } from "../lib/agentapi-screen.ts";
+import { readyPort } from "../lib/start-output.ts";
 
 let server: ReleaseServer;
 const image = preinstalled("claude");

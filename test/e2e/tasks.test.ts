@@ -8,7 +8,8 @@ import { preinstalled } from "../lib/preinstalled.ts";
 import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
 import { claudeUnderAgentapi, commandLines } from "../lib/processes.ts";
-import { coderCalls, configureCalls, readyPort } from "./tasks-support.ts";
+import { coderCalls, configureCalls } from "../lib/coder-double.ts";
+import { readyPort } from "../lib/start-output.ts";
 
 let server: ReleaseServer;
 const image = preinstalled("claude");

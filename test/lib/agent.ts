@@ -7,6 +7,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync 
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { execa, type Options } from "execa";
+import { readCoderDoubleLog } from "./coder-double.ts";
 import { doublesBin, root } from "./paths.ts";
 import { scratchDir } from "./scratch.ts";
 import type { TfResource } from "./terraform.ts";
@@ -173,15 +174,8 @@ export class LocalAgent {
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 
-  /** Calls the `coder` test double recorded, one argv per line (fields separated by \x1f). */
+  /** The arguments of every call the `coder` test double recorded. */
   coderCalls(): string[][] {
-    try {
-      return readFileSync(this.baseEnv.CODER_DOUBLE_LOG!, "utf8")
-        .split("\n")
-        .filter(Boolean)
-        .map((line) => line.split("\x1f"));
-    } catch {
-      return [];
-    }
+    return readCoderDoubleLog(this.baseEnv.CODER_DOUBLE_LOG!).map((call) => call.argv);
   }
 }

@@ -1,7 +1,8 @@
-// Start results that must be failures.
+// What a run of the start script reports: success lines, failures that must name their cause and
+// log, and the port AgentAPI became ready on.
 
 import { expect } from "bun:test";
-import type { ScriptRun } from "../lib/agent.ts";
+import type { ScriptRun } from "./agent.ts";
 
 /** What the module prints when a component is ready to use. */
 export const success = {
@@ -23,4 +24,11 @@ export function expectFailedStart(
   else expect(run!.output).toMatch(cause);
   expect(run!.output).toContain(`details: ${log}`);
   for (const what of [...failed, "start" as const]) expect(run!.output).not.toMatch(success[what]);
+}
+
+/** The port the start script reported AgentAPI ready on. */
+export function readyPort(output: string): number {
+  const m = output.match(/ready on port (\d+)/);
+  if (!m) throw new Error(`AgentAPI did not get ready:\n${output}`);
+  return Number(m[1]);
 }

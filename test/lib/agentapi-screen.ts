@@ -1,40 +1,5 @@
-// Helpers shared by the task, authentication and standalone end-to-end tests.
-
-import { readFileSync } from "node:fs";
-import type { LocalAgent } from "../lib/agent.ts";
-
-export interface CoderCall {
-  argv: string[];
-  /** CODER_MCP_* variables the call saw, decoded. */
-  mcpEnv: Record<string, string>;
-  /** Credential variables that were set for the call (names only; the double never records values). */
-  credentials: string[];
-}
-
-/** Calls the `coder` test double recorded, with the environment it saw. */
-export function coderCalls(agent: LocalAgent): CoderCall[] {
-  const argvs = agent.coderCalls();
-  let envLines: string[] = [];
-  try {
-    envLines = readFileSync(agent.env.CODER_DOUBLE_LOG + ".env", "utf8").split("\n");
-  } catch {
-    // No call yet.
-  }
-  return argvs.map((argv, i) => {
-    const fields = (envLines[i] ?? "").split("\x1f").filter(Boolean);
-    const mcpEnv: Record<string, string> = {};
-    const credentials: string[] = [];
-    for (const field of fields) {
-      const eq = field.indexOf("=");
-      if (eq < 0) credentials.push(field);
-      else mcpEnv[field.slice(0, eq)] = Buffer.from(field.slice(eq + 1), "base64").toString("utf8");
-    }
-    return { argv, mcpEnv, credentials };
-  });
-}
-
-export const configureCalls = (agent: LocalAgent) =>
-  coderCalls(agent).filter((c) => c.argv.slice(0, 3).join(" ") === "exp mcp configure");
+// Claude's terminal screen as AgentAPI serves it (GET /messages and /status), and what it shows
+// when Claude Code is logged in or not.
 
 export interface Message {
   id: number;
@@ -42,13 +7,14 @@ export interface Message {
   content: string;
 }
 
-/** The terminal screen as AgentAPI sees it (its messages), whitespace removed so wrapped lines still match. */
+/** The terminal screen as AgentAPI sees it (its messages). */
 export async function screen(port: number): Promise<string> {
   const r = await fetch(`http://127.0.0.1:${port}/messages`);
   const body = (await r.json()) as { messages: Message[] };
   return body.messages.map((m) => m.content).join("\n");
 }
 
+/** Whitespace removed, so that text wrapped on the screen still matches. */
 export const squash = (text: string) => text.replace(/\s+/g, "");
 
 /** Polls AgentAPI's messages until `done` holds (whitespace-free text), or fails after `seconds`. */
@@ -88,11 +54,4 @@ export async function settledScreen(port: number, seconds = 60): Promise<string>
     await Bun.sleep(1000);
   }
   throw new Error(`the screen did not settle within ${seconds}s; last screen:\n${last}`);
-}
-
-/** The port the start script reported AgentAPI ready on. */
-export function readyPort(output: string): number {
-  const m = output.match(/ready on port (\d+)/);
-  if (!m) throw new Error(`AgentAPI did not get ready:\n${output}`);
-  return Number(m[1]);
 }
