@@ -1,21 +1,16 @@
 // AgentAPI as the module runs it: the chat URL, the port, readiness and shutdown.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
+import { describe, expect, test } from "bun:test";
+import { useE2E } from "../lib/e2e.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
 import { agentapiPid, processInfo } from "../lib/processes.ts";
-import { disposeWorkspaces, freePort, workspace } from "../lib/workspace.ts";
+import { freePort } from "../lib/workspace.ts";
 
-let server: ReleaseServer;
+const e2e = useE2E();
 const image = preinstalled("claude");
-beforeAll(() => {
-  server = startReleaseServer();
-});
-afterAll(() => server.stop());
-afterEach(() => disposeWorkspaces());
 
 const start = (inputs: Record<string, string | number | boolean> = {}) =>
-  workspace(server, { ...image.inputs, ...inputs }, image.options);
+  e2e.workspace({ ...image.inputs, ...inputs }, image.options);
 
 describe("the web chat", () => {
   test("path-based (subdomain = false): the chat base path names the agent, not its id", async () => {

@@ -2,28 +2,20 @@
 // AgentAPI starts authenticated and asks nothing; the secret stays out of argv, logs and
 // readable files; Bedrock and Vertex set up by the template work unchanged.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { filesUnder, modeOf } from "../lib/files.ts";
-import { preinstalled } from "../lib/preinstalled.ts";
-import { commandLines } from "../lib/processes.ts";
-import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
-import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
 import type { LocalAgent } from "../lib/agent.ts";
 import { authenticatedStartupDone, notLoggedIn, settledScreen, waitForScreen } from "../lib/agentapi-screen.ts";
 import { configureCalls } from "../lib/coder-double.ts";
+import { useE2E } from "../lib/e2e.ts";
+import { filesUnder, modeOf } from "../lib/files.ts";
+import { preinstalled } from "../lib/preinstalled.ts";
+import { commandLines } from "../lib/processes.ts";
 import { readyPort } from "../lib/start-output.ts";
 
-let server: ReleaseServer;
+const e2e = useE2E();
 const image = preinstalled("claude");
-beforeAll(() => {
-  server = startReleaseServer();
-});
-afterAll(() => {
-  server.stop();
-});
-afterEach(() => disposeWorkspaces());
 
 // Shaped like a real key; its last 20 characters are what Claude Code records as approved.
 const apiKey = "sk-ant-api03-e2eKEY" + "x".repeat(60) + "Q7fD2kLm9PzR4tVw8YbN";
@@ -52,13 +44,11 @@ function expectSecretKept(agent: LocalAgent, output: string, secret: string) {
 describe("claude_api_key alone", () => {
   for (const reportTasks of [false, true]) {
     test(`${reportTasks ? "task mode" : "standalone"}: Claude starts authenticated without asking about the key`, async () => {
-      const { agent } = await workspace(
-        server,
+      const { agent } = await e2e.workspace(
         { ...image.inputs, claude_api_key: apiKey, report_tasks: reportTasks },
         image.options,
       );
       const [run] = await agent.start();
-      if (run?.exitCode !== 0) console.error(run?.output);
       if (run?.exitCode !== 0) console.error(run?.output);
       expect(run?.exitCode).toBe(0);
 
@@ -84,7 +74,7 @@ describe("claude_api_key alone", () => {
   }
 
   test("the key reaches Claude Code's environment as ANTHROPIC_API_KEY and the coder CLI's as CLAUDE_API_KEY", async () => {
-    const { agent } = await workspace(server, {
+    const { agent } = await e2e.workspace({
       ...image.inputs,
       claude_api_key: apiKey,
       report_tasks: false,
@@ -98,8 +88,7 @@ describe("claude_api_key alone", () => {
 
 describe("claude_code_oauth_token alone", () => {
   test("Claude starts authenticated with no question; the token stays secret", async () => {
-    const { agent } = await workspace(
-      server,
+    const { agent } = await e2e.workspace(
       { ...image.inputs, claude_code_oauth_token: oauthToken, report_tasks: false },
       image.options,
     );
@@ -122,7 +111,7 @@ describe("claude_code_oauth_token alone", () => {
 
 describe("no credentials", () => {
   test("onboarding is still seeded; Claude shows its own login hint and the module reports auth none without a warning", async () => {
-    const { agent, workdir } = await workspace(server, { ...image.inputs, report_tasks: false }, image.options);
+    const { agent, workdir } = await e2e.workspace({ ...image.inputs, report_tasks: false }, image.options);
     const [run] = await agent.start();
     if (run?.exitCode !== 0) console.error(run?.output);
     expect(run?.exitCode).toBe(0);
@@ -163,14 +152,12 @@ describe("Bedrock and Vertex recipes from the upstream README (template-level co
   ];
   for (const recipe of recipes) {
     test(`${recipe.provider}: onboarding seeded, Claude uses the provider, the module prints no auth complaint`, async () => {
-      const { agent, workdir } = await workspace(
-        server,
+      const { agent, workdir } = await e2e.workspace(
         { ...image.inputs, model: recipe.model },
         { ...image.options, templateResources: { coder_env: recipe.env } },
       );
       expect(agent.env.ANTHROPIC_MODEL).toBe(recipe.model);
       const [run] = await agent.start();
-      if (run?.exitCode !== 0) console.error(run?.output);
       if (run?.exitCode !== 0) console.error(run?.output);
       expect(run?.exitCode).toBe(0);
       expect(run?.output).toMatch(new RegExp(`auth: +${recipe.provider}\\n`));

@@ -1,20 +1,15 @@
 // pre_install_script and post_install_script: order, where they are written,
 // their logs, and a failing hook stopping the start.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
-import { disposeWorkspaces, freePort, workspace } from "../lib/workspace.ts";
+import { useE2E } from "../lib/e2e.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
 import { expectFailedStart } from "../lib/start-output.ts";
+import { freePort } from "../lib/workspace.ts";
 
-let server: ReleaseServer;
-beforeAll(() => {
-  server = startReleaseServer();
-});
-afterAll(() => server.stop());
-afterEach(() => disposeWorkspaces());
+const e2e = useE2E();
 
 /** Claude is in the image, so the start is quick; AgentAPI is still downloaded. */
 const claudeInImage = preinstalled("claude");
@@ -37,8 +32,7 @@ describe("install hooks", () => {
       } >"$out"
       echo "${name} hook says hello"
     `;
-    const { agent, moduleDir } = await workspace(
-      server,
+    const { agent, moduleDir } = await e2e.workspace(
       {
         ...claudeInImage.inputs,
         agentapi_port: port,
@@ -84,9 +78,8 @@ describe("install hooks", () => {
   });
 
   test("a failing pre_install_script stops the start before anything is installed", async () => {
-    const downloads = server.downloads();
-    const { agent, moduleDir } = await workspace(
-      server,
+    const downloads = e2e.server.downloads();
+    const { agent, moduleDir } = await e2e.workspace(
       { ...claudeInImage.inputs, pre_install_script: "echo 'no disk for you' >&2\nexit 3\n" },
       claudeInImage.options,
     );
@@ -96,13 +89,12 @@ describe("install hooks", () => {
       "agentapi",
     ]);
     expect(readFileSync(join(moduleDir, "pre_install.log"), "utf8")).toContain("no disk for you");
-    expect(server.downloads()).toBe(downloads);
+    expect(e2e.server.downloads()).toBe(downloads);
     expect(existsSync(join(moduleDir, "install.log"))).toBe(false);
   });
 
   test("a failing post_install_script stops the start before Claude is configured or started", async () => {
-    const { agent, moduleDir } = await workspace(
-      server,
+    const { agent, moduleDir } = await e2e.workspace(
       { ...claudeInImage.inputs, post_install_script: "false" },
       claudeInImage.options,
     );
@@ -113,7 +105,7 @@ describe("install hooks", () => {
   });
 
   test("without hooks no hook file or log is created", async () => {
-    const { agent, moduleDir } = await workspace(server, claudeInImage.inputs, claudeInImage.options);
+    const { agent, moduleDir } = await e2e.workspace(claudeInImage.inputs, claudeInImage.options);
     const [run] = await agent.start();
     expect(run?.exitCode).toBe(0);
     for (const f of ["pre_install.sh", "pre_install.log", "post_install.sh", "post_install.log"]) {

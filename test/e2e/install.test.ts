@@ -1,19 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { useE2E } from "../lib/e2e.ts";
 import { claudeVersion } from "../lib/paths.ts";
-import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
-import { readyPort } from "../lib/start-output.ts";
-import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
 import { claudeUnderAgentapi } from "../lib/processes.ts";
+import { readyPort } from "../lib/start-output.ts";
 import { giveSkeletonProfile, settingsOf } from "../lib/workspace-files.ts";
 
-let server: ReleaseServer;
-beforeAll(() => {
-  server = startReleaseServer();
-});
-afterAll(() => server.stop());
-afterEach(() => disposeWorkspaces());
+const e2e = useE2E();
 
 const mcp = JSON.stringify({
   mcpServers: { "e2e-tool": { command: "/bin/false", args: ["--port", "8080"] } },
@@ -21,7 +15,7 @@ const mcp = JSON.stringify({
 
 describe("pinned Claude Code from npm, AgentAPI from a release URL", () => {
   test("installs, configures MCP, serves /status; a second start installs and adds nothing", async () => {
-    const { agent, workdir, moduleDir } = await workspace(server, { claude_code_version: claudeVersion, mcp });
+    const { agent, workdir, moduleDir } = await e2e.workspace({ claude_code_version: claudeVersion, mcp });
 
     const [first] = await agent.start();
     expect(first?.output).toContain("AgentAPI is ready");
@@ -37,12 +31,12 @@ describe("pinned Claude Code from npm, AgentAPI from a release URL", () => {
     expect(list.stdout).toContain("e2e-tool");
 
     await agent.stop();
-    const downloads = server.downloads();
+    const downloads = e2e.server.downloads();
     const mcpState = readFileSync(join(agent.home, ".claude.json"), "utf8");
 
     const [second] = await agent.start();
     expect(second?.exitCode).toBe(0);
-    expect(server.downloads()).toBe(downloads);
+    expect(e2e.server.downloads()).toBe(downloads);
     expect(second?.output).toContain(`Claude Code ${claudeVersion} is already installed`);
     expect(second?.output).toContain("mcp:           0 added, 1 unchanged");
     expect(mcpServersOf(readFileSync(join(agent.home, ".claude.json"), "utf8"), workdir)).toEqual(
@@ -53,7 +47,7 @@ describe("pinned Claude Code from npm, AgentAPI from a release URL", () => {
 
 describe("a pinned version stays pinned", () => {
   test('"v2.1.329" installs exactly 2.1.329 from npm and turns every auto-update path off', async () => {
-    const { agent, moduleDir } = await workspace(server, { claude_code_version: `v${claudeVersion}` });
+    const { agent, moduleDir } = await e2e.workspace({ claude_code_version: `v${claudeVersion}` });
     // The user's own settings survive the merge, with their file mode.
     mkdirSync(join(agent.home, ".claude"), { recursive: true });
     const settingsFile = join(agent.home, ".claude", "settings.json");

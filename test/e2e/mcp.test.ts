@@ -1,19 +1,14 @@
 // MCP servers from the template are reconciled with Claude's real configuration on every start.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
+import { useE2E } from "../lib/e2e.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
-import { disposeWorkspaces, workspace, type Workspace } from "../lib/workspace.ts";
+import type { Workspace } from "../lib/workspace.ts";
 
-let server: ReleaseServer;
+const e2e = useE2E();
 const image = preinstalled("claude");
-beforeAll(() => {
-  server = startReleaseServer();
-});
-afterAll(() => server.stop());
-afterEach(() => disposeWorkspaces());
 
 const mcp = (servers: Record<string, unknown>) => JSON.stringify({ mcpServers: servers });
 
@@ -25,8 +20,7 @@ function configured(ws: Workspace): Record<string, any> {
 
 /** Starts the template with `servers`, in the same home and work dir as `previous` when given. */
 async function startWith(servers: Record<string, unknown>, previous?: Workspace) {
-  const ws = await workspace(
-    server,
+  const ws = await e2e.workspace(
     { ...image.inputs, mcp: mcp(servers), ...(previous ? { workdir: previous.workdir } : {}) },
     { ...image.options, ...(previous ? { home: previous.agent.home } : {}) },
   );

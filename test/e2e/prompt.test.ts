@@ -1,25 +1,17 @@
 // The initial prompt: delivered byte for byte, executed by nothing, and sent only when a session is new.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join, relative } from "node:path";
+import { useE2E } from "../lib/e2e.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
 import { claudeUnderAgentapi } from "../lib/processes.ts";
-import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { scratchDir } from "../lib/scratch.ts";
-import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
 import { sessionFiles, summaryOf, waitForTranscript } from "../lib/workspace-files.ts";
 
-let server: ReleaseServer;
+const e2e = useE2E();
 const image = preinstalled("claude", "agentapi");
-beforeAll(() => {
-  server = startReleaseServer();
-});
-afterAll(() => {
-  server.stop();
-});
-afterEach(() => disposeWorkspaces());
 
 const consent = ["--settings", '{"skipDangerousModePermissionPrompt":true}'];
 
@@ -55,11 +47,7 @@ describe("hostile work dir and prompt", () => {
     const marker = join(base, "pwned");
     const workdir = join(base, `it's "q" $(touch ${marker}-w) \`touch ${marker}-wb\` \${HOME}\nline 2`);
     const prompt = `say 'hi' "there" $(touch ${marker}-p) \`touch ${marker}-pb\` \${HOME}\n\tsecond -- --resume x\n`;
-    const { agent, moduleDir } = await workspace(
-      server,
-      { ...image.inputs, workdir, ai_prompt: prompt },
-      image.options,
-    );
+    const { agent, moduleDir } = await e2e.workspace({ ...image.inputs, workdir, ai_prompt: prompt }, image.options);
 
     const [run] = await agent.start();
     expect(run?.exitCode).toBe(0);
@@ -83,7 +71,7 @@ describe("hostile work dir and prompt", () => {
 describe("the prompt is sent once", () => {
   test("on the first start of the task session, never on a resume; a warm restart changes no module file", async () => {
     const prompt = "Summarise the README";
-    const { agent, moduleDir } = await workspace(server, { ...image.inputs, ai_prompt: prompt }, image.options);
+    const { agent, moduleDir } = await e2e.workspace({ ...image.inputs, ai_prompt: prompt }, image.options);
 
     await agent.start();
     const id = sessionId(moduleDir);

@@ -1,25 +1,17 @@
 // Session resume across restarts, with real Claude writing real transcripts.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { useE2E } from "../lib/e2e.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
 import { claudeUnderAgentapi } from "../lib/processes.ts";
-import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import { scratchDir } from "../lib/scratch.ts";
-import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
 import { sessionFiles, summaryOf, transcriptsOf, waitForTranscript } from "../lib/workspace-files.ts";
 
-let server: ReleaseServer;
+const e2e = useE2E();
 const image = preinstalled("claude", "agentapi");
-beforeAll(() => {
-  server = startReleaseServer();
-});
-afterAll(() => {
-  server.stop();
-});
-afterEach(() => disposeWorkspaces());
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The session id upstream hard-coded for every workspace. */
@@ -60,11 +52,7 @@ describe("task mode (report_tasks = true, continue = true)", () => {
   test("a module-owned id per work dir: --session-id first, then --resume, wherever Claude keeps the transcript", async () => {
     const prompt = "Fix the failing test";
     const workdir = workdirWithDotsUnderscoresAndSpaces();
-    const { agent, moduleDir } = await workspace(
-      server,
-      { ...image.inputs, workdir, ai_prompt: prompt },
-      image.options,
-    );
+    const { agent, moduleDir } = await e2e.workspace({ ...image.inputs, workdir, ai_prompt: prompt }, image.options);
 
     await agent.start();
     const [[stateFile, id]] = [...sessionFiles(moduleDir)] as [[string, string]];
@@ -101,8 +89,7 @@ describe("task mode (report_tasks = true, continue = true)", () => {
     await agent.stop();
 
     // Another work dir in the same home has a session of its own.
-    const other = await workspace(
-      server,
+    const other = await e2e.workspace(
       { ...image.inputs, workdir: join(workdir, "other.dir"), ai_prompt: prompt },
       { ...image.options, home: agent.home },
     );
@@ -117,7 +104,7 @@ describe("task mode (report_tasks = true, continue = true)", () => {
 
   test("an empty or corrupt transcript is moved aside and reported, and a new session with a new id starts", async () => {
     const prompt = "Carry on";
-    const { agent, moduleDir } = await workspace(server, { ...image.inputs, ai_prompt: prompt }, image.options);
+    const { agent, moduleDir } = await e2e.workspace({ ...image.inputs, ai_prompt: prompt }, image.options);
     await agent.start();
     const [[, id]] = [...sessionFiles(moduleDir)] as [[string, string]];
     const transcript = await waitForTranscript(agent.home, id);
@@ -159,8 +146,7 @@ describe("standalone (report_tasks = false)", () => {
   test("continue = true: a new session with the prompt, then --continue once this work dir has one", async () => {
     const prompt = "Explain this repository";
     const workdir = workdirWithDotsUnderscoresAndSpaces();
-    const { agent, moduleDir } = await workspace(
-      server,
+    const { agent, moduleDir } = await e2e.workspace(
       { ...image.inputs, workdir, report_tasks: false, ai_prompt: prompt },
       image.options,
     );
@@ -187,8 +173,7 @@ describe("standalone (report_tasks = false)", () => {
 
   test("continue = false: every start is a new session with the prompt", async () => {
     const prompt = "Start over";
-    const { agent, moduleDir } = await workspace(
-      server,
+    const { agent, moduleDir } = await e2e.workspace(
       { ...image.inputs, report_tasks: false, continue: false, ai_prompt: prompt },
       image.options,
     );
@@ -210,8 +195,7 @@ describe("resume_session_id", () => {
   for (const reportTasks of [true, false]) {
     test(`resumes that session without the prompt (report_tasks = ${reportTasks})`, async () => {
       const id = randomUUID();
-      const { agent, moduleDir, workdir } = await workspace(
-        server,
+      const { agent, moduleDir, workdir } = await e2e.workspace(
         { ...image.inputs, report_tasks: reportTasks, resume_session_id: id, ai_prompt: "not again" },
         image.options,
       );
@@ -231,7 +215,7 @@ describe("resume_session_id", () => {
 
   test("without its transcript in the workspace, the start fails naming the cause", async () => {
     const id = randomUUID();
-    const { agent, moduleDir } = await workspace(server, { ...image.inputs, resume_session_id: id }, image.options);
+    const { agent, moduleDir } = await e2e.workspace({ ...image.inputs, resume_session_id: id }, image.options);
     const [run] = await agent.start();
     expect(run?.exitCode).not.toBe(0);
     expect(run?.output).toContain(`ERROR: resume_session_id ${id} has no transcript`);

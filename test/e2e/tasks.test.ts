@@ -1,32 +1,23 @@
 // Task mode: the coder CLI configures Claude to report status to Coder against the module's
 // own AgentAPI port, and a failure there stops the start instead of passing silently.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { preinstalled } from "../lib/preinstalled.ts";
-import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
-import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
-import { claudeUnderAgentapi, commandLines } from "../lib/processes.ts";
 import { coderCalls, configureCalls } from "../lib/coder-double.ts";
+import { useE2E } from "../lib/e2e.ts";
+import { preinstalled } from "../lib/preinstalled.ts";
+import { claudeUnderAgentapi, commandLines } from "../lib/processes.ts";
 import { readyPort } from "../lib/start-output.ts";
 
-let server: ReleaseServer;
+const e2e = useE2E();
 const image = preinstalled("claude");
-beforeAll(() => {
-  server = startReleaseServer();
-});
-afterAll(() => {
-  server.stop();
-});
-afterEach(() => disposeWorkspaces());
 
 const userPrompt = "Prefer small commits.\nNever push to main.";
 
 describe("report_tasks = true", () => {
   test("coder exp mcp configure runs for the work dir with the module's slug, AgentAPI URL, prompt and CLAUDE.md path", async () => {
-    const { agent, workdir, moduleDir } = await workspace(
-      server,
+    const { agent, workdir, moduleDir } = await e2e.workspace(
       { ...image.inputs, system_prompt: userPrompt, claude_md_path: "~/notes/CLAUDE.md" },
       image.options,
     );
@@ -62,7 +53,7 @@ describe("report_tasks = true", () => {
   });
 
   test("a failing coder exp mcp configure fails the start with a clear message, and AgentAPI is not started", async () => {
-    const { agent } = await workspace(server, image.inputs, {
+    const { agent } = await e2e.workspace(image.inputs, {
       ...image.options,
       env: { CODER_DOUBLE_FAIL: "exp mcp configure" },
     });
@@ -78,8 +69,7 @@ describe("report_tasks = true", () => {
 
   test("a system prompt block left by standalone mode is removed (the coder CLI writes its own); the user's lines stay", async () => {
     const md = "~/.claude/CLAUDE.md";
-    const first = await workspace(
-      server,
+    const first = await e2e.workspace(
       { ...image.inputs, report_tasks: false, system_prompt: userPrompt, claude_md_path: md },
       image.options,
     );
@@ -90,8 +80,7 @@ describe("report_tasks = true", () => {
     expect(readFileSync(mdFile, "utf8")).toContain(userPrompt);
     await first.agent.stop();
 
-    const second = await workspace(
-      server,
+    const second = await e2e.workspace(
       {
         ...image.inputs,
         report_tasks: true,
@@ -110,7 +99,7 @@ describe("report_tasks = true", () => {
 
 describe("report_tasks = false", () => {
   test("the coder CLI is not called and Claude's coder tools are not restricted", async () => {
-    const { agent, moduleDir } = await workspace(server, { ...image.inputs, report_tasks: false }, image.options);
+    const { agent, moduleDir } = await e2e.workspace({ ...image.inputs, report_tasks: false }, image.options);
     const [run] = await agent.start();
     expect(run?.exitCode).toBe(0);
     expect(coderCalls(agent)).toEqual([]);
