@@ -5,6 +5,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { useE2E } from "../lib/e2e.ts";
+import { modeOf } from "../lib/files.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
 import { expectFailedStart } from "../lib/start-output.ts";
 import { freePort } from "../lib/workspace.ts";
@@ -74,7 +75,7 @@ describe("install hooks", () => {
     expect(out.indexOf("pre hook says hello")).toBeLessThan(out.indexOf("using existing Claude Code"));
     expect(out.indexOf("installed AgentAPI")).toBeLessThan(out.indexOf("post hook says hello"));
     expect(out.indexOf("post hook says hello")).toBeLessThan(out.indexOf("AgentAPI is ready"));
-    expect(statSync(join(moduleDir, "pre_install.sh")).mode & 0o777).toBe(0o700);
+    expect(modeOf(join(moduleDir, "pre_install.sh"))).toBe(0o700);
   });
 
   test("a failing pre_install_script stops the start before anything is installed", async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { useE2E } from "../lib/e2e.ts";
+import { modeOf } from "../lib/files.ts";
 import { claudeVersion } from "../lib/paths.ts";
 import { claudeUnderAgentapi } from "../lib/processes.ts";
 import { readyPort } from "../lib/start-output.ts";
@@ -70,7 +71,7 @@ describe("a pinned version stays pinned", () => {
     expect(shell.stdout).toContain(claudeVersion);
     // ...and one started without that variable reads it from its settings.
     expect(settingsOf(agent.home)).toEqual({ theme: "dark", env: { FOO: "bar", DISABLE_AUTOUPDATER: "1" } });
-    expect(statSync(settingsFile).mode & 0o777).toBe(0o640);
+    expect(modeOf(settingsFile)).toBe(0o640);
 
     // Login shells find it through ~/.local/bin (which ~/.profile puts on PATH); the profile is not edited.
     const login = await agent.exec("bash", ["-lc", "command -v claude && claude --version"]);

@@ -4,6 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { useE2E } from "../lib/e2e.ts";
+import { modeOf } from "../lib/files.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
 import type { Workspace } from "../lib/workspace.ts";
 
@@ -84,7 +85,7 @@ describe("MCP reconciliation", () => {
       const path = join(ws.moduleDir, file);
       if (statSync(path).isFile()) expect(readFileSync(path, "latin1")).not.toContain(secret);
     }
-    expect(statSync(join(ws.agent.home, ".claude.json")).mode & 0o077).toBe(0);
+    expect(modeOf(join(ws.agent.home, ".claude.json")) & 0o077).toBe(0);
   });
 
   test("a module server the user deleted by hand is added again on the next start", async () => {
