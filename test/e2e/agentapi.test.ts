@@ -1,41 +1,23 @@
 // AgentAPI as the module runs it: the chat URL, the port, readiness and shutdown.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
-import { disposeWorkspaces, freePort, preinstalledClaude, workspace, type Workspace } from "../lib/workspace.ts";
+import { describe, expect, test } from "bun:test";
+import { useE2E } from "../lib/e2e.ts";
+import { preinstalled } from "../lib/preinstalled.ts";
+import { agentapiPid, processInfo } from "../lib/processes.ts";
+import { freePort } from "../lib/workspace.ts";
 
-let server: ReleaseServer;
-const claudeDir = preinstalledClaude();
-beforeAll(() => {
-  server = startReleaseServer();
-});
-afterAll(() => server.stop());
-afterEach(() => disposeWorkspaces());
+const e2e = useE2E();
+const image = preinstalled("claude");
 
 const start = (inputs: Record<string, string | number | boolean> = {}) =>
-  workspace(server, { install_claude_code: false, ...inputs }, { path: [claudeDir] });
-
-function agentapiPid(ws: Workspace): number {
-  return Number(readFileSync(join(ws.moduleDir, "agentapi.pid"), "utf8"));
-}
-
-function environOf(pid: number): Map<string, string> {
-  const env = new Map<string, string>();
-  for (const entry of readFileSync(`/proc/${pid}/environ`, "utf8").split("\0")) {
-    const i = entry.indexOf("=");
-    if (i > 0) env.set(entry.slice(0, i), entry.slice(i + 1));
-  }
-  return env;
-}
+  e2e.workspace({ ...image.inputs, ...inputs }, image.options);
 
 describe("the web chat", () => {
   test("path-based (subdomain = false): the chat base path names the agent, not its id", async () => {
     const ws = await start({ subdomain: false });
     const [run] = await ws.agent.start();
     expect(run?.exitCode).toBe(0);
-    const env = environOf(agentapiPid(ws));
+    const env = processInfo(agentapiPid(ws.moduleDir)).env;
     expect(env.get("AGENTAPI_CHAT_BASE_PATH")).toBe("/@default/default.main/apps/ccw/chat");
     // None of the module's encoded arguments leak into AgentAPI's (and so Claude's) environment.
     expect([...env.keys()].filter((k) => k.startsWith("CLAUDE_MODULE_ARG_"))).toEqual([]);
@@ -45,7 +27,7 @@ describe("the web chat", () => {
     const ws = await start({ subdomain: true });
     const [run] = await ws.agent.start();
     expect(run?.exitCode).toBe(0);
-    expect(environOf(agentapiPid(ws)).has("AGENTAPI_CHAT_BASE_PATH")).toBe(false);
+    expect(processInfo(agentapiPid(ws.moduleDir)).env.has("AGENTAPI_CHAT_BASE_PATH")).toBe(false);
   });
 });
 
@@ -68,11 +50,11 @@ describe("start-up", () => {
   test("running the start script again while AgentAPI runs leaves it alone", async () => {
     const ws = await start();
     await ws.agent.start();
-    const pid = agentapiPid(ws);
+    const pid = agentapiPid(ws.moduleDir);
     const [again] = await ws.agent.start();
     expect(again?.exitCode).toBe(0);
     expect(again?.output).toContain(`AgentAPI is already running (pid ${pid})`);
-    expect(agentapiPid(ws)).toBe(pid);
+    expect(agentapiPid(ws.moduleDir)).toBe(pid);
   });
 });
 

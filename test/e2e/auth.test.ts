@@ -2,42 +2,20 @@
 // AgentAPI starts authenticated and asks nothing; the secret stays out of argv, logs and
 // readable files; Bedrock and Vertex set up by the template work unchanged.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync, rmSync } from "node:fs";
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
-import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
 import type { LocalAgent } from "../lib/agent.ts";
-import {
-  authenticatedStartupDone,
-  commandLines,
-  configureCalls,
-  disposeExtraWorkspaces,
-  filesUnder,
-  modeOf,
-  notLoggedIn,
-  preinstalledClaude,
-  readyPort,
-  settledScreen,
-  usePreinstalledClaude,
-  waitForScreen,
-  workspaceWith,
-} from "./tasks-support.ts";
+import { authenticatedStartupDone, notLoggedIn, settledScreen, waitForScreen } from "../lib/agentapi-screen.ts";
+import { configureCalls } from "../lib/coder-double.ts";
+import { useE2E } from "../lib/e2e.ts";
+import { filesUnder, modeOf } from "../lib/files.ts";
+import { preinstalled } from "../lib/preinstalled.ts";
+import { commandLines } from "../lib/processes.ts";
+import { readyPort } from "../lib/start-output.ts";
 
-let server: ReleaseServer;
-let claudeDir: string;
-beforeAll(() => {
-  server = startReleaseServer();
-  claudeDir = preinstalledClaude();
-});
-afterAll(() => {
-  server.stop();
-  rmSync(claudeDir, { recursive: true, force: true });
-});
-afterEach(() => {
-  disposeWorkspaces();
-  disposeExtraWorkspaces();
-});
+const e2e = useE2E();
+const image = preinstalled("claude");
 
 // Shaped like a real key; its last 20 characters are what Claude Code records as approved.
 const apiKey = "sk-ant-api03-e2eKEY" + "x".repeat(60) + "Q7fD2kLm9PzR4tVw8YbN";
@@ -66,13 +44,11 @@ function expectSecretKept(agent: LocalAgent, output: string, secret: string) {
 describe("claude_api_key alone", () => {
   for (const reportTasks of [false, true]) {
     test(`${reportTasks ? "task mode" : "standalone"}: Claude starts authenticated without asking about the key`, async () => {
-      const { agent } = await workspace(
-        server,
-        { ...usePreinstalledClaude, claude_api_key: apiKey, report_tasks: reportTasks },
-        { path: [claudeDir] },
+      const { agent } = await e2e.workspace(
+        { ...image.inputs, claude_api_key: apiKey, report_tasks: reportTasks },
+        image.options,
       );
       const [run] = await agent.start();
-      if (run?.exitCode !== 0) console.error(run?.output);
       if (run?.exitCode !== 0) console.error(run?.output);
       expect(run?.exitCode).toBe(0);
 
@@ -98,8 +74,8 @@ describe("claude_api_key alone", () => {
   }
 
   test("the key reaches Claude Code's environment as ANTHROPIC_API_KEY and the coder CLI's as CLAUDE_API_KEY", async () => {
-    const { agent } = await workspace(server, {
-      ...usePreinstalledClaude,
+    const { agent } = await e2e.workspace({
+      ...image.inputs,
       claude_api_key: apiKey,
       report_tasks: false,
     });
@@ -112,10 +88,9 @@ describe("claude_api_key alone", () => {
 
 describe("claude_code_oauth_token alone", () => {
   test("Claude starts authenticated with no question; the token stays secret", async () => {
-    const { agent } = await workspace(
-      server,
-      { ...usePreinstalledClaude, claude_code_oauth_token: oauthToken, report_tasks: false },
-      { path: [claudeDir] },
+    const { agent } = await e2e.workspace(
+      { ...image.inputs, claude_code_oauth_token: oauthToken, report_tasks: false },
+      image.options,
     );
     expect(agent.env.CLAUDE_CODE_OAUTH_TOKEN).toBe(oauthToken);
     expect(agent.env.ANTHROPIC_API_KEY).toBeUndefined();
@@ -136,11 +111,7 @@ describe("claude_code_oauth_token alone", () => {
 
 describe("no credentials", () => {
   test("onboarding is still seeded; Claude shows its own login hint and the module reports auth none without a warning", async () => {
-    const { agent, workdir } = await workspace(
-      server,
-      { ...usePreinstalledClaude, report_tasks: false },
-      { path: [claudeDir] },
-    );
+    const { agent, workdir } = await e2e.workspace({ ...image.inputs, report_tasks: false }, image.options);
     const [run] = await agent.start();
     if (run?.exitCode !== 0) console.error(run?.output);
     expect(run?.exitCode).toBe(0);
@@ -181,15 +152,12 @@ describe("Bedrock and Vertex recipes from the upstream README (template-level co
   ];
   for (const recipe of recipes) {
     test(`${recipe.provider}: onboarding seeded, Claude uses the provider, the module prints no auth complaint`, async () => {
-      const { agent, workdir } = await workspaceWith(
-        server,
-        { ...usePreinstalledClaude, model: recipe.model },
-        { coder_env: recipe.env },
-        { path: [claudeDir] },
+      const { agent, workdir } = await e2e.workspace(
+        { ...image.inputs, model: recipe.model },
+        { ...image.options, templateResources: { coder_env: recipe.env } },
       );
       expect(agent.env.ANTHROPIC_MODEL).toBe(recipe.model);
       const [run] = await agent.start();
-      if (run?.exitCode !== 0) console.error(run?.output);
       if (run?.exitCode !== 0) console.error(run?.output);
       expect(run?.exitCode).toBe(0);
       expect(run?.output).toMatch(new RegExp(`auth: +${recipe.provider}\\n`));

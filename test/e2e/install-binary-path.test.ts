@@ -1,28 +1,21 @@
 // claude_binary_path: where a pre-installed claude is looked for first.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { useE2E } from "../lib/e2e.ts";
 import { claudeBinary, claudeVersion } from "../lib/paths.ts";
-import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
-import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
-import { claudeProcess, preinstalled, removeScratch, scratchDir } from "./install-helpers.ts";
+import { preinstalledDir } from "../lib/preinstalled.ts";
+import { claudeUnderAgentapi } from "../lib/processes.ts";
+import { scratchDir } from "../lib/scratch.ts";
 
-let server: ReleaseServer;
-beforeAll(() => {
-  server = startReleaseServer();
-});
-afterAll(() => {
-  server.stop();
-  removeScratch();
-});
-afterEach(() => disposeWorkspaces());
+const e2e = useE2E();
 
 describe("claude_binary_path", () => {
   test("a pre-installed claude of the pinned version there is used as it is: no npm, no download", async () => {
-    const dir = preinstalled("claude");
-    const downloads = server.downloads();
-    const { agent, moduleDir } = await workspace(server, {
+    const dir = preinstalledDir(["claude"]);
+    const downloads = e2e.server.downloads();
+    const { agent, moduleDir } = await e2e.workspace({
       claude_code_version: claudeVersion,
       claude_binary_path: `${dir}/`,
     });
@@ -32,9 +25,9 @@ describe("claude_binary_path", () => {
     expect(run?.output).not.toContain("installing");
     expect(existsSync(join(moduleDir, "npm"))).toBe(false);
     // Only AgentAPI was downloaded.
-    expect(server.downloads() - downloads).toBe(1);
+    expect(e2e.server.downloads() - downloads).toBe(1);
 
-    const claude = await claudeProcess(agent);
+    const claude = await claudeUnderAgentapi(moduleDir);
     expect(realpathSync(claude.argv[0]!)).toBe(realpathSync(claudeBinary));
     const shell = await agent.exec("bash", ["-c", 'readlink -f "$(command -v claude)"']);
     expect(shell.stdout).toBe(realpathSync(claudeBinary));
@@ -43,9 +36,9 @@ describe("claude_binary_path", () => {
   });
 
   test("a claude there that does not run is left alone; the pinned version comes from npm, once", async () => {
-    const dir = scratchDir();
+    const dir = scratchDir("claude-binary-path");
     writeFileSync(join(dir, "claude"), "#!/bin/sh\nexit 1\n", { mode: 0o755 });
-    const { agent, moduleDir } = await workspace(server, {
+    const { agent, moduleDir } = await e2e.workspace({
       claude_code_version: claudeVersion,
       claude_binary_path: dir,
     });
@@ -67,35 +60,35 @@ describe("claude_binary_path", () => {
 
   for (const spelling of ["~/tools/bin", "$HOME/tools/bin"]) {
     test(`${spelling} means the user's home; with install_claude_code = false any version there is used`, async () => {
-      const { agent } = await workspace(server, {
+      const { agent } = await e2e.workspace({
         install_claude_code: false,
         claude_code_version: "2.0.62",
         claude_binary_path: spelling,
       });
-      preinstalled("claude", join(agent.home, "tools", "bin"));
-      const downloads = server.downloads();
-      const installerHits = server.hitsOf("/claude/install.sh");
+      preinstalledDir(["claude"], join(agent.home, "tools", "bin"));
+      const downloads = e2e.server.downloads();
+      const installerHits = e2e.server.hitsOf("/claude/install.sh");
       const [run] = await agent.start();
       expect(run?.exitCode).toBe(0);
       expect(run?.output).toContain(
         `using existing Claude Code ${claudeVersion} from ${join(agent.home, "tools", "bin", "claude")}`,
       );
       expect(run?.output).toContain(`not the requested 2.0.62 (install_claude_code is false)`);
-      expect(server.hitsOf("/claude/install.sh")).toBe(installerHits);
+      expect(e2e.server.hitsOf("/claude/install.sh")).toBe(installerHits);
       // Only AgentAPI was downloaded.
-      expect(server.downloads() - downloads).toBe(1);
+      expect(e2e.server.downloads() - downloads).toBe(1);
     });
   }
 
   test("the default $HOME/.local/bin: a claude already there (e.g. in the image) is used for latest without the installer", async () => {
-    const { agent } = await workspace(server);
-    preinstalled("claude", join(agent.home, ".local", "bin"));
-    const installerHits = server.hitsOf("/claude/install.sh");
+    const { agent } = await e2e.workspace();
+    preinstalledDir(["claude"], join(agent.home, ".local", "bin"));
+    const installerHits = e2e.server.hitsOf("/claude/install.sh");
     const [run] = await agent.start();
     expect(run?.exitCode).toBe(0);
     expect(run?.output).toContain(
       `using the pre-installed Claude Code ${claudeVersion} in ${join(agent.home, ".local", "bin")}`,
     );
-    expect(server.hitsOf("/claude/install.sh")).toBe(installerHits);
+    expect(e2e.server.hitsOf("/claude/install.sh")).toBe(installerHits);
   });
 });

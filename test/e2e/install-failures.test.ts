@@ -1,57 +1,49 @@
 // Installs that cannot succeed stop the start with the cause and the log to
 // read, and never print a success line; transient download errors are retried.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { useE2E } from "../lib/e2e.ts";
 import { agentapiBinary, agentapiVersion, claudeVersion } from "../lib/paths.ts";
-import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
-import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
-import { expectFailedStart, preinstalled, success, removeScratch } from "./install-helpers.ts";
+import { preinstalled, preinstalledDir } from "../lib/preinstalled.ts";
+import { startReleaseServer } from "../lib/release-server.ts";
+import { expectFailedStart, success } from "../lib/start-output.ts";
+import { workspace } from "../lib/workspace.ts";
 
-let server: ReleaseServer;
-beforeAll(() => {
-  server = startReleaseServer();
-});
-afterAll(() => {
-  server.stop();
-  removeScratch();
-});
-afterEach(() => disposeWorkspaces());
+const e2e = useE2E();
 
 const installerPath = "/claude/install.sh";
 const agentapiPath = (version: string) => `/agentapi/download/${version}/agentapi-linux-amd64`;
-/** Claude is already in the image, so these tests exercise AgentAPI alone. */
-const claudeInImage = () => ({ inputs: { install_claude_code: false }, options: { path: [preinstalled("claude")] } });
 
 describe("Claude Code install failures", () => {
   test("the installer URL answering 500 every time: retried, then a failure naming the URL and the log", async () => {
-    server.fail(installerPath, Infinity);
+    e2e.server.fail(installerPath, Infinity);
     try {
-      const before = server.hitsOf(installerPath);
-      const { agent, moduleDir } = await workspace(server);
+      const before = e2e.server.hitsOf(installerPath);
+      const { agent, moduleDir } = await e2e.workspace();
       const [run] = await agent.start();
-      expectFailedStart(run, `download failed: ${server.claudeInstallerUrl}`, join(moduleDir, "install.log"), [
+      expectFailedStart(run, `download failed: ${e2e.server.claudeInstallerUrl}`, join(moduleDir, "install.log"), [
         "claude",
       ]);
-      expect(server.hitsOf(installerPath) - before).toBe(4);
+      expect(e2e.server.hitsOf(installerPath) - before).toBe(4);
       expect(readFileSync(join(moduleDir, "install.log"), "utf8")).toContain("download failed");
     } finally {
-      server.fail(installerPath, 0);
+      e2e.server.fail(installerPath, 0);
     }
   });
 
   test("two transient 500s from the installer URL are retried and the install succeeds", async () => {
-    server.fail(installerPath, 2);
-    const before = server.hitsOf(installerPath);
-    const { agent } = await workspace(server);
+    e2e.server.fail(installerPath, 2);
+    const before = e2e.server.hitsOf(installerPath);
+    const { agent } = await e2e.workspace();
     const [run] = await agent.start();
     expect(run?.exitCode).toBe(0);
     expect(run?.output).toContain("attempt 1/4 failed");
     expect(run?.output).toContain("attempt 2/4 failed");
     expect(run?.output).toContain(`installed Claude Code ${claudeVersion} (official installer)`);
-    expect(server.hitsOf(installerPath) - before).toBe(3);
+    expect(e2e.server.hitsOf(installerPath) - before).toBe(3);
   });
 
   test("an installer that exits non-zero fails the start with its status", async () => {
@@ -74,7 +66,7 @@ describe("Claude Code install failures", () => {
   });
 
   test("a pinned version npm does not have fails at once, naming claude_code_version", async () => {
-    const { agent, moduleDir } = await workspace(server, { claude_code_version: "0.0.0" });
+    const { agent, moduleDir } = await e2e.workspace({ claude_code_version: "0.0.0" });
     const [run] = await agent.start();
     expectFailedStart(run, "npm has no @anthropic-ai/claude-code@0.0.0", join(moduleDir, "install.log"), ["claude"]);
     expect(run?.output).toContain("set claude_code_version to a published version");
@@ -83,27 +75,28 @@ describe("Claude Code install failures", () => {
   });
 
   test("install_claude_code = false with no claude anywhere fails and says what to change", async () => {
-    const before = server.downloads();
-    const { agent, moduleDir } = await workspace(server, { install_claude_code: false });
+    const before = e2e.server.downloads();
+    const { agent, moduleDir } = await e2e.workspace({ install_claude_code: false });
     const [run] = await agent.start();
     expectFailedStart(run, "install_claude_code is false and no working claude is in", join(moduleDir, "install.log"), [
       "claude",
     ]);
     expect(run?.output).toContain("or set install_claude_code = true");
-    expect(server.downloads()).toBe(before);
+    expect(e2e.server.downloads()).toBe(before);
   });
 });
 
 describe("AgentAPI install failures", () => {
+  // Claude is already in the image, so these tests exercise AgentAPI alone.
   test("a checksum mismatch refuses the binary; the right checksum is accepted", async () => {
-    const c = claudeInImage();
-    const wrong = await workspace(server, { ...c.inputs, agentapi_sha256: "0".repeat(64) }, c.options);
+    const c = preinstalled("claude");
+    const wrong = await e2e.workspace({ ...c.inputs, agentapi_sha256: "0".repeat(64) }, c.options);
     const [bad] = await wrong.agent.start();
     expectFailedStart(bad, "checksum mismatch for", join(wrong.moduleDir, "install.log"), ["agentapi"]);
     expect(existsSync(join(wrong.moduleDir, "bin", "agentapi"))).toBe(false);
 
     const sha256 = createHash("sha256").update(readFileSync(agentapiBinary)).digest("hex");
-    const right = await workspace(server, { ...c.inputs, agentapi_sha256: sha256 }, c.options);
+    const right = await e2e.workspace({ ...c.inputs, agentapi_sha256: sha256 }, c.options);
     const [good] = await right.agent.start();
     expect(good?.exitCode).toBe(0);
     expect(good?.output).toContain("verified sha256 of");
@@ -111,9 +104,9 @@ describe("AgentAPI install failures", () => {
   });
 
   test("a binary that reports another version than requested is refused", async () => {
-    const c = claudeInImage();
-    server.serve(agentapiPath("v0.12.1"), () => Bun.file(agentapiBinary));
-    const { agent, moduleDir } = await workspace(server, { ...c.inputs, agentapi_version: "0.12.1" }, c.options);
+    const c = preinstalled("claude");
+    e2e.server.serve(agentapiPath("v0.12.1"), () => Bun.file(agentapiBinary));
+    const { agent, moduleDir } = await e2e.workspace({ ...c.inputs, agentapi_version: "0.12.1" }, c.options);
     const [run] = await agent.start();
     expectFailedStart(
       run,
@@ -121,12 +114,12 @@ describe("AgentAPI install failures", () => {
       join(moduleDir, "install.log"),
       ["agentapi"],
     );
-    expect(server.hitsOf(agentapiPath("v0.12.1"))).toBe(1);
+    expect(e2e.server.hitsOf(agentapiPath("v0.12.1"))).toBe(1);
   });
 
   test("install_agentapi = false with no agentapi on PATH fails and says what to change", async () => {
-    const c = claudeInImage();
-    const { agent, moduleDir } = await workspace(server, { ...c.inputs, install_agentapi: false }, c.options);
+    const c = preinstalled("claude");
+    const { agent, moduleDir } = await e2e.workspace({ ...c.inputs, install_agentapi: false }, c.options);
     const [run] = await agent.start();
     expectFailedStart(
       run,
@@ -137,25 +130,24 @@ describe("AgentAPI install failures", () => {
   });
 
   test("install_agentapi = false uses the agentapi on PATH without downloading", async () => {
-    const before = server.downloads();
-    const { agent } = await workspace(
-      server,
+    const before = e2e.server.downloads();
+    const { agent } = await e2e.workspace(
       { install_claude_code: false, install_agentapi: false },
-      { path: [preinstalled("claude"), preinstalled("agentapi")] },
+      { path: [preinstalledDir(["claude"]), preinstalledDir(["agentapi"])] },
     );
     const [run] = await agent.start();
     expect(run?.exitCode).toBe(0);
     expect(run?.output).toContain(`using existing AgentAPI ${agentapiVersion.replace(/^v/, "")}`);
-    expect(server.downloads()).toBe(before);
+    expect(e2e.server.downloads()).toBe(before);
   });
 
   test("the module's default agentapi_version is the one tools/versions.env builds and tests", async () => {
-    const c = claudeInImage();
-    const before = server.hitsOf(agentapiPath(agentapiVersion));
-    const { agent } = await workspace(server, c.inputs, c.options);
+    const c = preinstalled("claude");
+    const before = e2e.server.hitsOf(agentapiPath(agentapiVersion));
+    const { agent } = await e2e.workspace(c.inputs, c.options);
     const [run] = await agent.start();
     expect(run?.exitCode).toBe(0);
-    expect(server.hitsOf(agentapiPath(agentapiVersion)) - before).toBe(1);
+    expect(e2e.server.hitsOf(agentapiPath(agentapiVersion)) - before).toBe(1);
     expect(run?.output).toMatch(success.agentapi);
   });
 });

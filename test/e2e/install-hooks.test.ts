@@ -1,25 +1,19 @@
 // pre_install_script and post_install_script: order, where they are written,
 // their logs, and a failing hook stopping the start.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
-import { disposeWorkspaces, freePort, workspace } from "../lib/workspace.ts";
-import { expectFailedStart, preinstalled, removeScratch } from "./install-helpers.ts";
+import { useE2E } from "../lib/e2e.ts";
+import { modeOf } from "../lib/files.ts";
+import { preinstalled } from "../lib/preinstalled.ts";
+import { expectFailedStart } from "../lib/start-output.ts";
+import { freePort } from "../lib/workspace.ts";
 
-let server: ReleaseServer;
-beforeAll(() => {
-  server = startReleaseServer();
-});
-afterAll(() => {
-  server.stop();
-  removeScratch();
-});
-afterEach(() => disposeWorkspaces());
+const e2e = useE2E();
 
 /** Claude is in the image, so the start is quick; AgentAPI is still downloaded. */
-const claudeInImage = { path: [preinstalled("claude")] };
+const claudeInImage = preinstalled("claude");
 
 describe("install hooks", () => {
   test("pre runs before any install, post after the installs and before Claude is configured or started", async () => {
@@ -39,15 +33,14 @@ describe("install hooks", () => {
       } >"$out"
       echo "${name} hook says hello"
     `;
-    const { agent, moduleDir } = await workspace(
-      server,
+    const { agent, moduleDir } = await e2e.workspace(
       {
-        install_claude_code: false,
+        ...claudeInImage.inputs,
         agentapi_port: port,
         pre_install_script: record("pre"),
         post_install_script: record("post"),
       },
-      claudeInImage,
+      claudeInImage.options,
     );
     const [run] = await agent.start();
     expect(run?.exitCode).toBe(0);
@@ -82,15 +75,14 @@ describe("install hooks", () => {
     expect(out.indexOf("pre hook says hello")).toBeLessThan(out.indexOf("using existing Claude Code"));
     expect(out.indexOf("installed AgentAPI")).toBeLessThan(out.indexOf("post hook says hello"));
     expect(out.indexOf("post hook says hello")).toBeLessThan(out.indexOf("AgentAPI is ready"));
-    expect(statSync(join(moduleDir, "pre_install.sh")).mode & 0o777).toBe(0o700);
+    expect(modeOf(join(moduleDir, "pre_install.sh"))).toBe(0o700);
   });
 
   test("a failing pre_install_script stops the start before anything is installed", async () => {
-    const downloads = server.downloads();
-    const { agent, moduleDir } = await workspace(
-      server,
-      { install_claude_code: false, pre_install_script: "echo 'no disk for you' >&2\nexit 3\n" },
-      claudeInImage,
+    const downloads = e2e.server.downloads();
+    const { agent, moduleDir } = await e2e.workspace(
+      { ...claudeInImage.inputs, pre_install_script: "echo 'no disk for you' >&2\nexit 3\n" },
+      claudeInImage.options,
     );
     const [run] = await agent.start();
     expectFailedStart(run, "pre_install_script failed with exit status 3", join(moduleDir, "pre_install.log"), [
@@ -98,15 +90,14 @@ describe("install hooks", () => {
       "agentapi",
     ]);
     expect(readFileSync(join(moduleDir, "pre_install.log"), "utf8")).toContain("no disk for you");
-    expect(server.downloads()).toBe(downloads);
+    expect(e2e.server.downloads()).toBe(downloads);
     expect(existsSync(join(moduleDir, "install.log"))).toBe(false);
   });
 
   test("a failing post_install_script stops the start before Claude is configured or started", async () => {
-    const { agent, moduleDir } = await workspace(
-      server,
-      { install_claude_code: false, post_install_script: "false" },
-      claudeInImage,
+    const { agent, moduleDir } = await e2e.workspace(
+      { ...claudeInImage.inputs, post_install_script: "false" },
+      claudeInImage.options,
     );
     const [run] = await agent.start();
     expectFailedStart(run, "post_install_script failed with exit status 1", join(moduleDir, "post_install.log"), []);
@@ -115,7 +106,7 @@ describe("install hooks", () => {
   });
 
   test("without hooks no hook file or log is created", async () => {
-    const { agent, moduleDir } = await workspace(server, { install_claude_code: false }, claudeInImage);
+    const { agent, moduleDir } = await e2e.workspace(claudeInImage.inputs, claudeInImage.options);
     const [run] = await agent.start();
     expect(run?.exitCode).toBe(0);
     for (const f of ["pre_install.sh", "pre_install.log", "post_install.sh", "post_install.log"]) {

@@ -2,36 +2,32 @@
 // shell-profile edits, the auto-updater switch, and warm restarts that
 // download and reinstall nothing.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
+import { useE2E } from "../lib/e2e.ts";
+import { identity } from "../lib/files.ts";
 import { claudeVersion } from "../lib/paths.ts";
-import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
-import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
-import { claudeProcess, giveSkeletonProfile, identity, settingsOf } from "./install-helpers.ts";
+import { claudeUnderAgentapi } from "../lib/processes.ts";
+import { giveSkeletonProfile, settingsOf } from "../lib/workspace-files.ts";
 
-let server: ReleaseServer;
-beforeAll(() => {
-  server = startReleaseServer();
-});
-afterAll(() => server.stop());
-afterEach(() => disposeWorkspaces());
+const e2e = useE2E();
 
 const binaryPath = `/claude/binary/${claudeVersion}`;
 
 describe("latest Claude Code from the official installer", () => {
   test("installs via claude_installer_url; claude is on PATH in plain and login shells; a warm restart downloads nothing", async () => {
-    const { agent, moduleDir } = await workspace(server);
+    const { agent, moduleDir } = await e2e.workspace();
     const profiles = giveSkeletonProfile(agent.home);
     const profileText = profiles.map((p) => readFileSync(p, "utf8"));
-    const installerHits = server.hitsOf("/claude/install.sh");
-    const binaryHits = server.hitsOf(binaryPath);
+    const installerHits = e2e.server.hitsOf("/claude/install.sh");
+    const binaryHits = e2e.server.hitsOf(binaryPath);
 
     const [first] = await agent.start();
     expect(first?.exitCode).toBe(0);
     expect(first?.output).toContain(`installed Claude Code ${claudeVersion} (official installer)`);
-    expect(server.hitsOf("/claude/install.sh") - installerHits).toBe(1);
-    expect(server.hitsOf(binaryPath) - binaryHits).toBe(1);
+    expect(e2e.server.hitsOf("/claude/install.sh") - installerHits).toBe(1);
+    expect(e2e.server.hitsOf(binaryPath) - binaryHits).toBe(1);
     // The installer's download is never kept around.
     expect(existsSync(join(moduleDir, "claude-installer.sh"))).toBe(false);
 
@@ -45,29 +41,29 @@ describe("latest Claude Code from the official installer", () => {
     expect(login.stdout).toContain(claudeVersion);
 
     // latest without disable_autoupdater leaves updates to Claude Code.
-    const claude = await claudeProcess(agent);
+    const claude = await claudeUnderAgentapi(moduleDir);
     expect(claude.env.has("DISABLE_AUTOUPDATER")).toBe(false);
     expect(settingsOf(agent.home)?.env?.DISABLE_AUTOUPDATER).toBeUndefined();
 
     await agent.stop();
     const versionFile = join(agent.home, ".local", "share", "claude", "versions", claudeVersion);
     const installed = identity(versionFile);
-    const downloads = server.downloads();
+    const downloads = e2e.server.downloads();
     const [second] = await agent.start();
     expect(second?.exitCode).toBe(0);
     expect(second?.output).toContain(`Claude Code ${claudeVersion} is already installed`);
     expect(second?.output).toContain("AgentAPI 0.12.2 is already installed");
-    expect(server.downloads()).toBe(downloads);
+    expect(e2e.server.downloads()).toBe(downloads);
     expect(identity(versionFile)).toBe(installed);
     // Two starts, and not a byte of the user's shell profiles changed.
     expect(profiles.map((p) => readFileSync(p, "utf8"))).toEqual(profileText);
   });
 
   test("disable_autoupdater = true turns updates off for latest too: claude's environment and settings.json", async () => {
-    const { agent } = await workspace(server, { disable_autoupdater: true });
+    const { agent, moduleDir } = await e2e.workspace({ disable_autoupdater: true });
     const [run] = await agent.start();
     expect(run?.exitCode).toBe(0);
-    const claude = await claudeProcess(agent);
+    const claude = await claudeUnderAgentapi(moduleDir);
     expect(claude.env.get("DISABLE_AUTOUPDATER")).toBe("1");
     expect(settingsOf(agent.home)?.env?.DISABLE_AUTOUPDATER).toBe("1");
     // A terminal gets it from the coder_env too.
@@ -76,7 +72,7 @@ describe("latest Claude Code from the official installer", () => {
   });
 
   test("switching a workspace from a pinned version to latest reinstalls with the installer and hands updates back", async () => {
-    const pinned = await workspace(server, { claude_code_version: claudeVersion });
+    const pinned = await e2e.workspace({ claude_code_version: claudeVersion });
     const [first] = await pinned.agent.start();
     expect(first?.exitCode).toBe(0);
     expect(settingsOf(pinned.agent.home)?.env?.DISABLE_AUTOUPDATER).toBe("1");
@@ -86,40 +82,40 @@ describe("latest Claude Code from the official installer", () => {
     );
     await pinned.agent.stop();
 
-    const latest = await workspace(server, {}, { home: pinned.agent.home });
-    const installerHits = server.hitsOf("/claude/install.sh");
+    const latest = await e2e.workspace({}, { home: pinned.agent.home });
+    const installerHits = e2e.server.hitsOf("/claude/install.sh");
     const [second] = await latest.agent.start();
     expect(second?.exitCode).toBe(0);
     expect(second?.output).toContain(`installed Claude Code ${claudeVersion} (official installer)`);
-    expect(server.hitsOf("/claude/install.sh") - installerHits).toBe(1);
+    expect(e2e.server.hitsOf("/claude/install.sh") - installerHits).toBe(1);
     expect(readlinkSync(join(latest.agent.home, ".local", "bin", "claude"))).toContain(
       join(".local", "share", "claude", "versions"),
     );
     expect(settingsOf(latest.agent.home)?.env?.DISABLE_AUTOUPDATER).toBeUndefined();
-    const claude = await claudeProcess(latest.agent);
+    const claude = await claudeUnderAgentapi(latest.moduleDir);
     expect(claude.env.has("DISABLE_AUTOUPDATER")).toBe(false);
   });
 });
 
 describe("latest Claude Code from npm (install_via_npm)", () => {
   test("installs from npm, not the installer; a warm restart reinstalls nothing", async () => {
-    const { agent, moduleDir } = await workspace(server, { install_via_npm: true });
-    const installerHits = server.hitsOf("/claude/install.sh");
+    const { agent, moduleDir } = await e2e.workspace({ install_via_npm: true });
+    const installerHits = e2e.server.hitsOf("/claude/install.sh");
     const [first] = await agent.start();
     expect(first?.exitCode).toBe(0);
     expect(first?.output).toContain("installing @anthropic-ai/claude-code@latest from npm");
     expect(first?.output).toMatch(/installed Claude Code \S+ \(npm\)/);
-    expect(server.hitsOf("/claude/install.sh")).toBe(installerHits);
+    expect(e2e.server.hitsOf("/claude/install.sh")).toBe(installerHits);
     const packageJson = join(moduleDir, "npm", "lib", "node_modules", "@anthropic-ai", "claude-code", "package.json");
     const installed = identity(packageJson);
 
     await agent.stop();
-    const downloads = server.downloads();
+    const downloads = e2e.server.downloads();
     const [second] = await agent.start();
     expect(second?.exitCode).toBe(0);
     expect(second?.output).toMatch(/Claude Code \S+ is already installed; nothing to install/);
     expect(second?.output).not.toContain("installing @anthropic-ai/claude-code");
     expect(identity(packageJson)).toBe(installed);
-    expect(server.downloads()).toBe(downloads);
+    expect(e2e.server.downloads()).toBe(downloads);
   });
 });

@@ -1,17 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { describe, expect, test } from "bun:test";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { useE2E } from "../lib/e2e.ts";
+import { modeOf } from "../lib/files.ts";
 import { claudeVersion } from "../lib/paths.ts";
-import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
-import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
-import { claudeProcess, giveSkeletonProfile, settingsOf } from "./install-helpers.ts";
+import { claudeUnderAgentapi } from "../lib/processes.ts";
+import { readyPort } from "../lib/start-output.ts";
+import { giveSkeletonProfile, settingsOf } from "../lib/workspace-files.ts";
 
-let server: ReleaseServer;
-beforeAll(() => {
-  server = startReleaseServer();
-});
-afterAll(() => server.stop());
-afterEach(() => disposeWorkspaces());
+const e2e = useE2E();
 
 const mcp = JSON.stringify({
   mcpServers: { "e2e-tool": { command: "/bin/false", args: ["--port", "8080"] } },
@@ -19,13 +16,13 @@ const mcp = JSON.stringify({
 
 describe("pinned Claude Code from npm, AgentAPI from a release URL", () => {
   test("installs, configures MCP, serves /status; a second start installs and adds nothing", async () => {
-    const { agent, workdir, moduleDir } = await workspace(server, { claude_code_version: claudeVersion, mcp });
+    const { agent, workdir, moduleDir } = await e2e.workspace({ claude_code_version: claudeVersion, mcp });
 
     const [first] = await agent.start();
     expect(first?.output).toContain("AgentAPI is ready");
     expect(first?.exitCode).toBe(0);
 
-    const port = Number(first!.output.match(/ready on port (\d+)/)![1]);
+    const port = readyPort(first!.output);
     const status = await fetch(`http://127.0.0.1:${port}/status`);
     expect(status.status).toBe(200);
 
@@ -35,12 +32,12 @@ describe("pinned Claude Code from npm, AgentAPI from a release URL", () => {
     expect(list.stdout).toContain("e2e-tool");
 
     await agent.stop();
-    const downloads = server.downloads();
+    const downloads = e2e.server.downloads();
     const mcpState = readFileSync(join(agent.home, ".claude.json"), "utf8");
 
     const [second] = await agent.start();
     expect(second?.exitCode).toBe(0);
-    expect(server.downloads()).toBe(downloads);
+    expect(e2e.server.downloads()).toBe(downloads);
     expect(second?.output).toContain(`Claude Code ${claudeVersion} is already installed`);
     expect(second?.output).toContain("mcp:           0 added, 1 unchanged");
     expect(mcpServersOf(readFileSync(join(agent.home, ".claude.json"), "utf8"), workdir)).toEqual(
@@ -51,7 +48,7 @@ describe("pinned Claude Code from npm, AgentAPI from a release URL", () => {
 
 describe("a pinned version stays pinned", () => {
   test('"v2.1.329" installs exactly 2.1.329 from npm and turns every auto-update path off', async () => {
-    const { agent, moduleDir } = await workspace(server, { claude_code_version: `v${claudeVersion}` });
+    const { agent, moduleDir } = await e2e.workspace({ claude_code_version: `v${claudeVersion}` });
     // The user's own settings survive the merge, with their file mode.
     mkdirSync(join(agent.home, ".claude"), { recursive: true });
     const settingsFile = join(agent.home, ".claude", "settings.json");
@@ -66,7 +63,7 @@ describe("a pinned version stays pinned", () => {
     expect(readFileSync(join(moduleDir, "summary.txt"), "utf8")).toMatch(/auto-update:\s+off/);
 
     // Claude under AgentAPI runs with the updater off...
-    const claude = await claudeProcess(agent);
+    const claude = await claudeUnderAgentapi(moduleDir);
     expect(claude.env.get("DISABLE_AUTOUPDATER")).toBe("1");
     // ...so does a claude started in a terminal (coder_env)...
     const shell = await agent.exec("bash", ["-c", 'printf %s "$DISABLE_AUTOUPDATER"; claude --version']);
@@ -74,7 +71,7 @@ describe("a pinned version stays pinned", () => {
     expect(shell.stdout).toContain(claudeVersion);
     // ...and one started without that variable reads it from its settings.
     expect(settingsOf(agent.home)).toEqual({ theme: "dark", env: { FOO: "bar", DISABLE_AUTOUPDATER: "1" } });
-    expect(statSync(settingsFile).mode & 0o777).toBe(0o640);
+    expect(modeOf(settingsFile)).toBe(0o640);
 
     // Login shells find it through ~/.local/bin (which ~/.profile puts on PATH); the profile is not edited.
     const login = await agent.exec("bash", ["-lc", "command -v claude && claude --version"]);

@@ -1,18 +1,15 @@
 // MCP servers from the template are reconciled with Claude's real configuration on every start.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
-import { disposeWorkspaces, preinstalledClaude, workspace, type Workspace } from "../lib/workspace.ts";
+import { useE2E } from "../lib/e2e.ts";
+import { modeOf } from "../lib/files.ts";
+import { preinstalled } from "../lib/preinstalled.ts";
+import type { Workspace } from "../lib/workspace.ts";
 
-let server: ReleaseServer;
-const claudeDir = preinstalledClaude();
-beforeAll(() => {
-  server = startReleaseServer();
-});
-afterAll(() => server.stop());
-afterEach(() => disposeWorkspaces());
+const e2e = useE2E();
+const image = preinstalled("claude");
 
 const mcp = (servers: Record<string, unknown>) => JSON.stringify({ mcpServers: servers });
 
@@ -24,10 +21,9 @@ function configured(ws: Workspace): Record<string, any> {
 
 /** Starts the template with `servers`, in the same home and work dir as `previous` when given. */
 async function startWith(servers: Record<string, unknown>, previous?: Workspace) {
-  const ws = await workspace(
-    server,
-    { install_claude_code: false, mcp: mcp(servers), ...(previous ? { workdir: previous.workdir } : {}) },
-    { path: [claudeDir], ...(previous ? { home: previous.agent.home } : {}) },
+  const ws = await e2e.workspace(
+    { ...image.inputs, mcp: mcp(servers), ...(previous ? { workdir: previous.workdir } : {}) },
+    { ...image.options, ...(previous ? { home: previous.agent.home } : {}) },
   );
   if (previous) await previous.agent.stop();
   const [run] = await ws.agent.start();
@@ -89,7 +85,7 @@ describe("MCP reconciliation", () => {
       const path = join(ws.moduleDir, file);
       if (statSync(path).isFile()) expect(readFileSync(path, "latin1")).not.toContain(secret);
     }
-    expect(statSync(join(ws.agent.home, ".claude.json")).mode & 0o077).toBe(0);
+    expect(modeOf(join(ws.agent.home, ".claude.json")) & 0o077).toBe(0);
   });
 
   test("a module server the user deleted by hand is added again on the next start", async () => {

@@ -1,26 +1,14 @@
 // Permission flags and tool rules, as Claude receives them (/proc/<pid>/cmdline) and acts on them.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import {
-  claudeUnderAgentapi,
-  removePreinstalledBin,
-  preinstalled,
-  summaryOf,
-  waitForTranscript,
-} from "../lib/claude-process.ts";
-import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
-import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
+import { describe, expect, test } from "bun:test";
+import { useE2E } from "../lib/e2e.ts";
+import { preinstalled } from "../lib/preinstalled.ts";
+import { claudeUnderAgentapi } from "../lib/processes.ts";
 import type { Inputs } from "../lib/terraform.ts";
+import { summaryOf, waitForTranscript } from "../lib/workspace-files.ts";
 
-let server: ReleaseServer;
-beforeAll(() => {
-  server = startReleaseServer();
-});
-afterAll(() => {
-  server.stop();
-  removePreinstalledBin();
-});
-afterEach(() => disposeWorkspaces());
+const e2e = useE2E();
+const image = preinstalled("claude", "agentapi");
 
 const consent = ["--settings", '{"skipDangerousModePermissionPrompt":true}'];
 const prompt = "List the files";
@@ -29,11 +17,7 @@ const asRoot = process.getuid?.() === 0;
 /** Starts a workspace and returns the arguments after Claude's session arguments, once Claude has
  * recorded the prompt (so nothing, such as a dialog or a rejected flag, stopped it). */
 async function started(inputs: Inputs) {
-  const { agent, moduleDir } = await workspace(
-    server,
-    { ...preinstalled.inputs, ai_prompt: prompt, ...inputs },
-    preinstalled.options(),
-  );
+  const { agent, moduleDir } = await e2e.workspace({ ...image.inputs, ai_prompt: prompt, ...inputs }, image.options);
   const [run] = await agent.start();
   expect(run?.exitCode).toBe(0);
   const claude = await claudeUnderAgentapi(moduleDir);

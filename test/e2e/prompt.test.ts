@@ -1,40 +1,24 @@
 // The initial prompt: delivered byte for byte, executed by nothing, and sent only when a session is new.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join, relative } from "node:path";
-import {
-  claudeUnderAgentapi,
-  removePreinstalledBin,
-  preinstalled,
-  summaryOf,
-  waitForTranscript,
-} from "../lib/claude-process.ts";
-import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
-import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
+import { useE2E } from "../lib/e2e.ts";
+import { preinstalled } from "../lib/preinstalled.ts";
+import { claudeUnderAgentapi } from "../lib/processes.ts";
+import { scratchDir } from "../lib/scratch.ts";
+import { sessionFiles, summaryOf, waitForTranscript } from "../lib/workspace-files.ts";
 
-let server: ReleaseServer;
-/** Directories this file creates outside the workspaces. */
-const scratch: string[] = [];
-beforeAll(() => {
-  server = startReleaseServer();
-});
-afterAll(() => {
-  server.stop();
-  removePreinstalledBin();
-  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-afterEach(() => disposeWorkspaces());
+const e2e = useE2E();
+const image = preinstalled("claude", "agentapi");
 
 const consent = ["--settings", '{"skipDangerousModePermissionPrompt":true}'];
 
 function sessionId(moduleDir: string): string {
-  const dir = join(moduleDir, "sessions");
-  const files = readdirSync(dir);
-  expect(files).toHaveLength(1);
-  return readFileSync(join(dir, files[0]!), "utf8").trim();
+  const ids = [...sessionFiles(moduleDir).values()];
+  expect(ids).toHaveLength(1);
+  return ids[0]!;
 }
 
 /** Every file in the workspace home and what it holds, except what Claude writes itself
@@ -59,16 +43,11 @@ function snapshot(home: string): Map<string, string> {
 
 describe("hostile work dir and prompt", () => {
   test("reach Claude byte for byte (argv and cwd) and run nothing", async () => {
-    const base = mkdtempSync(join(tmpdir(), "claude-module-hostile-"));
-    scratch.push(base);
+    const base = scratchDir("hostile");
     const marker = join(base, "pwned");
     const workdir = join(base, `it's "q" $(touch ${marker}-w) \`touch ${marker}-wb\` \${HOME}\nline 2`);
     const prompt = `say 'hi' "there" $(touch ${marker}-p) \`touch ${marker}-pb\` \${HOME}\n\tsecond -- --resume x\n`;
-    const { agent, moduleDir } = await workspace(
-      server,
-      { ...preinstalled.inputs, workdir, ai_prompt: prompt },
-      preinstalled.options(),
-    );
+    const { agent, moduleDir } = await e2e.workspace({ ...image.inputs, workdir, ai_prompt: prompt }, image.options);
 
     const [run] = await agent.start();
     expect(run?.exitCode).toBe(0);
@@ -92,11 +71,7 @@ describe("hostile work dir and prompt", () => {
 describe("the prompt is sent once", () => {
   test("on the first start of the task session, never on a resume; a warm restart changes no module file", async () => {
     const prompt = "Summarise the README";
-    const { agent, moduleDir } = await workspace(
-      server,
-      { ...preinstalled.inputs, ai_prompt: prompt },
-      preinstalled.options(),
-    );
+    const { agent, moduleDir } = await e2e.workspace({ ...image.inputs, ai_prompt: prompt }, image.options);
 
     await agent.start();
     const id = sessionId(moduleDir);

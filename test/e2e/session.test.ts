@@ -1,55 +1,24 @@
 // Session resume across restarts, with real Claude writing real transcripts.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
-import {
-  appendFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import {
-  claudeUnderAgentapi,
-  removePreinstalledBin,
-  preinstalled,
-  summaryOf,
-  transcriptsOf,
-  waitForTranscript,
-} from "../lib/claude-process.ts";
-import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
-import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
+import { useE2E } from "../lib/e2e.ts";
+import { preinstalled } from "../lib/preinstalled.ts";
+import { claudeUnderAgentapi } from "../lib/processes.ts";
+import { scratchDir } from "../lib/scratch.ts";
+import { sessionFiles, summaryOf, transcriptsOf, waitForTranscript } from "../lib/workspace-files.ts";
 
-let server: ReleaseServer;
-/** Directories this file creates outside the workspaces. */
-const scratch: string[] = [];
-beforeAll(() => {
-  server = startReleaseServer();
-});
-afterAll(() => {
-  server.stop();
-  removePreinstalledBin();
-  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-afterEach(() => disposeWorkspaces());
+const e2e = useE2E();
+const image = preinstalled("claude", "agentapi");
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The session id upstream hard-coded for every workspace. */
 const upstreamConstant = "cd32e253-ca16-4fd3-9825-d837e74ae3c2";
 
-function sessionFiles(moduleDir: string): Map<string, string> {
-  const dir = join(moduleDir, "sessions");
-  return new Map(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), "utf8").trim()]));
-}
-
 function workdirWithDotsUnderscoresAndSpaces(): string {
-  const base = mkdtempSync(join(tmpdir(), "claude-module-work-"));
-  scratch.push(base);
+  const base = scratchDir("work");
   return join(base, "my.project_dir with spaces", "src.v2_x");
 }
 
@@ -83,11 +52,7 @@ describe("task mode (report_tasks = true, continue = true)", () => {
   test("a module-owned id per work dir: --session-id first, then --resume, wherever Claude keeps the transcript", async () => {
     const prompt = "Fix the failing test";
     const workdir = workdirWithDotsUnderscoresAndSpaces();
-    const { agent, moduleDir } = await workspace(
-      server,
-      { ...preinstalled.inputs, workdir, ai_prompt: prompt },
-      preinstalled.options(),
-    );
+    const { agent, moduleDir } = await e2e.workspace({ ...image.inputs, workdir, ai_prompt: prompt }, image.options);
 
     await agent.start();
     const [[stateFile, id]] = [...sessionFiles(moduleDir)] as [[string, string]];
@@ -124,10 +89,9 @@ describe("task mode (report_tasks = true, continue = true)", () => {
     await agent.stop();
 
     // Another work dir in the same home has a session of its own.
-    const other = await workspace(
-      server,
-      { ...preinstalled.inputs, workdir: join(workdir, "other.dir"), ai_prompt: prompt },
-      { ...preinstalled.options(), home: agent.home },
+    const other = await e2e.workspace(
+      { ...image.inputs, workdir: join(workdir, "other.dir"), ai_prompt: prompt },
+      { ...image.options, home: agent.home },
     );
     await other.agent.start();
     const sessions = sessionFiles(moduleDir);
@@ -140,11 +104,7 @@ describe("task mode (report_tasks = true, continue = true)", () => {
 
   test("an empty or corrupt transcript is moved aside and reported, and a new session with a new id starts", async () => {
     const prompt = "Carry on";
-    const { agent, moduleDir } = await workspace(
-      server,
-      { ...preinstalled.inputs, ai_prompt: prompt },
-      preinstalled.options(),
-    );
+    const { agent, moduleDir } = await e2e.workspace({ ...image.inputs, ai_prompt: prompt }, image.options);
     await agent.start();
     const [[, id]] = [...sessionFiles(moduleDir)] as [[string, string]];
     const transcript = await waitForTranscript(agent.home, id);
@@ -186,10 +146,9 @@ describe("standalone (report_tasks = false)", () => {
   test("continue = true: a new session with the prompt, then --continue once this work dir has one", async () => {
     const prompt = "Explain this repository";
     const workdir = workdirWithDotsUnderscoresAndSpaces();
-    const { agent, moduleDir } = await workspace(
-      server,
-      { ...preinstalled.inputs, workdir, report_tasks: false, ai_prompt: prompt },
-      preinstalled.options(),
+    const { agent, moduleDir } = await e2e.workspace(
+      { ...image.inputs, workdir, report_tasks: false, ai_prompt: prompt },
+      image.options,
     );
     // A newer session of another work dir does not count as this one's.
     writeFixtureTranscript(agent.home, "-somewhere-else", randomUUID(), "/somewhere/else");
@@ -214,10 +173,9 @@ describe("standalone (report_tasks = false)", () => {
 
   test("continue = false: every start is a new session with the prompt", async () => {
     const prompt = "Start over";
-    const { agent, moduleDir } = await workspace(
-      server,
-      { ...preinstalled.inputs, report_tasks: false, continue: false, ai_prompt: prompt },
-      preinstalled.options(),
+    const { agent, moduleDir } = await e2e.workspace(
+      { ...image.inputs, report_tasks: false, continue: false, ai_prompt: prompt },
+      image.options,
     );
     await agent.start();
     const first = await claudeUnderAgentapi(moduleDir);
@@ -237,10 +195,9 @@ describe("resume_session_id", () => {
   for (const reportTasks of [true, false]) {
     test(`resumes that session without the prompt (report_tasks = ${reportTasks})`, async () => {
       const id = randomUUID();
-      const { agent, moduleDir, workdir } = await workspace(
-        server,
-        { ...preinstalled.inputs, report_tasks: reportTasks, resume_session_id: id, ai_prompt: "not again" },
-        preinstalled.options(),
+      const { agent, moduleDir, workdir } = await e2e.workspace(
+        { ...image.inputs, report_tasks: reportTasks, resume_session_id: id, ai_prompt: "not again" },
+        image.options,
       );
       writeFixtureTranscript(agent.home, "-fixture", id, workdir);
 
@@ -258,11 +215,7 @@ describe("resume_session_id", () => {
 
   test("without its transcript in the workspace, the start fails naming the cause", async () => {
     const id = randomUUID();
-    const { agent, moduleDir } = await workspace(
-      server,
-      { ...preinstalled.inputs, resume_session_id: id },
-      preinstalled.options(),
-    );
+    const { agent, moduleDir } = await e2e.workspace({ ...image.inputs, resume_session_id: id }, image.options);
     const [run] = await agent.start();
     expect(run?.exitCode).not.toBe(0);
     expect(run?.output).toContain(`ERROR: resume_session_id ${id} has no transcript`);

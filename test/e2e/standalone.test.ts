@@ -2,7 +2,7 @@
 // merged and never clobbered, and the template's system prompt reaches Claude through a
 // marked block of CLAUDE.md that the module alone maintains.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   chmodSync,
   existsSync,
@@ -10,35 +10,25 @@ import {
   mkdirSync,
   readFileSync,
   readlinkSync,
-  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
-import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
-import { modeOf, preinstalledClaude, usePreinstalledClaude } from "./tasks-support.ts";
+import { useE2E } from "../lib/e2e.ts";
+import { modeOf } from "../lib/files.ts";
+import { preinstalled } from "../lib/preinstalled.ts";
 
-let server: ReleaseServer;
-let claudeDir: string;
-beforeAll(() => {
-  server = startReleaseServer();
-  claudeDir = preinstalledClaude();
-});
-afterAll(() => {
-  server.stop();
-  rmSync(claudeDir, { recursive: true, force: true });
-});
-afterEach(() => disposeWorkspaces());
+const e2e = useE2E();
+const image = preinstalled("claude");
 
-const standalone = { ...usePreinstalledClaude, report_tasks: false } as const;
+const standalone = { ...image.inputs, report_tasks: false } as const;
 const begin = "<!-- claude-code module: system_prompt begin (replaced on every start; edit the template instead) -->";
 const end = "<!-- claude-code module: system_prompt end -->";
 
 /** A home directory prepared before the first start (the agent's HOME is created by LocalAgent). */
 async function standaloneWorkspace(inputs: Record<string, string | boolean>, prepare: (home: string) => void) {
-  const ws = await workspace(server, { ...standalone, ...inputs }, { path: [claudeDir] });
+  const ws = await e2e.workspace({ ...standalone, ...inputs }, image.options);
   prepare(ws.agent.home);
   return ws;
 }
@@ -164,11 +154,7 @@ describe("system_prompt in standalone mode", () => {
     await first.agent.stop();
 
     const later = (inputs: Record<string, string | boolean>) =>
-      workspace(
-        server,
-        { ...standalone, workdir: first.workdir, ...inputs },
-        { path: [claudeDir], home: first.agent.home },
-      );
+      e2e.workspace({ ...standalone, workdir: first.workdir, ...inputs }, { ...image.options, home: first.agent.home });
     const second = await later({ system_prompt: "Version two." });
     expect((await second.agent.start())[0]?.exitCode).toBe(0);
     expect(readFileSync(file, "utf8")).toBe(

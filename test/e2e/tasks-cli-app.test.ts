@@ -1,36 +1,20 @@
 // cli_app: the "Claude Code CLI" app's command, run for real in a terminal, attaches to the
 // Claude Code session that the module's AgentAPI runs.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
-import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import type { LocalAgent } from "../lib/agent.ts";
-import {
-  disposeExtraWorkspaces,
-  preinstalledClaude,
-  readyPort,
-  squash,
-  usePreinstalledClaude,
-  waitForScreen,
-  workspaceWith,
-} from "./tasks-support.ts";
+import { squash, waitForScreen } from "../lib/agentapi-screen.ts";
+import { useE2E } from "../lib/e2e.ts";
+import { preinstalled } from "../lib/preinstalled.ts";
+import { scratchDir } from "../lib/scratch.ts";
+import { readyPort } from "../lib/start-output.ts";
 
-let server: ReleaseServer;
-let claudeDir: string;
-const scratch = mkdtempSync(join(tmpdir(), "claude-module-cli-app-"));
-beforeAll(() => {
-  server = startReleaseServer();
-  claudeDir = preinstalledClaude();
-});
-afterAll(() => {
-  server.stop();
-  rmSync(scratch, { recursive: true, force: true });
-  rmSync(claudeDir, { recursive: true, force: true });
-});
-afterEach(() => disposeExtraWorkspaces());
+const e2e = useE2E();
+const image = preinstalled("claude");
+const scratch = scratchDir("cli-app");
 
 /** Runs an app command the way a workspace terminal does (a login shell in a PTY) for a few seconds. */
 async function runInTerminal(agent: LocalAgent, command: string, seconds: number) {
@@ -47,11 +31,9 @@ async function runInTerminal(agent: LocalAgent, command: string, seconds: number
 
 describe("cli_app", () => {
   test("the app's command attaches to the running session and shows Claude's screen", async () => {
-    const { agent, resources } = await workspaceWith(
-      server,
-      { ...usePreinstalledClaude, cli_app: true, cli_app_display_name: "Claude in a terminal", report_tasks: false },
-      {},
-      { path: [claudeDir] },
+    const { agent, resources } = await e2e.workspace(
+      { ...image.inputs, cli_app: true, cli_app_display_name: "Claude in a terminal", report_tasks: false },
+      image.options,
     );
     const app = resources.find((r) => r.type === "coder_app" && r.values.slug === "ccw-cli");
     expect(app?.values.display_name).toBe("Claude in a terminal");
@@ -69,7 +51,7 @@ describe("cli_app", () => {
   });
 
   test("before the module has set up AgentAPI, the command says so instead of failing obscurely", async () => {
-    const { agent, resources } = await workspaceWith(server, { cli_app: true }, {});
+    const { agent, resources } = await e2e.workspace({ cli_app: true });
     const app = resources.find((r) => r.type === "coder_app" && r.values.slug === "ccw-cli");
     const attached = await runInTerminal(agent, app!.values.command, 8);
     expect(attached.exitCode).toBe(1);

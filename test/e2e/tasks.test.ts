@@ -1,40 +1,25 @@
 // Task mode: the coder CLI configures Claude to report status to Coder against the module's
 // own AgentAPI port, and a failure there stops the start instead of passing silently.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { describe, expect, test } from "bun:test";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
-import { disposeWorkspaces, workspace } from "../lib/workspace.ts";
-import {
-  coderCalls,
-  configureCalls,
-  environOf,
-  preinstalledClaude,
-  readyPort,
-  usePreinstalledClaude,
-} from "./tasks-support.ts";
+import { coderCalls, configureCalls } from "../lib/coder-double.ts";
+import { useE2E } from "../lib/e2e.ts";
+import { preinstalled } from "../lib/preinstalled.ts";
+import { claudeUnderAgentapi, commandLines } from "../lib/processes.ts";
+import { readyPort } from "../lib/start-output.ts";
 
-let server: ReleaseServer;
-let claudeDir: string;
-beforeAll(() => {
-  server = startReleaseServer();
-  claudeDir = preinstalledClaude();
-});
-afterAll(() => {
-  server.stop();
-  rmSync(claudeDir, { recursive: true, force: true });
-});
-afterEach(() => disposeWorkspaces());
+const e2e = useE2E();
+const image = preinstalled("claude");
 
 const userPrompt = "Prefer small commits.\nNever push to main.";
 
 describe("report_tasks = true", () => {
   test("coder exp mcp configure runs for the work dir with the module's slug, AgentAPI URL, prompt and CLAUDE.md path", async () => {
-    const { agent, workdir } = await workspace(
-      server,
-      { ...usePreinstalledClaude, system_prompt: userPrompt, claude_md_path: "~/notes/CLAUDE.md" },
-      { path: [claudeDir] },
+    const { agent, workdir, moduleDir } = await e2e.workspace(
+      { ...image.inputs, system_prompt: userPrompt, claude_md_path: "~/notes/CLAUDE.md" },
+      image.options,
     );
     const [run] = await agent.start();
     if (run?.exitCode !== 0) console.error(run?.output);
@@ -55,8 +40,8 @@ describe("report_tasks = true", () => {
     expect(agent.env.CODER_MCP_CLAUDE_MD_PATH).toBe("~/notes/CLAUDE.md");
 
     // The coder MCP server Claude starts inherits this and offers only the status tool.
-    const claudeEnv = environOf(agent, "/.claude-module/bin/claude");
-    expect(claudeEnv?.CODER_MCP_ALLOWED_TOOLS).toBe("coder_report_task");
+    const claude = await claudeUnderAgentapi(moduleDir);
+    expect(claude.env.get("CODER_MCP_ALLOWED_TOOLS")).toBe("coder_report_task");
     expect(run?.output).toMatch(/mode: +task \(status reported as app 'ccw'\)\n/);
 
     // Restarted, it configures again: the agent token in Claude's MCP config can change between builds.
@@ -68,8 +53,8 @@ describe("report_tasks = true", () => {
   });
 
   test("a failing coder exp mcp configure fails the start with a clear message, and AgentAPI is not started", async () => {
-    const { agent } = await workspace(server, usePreinstalledClaude, {
-      path: [claudeDir],
+    const { agent } = await e2e.workspace(image.inputs, {
+      ...image.options,
       env: { CODER_DOUBLE_FAIL: "exp mcp configure" },
     });
     const [run] = await agent.start();
@@ -79,15 +64,14 @@ describe("report_tasks = true", () => {
     expect(run?.output).toContain("coder (test double): failing");
     expect(run?.output).not.toContain("AgentAPI is ready");
     expect(run?.output).not.toContain("summary:");
-    expect(environOf(agent, "agentapi")).toBeUndefined();
+    expect(commandLines(agent).filter((c) => c.includes("agentapi"))).toEqual([]);
   });
 
   test("a system prompt block left by standalone mode is removed (the coder CLI writes its own); the user's lines stay", async () => {
     const md = "~/.claude/CLAUDE.md";
-    const first = await workspace(
-      server,
-      { ...usePreinstalledClaude, report_tasks: false, system_prompt: userPrompt, claude_md_path: md },
-      { path: [claudeDir] },
+    const first = await e2e.workspace(
+      { ...image.inputs, report_tasks: false, system_prompt: userPrompt, claude_md_path: md },
+      image.options,
     );
     const mdFile = join(first.agent.home, ".claude", "CLAUDE.md");
     mkdirSync(join(first.agent.home, ".claude"), { recursive: true });
@@ -96,16 +80,15 @@ describe("report_tasks = true", () => {
     expect(readFileSync(mdFile, "utf8")).toContain(userPrompt);
     await first.agent.stop();
 
-    const second = await workspace(
-      server,
+    const second = await e2e.workspace(
       {
-        ...usePreinstalledClaude,
+        ...image.inputs,
         report_tasks: true,
         system_prompt: userPrompt,
         claude_md_path: md,
         workdir: first.workdir,
       },
-      { path: [claudeDir], home: first.agent.home },
+      { ...image.options, home: first.agent.home },
     );
     const [run] = await second.agent.start();
     expect(run?.exitCode).toBe(0);
@@ -116,11 +99,11 @@ describe("report_tasks = true", () => {
 
 describe("report_tasks = false", () => {
   test("the coder CLI is not called and Claude's coder tools are not restricted", async () => {
-    const { agent } = await workspace(server, { ...usePreinstalledClaude, report_tasks: false }, { path: [claudeDir] });
+    const { agent, moduleDir } = await e2e.workspace({ ...image.inputs, report_tasks: false }, image.options);
     const [run] = await agent.start();
     expect(run?.exitCode).toBe(0);
     expect(coderCalls(agent)).toEqual([]);
-    expect(environOf(agent, "/.claude-module/bin/claude")?.CODER_MCP_ALLOWED_TOOLS).toBeUndefined();
+    expect((await claudeUnderAgentapi(moduleDir)).env.has("CODER_MCP_ALLOWED_TOOLS")).toBe(false);
     expect(run?.output).toMatch(/mode: +standalone\n/);
   });
 });

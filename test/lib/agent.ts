@@ -3,12 +3,13 @@
 // the way the agent does in a workspace. The `coder` CLI on its PATH is the
 // recording test double in test/doubles/bin.
 
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { execa, type Options } from "execa";
+import { readCoderDoubleLog } from "./coder-double.ts";
 import { doublesBin, root } from "./paths.ts";
+import { scratchDir } from "./scratch.ts";
 import type { TfResource } from "./terraform.ts";
 
 export interface ScriptRun {
@@ -21,7 +22,7 @@ export interface AgentOptions {
   resources: TfResource[];
   /** Name of the coder_agent resource whose scripts run (default "main"). */
   agentName?: string;
-  /** Directories put on PATH before the system's (e.g. one holding a pre-installed claude). */
+  /** Directories of the image's PATH, before the system's (e.g. one holding a pre-installed claude). */
   path?: string[];
   env?: Record<string, string>;
   home?: string;
@@ -53,8 +54,8 @@ export class LocalAgent {
     const agent = this.resources.find((r) => r.type === "coder_agent" && r.name === agentName);
     if (!agent) throw new Error(`no coder_agent "${agentName}" in the state`);
     this.agentId = agent.values.id;
-    this.home = options.home ?? mkdtempSync(join(tmpdir(), "claude-module-home-"));
-    this.dataDir = mkdtempSync(join(tmpdir(), "claude-module-agent-"));
+    this.home = options.home ?? scratchDir("home");
+    this.dataDir = scratchDir("agent-data");
     this.binDir = join(this.dataDir, "bin");
     mkdirSync(this.binDir, { recursive: true });
     const coderEnv = Object.fromEntries(
@@ -67,7 +68,8 @@ export class LocalAgent {
       HOME: this.home,
       USER: process.env.USER ?? "root",
       LANG: "C.UTF-8",
-      PATH: [...(options.path ?? []), doublesBin, systemPath, this.binDir].join(":"),
+      // The agent puts its script bin dir first, for its scripts and every terminal.
+      PATH: [this.binDir, ...(options.path ?? []), doublesBin, systemPath].join(":"),
       CODER: "true",
       CODER_AGENT_URL: "http://127.0.0.1:9/",
       CODER_WORKSPACE_NAME: "default",
@@ -172,15 +174,8 @@ export class LocalAgent {
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 
-  /** Calls the `coder` test double recorded, one argv per line (fields separated by \x1f). */
+  /** The arguments of every call the `coder` test double recorded. */
   coderCalls(): string[][] {
-    try {
-      return readFileSync(this.baseEnv.CODER_DOUBLE_LOG!, "utf8")
-        .split("\n")
-        .filter(Boolean)
-        .map((line) => line.split("\x1f"));
-    } catch {
-      return [];
-    }
+    return readCoderDoubleLog(this.baseEnv.CODER_DOUBLE_LOG!).map((call) => call.argv);
   }
 }

@@ -1,10 +1,10 @@
 // Terraform with the real coder/coder provider from the local filesystem mirror.
 
-import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { newestProvider, root, terraformrc } from "./paths.ts";
+import { scratchDir } from "./scratch.ts";
 
 export function tfEnv(providerVersion = newestProvider): Record<string, string> {
   return {
@@ -32,9 +32,15 @@ export function literal(value: string): string {
 
 export type Inputs = Record<string, string | number | boolean | null>;
 
+/** More of a template: top-level blocks (e.g. `provider`), and in `resource` more resources next to the agent. */
+export interface TemplateExtra {
+  resource?: Record<string, Record<string, object>> | undefined;
+  [block: string]: unknown;
+}
+
 /** A template with one coder_agent ("main") and the module under test, in a fresh directory. */
-export function writeTemplate(inputs: Inputs, extra: object = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), "claude-module-tf-"));
+export function writeTemplate(inputs: Inputs, extra: TemplateExtra = {}): string {
+  const dir = scratchDir("template");
   const module: Record<string, unknown> = {
     source: root,
     agent_id: "${coder_agent.main.id}",
@@ -42,11 +48,12 @@ export function writeTemplate(inputs: Inputs, extra: object = {}): string {
   for (const [key, value] of Object.entries(inputs)) {
     module[key] = typeof value === "string" ? literal(value) : value;
   }
+  const { resource, ...blocks } = extra;
   const config = {
     terraform: { required_providers: { coder: { source: "coder/coder" } } },
-    resource: { coder_agent: { main: { os: "linux", arch: "amd64" } } },
+    resource: { coder_agent: { main: { os: "linux", arch: "amd64" } }, ...resource },
     module: { "claude-code": module },
-    ...extra,
+    ...blocks,
   };
   writeFileSync(join(dir, "main.tf.json"), JSON.stringify(config, null, 2));
   return dir;
@@ -85,7 +92,7 @@ export async function plan(dir: string, providerVersion = newestProvider) {
 }
 
 export function copyModule(): string {
-  const dir = mkdtempSync(join(tmpdir(), "claude-module-copy-"));
+  const dir = scratchDir("module-copy");
   for (const entry of ["main.tf", "variables.tf", "outputs.tf", "scripts", "test/tftest"]) {
     cpSync(join(root, entry), join(dir, entry), { recursive: true });
   }

@@ -1,18 +1,23 @@
 // One workspace for an end-to-end test: the template applied with the real
 // provider, and the local agent ready to run its scripts.
 
-import { mkdtempSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalAgent, type AgentOptions } from "./agent.ts";
-import { claudeBinary } from "./paths.ts";
 import type { ReleaseServer } from "./release-server.ts";
-import { apply, writeTemplate, type Inputs } from "./terraform.ts";
+import { scratchDir } from "./scratch.ts";
+import { apply, writeTemplate, type Inputs, type TfResource } from "./terraform.ts";
+
+export interface WorkspaceOptions extends Omit<AgentOptions, "resources"> {
+  /** Resources the template declares next to the agent and the module, by type and name (e.g. its own coder_env). */
+  templateResources?: Record<string, Record<string, object>>;
+}
 
 export interface Workspace {
   agent: LocalAgent;
   workdir: string;
   moduleDir: string;
+  /** Every resource of the applied template. */
+  resources: TfResource[];
 }
 
 const open: LocalAgent[] = [];
@@ -20,22 +25,25 @@ const open: LocalAgent[] = [];
 export async function workspace(
   server: ReleaseServer,
   inputs: Inputs = {},
-  options: Omit<AgentOptions, "resources"> = {},
+  options: WorkspaceOptions = {},
 ): Promise<Workspace> {
-  const workdir =
-    (inputs.workdir as string | undefined) ?? join(mkdtempSync(join(tmpdir(), "claude-module-work-")), "project");
+  const { templateResources, ...agentOptions } = options;
+  const workdir = (inputs.workdir as string | undefined) ?? join(scratchDir("work"), "project");
   const resources = await apply(
-    writeTemplate({
-      workdir,
-      agentapi_releases_url: server.agentapiReleasesUrl,
-      claude_installer_url: server.claudeInstallerUrl,
-      agentapi_port: await freePort(),
-      ...inputs,
-    }),
+    writeTemplate(
+      {
+        workdir,
+        agentapi_releases_url: server.agentapiReleasesUrl,
+        claude_installer_url: server.claudeInstallerUrl,
+        agentapi_port: await freePort(),
+        ...inputs,
+      },
+      { resource: templateResources },
+    ),
   );
-  const agent = new LocalAgent({ resources, ...options });
+  const agent = new LocalAgent({ resources, ...agentOptions });
   open.push(agent);
-  return { agent, workdir, moduleDir: join(agent.home, ".claude-module") };
+  return { agent, workdir, moduleDir: join(agent.home, ".claude-module"), resources };
 }
 
 /** Ends every workspace's processes and removes its files (call from afterEach/afterAll). */
@@ -48,11 +56,4 @@ export async function freePort(): Promise<number> {
   const port = server.port!;
   server.stop(true);
   return port;
-}
-
-/** A directory holding only a `claude` link to the real CLI: put it on PATH to act as a pre-installed Claude Code. */
-export function preinstalledClaude(): string {
-  const dir = mkdtempSync(join(tmpdir(), "claude-module-preinstalled-"));
-  symlinkSync(claudeBinary, join(dir, "claude"));
-  return dir;
 }

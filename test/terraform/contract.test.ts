@@ -2,16 +2,15 @@
 // arguments the contract declares, each base64-encoded, and the rendered
 // launcher is clean bash.
 
-import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { contracts, scriptNames } from "../../src/contract.ts";
+import { scratchDir } from "../lib/scratch.ts";
 import { apply, writeTemplate, type TfResource } from "../lib/terraform.ts";
 
-const scratch = mkdtempSync(join(tmpdir(), "claude-module-contract-"));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = scratchDir("contract");
 
 let scripts: TfResource[] = [];
 

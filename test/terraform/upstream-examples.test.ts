@@ -1,11 +1,11 @@
 // Every usage shown in the upstream v4.4.1 README must plan with only `source` changed.
 
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { plan } from "../lib/terraform.ts";
 import { root } from "../lib/paths.ts";
+import { scratchDir } from "../lib/scratch.ts";
 
 const preamble = `
 terraform {
@@ -141,7 +141,7 @@ module "claude-code" {
 describe("upstream v4.4.1 README examples", () => {
   for (const [name, example] of Object.entries(examples)) {
     test(`${name}: plans with only source changed`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), "claude-module-example-"));
+      const dir = scratchDir("example");
       writeFileSync(join(dir, "main.tf"), preamble + example);
       const r = await plan(dir);
       if (r.exitCode !== 0) console.error(r.all);
