@@ -122,6 +122,21 @@ plain_version() {
   printf '%s' "${1#v}"
 }
 
+find_on_path() {
+  local name=$1 dir skip entries
+  shift
+  IFS=: read -r -a entries <<<"${PATH}"
+  for dir in "${entries[@]}"; do
+    for skip in "$@"; do
+      [[ "${dir%/}" != "${skip%/}" ]] || continue 2
+    done
+    if [[ -n "${dir}" && -x "${dir}/${name}" && ! -d "${dir}/${name}" ]]; then
+      printf '%s' "${dir}/${name}"
+      return 0
+    fi
+  done
+}
+
 version_of() {
   local out
   out=$("$1" --version 2>/dev/null) || return 0
@@ -1094,7 +1109,7 @@ step_install_claude() {
     have=$(claude_fits "${dir}/claude" latest)
     found="${dir}/claude"
     if [[ -z "${have}" ]]; then
-      bin=$(command -v claude) || bin=""
+      bin=$(find_on_path claude "${BIN_DIR}" "${CODER_SCRIPT_BIN_DIR:-}")
       # The resolved file, so that our own links on PATH can never point at themselves.
       found=$(readlink -f -- "${bin:-/nonexistent}") || found=""
       have=$(claude_fits "${found}" latest)
@@ -1175,7 +1190,8 @@ step_install_agentapi() {
   if [[ "${ARG_INSTALL_AGENTAPI}" == false ]]; then
     if [[ -z "${have}" ]]; then
       local found
-      found=$(command -v agentapi) ||
+      found=$(find_on_path agentapi "${BIN_DIR}" "${CODER_SCRIPT_BIN_DIR:-}")
+      [[ -n "${found}" ]] ||
         die "install_agentapi is false and no agentapi is on PATH; install it in the image or set install_agentapi = true"
       # The resolved file, so that a later start does not depend on PATH order.
       found=$(readlink -f -- "${found}")

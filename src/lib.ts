@@ -164,3 +164,25 @@ export const expandHome = fn(
     esac
   `,
 );
+
+/** find_on_path NAME [SKIP_DIR...]: prints the first executable NAME on PATH outside the SKIP_DIRs
+ * (the module's own link directories, so a link can never be mistaken for a pre-installed binary),
+ * or nothing. */
+export const findOnPath = fn(
+  "find_on_path",
+  [],
+  sh`
+    local name=$1 dir skip entries
+    shift
+    IFS=: read -r -a entries <<<"\${PATH}"
+    for dir in "\${entries[@]}"; do
+      for skip in "$@"; do
+        [[ "\${dir%/}" != "\${skip%/}" ]] || continue 2
+      done
+      if [[ -n "\${dir}" && -x "\${dir}/\${name}" && ! -d "\${dir}/\${name}" ]]; then
+        printf '%s' "\${dir}/\${name}"
+        return 0
+      fi
+    done
+  `,
+);

@@ -1,6 +1,6 @@
 // Installing AgentAPI from a (mirrorable) release URL.
 
-import { die, download, log, plainVersion, versionOf, warn } from "../lib.ts";
+import { die, download, findOnPath, log, plainVersion, versionOf, warn } from "../lib.ts";
 import { step } from "../script.ts";
 import { sh } from "../sh.ts";
 import { note } from "./common.ts";
@@ -8,7 +8,7 @@ import { note } from "./common.ts";
 export const installAgentapi = step(
   "install_agentapi",
   "Installs AgentAPI from its release URL, verified by checksum (when given) and by the version it reports.",
-  [log, warn, die, download, plainVersion, versionOf, note],
+  [log, warn, die, download, findOnPath, plainVersion, versionOf, note],
   sh`
     local want have machine arch asset url new
     want=$(plain_version "\${ARG_AGENTAPI_VERSION}")
@@ -20,7 +20,8 @@ export const installAgentapi = step(
     if [[ "\${ARG_INSTALL_AGENTAPI}" == false ]]; then
       if [[ -z "\${have}" ]]; then
         local found
-        found=$(command -v agentapi) ||
+        found=$(find_on_path agentapi "\${BIN_DIR}" "\${CODER_SCRIPT_BIN_DIR:-}")
+        [[ -n "\${found}" ]] ||
           die "install_agentapi is false and no agentapi is on PATH; install it in the image or set install_agentapi = true"
         # The resolved file, so that a later start does not depend on PATH order.
         found=$(readlink -f -- "\${found}")

@@ -6,6 +6,7 @@ import {
   die,
   download,
   expandHome,
+  findOnPath,
   fn,
   log,
   needCmd,
@@ -100,6 +101,7 @@ export const installClaude = step(
     die,
     plainVersion,
     expandHome,
+    findOnPath,
     linkAs,
     claudeFits,
     installWithNpm,
@@ -127,7 +129,7 @@ export const installClaude = step(
       have=$(claude_fits "\${dir}/claude" latest)
       found="\${dir}/claude"
       if [[ -z "\${have}" ]]; then
-        bin=$(command -v claude) || bin=""
+        bin=$(find_on_path claude "\${BIN_DIR}" "\${CODER_SCRIPT_BIN_DIR:-}")
         # The resolved file, so that our own links on PATH can never point at themselves.
         found=$(readlink -f -- "\${bin:-/nonexistent}") || found=""
         have=$(claude_fits "\${found}" latest)
