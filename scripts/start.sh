@@ -269,6 +269,16 @@ reconcile_update_setting() {
   fi
 }
 
+release_arch() {
+  local machine
+  machine=$(uname -m)
+  case "${machine}" in
+    x86_64 | amd64) printf amd64 ;;
+    aarch64 | arm64) printf arm64 ;;
+    *) die "$1 has no release for CPU architecture ${machine}" ;;
+  esac
+}
+
 auth_method() {
   # Claude Code reads 1, true, yes and on (any case) as "on".
   local on='^(1|true|yes|on)$' bedrock=${CLAUDE_CODE_USE_BEDROCK:-} vertex=${CLAUDE_CODE_USE_VERTEX:-}
@@ -418,7 +428,7 @@ installed_boundary() {
 }
 
 boundary_from_release() {
-  local want have machine arch asset url work
+  local want have arch asset url work
   want=$(plain_version "${ARG_BOUNDARY_VERSION}")
   BOUNDARY_CMD=("${BIN_DIR}/boundary")
   have=$(installed_boundary)
@@ -427,12 +437,7 @@ boundary_from_release() {
     BOUNDARY_FROM="v${want} (release, already installed)"
     return 0
   fi
-  machine=$(uname -m)
-  case "${machine}" in
-    x86_64 | amd64) arch=amd64 ;;
-    aarch64 | arm64) arch=arm64 ;;
-    *) die "boundary has no release for CPU architecture ${machine}" ;;
-  esac
+  arch=$(release_arch boundary)
   need_cmd tar "to unpack the boundary release"
   asset="boundary-linux-${arch}"
   url="${ARG_BOUNDARY_RELEASES_URL}/download/v${want}/${asset}.tar.gz"
@@ -1180,7 +1185,7 @@ step_install_claude() {
 
 # Installs AgentAPI from its release URL, verified by checksum (when given) and by the version it reports.
 step_install_agentapi() {
-  local want have machine arch asset url new
+  local want have arch asset url new
   want=$(plain_version "${ARG_AGENTAPI_VERSION}")
   have=""
   if [[ -x "${BIN_DIR}/agentapi" ]]; then
@@ -1212,12 +1217,7 @@ step_install_agentapi() {
     return 0
   fi
 
-  machine=$(uname -m)
-  case "${machine}" in
-    x86_64 | amd64) arch=amd64 ;;
-    aarch64 | arm64) arch=arm64 ;;
-    *) die "AgentAPI has no release for CPU architecture ${machine}" ;;
-  esac
+  arch=$(release_arch AgentAPI)
   asset="agentapi-linux-${arch}"
   if [[ "${want}" == latest ]]; then
     url="${ARG_AGENTAPI_RELEASES_URL}/latest/download/${asset}"

@@ -186,3 +186,18 @@ export const findOnPath = fn(
     done
   `,
 );
+
+/** release_arch WHAT: the Go architecture name of this machine for release downloads, or dies. */
+export const releaseArch = fn(
+  "release_arch",
+  [die],
+  sh`
+    local machine
+    machine=$(uname -m)
+    case "\${machine}" in
+      x86_64 | amd64) printf amd64 ;;
+      aarch64 | arm64) printf arm64 ;;
+      *) die "$1 has no release for CPU architecture \${machine}" ;;
+    esac
+  `,
+);

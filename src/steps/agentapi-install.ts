@@ -1,6 +1,6 @@
 // Installing AgentAPI from a (mirrorable) release URL.
 
-import { die, download, findOnPath, log, plainVersion, versionOf, warn } from "../lib.ts";
+import { die, download, findOnPath, log, plainVersion, versionOf, warn, releaseArch } from "../lib.ts";
 import { step } from "../script.ts";
 import { sh } from "../sh.ts";
 import { note } from "./common.ts";
@@ -8,9 +8,9 @@ import { note } from "./common.ts";
 export const installAgentapi = step(
   "install_agentapi",
   "Installs AgentAPI from its release URL, verified by checksum (when given) and by the version it reports.",
-  [log, warn, die, download, findOnPath, plainVersion, versionOf, note],
+  [log, warn, die, download, findOnPath, plainVersion, versionOf, releaseArch, note],
   sh`
-    local want have machine arch asset url new
+    local want have arch asset url new
     want=$(plain_version "\${ARG_AGENTAPI_VERSION}")
     have=""
     if [[ -x "\${BIN_DIR}/agentapi" ]]; then
@@ -42,12 +42,7 @@ export const installAgentapi = step(
       return 0
     fi
 
-    machine=$(uname -m)
-    case "\${machine}" in
-      x86_64 | amd64) arch=amd64 ;;
-      aarch64 | arm64) arch=arm64 ;;
-      *) die "AgentAPI has no release for CPU architecture \${machine}" ;;
-    esac
+    arch=$(release_arch AgentAPI)
     asset="agentapi-linux-\${arch}"
     if [[ "\${want}" == latest ]]; then
       url="\${ARG_AGENTAPI_RELEASES_URL}/latest/download/\${asset}"

@@ -3,7 +3,7 @@
 // with a trivial jailed command before Claude starts. When the check fails,
 // Claude is not started unless the template opted into running unfiltered.
 
-import { die, download, expandHome, fn, log, needCmd, plainVersion, versionOf, warn } from "../lib.ts";
+import { die, download, expandHome, fn, log, needCmd, plainVersion, versionOf, warn, releaseArch } from "../lib.ts";
 import { step } from "../script.ts";
 import { Sh, sh } from "../sh.ts";
 import { linkAs } from "./claude-install.ts";
@@ -90,9 +90,9 @@ const installedBoundary = fn(
 
 const boundaryFromRelease = fn(
   "boundary_from_release",
-  [log, die, needCmd, download, plainVersion, versionOf, installedBoundary],
+  [log, die, needCmd, download, plainVersion, versionOf, releaseArch, installedBoundary],
   sh`
-    local want have machine arch asset url work
+    local want have arch asset url work
     want=$(plain_version "\${ARG_BOUNDARY_VERSION}")
     BOUNDARY_CMD=("\${BIN_DIR}/boundary")
     have=$(installed_boundary)
@@ -101,12 +101,7 @@ const boundaryFromRelease = fn(
       BOUNDARY_FROM="v\${want} (release, already installed)"
       return 0
     fi
-    machine=$(uname -m)
-    case "\${machine}" in
-      x86_64 | amd64) arch=amd64 ;;
-      aarch64 | arm64) arch=arm64 ;;
-      *) die "boundary has no release for CPU architecture \${machine}" ;;
-    esac
+    arch=$(release_arch boundary)
     need_cmd tar "to unpack the boundary release"
     asset="boundary-linux-\${arch}"
     url="\${ARG_BOUNDARY_RELEASES_URL}/download/v\${want}/\${asset}.tar.gz"
