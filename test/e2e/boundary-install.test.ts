@@ -3,39 +3,24 @@
 // told to), a pinned release from a mirrorable URL (checksum and reported
 // version verified), or a build from the Go module proxy outside the work dir.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
+import { boundaryWorkspace, expectNotStarted, terminalPath, type BoundaryWorkspace } from "../lib/boundary.ts";
+import { useE2E } from "../lib/e2e.ts";
 import { boundaryBinary, boundaryVersion, root } from "../lib/paths.ts";
-import { boundaryMislabeledVersion, startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
-import {
-  ancestors,
-  boundaryWorkspace,
-  claudeProcesses,
-  disposeBoundaryWorkspaces,
-  exitOf,
-  proc,
-  waitFor,
-  type BoundaryWorkspace,
-} from "../lib/boundary.ts";
+import { agentapiPid, ancestors, claudeProcesses, processInfo } from "../lib/processes.ts";
+import { boundaryMislabeledVersion } from "../lib/release-server.ts";
+import { exitOf } from "../lib/start-output.ts";
+import { waitFor } from "../lib/wait.ts";
 
-let server: ReleaseServer;
-beforeAll(() => {
-  server = startReleaseServer();
-});
-afterAll(() => server.stop());
-afterEach(() => disposeBoundaryWorkspaces());
+const e2e = useE2E();
 
 const landjail = { boundary_jail_type: "landjail" };
 const archivePath = (version: string) => `/boundary/download/${version}/boundary-linux-amd64.tar.gz`;
 const boundaryDownloads = () =>
-  [...server.hits.entries()].filter(([path]) => path.startsWith("/boundary/")).reduce((n, [, c]) => n + c, 0);
-
-function expectNotStarted(ws: BoundaryWorkspace) {
-  expect(existsSync(join(ws.moduleDir, "agentapi.pid"))).toBe(false);
-  expect(claudeProcesses(ws.agent)).toEqual([]);
-}
+  [...e2e.server.hits.entries()].filter(([path]) => path.startsWith("/boundary/")).reduce((n, [, c]) => n + c, 0);
 
 /** Claude under AgentAPI, and the boundary process it runs under. */
 async function jailedClaude(ws: BoundaryWorkspace, boundaryExe: string) {
@@ -56,7 +41,7 @@ describe("default: the coder CLI's boundary subcommand", () => {
   test("is used when the CLI has it; nothing is downloaded", async () => {
     const before = boundaryDownloads();
     const ws = await boundaryWorkspace(
-      server,
+      e2e.server,
       { ...landjail, use_boundary_directly: false },
       { env: { CODER_DOUBLE_BOUNDARY: boundaryBinary } },
     );
@@ -76,7 +61,7 @@ describe("default: the coder CLI's boundary subcommand", () => {
   });
 
   test("a CLI without it stops the start with the fix; terminal claude refuses too", async () => {
-    const ws = await boundaryWorkspace(server, { ...landjail, use_boundary_directly: false });
+    const ws = await boundaryWorkspace(e2e.server, { ...landjail, use_boundary_directly: false });
     const [run] = await ws.agent.start();
     expect(exitOf(run, 1)).toBe(1);
     expect(run?.output).toContain("has no 'boundary' subcommand");
@@ -84,17 +69,14 @@ describe("default: the coder CLI's boundary subcommand", () => {
     expect(run?.output).toContain("Claude Code was not started");
     expectNotStarted(ws);
 
-    const terminalPath = ws.agent.env.PATH!.split(":").filter((d) => d !== ws.claudeDir);
-    const terminal = await ws.agent.exec("claude", ["--version"], {
-      env: { ...ws.agent.env, PATH: terminalPath.join(":") },
-    });
+    const terminal = await ws.agent.exec("claude", ["--version"], { env: { ...ws.agent.env, PATH: terminalPath(ws) } });
     expect(terminal.exitCode).toBe(1);
     expect(terminal.stderr).toContain("network filtering (boundary) is enabled in this workspace but is not set up");
   });
 
   test("a CLI without a Coder session stops the start and says so", async () => {
     const ws = await boundaryWorkspace(
-      server,
+      e2e.server,
       { ...landjail, use_boundary_directly: false },
       { env: { CODER_DOUBLE_BOUNDARY: boundaryBinary, CODER_DOUBLE_NO_SESSION: "1" } },
     );
@@ -108,12 +90,14 @@ describe("default: the coder CLI's boundary subcommand", () => {
 
 describe("use_boundary_directly: the release binary", () => {
   test("is verified by checksum and version; a warm start downloads and rewrites nothing", async () => {
-    const ws = await boundaryWorkspace(server, { ...landjail, boundary_sha256: server.boundaryArchiveSha256 });
+    const ws = await boundaryWorkspace(e2e.server, { ...landjail, boundary_sha256: e2e.server.boundaryArchiveSha256 });
     const [first] = await ws.agent.start();
     expect(exitOf(first)).toBe(0);
-    expect(first?.output).toContain(`verified sha256 of ${server.boundaryReleasesUrl}/download/${boundaryVersion}/`);
+    expect(first?.output).toContain(
+      `verified sha256 of ${e2e.server.boundaryReleasesUrl}/download/${boundaryVersion}/`,
+    );
     expect(first?.output).toContain("installed boundary 0.8.0");
-    expect(server.hits.get(archivePath(boundaryVersion))).toBe(1);
+    expect(e2e.server.hits.get(archivePath(boundaryVersion))).toBe(1);
     const installed = join(ws.moduleDir, "bin", "boundary");
     expect(execFileSync(installed, ["--version"], { encoding: "utf8" }).trim()).toBe(boundaryVersion);
     await jailedClaude(ws, installed);
@@ -139,7 +123,7 @@ describe("use_boundary_directly: the release binary", () => {
   });
 
   test("a checksum mismatch is refused", async () => {
-    const ws = await boundaryWorkspace(server, { ...landjail, boundary_sha256: "0".repeat(64) });
+    const ws = await boundaryWorkspace(e2e.server, { ...landjail, boundary_sha256: "0".repeat(64) });
     const [run] = await ws.agent.start();
     expect(exitOf(run, 1)).toBe(1);
     expect(run?.output).toContain("checksum mismatch");
@@ -148,7 +132,7 @@ describe("use_boundary_directly: the release binary", () => {
   });
 
   test("a binary that reports another version than the pinned one is refused", async () => {
-    const ws = await boundaryWorkspace(server, { ...landjail, boundary_version: boundaryMislabeledVersion });
+    const ws = await boundaryWorkspace(e2e.server, { ...landjail, boundary_version: boundaryMislabeledVersion });
     const [run] = await ws.agent.start();
     expect(exitOf(run, 1)).toBe(1);
     expect(run?.output).toContain("the downloaded boundary reports version '0.8.0', expected 9.9.9");
@@ -162,7 +146,7 @@ describe("compile_boundary_from_source", () => {
     const go = (name: string) => execFileSync("go", ["env", name], { encoding: "utf8" }).trim();
     const before = boundaryDownloads();
     const ws = await boundaryWorkspace(
-      server,
+      e2e.server,
       { ...landjail, compile_boundary_from_source: true },
       {
         env: {
@@ -187,8 +171,7 @@ describe("compile_boundary_from_source", () => {
     expect(readdirSync(ws.workdir).filter((f) => f !== ".claude")).toEqual([]);
     const { claude } = await jailedClaude(ws, installed);
     expect(claude.cwd).toBe(ws.workdir);
-    const agentapi = proc(Number(readFileSync(join(ws.moduleDir, "agentapi.pid"), "utf8")));
-    expect(agentapi?.cwd).toBe(ws.workdir);
+    expect(processInfo(agentapiPid(ws.moduleDir)).cwd).toBe(ws.workdir);
 
     await ws.agent.stop();
     const [second] = await ws.agent.start();

@@ -3,51 +3,33 @@
 // only. Allowed hosts answer, others are refused; Claude under AgentAPI and in a
 // terminal runs inside the jail; boundary's CA reaches Claude's MCP servers.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import {
-  existsSync,
-  lstatSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  readlinkSync,
-  realpathSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { afterEach, describe, expect, test } from "bun:test";
+import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
-import { boundaryBinary, claudeBinary } from "../lib/paths.ts";
-import { freePort } from "../lib/workspace.ts";
-import { startReleaseServer, type ReleaseServer } from "../lib/release-server.ts";
 import {
-  ancestors,
   boundaryWorkspace,
-  claudeProcesses,
   curlInside,
-  exitOf,
-  disposeBoundaryWorkspaces,
+  expectNotStarted,
   localhostCertificate,
   loopbackServer,
-  proc,
   startInPrivateNetwork,
-  waitFor,
+  terminalPath,
   type BoundaryWorkspace,
   type LoopbackServer,
 } from "../lib/boundary.ts";
+import { useE2E } from "../lib/e2e.ts";
+import { boundaryBinary, claudeBinary } from "../lib/paths.ts";
+import { agentapiPid, ancestors, claudeProcesses, processIfAlive } from "../lib/processes.ts";
+import { scratchDir } from "../lib/scratch.ts";
+import { exitOf, readyPort } from "../lib/start-output.ts";
+import { waitFor } from "../lib/wait.ts";
+import { freePort } from "../lib/workspace.ts";
 
-let server: ReleaseServer;
+const e2e = useE2E();
 const servers: LoopbackServer[] = [];
-const cleanups: (() => void)[] = [];
-beforeAll(() => {
-  server = startReleaseServer();
-});
-afterAll(() => server.stop());
 afterEach(() => {
-  disposeBoundaryWorkspaces();
   for (const s of servers.splice(0)) s.stop();
-  for (const c of cleanups.splice(0)) c();
 });
 
 function serve(hostname: string, name: string, tls?: { cert: string; key: string }): LoopbackServer {
@@ -62,25 +44,13 @@ const realBoundary = realpathSync(boundaryBinary);
  * AgentAPI from PATH, boundary as the `coder boundary` subcommand (the test double runs the real one). */
 const offline = { install_agentapi: false, use_boundary_directly: false };
 const withSubcommand = { CODER_DOUBLE_BOUNDARY: boundaryBinary };
-const agentapiPid = (ws: BoundaryWorkspace) => Number(readFileSync(join(ws.moduleDir, "agentapi.pid"), "utf8"));
-/** The PATH of a terminal in which the module's `claude` is the one found. */
-const terminalPath = (ws: BoundaryWorkspace) =>
-  ws.agent.env
-    .PATH!.split(":")
-    .filter((d) => d !== ws.claudeDir)
-    .join(":");
-
-function expectNotStarted(ws: BoundaryWorkspace) {
-  expect(existsSync(join(ws.moduleDir, "agentapi.pid"))).toBe(false);
-  expect(claudeProcesses(ws.agent)).toEqual([]);
-}
 
 describe("landjail with the module's policy", () => {
   test("the chat's Claude runs inside boundary; allowed hosts answer, all others are refused", async () => {
     const deployment = serve("127.0.0.1", "deployment");
     const extra = serve("127.0.0.2", "extra");
     const ws = await boundaryWorkspace(
-      server,
+      e2e.server,
       { boundary_jail_type: "landjail", boundary_allowlist: ["domain=127.0.0.2"] },
       // The deployment is reached by name; the same server by address is not on the list.
       { accessUrl: `http://localhost:${deployment.port}` },
@@ -92,7 +62,7 @@ describe("landjail with the module's policy", () => {
 
     const claude = await waitFor("Claude under AgentAPI", () => claudeProcesses(ws.agent)[0]);
     const chain = ancestors(claude.pid);
-    expect(chain.map((p) => p.pid)).toContain(agentapiPid(ws));
+    expect(chain.map((p) => p.pid)).toContain(agentapiPid(ws.moduleDir));
     const jail = chain.filter((p) => p.exe === boundaryExe(ws));
     expect(jail.length).toBeGreaterThan(0);
     expect(jail.at(-1)!.argv).toContain("--proxy-port");
@@ -104,7 +74,7 @@ describe("landjail with the module's policy", () => {
     expect(claude.env.get("SSL_CERT_FILE")).toBe(ws.caCert);
 
     // boundary logs to files, not into the terminal AgentAPI reads Claude's screen from.
-    const port = Number(run!.output.match(/ready on port (\d+)/)![1]);
+    const port = readyPort(run!.output);
     const screen = await waitFor("Claude's screen", async () => {
       const body = await (await fetch(`http://127.0.0.1:${port}/messages`)).text();
       return body.includes("Claude Code") ? body : undefined;
@@ -131,8 +101,7 @@ describe("landjail with the module's policy", () => {
   test("claude in a terminal runs inside boundary, and the CA it injects lets MCP servers use HTTPS", async () => {
     const cert = localhostCertificate();
     const site = serve("127.0.0.1", "tls-site", { cert: cert.cert, key: cert.key });
-    const probes = mkdtempSync(join(tmpdir(), "claude-module-ca-probe-"));
-    cleanups.push(cert.dispose, () => rmSync(probes, { recursive: true, force: true }));
+    const probes = scratchDir("ca-probe");
     // An MCP server that records its environment and tries HTTPS. It detaches, because Claude
     // ends a server that does not speak MCP before the request would finish.
     const probe = join(probes, "probe.sh");
@@ -150,7 +119,7 @@ describe("landjail with the module's policy", () => {
       ].join("\n"),
     );
     const ws = await boundaryWorkspace(
-      server,
+      e2e.server,
       {
         boundary_jail_type: "landjail",
         mcp: JSON.stringify({ mcpServers: { "ca-probe": { command: "/bin/sh", args: [probe] } } }),
@@ -194,7 +163,7 @@ describe("landjail with the module's policy", () => {
     const deployment = serve("127.0.0.1", "deployment");
     const extra = serve("127.0.0.2", "extra");
     const ws = await boundaryWorkspace(
-      server,
+      e2e.server,
       { boundary_config_path: "$HOME/policy/boundary.yaml" },
       { accessUrl: `http://localhost:${deployment.port}` },
     );
@@ -215,7 +184,7 @@ describe("landjail with the module's policy", () => {
   test("the configured model backend and Claude Code's own hosts are on the list", async () => {
     const gateway = serve("127.0.0.3", "gateway");
     const ws = await boundaryWorkspace(
-      server,
+      e2e.server,
       { boundary_jail_type: "landjail" },
       {
         env: {
@@ -250,7 +219,7 @@ describe("landjail with the module's policy", () => {
 
 describe("fail closed", () => {
   test("a bad rule stops the start: no AgentAPI, no Claude, and terminal claude refuses too", async () => {
-    const ws = await boundaryWorkspace(server, { boundary_config_path: "~/bad.yaml" });
+    const ws = await boundaryWorkspace(e2e.server, { boundary_config_path: "~/bad.yaml" });
     writeFileSync(join(ws.agent.home, "bad.yaml"), "jail_type: landjail\nallowlist:\n  - bogus=1\n");
     const [run] = await ws.agent.start();
     expect(exitOf(run, 1)).toBe(1);
@@ -268,7 +237,7 @@ describe("fail closed", () => {
 
   test("nsjail without its tools names the missing ones and the fix, before touching the network", async () => {
     // The agent's PATH here has no /usr/sbin, where iptables and sysctl live on this machine.
-    const ws = await boundaryWorkspace(server, offline, { env: withSubcommand });
+    const ws = await boundaryWorkspace(e2e.server, offline, { env: withSubcommand });
     const run = await startInPrivateNetwork(ws);
     expect(exitOf(run, 1)).toBe(1);
     expect(run.output).toContain("boundary cannot start: nsjail (the jail type in use) needs iptables sysctl on PATH");
@@ -280,7 +249,7 @@ describe("fail closed", () => {
   });
 
   test("boundary_fail_open starts Claude unfiltered, with a loud warning", async () => {
-    const ws = await boundaryWorkspace(server, { ...offline, boundary_fail_open: true }, { env: withSubcommand });
+    const ws = await boundaryWorkspace(e2e.server, { ...offline, boundary_fail_open: true }, { env: withSubcommand });
     const run = await startInPrivateNetwork(ws);
     expect(exitOf(run)).toBe(0);
     expect(run.output).toContain("nsjail (the jail type in use) needs iptables sysctl");
@@ -295,7 +264,7 @@ describe("fail closed", () => {
 
 describe.skipIf(!existsSync("/usr/sbin/iptables"))("nsjail, in a network namespace of the test's own", () => {
   test("without CAP_NET_ADMIN the start stops and names the capability", async () => {
-    const ws = await boundaryWorkspace(server, offline, { path: ["/usr/sbin"], env: withSubcommand });
+    const ws = await boundaryWorkspace(e2e.server, offline, { path: ["/usr/sbin"], env: withSubcommand });
     const run = await startInPrivateNetwork(ws, { withoutCapability: "net_admin" });
     expect(exitOf(run, 1)).toBe(1);
     expect(run.output).toContain(
@@ -306,7 +275,7 @@ describe.skipIf(!existsSync("/usr/sbin/iptables"))("nsjail, in a network namespa
   });
 
   test("without user namespaces the start stops and says so", async () => {
-    const ws = await boundaryWorkspace(server, offline, { path: ["/usr/sbin"], env: withSubcommand });
+    const ws = await boundaryWorkspace(e2e.server, offline, { path: ["/usr/sbin"], env: withSubcommand });
     const run = await startInPrivateNetwork(ws, { noUserNamespaces: true });
     expect(exitOf(run, 1)).toBe(1);
     // boundary reports this one only in its log, with a successful exit: the missing marker gives it away.
@@ -317,7 +286,7 @@ describe.skipIf(!existsSync("/usr/sbin/iptables"))("nsjail, in a network namespa
 
   test("the chat's Claude gets its own network; allowed hosts answer through the proxy, others are refused", async () => {
     const port = await freePort();
-    const ws = await boundaryWorkspace(server, offline, {
+    const ws = await boundaryWorkspace(e2e.server, offline, {
       path: ["/usr/sbin"],
       env: withSubcommand,
       accessUrl: `http://localhost:${port}`,
@@ -327,7 +296,7 @@ describe.skipIf(!existsSync("/usr/sbin/iptables"))("nsjail, in a network namespa
     expect(exitOf(run)).toBe(0);
 
     const claude = await waitFor("Claude under AgentAPI", () => claudeProcesses(ws.agent)[0]);
-    const agentapi = agentapiPid(ws);
+    const agentapi = agentapiPid(ws.moduleDir);
     expect(ancestors(claude.pid).some((p) => p.exe === realBoundary)).toBe(true);
     expect(readlinkSync(`/proc/${claude.pid}/ns/net`)).not.toBe(readlinkSync(`/proc/${agentapi}/ns/net`));
 
@@ -342,7 +311,7 @@ describe.skipIf(!existsSync("/usr/sbin/iptables"))("nsjail, in a network namespa
     // With the chat stopped, a jail of its own: every TCP connection out of it ends at boundary's
     // proxy (192.168.100.1 is the jail's gateway, inside the test's namespace), which goes on only
     // to allowed hosts.
-    const site = ws.agent.processes().find((pid) => proc(pid)?.argv.join(" ").includes("private ok"))!;
+    const site = ws.agent.processes().find((pid) => processIfAlive(pid)?.argv.join(" ").includes("private ok"))!;
     process.kill(agentapi, "SIGTERM");
     await waitFor("the chat's jail to be gone", () => (claudeProcesses(ws.agent).length === 0 ? true : undefined));
     await waitFor("the jail's network to be removed", () => {

@@ -1,103 +1,67 @@
-// Helpers for the boundary end-to-end tests: workspaces with boundary enabled,
-// loopback servers to reach (or not) from inside the jail, and /proc inspection
-// of what actually runs.
+// Helpers for the boundary end-to-end tests: workspaces with boundary enabled, loopback servers
+// to reach (or not) from inside the jail, network namespaces, and TLS material.
 
-import {
-  chmodSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  readlinkSync,
-  realpathSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
-import { LocalAgent, type AgentOptions, type ScriptRun } from "./agent.ts";
-import { agentapiBinary, claudeBinary } from "./paths.ts";
+import { expect } from "bun:test";
+import type { ScriptRun } from "./agent.ts";
+import { preinstalledDir } from "./preinstalled.ts";
+import { claudeProcesses } from "./processes.ts";
 import type { ReleaseServer } from "./release-server.ts";
-import { apply, literal, writeTemplate, type Inputs, type TfResource } from "./terraform.ts";
-import { freePort } from "./workspace.ts";
+import { scratchDir } from "./scratch.ts";
+import type { Inputs } from "./terraform.ts";
+import { workspace, type Workspace, type WorkspaceOptions } from "./workspace.ts";
 
-export interface BoundaryWorkspace {
-  agent: LocalAgent;
-  workdir: string;
-  moduleDir: string;
+export interface BoundaryWorkspace extends Workspace {
   /** Where boundary keeps its CA (boundary follows XDG_CONFIG_HOME, else the passwd home). */
   caCert: string;
-  /** The directory holding the real claude and agentapi, first on the agent's PATH. */
+  /** The image's real claude and agentapi, on the agent's PATH right after the script bin dir. */
   claudeDir: string;
-  resources: TfResource[];
 }
 
-const open: { agent: LocalAgent; scratch: string }[] = [];
-
-/** Module inputs; unlike the shared Inputs, boundary_allowlist is a list. */
-export type BoundaryInputs = { [key: string]: string | number | boolean | null | string[] | undefined } & {
-  boundary_allowlist?: string[];
-};
-
-export interface BoundaryOptions extends Omit<AgentOptions, "resources" | "home"> {
-  /** The deployment's access URL (data.coder_workspace.me.access_url). */
-  accessUrl?: string;
-}
-
-/** A workspace with boundary enabled, using the existing real claude (no npm install) and,
- * unless inputs say otherwise, the boundary release from the loopback server. */
+/** A workspace with boundary enabled, using the image's real claude (no npm install) and, unless
+ * inputs say otherwise, the boundary release from the loopback server. */
 export async function boundaryWorkspace(
   server: ReleaseServer,
-  { boundary_allowlist, ...inputs }: BoundaryInputs = {},
-  options: BoundaryOptions = {},
+  inputs: Inputs = {},
+  options: Omit<WorkspaceOptions, "home"> = {},
 ): Promise<BoundaryWorkspace> {
-  // Inputs holds scalars; a list goes into the template's JSON as it is.
-  const lists = (boundary_allowlist ? { boundary_allowlist: boundary_allowlist.map(literal) } : {}) as Inputs;
-  const scratch = mkdtempSync(join(tmpdir(), "claude-module-boundary-"));
-  const workdir = join(scratch, "project");
-  const home = join(scratch, "home");
-  const claudeDir = join(scratch, "claude-bin");
-  mkdirSync(home);
-  mkdirSync(claudeDir);
-  symlinkSync(claudeBinary, join(claudeDir, "claude"));
-  symlinkSync(agentapiBinary, join(claudeDir, "agentapi"));
-  const extra = options.accessUrl ? { provider: { coder: { url: options.accessUrl } } } : {};
-  const resources = await apply(
-    writeTemplate(
-      {
-        workdir,
-        agentapi_releases_url: server.agentapiReleasesUrl,
-        claude_installer_url: server.claudeInstallerUrl,
-        agentapi_port: await freePort(),
-        install_claude_code: false,
-        enable_boundary: true,
-        use_boundary_directly: true,
-        boundary_releases_url: server.boundaryReleasesUrl,
-        ...(inputs as Inputs),
-        ...lists,
-      },
-      extra,
-    ),
+  const home = scratchDir("home");
+  const claudeDir = preinstalledDir(["claude", "agentapi"]);
+  const ws = await workspace(
+    server,
+    {
+      install_claude_code: false,
+      enable_boundary: true,
+      use_boundary_directly: true,
+      boundary_releases_url: server.boundaryReleasesUrl,
+      ...inputs,
+    },
+    {
+      ...options,
+      home,
+      path: [claudeDir, ...(options.path ?? [])],
+      // The machine's user is root, whose passwd home is shared: keep boundary's CA in this workspace.
+      env: { XDG_CONFIG_HOME: join(home, ".config"), ...options.env },
+    },
   );
-  const agent = new LocalAgent({
-    resources,
-    home,
-    path: [claudeDir, ...(options.path ?? [])],
-    ...(options.agentName ? { agentName: options.agentName } : {}),
-    // The machine's user is root, whose passwd home is shared: keep boundary's CA in this workspace.
-    env: { XDG_CONFIG_HOME: join(home, ".config"), ...options.env },
-  });
-  open.push({ agent, scratch });
-  return {
-    agent,
-    workdir,
-    moduleDir: join(home, ".claude-module"),
-    caCert: join(home, ".config", "coder_boundary", "ca-cert.pem"),
-    claudeDir,
-    resources,
-  };
+  return { ...ws, caCert: join(home, ".config", "coder_boundary", "ca-cert.pem"), claudeDir };
+}
+
+/** The workspace's PATH without the image's claude: the `claude` a terminal finds can only be the
+ * module's, and when the module put none in the script bin dir there is none to fall back to. */
+export function terminalPath(ws: BoundaryWorkspace): string {
+  return ws.agent.env
+    .PATH!.split(":")
+    .filter((d) => d !== ws.claudeDir)
+    .join(":");
+}
+
+/** The start stopped before AgentAPI: no AgentAPI pid and no Claude running. */
+export function expectNotStarted(ws: BoundaryWorkspace) {
+  expect(existsSync(join(ws.moduleDir, "agentapi.pid"))).toBe(false);
+  expect(claudeProcesses(ws.agent)).toEqual([]);
 }
 
 export interface PrivateNetwork {
@@ -148,85 +112,6 @@ export function execInNetworkOf(ws: BoundaryWorkspace, pid: number, command: str
   return ws.agent.exec("nsenter", [`--net=/proc/${pid}/ns/net`, "--", command, ...args]);
 }
 
-export function disposeBoundaryWorkspaces(): void {
-  for (const { agent, scratch } of open.splice(0)) {
-    agent.dispose();
-    rmSync(scratch, { recursive: true, force: true });
-  }
-}
-
-export interface Proc {
-  pid: number;
-  ppid: number;
-  exe: string;
-  argv: string[];
-  cwd: string;
-  env: Map<string, string>;
-  noNewPrivs: boolean;
-}
-
-export function proc(pid: number): Proc | undefined {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const field = (name: string) => status.match(new RegExp(`^${name}:\\s*(\\S+)`, "m"))?.[1] ?? "";
-    const env = new Map<string, string>();
-    for (const entry of readFileSync(`/proc/${pid}/environ`, "utf8").split("\0")) {
-      const i = entry.indexOf("=");
-      if (i > 0) env.set(entry.slice(0, i), entry.slice(i + 1));
-    }
-    return {
-      pid,
-      ppid: Number(field("PPid")),
-      exe: readlinkSync(`/proc/${pid}/exe`),
-      argv: readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").slice(0, -1),
-      cwd: readlinkSync(`/proc/${pid}/cwd`),
-      env,
-      noNewPrivs: field("NoNewPrivs") === "1",
-    };
-  } catch {
-    return undefined;
-  }
-}
-
-export function ancestors(pid: number): Proc[] {
-  const out: Proc[] = [];
-  for (let p = proc(pid); p && p.ppid > 1; p = proc(p.ppid)) {
-    const parent = proc(p.ppid);
-    if (parent) out.push(parent);
-  }
-  return out;
-}
-
-export function children(pid: number): Proc[] {
-  return readdirSync("/proc")
-    .filter((e) => /^\d+$/.test(e))
-    .map((e) => proc(Number(e)))
-    .filter((p): p is Proc => p?.ppid === pid);
-}
-
-/** The running Claude Code processes of a workspace (the native binary, whatever launched it). */
-export function claudeProcesses(agent: LocalAgent): Proc[] {
-  const exe = realpathSync(claudeBinary);
-  return agent
-    .processes()
-    .map((pid) => proc(pid))
-    .filter((p): p is Proc => p?.exe === exe);
-}
-
-export async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(200);
-  }
-}
-
 export interface LoopbackServer {
   /** http(s)://<host>:<port> */
   url: string;
@@ -265,8 +150,8 @@ export function loopbackServer(
 }
 
 /** A self-signed certificate for "localhost", and the file holding it (to trust it). */
-export function localhostCertificate(): { cert: string; key: string; file: string; dispose(): void } {
-  const dir = mkdtempSync(join(tmpdir(), "claude-module-tls-"));
+export function localhostCertificate(): { cert: string; key: string; file: string } {
+  const dir = scratchDir("tls");
   execFileSync(
     "openssl",
     [
@@ -292,7 +177,6 @@ export function localhostCertificate(): { cert: string; key: string; file: strin
     cert: readFileSync(join(dir, "cert.pem"), "utf8"),
     key: readFileSync(join(dir, "key.pem"), "utf8"),
     file: join(dir, "cert.pem"),
-    dispose: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
 
@@ -315,10 +199,4 @@ export async function curlInside(
     exitCode: r.exitCode ?? -1,
     body: i >= 0 ? out.slice(0, i) : out,
   };
-}
-
-/** The exit code of a start, with its output shown when it is not the expected one. */
-export function exitOf(run: ScriptRun | undefined, expected = 0): number {
-  if (run?.exitCode !== expected) console.error(run?.output);
-  return run?.exitCode ?? -1;
 }

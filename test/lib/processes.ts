@@ -1,17 +1,24 @@
 // What a workspace actually runs, read from /proc: AgentAPI (the pid the module records), the
-// Claude process under it (its argv, cwd and environment), and every process's command line.
+// Claude process under it (its argv, cwd and environment), what a process runs under (e.g. a
+// jail), and every process's command line.
 
-import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import type { LocalAgent } from "./agent.ts";
+import { claudeBinary } from "./paths.ts";
 
 export interface ProcessInfo {
   pid: number;
+  ppid: number;
+  /** The executable it runs (symlinks resolved by the kernel). */
+  exe: string;
   /** The command line, argv[0] included, byte for byte. */
   argv: string[];
   cwd: string;
   /** The environment it started with. */
   env: Map<string, string>;
+  /** Set by Landlock-based jails; no process outside them has it here. */
+  noNewPrivs: boolean;
 }
 
 function nulSplit(file: string): string[] {
@@ -22,12 +29,51 @@ function nulSplit(file: string): string[] {
 
 /** Throws when the process is gone. */
 export function processInfo(pid: number): ProcessInfo {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const field = (name: string) => status.match(new RegExp(`^${name}:\\s*(\\S+)`, "m"))?.[1] ?? "";
   const env = new Map<string, string>();
   for (const entry of nulSplit(`/proc/${pid}/environ`)) {
     const eq = entry.indexOf("=");
     if (eq > 0) env.set(entry.slice(0, eq), entry.slice(eq + 1));
   }
-  return { pid, argv: nulSplit(`/proc/${pid}/cmdline`), cwd: readlinkSync(`/proc/${pid}/cwd`), env };
+  return {
+    pid,
+    ppid: Number(field("PPid")),
+    exe: readlinkSync(`/proc/${pid}/exe`),
+    argv: nulSplit(`/proc/${pid}/cmdline`),
+    cwd: readlinkSync(`/proc/${pid}/cwd`),
+    env,
+    noNewPrivs: field("NoNewPrivs") === "1",
+  };
+}
+
+/** processInfo, or undefined when the process is gone (or ended while we looked). */
+export function processIfAlive(pid: number): ProcessInfo | undefined {
+  try {
+    return processInfo(pid);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The processes `pid` runs under, its parent first, up to (not including) init. */
+export function ancestors(pid: number): ProcessInfo[] {
+  const out: ProcessInfo[] = [];
+  for (let parent = parentOf(pid); parent !== undefined && parent > 1; parent = parentOf(parent)) {
+    const info = processIfAlive(parent);
+    if (!info) break;
+    out.push(info);
+  }
+  return out;
+}
+
+/** The running Claude Code processes of a workspace (the real binary, whatever launched it). */
+export function claudeProcesses(agent: LocalAgent): ProcessInfo[] {
+  const exe = realpathSync(claudeBinary);
+  return agent
+    .processes()
+    .map(processIfAlive)
+    .filter((p): p is ProcessInfo => p?.exe === exe);
 }
 
 function parentOf(pid: number): number | undefined {

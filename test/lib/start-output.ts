@@ -26,6 +26,12 @@ export function expectFailedStart(
   for (const what of [...failed, "start" as const]) expect(run!.output).not.toMatch(success[what]);
 }
 
+/** The exit code of a start, with its output shown when it is not the expected one. */
+export function exitOf(run: ScriptRun | undefined, expected = 0): number {
+  if (run?.exitCode !== expected) console.error(run?.output);
+  return run?.exitCode ?? -1;
+}
+
 /** The port the start script reported AgentAPI ready on. */
 export function readyPort(output: string): number {
   const m = output.match(/ready on port (\d+)/);

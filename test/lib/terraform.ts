@@ -30,7 +30,8 @@ export function literal(value: string): string {
   return value.replaceAll("${", () => "$${").replaceAll("%{", () => "%%{");
 }
 
-export type Inputs = Record<string, string | number | boolean | null>;
+/** Module inputs; a list is a list of strings (e.g. boundary_allowlist). */
+export type Inputs = Record<string, string | number | boolean | null | string[]>;
 
 /** More of a template: top-level blocks (e.g. `provider`), and in `resource` more resources next to the agent. */
 export interface TemplateExtra {
@@ -46,7 +47,8 @@ export function writeTemplate(inputs: Inputs, extra: TemplateExtra = {}): string
     agent_id: "${coder_agent.main.id}",
   };
   for (const [key, value] of Object.entries(inputs)) {
-    module[key] = typeof value === "string" ? literal(value) : value;
+    module[key] =
+      typeof value === "string" ? literal(value) : Array.isArray(value) ? value.map((v) => literal(v)) : value;
   }
   const { resource, ...blocks } = extra;
   const config = {

@@ -8,6 +8,8 @@ import { scratchDir } from "./scratch.ts";
 import { apply, writeTemplate, type Inputs, type TfResource } from "./terraform.ts";
 
 export interface WorkspaceOptions extends Omit<AgentOptions, "resources"> {
+  /** The deployment's access URL (data.coder_workspace.me.access_url), set on the template's coder provider. */
+  accessUrl?: string;
   /** Resources the template declares next to the agent and the module, by type and name (e.g. its own coder_env). */
   templateResources?: Record<string, Record<string, object>>;
 }
@@ -27,7 +29,7 @@ export async function workspace(
   inputs: Inputs = {},
   options: WorkspaceOptions = {},
 ): Promise<Workspace> {
-  const { templateResources, ...agentOptions } = options;
+  const { templateResources, accessUrl, ...agentOptions } = options;
   const workdir = (inputs.workdir as string | undefined) ?? join(scratchDir("work"), "project");
   const resources = await apply(
     writeTemplate(
@@ -38,7 +40,7 @@ export async function workspace(
         agentapi_port: await freePort(),
         ...inputs,
       },
-      { resource: templateResources },
+      { resource: templateResources, ...(accessUrl ? { provider: { coder: { url: accessUrl } } } : {}) },
     ),
   );
   const agent = new LocalAgent({ resources, ...agentOptions });
