@@ -12,7 +12,7 @@ import { useE2E } from "../lib/e2e.ts";
 import { filesUnder, modeOf } from "../lib/files.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
 import { commandLines } from "../lib/processes.ts";
-import { readyPort } from "../lib/start-output.ts";
+import { readyPort, exitOf } from "../lib/start-output.ts";
 
 const e2e = useE2E();
 const image = preinstalled("claude");
@@ -49,8 +49,7 @@ describe("claude_api_key alone", () => {
         image.options,
       );
       const [run] = await agent.start();
-      if (run?.exitCode !== 0) console.error(run?.output);
-      expect(run?.exitCode).toBe(0);
+      expect(exitOf(run)).toBe(0);
 
       const shown = await waitForScreen(
         readyPort(run!.output),
@@ -95,8 +94,7 @@ describe("claude_code_oauth_token alone", () => {
     expect(agent.env.CLAUDE_CODE_OAUTH_TOKEN).toBe(oauthToken);
     expect(agent.env.ANTHROPIC_API_KEY).toBeUndefined();
     const [run] = await agent.start();
-    if (run?.exitCode !== 0) console.error(run?.output);
-    expect(run?.exitCode).toBe(0);
+    expect(exitOf(run)).toBe(0);
 
     const shown = await waitForScreen(
       readyPort(run!.output),
@@ -113,8 +111,7 @@ describe("no credentials", () => {
   test("onboarding is still seeded; Claude shows its own login hint and the module reports auth none without a warning", async () => {
     const { agent, workdir } = await e2e.workspace({ ...image.inputs, report_tasks: false }, image.options);
     const [run] = await agent.start();
-    if (run?.exitCode !== 0) console.error(run?.output);
-    expect(run?.exitCode).toBe(0);
+    expect(exitOf(run)).toBe(0);
     // The control case: the same wait tells a logged-in start from one that is not.
     const shown = await waitForScreen(readyPort(run!.output), (s) => authenticatedStartupDone(s) || notLoggedIn(s));
     expect(notLoggedIn(shown)).toBe(true);
@@ -158,8 +155,7 @@ describe("Bedrock and Vertex recipes from the upstream README (template-level co
       );
       expect(agent.env.ANTHROPIC_MODEL).toBe(recipe.model);
       const [run] = await agent.start();
-      if (run?.exitCode !== 0) console.error(run?.output);
-      expect(run?.exitCode).toBe(0);
+      expect(exitOf(run)).toBe(0);
       expect(run?.output).toMatch(new RegExp(`auth: +${recipe.provider}\\n`));
       // Running as root draws the bypass-permissions warning; nothing may complain about auth.
       const warnings = run!.output.split("\n").filter((l) => l.includes("WARNING") && !l.includes("IS_SANDBOX"));

@@ -10,7 +10,7 @@ import { squash, waitForScreen } from "../lib/agentapi-screen.ts";
 import { useE2E } from "../lib/e2e.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
 import { scratchDir } from "../lib/scratch.ts";
-import { readyPort } from "../lib/start-output.ts";
+import { readyPort, exitOf } from "../lib/start-output.ts";
 
 const e2e = useE2E();
 const image = preinstalled("claude");
@@ -39,8 +39,7 @@ describe("cli_app", () => {
     expect(app?.values.display_name).toBe("Claude in a terminal");
 
     const [run] = await agent.start();
-    if (run?.exitCode !== 0) console.error(run?.output);
-    expect(run?.exitCode).toBe(0);
+    expect(exitOf(run)).toBe(0);
     const port = readyPort(run!.output);
     await waitForScreen(port, (s) => s.includes("ClaudeCodev"));
 

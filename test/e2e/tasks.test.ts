@@ -8,7 +8,7 @@ import { coderCalls, configureCalls } from "../lib/coder-double.ts";
 import { useE2E } from "../lib/e2e.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
 import { claudeUnderAgentapi, commandLines } from "../lib/processes.ts";
-import { readyPort } from "../lib/start-output.ts";
+import { readyPort, exitOf } from "../lib/start-output.ts";
 
 const e2e = useE2E();
 const image = preinstalled("claude");
@@ -22,8 +22,7 @@ describe("report_tasks = true", () => {
       image.options,
     );
     const [run] = await agent.start();
-    if (run?.exitCode !== 0) console.error(run?.output);
-    expect(run?.exitCode).toBe(0);
+    expect(exitOf(run)).toBe(0);
     const port = readyPort(run!.output);
 
     const calls = configureCalls(agent);
