@@ -297,6 +297,20 @@ auth_method() {
   fi
 }
 
+claude_project_dir() {
+  local dir=$1
+  while true; do
+    if [[ -e "${dir}/.git" ]]; then
+      printf '%s' "${dir}"
+      return 0
+    fi
+    [[ "${dir}" == */* && "${dir}" != / ]] || break
+    dir=${dir%/*}
+    dir=${dir:-/}
+  done
+  printf '%s' "$1"
+}
+
 sha256_of() {
   local sum
   sum=$(printf '%s' "$1" | sha256sum)
@@ -1245,7 +1259,7 @@ step_post_install_hook() {
 
 # Marks onboarding done, the work dir trusted and the API key (if any) approved in ~/.claude.json (merged, never overwritten), so Claude starts without questions.
 step_seed_claude_config() {
-  local file="${HOME}/.claude.json" target mode current updated normalized auth
+  local file="${HOME}/.claude.json" target mode current updated normalized auth project
   auth=$(auth_method)
   note "auth" "${auth}"
   if [[ -n "${CLAUDE_API_KEY:-}" && -z "${ANTHROPIC_API_KEY:-}" && "${ARG_REPORT_TASKS}" == false ]]; then
@@ -1265,9 +1279,12 @@ step_seed_claude_config() {
   # Claude Code asks "Do you want to use this API key?" for an ANTHROPIC_API_KEY it has not seen
   # and remembers the answer as the last 20 characters of the trimmed key; recording that answer
   # in advance lets it start unattended. jq reads the key from its environment, never from argv.
-  if ! updated=$(jq --arg dir "${WORKDIR}" '
+  # Inside a git work tree Claude files the project under the tree's root, so both are trusted.
+  project=$(claude_project_dir "${WORKDIR}")
+  if ! updated=$(jq --arg dir "${WORKDIR}" --arg root "${project}" '
     .hasCompletedOnboarding = true
-    | .projects[$dir] = ((.projects[$dir] // {hasCompletedProjectOnboarding: true}) + {hasTrustDialogAccepted: true})
+    | reduce ([$dir, $root] | unique[]) as $d (.;
+        .projects[$d] = ((.projects[$d] // {hasCompletedProjectOnboarding: true}) + {hasTrustDialogAccepted: true}))
     | (env.ANTHROPIC_API_KEY // "" | sub("^[[:space:]]+"; "") | sub("[[:space:]]+$"; "") | .[-20:]) as $key
     | if $key == "" then .
       else .customApiKeyResponses.approved |= ((. // []) | if any(.[]; . == $key) then . else . + [$key] end)
@@ -1289,7 +1306,7 @@ step_seed_claude_config() {
 
 # Reconciles the template's MCP servers with Claude's config in the work dir; a rejected server is skipped and reported.
 step_configure_mcp() {
-  local state_dir name_b64 json_b64 name json key want out existing
+  local state_dir project name_b64 json_b64 name json key want out existing
   local added=0 unchanged=0 skipped=0 removed=0 skipped_names=""
   local -A keep=() present=()
   need_cmd jq "to read Claude's MCP configuration; install the jq package in the workspace image"
@@ -1297,7 +1314,9 @@ step_configure_mcp() {
   mkdir -p "${state_dir}"
   cd -- "${WORKDIR}"
   # Servers Claude has for this work dir now; one the user deleted by hand is added again.
-  existing=$(jq -r --arg dir "${WORKDIR}" '.projects[$dir].mcpServers // {} | keys[]' "${HOME}/.claude.json" 2>/dev/null || true)
+  # Claude files local-scope servers under the git work tree's root when there is one.
+  project=$(claude_project_dir "${WORKDIR}")
+  existing=$(jq -r --arg dir "${project}" '.projects[$dir].mcpServers // {} | keys[]' "${HOME}/.claude.json" 2>/dev/null || true)
   while IFS= read -r name; do
     [[ -n "${name}" ]] && present["${name}"]=1
   done <<<"${existing}"

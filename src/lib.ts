@@ -201,3 +201,23 @@ export const releaseArch = fn(
     esac
   `,
 );
+
+/** claude_project_dir DIR: the directory Claude Code keys DIR's project entry by in ~/.claude.json
+ * (its local-scope MCP servers, trust): the enclosing git work tree's root, else DIR itself. */
+export const claudeProjectDir = fn(
+  "claude_project_dir",
+  [],
+  sh`
+    local dir=$1
+    while true; do
+      if [[ -e "\${dir}/.git" ]]; then
+        printf '%s' "\${dir}"
+        return 0
+      fi
+      [[ "\${dir}" == */* && "\${dir}" != / ]] || break
+      dir=\${dir%/*}
+      dir=\${dir:-/}
+    done
+    printf '%s' "$1"
+  `,
+);

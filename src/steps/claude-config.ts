@@ -1,6 +1,6 @@
 // Claude's own configuration in ~/.claude.json, and how Claude authenticates.
 
-import { atomicWrite, fn, log, needCmd, warn } from "../lib.ts";
+import { atomicWrite, claudeProjectDir, fn, log, needCmd, warn } from "../lib.ts";
 import { step } from "../script.ts";
 import { sh } from "../sh.ts";
 import { note } from "./common.ts";
@@ -32,9 +32,9 @@ export const authMethod = fn(
 export const seedClaudeConfig = step(
   "seed_claude_config",
   "Marks onboarding done, the work dir trusted and the API key (if any) approved in ~/.claude.json (merged, never overwritten), so Claude starts without questions.",
-  [log, warn, needCmd, atomicWrite, note, authMethod],
+  [log, warn, needCmd, atomicWrite, note, authMethod, claudeProjectDir],
   sh`
-    local file="\${HOME}/.claude.json" target mode current updated normalized auth
+    local file="\${HOME}/.claude.json" target mode current updated normalized auth project
     auth=$(auth_method)
     note "auth" "\${auth}"
     if [[ -n "\${CLAUDE_API_KEY:-}" && -z "\${ANTHROPIC_API_KEY:-}" && "\${ARG_REPORT_TASKS}" == false ]]; then
@@ -54,9 +54,12 @@ export const seedClaudeConfig = step(
     # Claude Code asks "Do you want to use this API key?" for an ANTHROPIC_API_KEY it has not seen
     # and remembers the answer as the last 20 characters of the trimmed key; recording that answer
     # in advance lets it start unattended. jq reads the key from its environment, never from argv.
-    if ! updated=$(jq --arg dir "\${WORKDIR}" '
+    # Inside a git work tree Claude files the project under the tree's root, so both are trusted.
+    project=$(claude_project_dir "\${WORKDIR}")
+    if ! updated=$(jq --arg dir "\${WORKDIR}" --arg root "\${project}" '
       .hasCompletedOnboarding = true
-      | .projects[$dir] = ((.projects[$dir] // {hasCompletedProjectOnboarding: true}) + {hasTrustDialogAccepted: true})
+      | reduce ([$dir, $root] | unique[]) as $d (.;
+          .projects[$d] = ((.projects[$d] // {hasCompletedProjectOnboarding: true}) + {hasTrustDialogAccepted: true}))
       | (env.ANTHROPIC_API_KEY // "" | sub("^[[:space:]]+"; "") | sub("[[:space:]]+$"; "") | .[-20:]) as $key
       | if $key == "" then .
         else .customApiKeyResponses.approved |= ((. // []) | if any(.[]; . == $key) then . else . + [$key] end)

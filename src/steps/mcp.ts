@@ -5,7 +5,7 @@
 // unchanged server from a changed one, and a server the template dropped from one
 // the user added by hand (which it never touches).
 
-import { atomicWrite, b64d, fn, log, needCmd, sha256Of, warn } from "../lib.ts";
+import { atomicWrite, b64d, claudeProjectDir, fn, log, needCmd, sha256Of, warn } from "../lib.ts";
 import { step } from "../script.ts";
 import { sh } from "../sh.ts";
 import { note } from "./common.ts";
@@ -26,9 +26,9 @@ const mcpReason = fn(
 export const configureMcp = step(
   "configure_mcp",
   "Reconciles the template's MCP servers with Claude's config in the work dir; a rejected server is skipped and reported.",
-  [log, warn, b64d, sha256Of, atomicWrite, needCmd, note, mcpReason],
+  [log, warn, b64d, sha256Of, atomicWrite, needCmd, note, mcpReason, claudeProjectDir],
   sh`
-    local state_dir name_b64 json_b64 name json key want out existing
+    local state_dir project name_b64 json_b64 name json key want out existing
     local added=0 unchanged=0 skipped=0 removed=0 skipped_names=""
     local -A keep=() present=()
     need_cmd jq "to read Claude's MCP configuration; install the jq package in the workspace image"
@@ -36,7 +36,9 @@ export const configureMcp = step(
     mkdir -p "\${state_dir}"
     cd -- "\${WORKDIR}"
     # Servers Claude has for this work dir now; one the user deleted by hand is added again.
-    existing=$(jq -r --arg dir "\${WORKDIR}" '.projects[$dir].mcpServers // {} | keys[]' "\${HOME}/.claude.json" 2>/dev/null || true)
+    # Claude files local-scope servers under the git work tree's root when there is one.
+    project=$(claude_project_dir "\${WORKDIR}")
+    existing=$(jq -r --arg dir "\${project}" '.projects[$dir].mcpServers // {} | keys[]' "\${HOME}/.claude.json" 2>/dev/null || true)
     while IFS= read -r name; do
       [[ -n "\${name}" ]] && present["\${name}"]=1
     done <<<"\${existing}"

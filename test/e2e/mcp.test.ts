@@ -3,7 +3,9 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { execa } from "execa";
 import { useE2E } from "../lib/e2e.ts";
+import { scratchDir } from "../lib/scratch.ts";
 import { modeOf } from "../lib/files.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
 import type { Workspace } from "../lib/workspace.ts";
@@ -96,5 +98,27 @@ describe("MCP reconciliation", () => {
     expect(removed.exitCode).toBe(0);
     const second = await startWith({ tool: { command: "/bin/true" } }, first.ws);
     expect(Object.keys(configured(second.ws))).toEqual(["tool"]);
+  });
+
+  test("a work dir inside a git repository: Claude files the servers under the repository root, and a restart finds them", async () => {
+    const repo = scratchDir("repo");
+    expect((await execa("git", ["init", "-q", repo], { reject: false })).exitCode).toBe(0);
+    const workdir = join(repo, "services", "api");
+    const first = await e2e.workspace(
+      { ...image.inputs, workdir, mcp: mcp({ tool: { command: "/bin/true" } }) },
+      image.options,
+    );
+    const [run] = await first.agent.start();
+    expect(run?.exitCode).toBe(0);
+    const config = () => JSON.parse(readFileSync(join(first.agent.home, ".claude.json"), "utf8"));
+    expect(Object.keys(config().projects[repo].mcpServers)).toEqual(["tool"]);
+    expect(config().projects[repo].hasTrustDialogAccepted).toBe(true);
+    expect(config().projects[workdir].hasTrustDialogAccepted).toBe(true);
+
+    await first.agent.stop();
+    const [again] = await first.agent.start();
+    expect(again?.exitCode).toBe(0);
+    expect(again?.output).toContain("mcp:           0 added, 1 unchanged, 0 removed, 0 skipped");
+    expect(again?.output).not.toContain("rejected");
   });
 });
