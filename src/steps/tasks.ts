@@ -1,7 +1,7 @@
 // Task mode and standalone mode: how Claude gets its system prompt, and, in task mode,
 // the coder MCP server through which it reports status to the Coder dashboard.
 
-import { die, expandHome, fn, log, needCmd, warn } from "../lib.ts";
+import { claudeProjectDir, die, expandHome, fn, log, needCmd, warn } from "../lib.ts";
 import { step } from "../script.ts";
 import { sh } from "../sh.ts";
 import { note } from "./common.ts";
@@ -93,9 +93,9 @@ const syncPromptBlock = fn(
 export const configureTasks = step(
   "configure_tasks",
   "Task mode: has the coder CLI configure Claude to report status to Coder. Standalone: keeps the system prompt in CLAUDE.md.",
-  [log, die, needCmd, note, claudeMdPath, syncPromptBlock],
+  [log, die, needCmd, note, claudeMdPath, syncPromptBlock, claudeProjectDir],
   sh`
-    local md
+    local md project
     md=$(claude_md_path)
     if [[ "\${ARG_REPORT_TASKS}" == false ]]; then
       sync_prompt_block "\${md}" "\${ARG_SYSTEM_PROMPT}"
@@ -109,7 +109,9 @@ export const configureTasks = step(
     need_cmd coder "report_tasks = true uses 'coder exp mcp configure'; the Coder agent provides it (or set report_tasks = false)"
     # The coder CLI writes the prompt to CLAUDE.md itself; a block left by standalone mode would repeat it.
     sync_prompt_block "\${md}" ""
-    log "configuring task reporting: coder exp mcp configure claude-code \${WORKDIR}"
+    # The coder CLI writes the project entry Claude reads: the git work tree's root when there is one.
+    project=$(claude_project_dir "\${WORKDIR}")
+    log "configuring task reporting: coder exp mcp configure claude-code \${project}"
     if ! (
       export CODER_MCP_APP_STATUS_SLUG="\${ARG_APP_SLUG}"
       export CODER_MCP_AI_AGENTAPI_URL="http://localhost:\${ARG_AGENTAPI_PORT}"
@@ -120,7 +122,7 @@ export const configureTasks = step(
       if [[ -n "\${ANTHROPIC_API_KEY:-}" && "\${CLAUDE_API_KEY:-}" == "\${ANTHROPIC_API_KEY}" ]]; then
         unset CLAUDE_API_KEY
       fi
-      exec coder exp mcp configure claude-code "\${WORKDIR}"
+      exec coder exp mcp configure claude-code "\${project}"
     ); then
       die "'coder exp mcp configure claude-code' failed (output above), so Claude cannot report task status to Coder; fix the coder CLI or set report_tasks = false"
     fi
