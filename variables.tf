@@ -247,7 +247,7 @@ variable "cli_app_display_name" {
 }
 
 variable "claude_api_key" {
-  description = "Anthropic API key. Exported as CLAUDE_API_KEY and ANTHROPIC_API_KEY and approved in ~/.claude.json (by its last 20 characters, as Claude Code itself records it), so Claude Code uses it without asking. The module never writes the key to disk."
+  description = "Anthropic API key. Exported as CLAUDE_API_KEY and ANTHROPIC_API_KEY and approved in ~/.claude.json (by its last 20 characters, as Claude Code itself records it), so Claude Code uses it without asking. The whole key is never written to disk."
   type        = string
   default     = ""
   sensitive   = true
