@@ -104,6 +104,11 @@ atomic_write() {
   local dest=$1 mode=$2 tmp
   tmp=$(mktemp "${dest}.tmp.XXXXXX")
   cat >"${tmp}"
+  if [[ -f "${dest}" ]] && cmp -s "${tmp}" "${dest}"; then
+    rm -f "${tmp}"
+    chmod "${mode}" "${dest}"
+    return 0
+  fi
   chmod "${mode}" "${tmp}"
   mv -f "${tmp}" "${dest}"
 }
@@ -330,7 +335,7 @@ claude_md_path() {
 }
 
 sync_prompt_block() {
-  local file=$1 text=$2 begin='<!-- claude-code module: system_prompt begin (replaced on every start; edit the template instead) -->' end='<!-- claude-code module: system_prompt end -->' target mode=600 state=outside placed=false line tmp
+  local file=$1 text=$2 begin='<!-- claude-code module: system_prompt begin (replaced on every start; edit the template instead) -->' end='<!-- claude-code module: system_prompt end -->' target mode=600 state=outside placed=false line wanted current
   local -a lines=() out=() block=()
   PROMPT_BLOCK=unchanged
   while [[ "${text}" == *$'\n' ]]; do
@@ -376,31 +381,20 @@ sync_prompt_block() {
     fi
     out+=("${block[@]}")
   fi
+  # "x" keeps trailing newlines through the command substitutions.
+  wanted=$(
+    if ((${#out[@]} > 0)); then printf '%s\n' "${out[@]}"; fi
+    printf x
+  )
+  current=$(
+    if [[ -e "${target}" ]]; then cat -- "${target}"; fi
+    printf x
+  )
+  [[ "${wanted}" != "${current}" ]] || return 0
   mkdir -p -- "${target%/*}"
-  tmp=$(mktemp "${target}.tmp.XXXXXX")
-  if ((${#out[@]} > 0)); then
-    printf '%s\n' "${out[@]}" >"${tmp}"
-  fi
-  if [[ -e "${target}" ]] && cmp -s "${tmp}" "${target}"; then
-    rm -f "${tmp}"
-    return 0
-  fi
-  chmod "${mode}" "${tmp}"
-  mv -f "${tmp}" "${target}"
+  printf '%s' "${wanted%x}" | atomic_write "${target}" "${mode}"
   PROMPT_BLOCK=updated
   log "updated the system prompt block in ${file}"
-}
-
-write_if_changed() {
-  local dest=$1 mode=$2 tmp
-  tmp=$(mktemp "${dest}.tmp.XXXXXX")
-  cat >"${tmp}"
-  if [[ -f "${dest}" ]] && cmp -s "${tmp}" "${dest}"; then
-    rm -f "${tmp}"
-    return 0
-  fi
-  chmod "${mode}" "${tmp}"
-  mv -f "${tmp}" "${dest}"
 }
 
 boundary_shim() {
@@ -416,7 +410,7 @@ boundary_shim() {
     printf '%s\n' '#!/usr/bin/env bash' '# claude from a terminal runs inside boundary, like the chat (written by the claude-code module).'
     printf 'wrapper=%q\nclaude=%q\n' "${BIN_DIR}/boundary-run" "${BIN_DIR}/claude"
     printf '%s\n' 'if [[ ! -x "${wrapper}" ]]; then' '  printf '\''%s\n'\'' "claude: network filtering (boundary) is enabled in this workspace but is not set up, so Claude Code does not start; see ~/.claude-module/boundary.log" >&2' '  exit 1' 'fi' 'exec "${wrapper}" "${claude}" "$@"'
-  } | write_if_changed "${CODER_SCRIPT_BIN_DIR}/claude" 0755
+  } | atomic_write "${CODER_SCRIPT_BIN_DIR}/claude" 0755
   first=$(type -P claude || true)
   if [[ -n "${first}" && "${first}" != "${CODER_SCRIPT_BIN_DIR}/claude" ]]; then
     warn "${first} comes before ${CODER_SCRIPT_BIN_DIR}/claude on PATH, so 'claude' in a terminal with this PATH runs outside boundary; take it off PATH or put ${CODER_SCRIPT_BIN_DIR} first"
@@ -602,7 +596,7 @@ boundary_write() {
         # A single-quoted YAML scalar takes every character literally except ', written ''.
         printf "  - '%s'\n" "${rule//${q}/${q}${q}}"
       done
-    } | write_if_changed "${config}" 0600
+    } | atomic_write "${config}" 0600
     cmd+=(--config "${config}")
     log "policy: ${config} (${#BOUNDARY_RULES[@]} rules)"
   fi
@@ -612,11 +606,11 @@ boundary_write() {
     jail=$(sed -n 's/^jail_type:[[:space:]]*//p' "${config}" | tr -dc '[:lower:]')
   fi
   BOUNDARY_JAIL_TYPE=${jail:-nsjail}
-  printf '%s\n' "${BOUNDARY_JAIL_TYPE}" | write_if_changed "${BOUNDARY_DIR}/jail" 0600
-  printf '%s\0' "${cmd[@]}" | write_if_changed "${BOUNDARY_DIR}/command" 0600
+  printf '%s\n' "${BOUNDARY_JAIL_TYPE}" | atomic_write "${BOUNDARY_DIR}/jail" 0600
+  printf '%s\0' "${cmd[@]}" | atomic_write "${BOUNDARY_DIR}/command" 0600
   # Lines holding ${...} are shell code of the wrapper itself, not expansions here.
   # shellcheck disable=SC2016
-  printf '%s\n' '#!/usr/bin/env bash' '# Runs a command inside boundary with the claude-code module'\''s network policy.' '# Rewritten on every workspace start; the boundary command line is in ../boundary/command.' 'set -euo pipefail' 'here=$(dirname -- "${BASH_SOURCE[0]}")' 'mapfile -d "" -t boundary <"${here}/../boundary/command"' '# The policy is the module'\''s: the environment must not widen it or confuse boundary'\''s parent/child roles.' 'unset CHILD VETH_JAIL_NAME BOUNDARY_ALLOW BOUNDARY_CONFIG' '# boundary gives every nsjail jail the same subnet: a second one in this network would have none.' 'if [[ -z "${CLAUDE_MODULE_BOUNDARY_PREFLIGHT:-}" && "$(<"${here}/../boundary/jail")" == nsjail ]] &&' '  ip -o link show 2>/dev/null | grep -q '\'': veth_h_'\''; then' '  printf '\''%s\n'\'' "boundary: another nsjail jail (the chat'\''s Claude?) already runs in this workspace'\''s network, and a second one would have no network. Use the chat, or set boundary_jail_type = \"landjail\" in the template." >&2' '  exit 1' 'fi' '# Several jails run at once (the chat'\''s Claude, terminals): each needs its own proxy port.' 'port=$((40000 + $$ % 20000))' 'for ((n = 0; n < 200; n++)); do' '  (exec 3<>"/dev/tcp/127.0.0.1/${port}") 2>/dev/null || break' '  port=$((port + 1))' 'done' 'exec "${boundary[@]}" --log-dir "${CLAUDE_MODULE_BOUNDARY_LOG_DIR:-${here}/../boundary/logs}" --proxy-port "${port}" -- "$@"' | write_if_changed "${BIN_DIR}/boundary-run" 0755
+  printf '%s\n' '#!/usr/bin/env bash' '# Runs a command inside boundary with the claude-code module'\''s network policy.' '# Rewritten on every workspace start; the boundary command line is in ../boundary/command.' 'set -euo pipefail' 'here=$(dirname -- "${BASH_SOURCE[0]}")' 'mapfile -d "" -t boundary <"${here}/../boundary/command"' '# The policy is the module'\''s: the environment must not widen it or confuse boundary'\''s parent/child roles.' 'unset CHILD VETH_JAIL_NAME BOUNDARY_ALLOW BOUNDARY_CONFIG' '# boundary gives every nsjail jail the same subnet: a second one in this network would have none.' 'if [[ -z "${CLAUDE_MODULE_BOUNDARY_PREFLIGHT:-}" && "$(<"${here}/../boundary/jail")" == nsjail ]] &&' '  ip -o link show 2>/dev/null | grep -q '\'': veth_h_'\''; then' '  printf '\''%s\n'\'' "boundary: another nsjail jail (the chat'\''s Claude?) already runs in this workspace'\''s network, and a second one would have no network. Use the chat, or set boundary_jail_type = \"landjail\" in the template." >&2' '  exit 1' 'fi' '# Several jails run at once (the chat'\''s Claude, terminals): each needs its own proxy port.' 'port=$((40000 + $$ % 20000))' 'for ((n = 0; n < 200; n++)); do' '  (exec 3<>"/dev/tcp/127.0.0.1/${port}") 2>/dev/null || break' '  port=$((port + 1))' 'done' 'exec "${boundary[@]}" --log-dir "${CLAUDE_MODULE_BOUNDARY_LOG_DIR:-${here}/../boundary/logs}" --proxy-port "${port}" -- "$@"' | atomic_write "${BIN_DIR}/boundary-run" 0755
 }
 
 boundary_requirements() {

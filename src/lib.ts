@@ -104,7 +104,8 @@ export const download = fn(
   `,
 );
 
-/** atomic_write DEST MODE: replaces DEST with stdin; readers never see a half-written file. */
+/** atomic_write DEST MODE: replaces DEST with stdin; readers never see a half-written file.
+ * Unchanged content is not rewritten, so a warm start leaves files (and their mtimes) alone. */
 export const atomicWrite = fn(
   "atomic_write",
   [],
@@ -112,6 +113,11 @@ export const atomicWrite = fn(
     local dest=$1 mode=$2 tmp
     tmp=$(mktemp "\${dest}.tmp.XXXXXX")
     cat >"\${tmp}"
+    if [[ -f "\${dest}" ]] && cmp -s "\${tmp}" "\${dest}"; then
+      rm -f "\${tmp}"
+      chmod "\${mode}" "\${dest}"
+      return 0
+    fi
     chmod "\${mode}" "\${tmp}"
     mv -f "\${tmp}" "\${dest}"
   `,

@@ -3,7 +3,19 @@
 // with a trivial jailed command before Claude starts. When the check fails,
 // Claude is not started unless the template opted into running unfiltered.
 
-import { die, download, expandHome, fn, log, needCmd, plainVersion, versionOf, warn, releaseArch } from "../lib.ts";
+import {
+  atomicWrite,
+  die,
+  download,
+  expandHome,
+  fn,
+  log,
+  needCmd,
+  plainVersion,
+  releaseArch,
+  versionOf,
+  warn,
+} from "../lib.ts";
 import { step } from "../script.ts";
 import { Sh, sh } from "../sh.ts";
 import { linkAs } from "./claude-install.ts";
@@ -25,24 +37,6 @@ export const claudeCodeHosts = [
 
 /** Each item as one single-quoted word (even "fi" or "done", which would read as keywords). */
 const words = (items: readonly string[]): Sh => new Sh(items.map((i) => `'${i.replaceAll("'", `'\\''`)}'`).join(" "));
-
-/** write_if_changed DEST MODE: replaces DEST with stdin only when the content differs, so a
- * warm start leaves the files (and their mtimes) alone. */
-const writeIfChanged = fn(
-  "write_if_changed",
-  [],
-  sh`
-    local dest=$1 mode=$2 tmp
-    tmp=$(mktemp "\${dest}.tmp.XXXXXX")
-    cat >"\${tmp}"
-    if [[ -f "\${dest}" ]] && cmp -s "\${tmp}" "\${dest}"; then
-      rm -f "\${tmp}"
-      return 0
-    fi
-    chmod "\${mode}" "\${tmp}"
-    mv -f "\${tmp}" "\${dest}"
-  `,
-);
 
 /** url_host URL: the host name of URL (no scheme, credentials, port or path), or nothing. */
 const urlHost = fn(
@@ -279,7 +273,7 @@ const shimLines = [
  * fails closed, like the chat's Claude, until boundary works. */
 const boundaryShim = fn(
   "boundary_shim",
-  [warn, writeIfChanged],
+  [warn, atomicWrite],
   sh`
     local first
     if [[ -z "\${CODER_SCRIPT_BIN_DIR:-}" ]]; then
@@ -293,7 +287,7 @@ const boundaryShim = fn(
       printf '%s\\n' '#!/usr/bin/env bash' '# claude from a terminal runs inside boundary, like the chat (written by the claude-code module).'
       printf 'wrapper=%q\\nclaude=%q\\n' "\${BIN_DIR}/boundary-run" "\${BIN_DIR}/claude"
       printf '%s\\n' ${words(shimLines)}
-    } | write_if_changed "\${CODER_SCRIPT_BIN_DIR}/claude" 0755
+    } | atomic_write "\${CODER_SCRIPT_BIN_DIR}/claude" 0755
     first=$(type -P claude || true)
     if [[ -n "\${first}" && "\${first}" != "\${CODER_SCRIPT_BIN_DIR}/claude" ]]; then
       warn "\${first} comes before \${CODER_SCRIPT_BIN_DIR}/claude on PATH, so 'claude' in a terminal with this PATH runs outside boundary; take it off PATH or put \${CODER_SCRIPT_BIN_DIR} first"
@@ -305,7 +299,7 @@ const boundaryShim = fn(
  * rules), the boundary command line, the jail type in use, and the boundary-run wrapper. */
 const boundaryWrite = fn(
   "boundary_write",
-  [die, log, writeIfChanged, expandHome],
+  [die, log, atomicWrite, expandHome],
   sh`
     local rule config jail=\${ARG_BOUNDARY_JAIL_TYPE} q="'"
     local -a cmd=("\${BOUNDARY_CMD[@]}")
@@ -331,7 +325,7 @@ const boundaryWrite = fn(
           # A single-quoted YAML scalar takes every character literally except ', written ''.
           printf "  - '%s'\\n" "\${rule//\${q}/\${q}\${q}}"
         done
-      } | write_if_changed "\${config}" 0600
+      } | atomic_write "\${config}" 0600
       cmd+=(--config "\${config}")
       log "policy: \${config} (\${#BOUNDARY_RULES[@]} rules)"
     fi
@@ -341,11 +335,11 @@ const boundaryWrite = fn(
       jail=$(sed -n 's/^jail_type:[[:space:]]*//p' "\${config}" | tr -dc '[:lower:]')
     fi
     BOUNDARY_JAIL_TYPE=\${jail:-nsjail}
-    printf '%s\\n' "\${BOUNDARY_JAIL_TYPE}" | write_if_changed "\${BOUNDARY_DIR}/jail" 0600
-    printf '%s\\0' "\${cmd[@]}" | write_if_changed "\${BOUNDARY_DIR}/command" 0600
+    printf '%s\\n' "\${BOUNDARY_JAIL_TYPE}" | atomic_write "\${BOUNDARY_DIR}/jail" 0600
+    printf '%s\\0' "\${cmd[@]}" | atomic_write "\${BOUNDARY_DIR}/command" 0600
     # Lines holding \${...} are shell code of the wrapper itself, not expansions here.
     # shellcheck disable=SC2016
-    printf '%s\\n' ${words(wrapperLines)} | write_if_changed "\${BIN_DIR}/boundary-run" 0755
+    printf '%s\\n' ${words(wrapperLines)} | atomic_write "\${BIN_DIR}/boundary-run" 0755
   `,
 );
 

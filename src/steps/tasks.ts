@@ -1,7 +1,7 @@
 // Task mode and standalone mode: how Claude gets its system prompt, and, in task mode,
 // the coder MCP server through which it reports status to the Coder dashboard.
 
-import { claudeProjectDir, die, expandHome, fn, log, needCmd, warn } from "../lib.ts";
+import { atomicWrite, claudeProjectDir, die, expandHome, fn, log, needCmd, warn } from "../lib.ts";
 import { step } from "../script.ts";
 import { sh } from "../sh.ts";
 import { note } from "./common.ts";
@@ -26,9 +26,9 @@ const blockEnd = "<!-- claude-code module: system_prompt end -->";
  * (updated, unchanged or malformed); it is never called as a condition, so errexit holds inside. */
 const syncPromptBlock = fn(
   "sync_prompt_block",
-  [log, warn],
+  [log, warn, atomicWrite],
   sh`
-    local file=$1 text=$2 begin=${blockBegin} end=${blockEnd} target mode=600 state=outside placed=false line tmp
+    local file=$1 text=$2 begin=${blockBegin} end=${blockEnd} target mode=600 state=outside placed=false line wanted current
     local -a lines=() out=() block=()
     PROMPT_BLOCK=unchanged
     while [[ "\${text}" == *$'\\n' ]]; do
@@ -74,17 +74,18 @@ const syncPromptBlock = fn(
       fi
       out+=("\${block[@]}")
     fi
+    # "x" keeps trailing newlines through the command substitutions.
+    wanted=$(
+      if ((\${#out[@]} > 0)); then printf '%s\\n' "\${out[@]}"; fi
+      printf x
+    )
+    current=$(
+      if [[ -e "\${target}" ]]; then cat -- "\${target}"; fi
+      printf x
+    )
+    [[ "\${wanted}" != "\${current}" ]] || return 0
     mkdir -p -- "\${target%/*}"
-    tmp=$(mktemp "\${target}.tmp.XXXXXX")
-    if ((\${#out[@]} > 0)); then
-      printf '%s\\n' "\${out[@]}" >"\${tmp}"
-    fi
-    if [[ -e "\${target}" ]] && cmp -s "\${tmp}" "\${target}"; then
-      rm -f "\${tmp}"
-      return 0
-    fi
-    chmod "\${mode}" "\${tmp}"
-    mv -f "\${tmp}" "\${target}"
+    printf '%s' "\${wanted%x}" | atomic_write "\${target}" "\${mode}"
     PROMPT_BLOCK=updated
     log "updated the system prompt block in \${file}"
   `,
