@@ -226,43 +226,49 @@ run_installer() {
   ((status == 0)) || die "the Claude Code installer from $1 exited with status ${status}"
 }
 
+read_json_file() {
+  JSON_TARGET=$(readlink -f -- "$1") || JSON_TARGET=$1
+  JSON_TEXT="{}"
+  JSON_MODE=600
+  if [[ -e "${JSON_TARGET}" ]]; then
+    JSON_TEXT=$(<"${JSON_TARGET}")
+    JSON_MODE=$(stat -c %a -- "${JSON_TARGET}")
+  fi
+  # A blank file holds no settings yet.
+  [[ -n "${JSON_TEXT//[[:space:]]/}" ]] || JSON_TEXT="{}"
+}
+
 reconcile_update_setting() {
   local file="${HOME}/.claude/settings.json" marker="${MODULE_DIR}/claude-updates-blocked"
-  local target current="{}" mode=600 updated
+  local updated
   if [[ "${ARG_BLOCK_CLAUDE_UPDATES}" == false && ! -e "${marker}" ]]; then
     note "auto-update" "left to Claude Code"
     return 0
   fi
   need_cmd jq "to update ~/.claude/settings.json; install the jq package in the workspace image"
   mkdir -p -- "${HOME}/.claude"
-  # Write through a symlink (e.g. to a persistent volume) instead of replacing it.
-  target=$(readlink -f -- "${file}") || target=${file}
-  if [[ -e "${target}" ]]; then
-    current=$(<"${target}")
-    mode=$(stat -c %a -- "${target}")
-  elif [[ "${ARG_BLOCK_CLAUDE_UPDATES}" == false ]]; then
+  read_json_file "${file}"
+  if [[ ! -e "${JSON_TARGET}" && "${ARG_BLOCK_CLAUDE_UPDATES}" == false ]]; then
     rm -f -- "${marker}"
     note "auto-update" "left to Claude Code"
     return 0
   fi
-  # An empty file holds no settings yet.
-  [[ -n "${current//[[:space:]]/}" ]] || current="{}"
   if [[ "${ARG_BLOCK_CLAUDE_UPDATES}" == true ]]; then
-    if jq -e '.env.DISABLE_AUTOUPDATER == "1"' <<<"${current}" >/dev/null 2>&1; then
+    if jq -e '.env.DISABLE_AUTOUPDATER == "1"' <<<"${JSON_TEXT}" >/dev/null 2>&1; then
       note "auto-update" "off"
       return 0
     fi
-    updated=$(jq '.env = ((.env // {}) + {DISABLE_AUTOUPDATER: "1"})' <<<"${current}" 2>/dev/null) || updated=""
+    updated=$(jq '.env = ((.env // {}) + {DISABLE_AUTOUPDATER: "1"})' <<<"${JSON_TEXT}" 2>/dev/null) || updated=""
   else
     # Only a value the module wrote is taken back.
-    updated=$(jq 'if .env.DISABLE_AUTOUPDATER == "1" then del(.env.DISABLE_AUTOUPDATER) | if .env == {} then del(.env) else . end else . end' <<<"${current}" 2>/dev/null) || updated=""
+    updated=$(jq 'if .env.DISABLE_AUTOUPDATER == "1" then del(.env.DISABLE_AUTOUPDATER) | if .env == {} then del(.env) else . end else . end' <<<"${JSON_TEXT}" 2>/dev/null) || updated=""
   fi
   if [[ -z "${updated}" ]]; then
     warn "${file} is not valid JSON; left it untouched, so only the DISABLE_AUTOUPDATER environment variable controls updates"
     note "auto-update" "settings.json malformed, left untouched"
     return 0
   fi
-  printf '%s\n' "${updated}" | atomic_write "${target}" "${mode}"
+  printf '%s\n' "${updated}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
   if [[ "${ARG_BLOCK_CLAUDE_UPDATES}" == true ]]; then
     : >"${marker}"
     log "turned Claude Code's auto-updater off in ${file}"
@@ -1253,21 +1259,14 @@ step_post_install_hook() {
 
 # Marks onboarding done, the work dir trusted and the API key (if any) approved in ~/.claude.json (merged, never overwritten), so Claude starts without questions.
 step_seed_claude_config() {
-  local file="${HOME}/.claude.json" target mode current updated normalized auth project
+  local file="${HOME}/.claude.json" updated normalized auth project
   auth=$(auth_method)
   note "auth" "${auth}"
   if [[ -n "${CLAUDE_API_KEY:-}" && -z "${ANTHROPIC_API_KEY:-}" && "${ARG_REPORT_TASKS}" == false ]]; then
     warn "CLAUDE_API_KEY is set but ANTHROPIC_API_KEY is not, and Claude Code reads only ANTHROPIC_API_KEY; pass the key as the module's claude_api_key instead"
   fi
   need_cmd jq "to update ~/.claude.json; install the jq package in the workspace image"
-  # Write through a symlink (e.g. to a persistent volume) instead of replacing it.
-  target=$(readlink -f "${file}")
-  current="{}"
-  mode=600
-  if [[ -e "${target}" ]]; then
-    current=$(<"${target}")
-    mode=$(stat -c %a "${target}")
-  fi
+  read_json_file "${file}"
   # Claude Code 2.1 drops hasCompletedProjectOnboarding from project entries, so it is only
   # seeded into a new entry (for older versions): setting it again would rewrite the file every start.
   # Claude Code asks "Do you want to use this API key?" for an ANTHROPIC_API_KEY it has not seen
@@ -1283,17 +1282,17 @@ step_seed_claude_config() {
     | if $key == "" then .
       else .customApiKeyResponses.approved |= ((. // []) | if any(.[]; . == $key) then . else . + [$key] end)
       end
-  ' <<<"${current}" 2>/dev/null); then
+  ' <<<"${JSON_TEXT}" 2>/dev/null); then
     warn "${file} is not valid JSON or not shaped as Claude Code writes it; left it untouched, so Claude may ask its first-run questions"
     note "claude.json" "malformed, left untouched"
     return 0
   fi
-  normalized=$(jq . <<<"${current}")
+  normalized=$(jq . <<<"${JSON_TEXT}")
   if [[ "${updated}" == "${normalized}" ]]; then
     note "claude.json" "already set up"
     return 0
   fi
-  printf '%s\n' "${updated}" | atomic_write "${target}" "${mode}"
+  printf '%s\n' "${updated}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
   log "marked onboarding done and ${WORKDIR} trusted in ${file}${ANTHROPIC_API_KEY:+; approved the API key}"
   note "claude.json" "onboarding, work dir trust${ANTHROPIC_API_KEY:+ and API key approval} set"
 }

@@ -227,3 +227,22 @@ export const claudeProjectDir = fn(
     printf '%s' "$1"
   `,
 );
+
+/** read_json_file FILE: sets JSON_TARGET (FILE with symlinks resolved, so a write goes through them,
+ * e.g. to a persistent volume), JSON_TEXT (the content; "{}" when missing or blank) and JSON_MODE
+ * (the file's mode, kept when it is rewritten; 600 for a new file). */
+export const readJsonFile = fn(
+  "read_json_file",
+  [],
+  sh`
+    JSON_TARGET=$(readlink -f -- "$1") || JSON_TARGET=$1
+    JSON_TEXT="{}"
+    JSON_MODE=600
+    if [[ -e "\${JSON_TARGET}" ]]; then
+      JSON_TEXT=$(<"\${JSON_TARGET}")
+      JSON_MODE=$(stat -c %a -- "\${JSON_TARGET}")
+    fi
+    # A blank file holds no settings yet.
+    [[ -n "\${JSON_TEXT//[[:space:]]/}" ]] || JSON_TEXT="{}"
+  `,
+);

@@ -1,6 +1,6 @@
 // Claude's own configuration in ~/.claude.json, and how Claude authenticates.
 
-import { atomicWrite, claudeProjectDir, fn, log, needCmd, warn } from "../lib.ts";
+import { atomicWrite, claudeProjectDir, fn, log, needCmd, readJsonFile, warn } from "../lib.ts";
 import { step } from "../script.ts";
 import { sh } from "../sh.ts";
 import { note } from "./common.ts";
@@ -32,23 +32,16 @@ export const authMethod = fn(
 export const seedClaudeConfig = step(
   "seed_claude_config",
   "Marks onboarding done, the work dir trusted and the API key (if any) approved in ~/.claude.json (merged, never overwritten), so Claude starts without questions.",
-  [log, warn, needCmd, atomicWrite, note, authMethod, claudeProjectDir],
+  [log, warn, needCmd, atomicWrite, readJsonFile, note, authMethod, claudeProjectDir],
   sh`
-    local file="\${HOME}/.claude.json" target mode current updated normalized auth project
+    local file="\${HOME}/.claude.json" updated normalized auth project
     auth=$(auth_method)
     note "auth" "\${auth}"
     if [[ -n "\${CLAUDE_API_KEY:-}" && -z "\${ANTHROPIC_API_KEY:-}" && "\${ARG_REPORT_TASKS}" == false ]]; then
       warn "CLAUDE_API_KEY is set but ANTHROPIC_API_KEY is not, and Claude Code reads only ANTHROPIC_API_KEY; pass the key as the module's claude_api_key instead"
     fi
     need_cmd jq "to update ~/.claude.json; install the jq package in the workspace image"
-    # Write through a symlink (e.g. to a persistent volume) instead of replacing it.
-    target=$(readlink -f "\${file}")
-    current="{}"
-    mode=600
-    if [[ -e "\${target}" ]]; then
-      current=$(<"\${target}")
-      mode=$(stat -c %a "\${target}")
-    fi
+    read_json_file "\${file}"
     # Claude Code 2.1 drops hasCompletedProjectOnboarding from project entries, so it is only
     # seeded into a new entry (for older versions): setting it again would rewrite the file every start.
     # Claude Code asks "Do you want to use this API key?" for an ANTHROPIC_API_KEY it has not seen
@@ -64,17 +57,17 @@ export const seedClaudeConfig = step(
       | if $key == "" then .
         else .customApiKeyResponses.approved |= ((. // []) | if any(.[]; . == $key) then . else . + [$key] end)
         end
-    ' <<<"\${current}" 2>/dev/null); then
+    ' <<<"\${JSON_TEXT}" 2>/dev/null); then
       warn "\${file} is not valid JSON or not shaped as Claude Code writes it; left it untouched, so Claude may ask its first-run questions"
       note "claude.json" "malformed, left untouched"
       return 0
     fi
-    normalized=$(jq . <<<"\${current}")
+    normalized=$(jq . <<<"\${JSON_TEXT}")
     if [[ "\${updated}" == "\${normalized}" ]]; then
       note "claude.json" "already set up"
       return 0
     fi
-    printf '%s\\n' "\${updated}" | atomic_write "\${target}" "\${mode}"
+    printf '%s\\n' "\${updated}" | atomic_write "\${JSON_TARGET}" "\${JSON_MODE}"
     log "marked onboarding done and \${WORKDIR} trusted in \${file}\${ANTHROPIC_API_KEY:+; approved the API key}"
     note "claude.json" "onboarding, work dir trust\${ANTHROPIC_API_KEY:+ and API key approval} set"
   `,

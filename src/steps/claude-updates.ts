@@ -7,51 +7,45 @@
 // settings key also covers a claude started where that variable is missing
 // (cron, a login shell that resets the environment, an IDE extension).
 
-import { atomicWrite, fn, log, needCmd, warn } from "../lib.ts";
+import { atomicWrite, fn, log, needCmd, readJsonFile, warn } from "../lib.ts";
 import { sh } from "../sh.ts";
 import { note } from "./common.ts";
 
 /** reconcile_update_setting: sets or (when the module set it before) removes env.DISABLE_AUTOUPDATER in ~/.claude/settings.json. */
 export const reconcileUpdateSetting = fn(
   "reconcile_update_setting",
-  [log, warn, needCmd, atomicWrite, note],
+  [log, warn, needCmd, atomicWrite, readJsonFile, note],
   sh`
     local file="\${HOME}/.claude/settings.json" marker="\${MODULE_DIR}/claude-updates-blocked"
-    local target current="{}" mode=600 updated
+    local updated
     if [[ "\${ARG_BLOCK_CLAUDE_UPDATES}" == false && ! -e "\${marker}" ]]; then
       note "auto-update" "left to Claude Code"
       return 0
     fi
     need_cmd jq "to update ~/.claude/settings.json; install the jq package in the workspace image"
     mkdir -p -- "\${HOME}/.claude"
-    # Write through a symlink (e.g. to a persistent volume) instead of replacing it.
-    target=$(readlink -f -- "\${file}") || target=\${file}
-    if [[ -e "\${target}" ]]; then
-      current=$(<"\${target}")
-      mode=$(stat -c %a -- "\${target}")
-    elif [[ "\${ARG_BLOCK_CLAUDE_UPDATES}" == false ]]; then
+    read_json_file "\${file}"
+    if [[ ! -e "\${JSON_TARGET}" && "\${ARG_BLOCK_CLAUDE_UPDATES}" == false ]]; then
       rm -f -- "\${marker}"
       note "auto-update" "left to Claude Code"
       return 0
     fi
-    # An empty file holds no settings yet.
-    [[ -n "\${current//[[:space:]]/}" ]] || current="{}"
     if [[ "\${ARG_BLOCK_CLAUDE_UPDATES}" == true ]]; then
-      if jq -e '.env.DISABLE_AUTOUPDATER == "1"' <<<"\${current}" >/dev/null 2>&1; then
+      if jq -e '.env.DISABLE_AUTOUPDATER == "1"' <<<"\${JSON_TEXT}" >/dev/null 2>&1; then
         note "auto-update" "off"
         return 0
       fi
-      updated=$(jq '.env = ((.env // {}) + {DISABLE_AUTOUPDATER: "1"})' <<<"\${current}" 2>/dev/null) || updated=""
+      updated=$(jq '.env = ((.env // {}) + {DISABLE_AUTOUPDATER: "1"})' <<<"\${JSON_TEXT}" 2>/dev/null) || updated=""
     else
       # Only a value the module wrote is taken back.
-      updated=$(jq 'if .env.DISABLE_AUTOUPDATER == "1" then del(.env.DISABLE_AUTOUPDATER) | if .env == {} then del(.env) else . end else . end' <<<"\${current}" 2>/dev/null) || updated=""
+      updated=$(jq 'if .env.DISABLE_AUTOUPDATER == "1" then del(.env.DISABLE_AUTOUPDATER) | if .env == {} then del(.env) else . end else . end' <<<"\${JSON_TEXT}" 2>/dev/null) || updated=""
     fi
     if [[ -z "\${updated}" ]]; then
       warn "\${file} is not valid JSON; left it untouched, so only the DISABLE_AUTOUPDATER environment variable controls updates"
       note "auto-update" "settings.json malformed, left untouched"
       return 0
     fi
-    printf '%s\\n' "\${updated}" | atomic_write "\${target}" "\${mode}"
+    printf '%s\\n' "\${updated}" | atomic_write "\${JSON_TARGET}" "\${JSON_MODE}"
     if [[ "\${ARG_BLOCK_CLAUDE_UPDATES}" == true ]]; then
       : >"\${marker}"
       log "turned Claude Code's auto-updater off in \${file}"

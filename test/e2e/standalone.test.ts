@@ -74,6 +74,16 @@ describe("~/.claude.json", () => {
     expect(JSON.parse(readFileSync(file, "utf8")).projects[workdir].hasTrustDialogAccepted).toBe(true);
   });
 
+  test("a blank file (e.g. created by an image) is seeded like a missing one", async () => {
+    const { agent, workdir } = await standaloneWorkspace({}, (home) => {
+      writeFileSync(join(home, ".claude.json"), "\n", { mode: 0o600 });
+    });
+    expect((await agent.start())[0]?.exitCode).toBe(0);
+    const config = JSON.parse(readFileSync(join(agent.home, ".claude.json"), "utf8"));
+    expect(config.hasCompletedOnboarding).toBe(true);
+    expect(config.projects[workdir].hasTrustDialogAccepted).toBe(true);
+  });
+
   test("a symlinked file is written through the link, which stays a link", async () => {
     let target = "";
     const { agent } = await standaloneWorkspace({}, (home) => {
