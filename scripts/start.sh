@@ -1480,6 +1480,7 @@ step_wait_ready() {
 
 # Prints what this start did, and keeps it in ~/.claude-module/summary.txt.
 step_summary() {
+  local line
   log "summary:"
   while IFS= read -r line; do
     log "  ${line}"

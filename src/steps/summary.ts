@@ -9,6 +9,7 @@ export const summary = step(
   "Prints what this start did, and keeps it in ~/.claude-module/summary.txt.",
   [log],
   sh`
+    local line
     log "summary:"
     while IFS= read -r line; do
       log "  \${line}"
