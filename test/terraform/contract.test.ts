@@ -12,7 +12,23 @@ import { apply, writeTemplate, type TfResource } from "../lib/terraform.ts";
 
 const scratch = scratchDir("contract");
 
-let scripts: TfResource[] = [];
+const workdir = '/home/coder/it\'s "$(id)"\n`x`';
+let applied: Promise<TfResource[]> | undefined;
+
+/** The template's coder_scripts. Whichever test asks first applies the template; the others share
+ * that result, so every test runs alone (`-t`) or in any order. */
+function scripts(): Promise<TfResource[]> {
+  applied ??= apply(writeTemplate({ workdir, ai_prompt: "hi", mcp: '{"mcpServers":{}}' })).then((resources) =>
+    resources.filter((r) => r.type === "coder_script"),
+  );
+  return applied;
+}
+
+async function launcher(name: string): Promise<TfResource> {
+  const script = (await scripts()).find((s) => launched(s) === name);
+  if (!script) throw new Error(`no coder_script launches ${name}.sh`);
+  return script;
+}
 
 function launched(script: TfResource): string {
   const m = (script.values.script as string).match(/^exec "\$\{dir\}\/(\w+)\.sh"$/m);
@@ -30,30 +46,26 @@ function args(script: TfResource): Map<string, string> {
 
 describe("main.tf against the script contract", () => {
   test("applies with the real provider", async () => {
-    const resources = await apply(
-      writeTemplate({ workdir: '/home/coder/it\'s "$(id)"\n`x`', ai_prompt: "hi", mcp: '{"mcpServers":{}}' }),
-    );
-    scripts = resources.filter((r) => r.type === "coder_script");
-    expect(scripts.map(launched).sort()).toEqual([...scriptNames].sort());
+    expect((await scripts()).map(launched).sort()).toEqual([...scriptNames].sort());
   });
 
   for (const name of scriptNames) {
-    test(`${name}: passes exactly the arguments the contract declares`, () => {
-      const script = scripts.find((s) => launched(s) === name)!;
+    test(`${name}: passes exactly the arguments the contract declares`, async () => {
+      const script = await launcher(name);
       expect([...args(script).keys()].sort()).toEqual(contracts[name].args.map((a) => a.name).sort());
     });
 
     test(`${name}: the rendered launcher passes shellcheck with every check enabled`, async () => {
       const file = join(scratch, `${name}-launcher.sh`);
-      writeFileSync(file, scripts.find((s) => launched(s) === name)!.values.script);
+      writeFileSync(file, (await launcher(name)).values.script);
       const r = await execa("shellcheck", ["--enable=all", "--shell=bash", file], { reject: false, all: true });
       expect(r.all).toBe("");
     });
   }
 
-  test("values arrive intact: base64 is the only form a value takes in the script text", () => {
-    const start = scripts.find((s) => launched(s) === "start")!;
-    expect(args(start).get("WORKDIR")).toBe('/home/coder/it\'s "$(id)"\n`x`');
+  test("values arrive intact: base64 is the only form a value takes in the script text", async () => {
+    const start = await launcher("start");
+    expect(args(start).get("WORKDIR")).toBe(workdir);
     expect(start.values.script).not.toContain("$(id)");
     for (const m of (start.values.script as string).matchAll(/^export CLAUDE_MODULE_ARG_\w+='(.*)'$/gm)) {
       expect(m[1]).toMatch(/^[A-Za-z0-9+/=]*$/);
