@@ -51,11 +51,16 @@ describe("default: the coder CLI's boundary subcommand", () => {
     expect(boundaryDownloads()).toBe(before);
     expect(existsSync(join(ws.moduleDir, "bin", "boundary"))).toBe(false);
 
-    const calls = ws.agent.coderCalls().filter((c) => c[0] === "boundary");
+    // The preflight and the chat's Claude both go through `coder boundary ... -- <command>`; AgentAPI
+    // launches Claude after the start script has ended, so its call is waited for.
+    const claudeExe = join(ws.moduleDir, "bin", "claude");
+    const launched = (calls: string[][]) => calls.map((c) => c.slice(c.indexOf("--") + 1)[0]);
+    const calls = await waitFor("the chat's Claude to go through `coder boundary`", () => {
+      const boundaryCalls = ws.agent.coderCalls().filter((c) => c[0] === "boundary");
+      return launched(boundaryCalls).includes(claudeExe) ? boundaryCalls : undefined;
+    });
     expect(calls[0]).toEqual(["boundary", "--help"]);
-    // The preflight and the chat's Claude both went through `coder boundary ... -- <command>`.
-    const launched = calls.map((c) => c.slice(c.indexOf("--") + 1)[0]);
-    expect(launched).toContain(join(ws.moduleDir, "bin", "claude"));
+    expect(launched(calls).some((command) => command?.endsWith("/bash"))).toBe(true);
     expect(calls.find((c) => c.includes("--jail-type"))).toBeDefined();
     await jailedClaude(ws, realpathSync(boundaryBinary));
   });
