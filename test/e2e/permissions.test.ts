@@ -1,6 +1,7 @@
 // Permission flags and tool rules, as Claude receives them (/proc/<pid>/cmdline) and acts on them.
 
 import { describe, expect, test } from "bun:test";
+import { coderCalls } from "../lib/coder-double.ts";
 import { useE2E } from "../lib/e2e.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
 import { claudeUnderAgentapi } from "../lib/processes.ts";
@@ -68,12 +69,14 @@ describe("permissions", () => {
 
 describe("allowed_tools and disallowed_tools", () => {
   test("reach Claude, one argument per rule (a rule may hold spaces), and never the coder CLI", async () => {
+    // Task mode, where the module calls the coder CLI (exp mcp configure): the rules must stay out of that call.
     const { agent, rest, moduleDir } = await started({
-      report_tasks: false,
       allowed_tools: "Read,Edit  Bash(git log:*)",
       disallowed_tools: "WebFetch, Bash(rm -rf:*)",
     });
     expect(rest).toEqual([
+      "--dangerously-skip-permissions",
+      ...consent,
       "--allowedTools",
       "Read",
       "Edit",
@@ -83,7 +86,17 @@ describe("allowed_tools and disallowed_tools", () => {
       "Bash(rm -rf:*)",
     ]);
     expect(summaryOf(moduleDir)).toContain("allowed tools: 3 rule(s)");
-    expect(agent.coderCalls().flat()).not.toContain("--allowedTools");
-    expect(agent.coderCalls().flat()).not.toContain("--disallowedTools");
+
+    // Neither the arguments nor the environment of any coder CLI call carries a rule.
+    const calls = coderCalls(agent);
+    const configure = calls.find((c) => c.argv.slice(0, 3).join(" ") === "exp mcp configure");
+    expect(configure?.mcpEnv.CODER_MCP_ALLOWED_TOOLS).toBe("coder_report_task");
+    const rules = ["Read", "Edit", "Bash(git log:*)", "WebFetch", "Bash(rm -rf:*)"];
+    for (const call of calls) {
+      expect(call.argv.filter((a) => rules.includes(a) || /allowedTools|disallowedTools/i.test(a))).toEqual([]);
+      for (const value of Object.values(call.mcpEnv)) {
+        expect(value).not.toMatch(/allowedTools|disallowedTools|WebFetch|Bash\(/i);
+      }
+    }
   });
 });
