@@ -7,6 +7,8 @@
 #   .tools/tf/<v>/mirror/...           filesystem mirror holding coder/coder <v>
 #   .tools/bin/agentapi-<version>      AgentAPI built from the Go module proxy
 #   .tools/bin/boundary-<version>      boundary built from the Go module proxy, reporting <version>
+#   .tools/coder/<version>/coder       Coder (AGPL ./cmd/coder) for each of CODER_VERSIONS, named as in
+#                                      an image: the agent puts its own directory on PATH as `coder`
 #   node_modules/                      bun, typescript, the Claude Code CLI (package-lock.json)
 set -euo pipefail
 
@@ -14,6 +16,11 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=tools/versions.env
 . "${root}/tools/versions.env"
 tools="${root}/.tools"
+
+# One bootstrap at a time: two would build into the same temporary files.
+mkdir -p "${tools}"
+exec 9>"${tools}/.bootstrap.lock"
+flock 9
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 die() {
@@ -94,4 +101,13 @@ go_build github.com/coder/agentapi "${AGENTAPI_VERSION}" . "${tools}/bin/agentap
 go_build github.com/coder/boundary "${BOUNDARY_VERSION}" ./cmd/boundary "${tools}/bin/boundary-${BOUNDARY_VERSION}" \
   "-X main.version=${BOUNDARY_VERSION}"
 
-say "ready: terraform $(terraform version | head -1 | cut -d' ' -f2), coder provider ${CODER_PROVIDER_VERSIONS}, agentapi ${AGENTAPI_VERSION}, boundary ${BOUNDARY_VERSION}, $(shellcheck --version | sed -n 's/^version: /shellcheck /p')"
+# Coder itself (server, agent and CLI in one binary), for the real-Coder tests and the demo.
+# The enterprise build needs modules the proxy refuses; the AGPL one has everything but licensed features.
+for v in ${CODER_VERSIONS}; do
+  go_build github.com/coder/coder/v2 "v${v}" ./cmd/coder "${tools}/coder/${v}/coder" \
+    "-s -w -X github.com/coder/coder/v2/buildinfo.tag=${v} -X github.com/coder/coder/v2/buildinfo.agpl=true"
+done
+# PostgreSQL for the deployments' private clusters (tools/coder.sh runs its own, on loopback).
+compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || apt_install postgresql
+
+say "ready: terraform $(terraform version | head -1 | cut -d' ' -f2), coder provider ${CODER_PROVIDER_VERSIONS}, agentapi ${AGENTAPI_VERSION}, boundary ${BOUNDARY_VERSION}, coder ${CODER_VERSIONS}, $(shellcheck --version | sed -n 's/^version: /shellcheck /p')"

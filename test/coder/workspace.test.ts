@@ -1,0 +1,84 @@
+// A workspace of a template using the module, in a real Coder: the agent runs the start script,
+// the chat app turns healthy and answers through Coder's app proxy, a terminal finds Claude, and a
+// stop and start resumes without downloading anything.
+
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import {
+  agentLogs,
+  cli,
+  coder,
+  deleteWorkspace,
+  deployment,
+  mirrorRequests,
+  pushTemplate,
+  scriptOutput,
+  uniqueName,
+  waitAgent,
+  waitBuild,
+  workspaceView,
+  type Deployment,
+} from "../lib/coder.ts";
+import { startScriptedModel, type ScriptedModel } from "../lib/model.ts";
+import { claudeVersion } from "../lib/paths.ts";
+import { waitFor } from "../lib/wait.ts";
+
+let d: Deployment;
+let model: ScriptedModel;
+let template: string;
+const workspaces: string[] = [];
+
+beforeAll(async () => {
+  d = deployment();
+  model = startScriptedModel();
+  template = await pushTemplate(d, uniqueName("standalone"), {
+    module: { workdir: "~/project", report_tasks: false, cli_app: true },
+    modelUrl: model.url,
+    modelApiKey: model.apiKey,
+  });
+});
+
+afterAll(async () => {
+  for (const ws of workspaces) await deleteWorkspace(d, ws);
+  model?.stop();
+});
+
+describe(`a workspace on Coder v${process.env.CODER_VERSION ?? "newest"}`, () => {
+  test("starts Claude Code behind AgentAPI, healthy and reachable through Coder, and restarts without downloading", async () => {
+    const ws = uniqueName("ws");
+    workspaces.push(ws);
+    await coder(d, ["create", ws, "-t", template, "--yes"], { timeout: 300_000 });
+    const agent = await waitAgent(d, ws);
+    const start = scriptOutput(await agentLogs(d, agent.id), "Claude Code");
+    expect(agent.lifecycle_state, start).toBe("ready");
+    expect(start).toMatch(/AgentAPI/);
+
+    // The dashboard's app turns healthy, and Coder's app proxy reaches AgentAPI.
+    await waitFor("the Claude Code app to be healthy", async () => {
+      const view = await workspaceView(d, ws);
+      const app = view.latest_build.resources.flatMap((r) => r.agents ?? [])[0]?.apps.find((a) => a.slug === "ccw");
+      return app?.health === "healthy" ? app : undefined;
+    });
+    const status = await fetch(`${d.url}/@admin/${ws}.main/apps/ccw/status`, {
+      headers: { "Coder-Session-Token": d.token },
+    });
+    expect(status.status).toBe(200);
+    expect(await status.json()).toMatchObject({ agent_type: "claude" });
+
+    // A terminal finds the pinned Claude Code on PATH.
+    const version = await cli(d, ["ssh", ws, "--", "claude", "--version"]);
+    expect(version.all).toContain(claudeVersion);
+
+    // Stop: the agent runs the module's stop script before it goes.
+    await coder(d, ["stop", ws, "--yes"], { timeout: 180_000 });
+    await waitBuild(d, ws, "stopped");
+    const stop = scriptOutput(await agentLogs(d, agent.id), "Claude Code: stop");
+    expect(stop).toMatch(/stop/i);
+
+    // Start again: ready, with nothing downloaded from the release mirror.
+    const served = mirrorRequests(d).length;
+    await coder(d, ["start", ws, "--yes"], { timeout: 180_000 });
+    const again = await waitAgent(d, ws);
+    expect(again.lifecycle_state, scriptOutput(await agentLogs(d, again.id), "Claude Code")).toBe("ready");
+    expect(mirrorRequests(d).slice(served)).toEqual([]);
+  });
+});

@@ -1,0 +1,286 @@
+// The real Coder deployment started by tools/coder.sh (server, provisioner, `coder agent`, CLI):
+// templates pushed with the module, workspaces created, started and stopped through the real CLI,
+// and what an admin or user sees read back through Coder's API.
+
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { execa } from "execa";
+import { root } from "./paths.ts";
+import { scratchDir } from "./scratch.ts";
+import { literal } from "./terraform.ts";
+import { waitFor } from "./wait.ts";
+import { freePort } from "./workspace.ts";
+
+const versionsEnv = readFileSync(join(root, "tools", "versions.env"), "utf8");
+const setting = (key: string) => versionsEnv.match(new RegExp(`^${key}="([^"]*)"`, "m"))?.[1] ?? "";
+export const coderVersions = setting("CODER_VERSIONS").split(" ");
+export const workspaceUser = setting("WORKSPACE_USER");
+
+export interface Deployment {
+  version: string;
+  url: string;
+  bin: string;
+  configDir: string;
+  state: string;
+  mirrorUrl: string;
+  mirrorLog: string;
+  homes: string;
+  token: string;
+}
+
+/** The deployment of $CODER_VERSION (default: the newest), which tools/coder.sh up must have started. */
+export function deployment(version = process.env.CODER_VERSION ?? coderVersions.at(-1)!): Deployment {
+  const file = join(root, ".coder", version, "deployment.env");
+  if (!existsSync(file)) throw new Error(`no Coder v${version} deployment: run tools/coder.sh up ${version}`);
+  const facts = Object.fromEntries(
+    readFileSync(file, "utf8")
+      .split("\n")
+      .filter((l) => l.includes("="))
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+  );
+  return {
+    version,
+    url: facts.CODER_URL!,
+    bin: facts.CODER_BIN!,
+    configDir: facts.CODER_CONFIG_DIR!,
+    state: facts.CODER_STATE!,
+    mirrorUrl: facts.CODER_MIRROR_URL!,
+    mirrorLog: facts.CODER_MIRROR_LOG!,
+    homes: facts.CODER_HOMES!,
+    token: readFileSync(join(facts.CODER_CONFIG_DIR!, "session"), "utf8").trim(),
+  };
+}
+
+/** The real `coder` CLI, logged in as the first user. */
+export function cli(d: Deployment, args: string[], options: { timeout?: number; input?: string } = {}) {
+  return execa(d.bin, args, {
+    env: { CODER_CONFIG_DIR: d.configDir, CODER_URL: d.url, NO_COLOR: "1", CODER_NO_VERSION_WARNING: "1" },
+    extendEnv: true,
+    reject: false,
+    all: true,
+    timeout: options.timeout ?? 120_000,
+    ...(options.input !== undefined ? { input: options.input } : { stdin: "ignore" as const }),
+  });
+}
+
+/** `coder ARGS`, throwing with its output when it fails. */
+export async function coder(d: Deployment, args: string[], options: { timeout?: number } = {}): Promise<string> {
+  const r = await cli(d, args, options);
+  if (r.exitCode !== 0) throw new Error(`coder ${args.join(" ")} exited ${r.exitCode}:\n${r.all}`);
+  return r.stdout;
+}
+
+/** Coder's REST API as the first user. */
+export async function api<T = any>(d: Deployment, path: string, init: { method?: string; body?: unknown } = {}) {
+  const response = await fetch(d.url + path, {
+    method: init.method ?? "GET",
+    headers: { "Coder-Session-Token": d.token, "Content-Type": "application/json" },
+    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${init.method ?? "GET"} ${path}: HTTP ${response.status}: ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** A Terraform expression in the template (e.g. `data.coder_task.me.prompt`), not a literal string. */
+export class Expr {
+  constructor(readonly expression: string) {}
+}
+export const expr = (expression: string) => new Expr(expression);
+
+/** Module inputs; strings are taken literally. */
+export type ModuleInputs = Record<string, string | number | boolean | string[] | Expr>;
+
+export interface TemplateSpec {
+  /** The module's inputs (agent_id, the mirror URLs, the API key and the port are added unless given). */
+  module?: ModuleInputs;
+  /** Further files of the template (e.g. `tasks.tf` with coder_ai_task), by name. */
+  files?: Record<string, string>;
+  /** Instead of `module`: a .tf file holding the module block as written (a README example). */
+  moduleTf?: string;
+  modelUrl: string;
+  modelApiKey: string;
+}
+
+/** The module's files as a template author vendors them. */
+function vendorModule(dir: string): void {
+  for (const entry of ["main.tf", "variables.tf", "outputs.tf", "scripts"]) {
+    cpSync(join(root, entry), join(dir, "modules", "claude-code", entry), { recursive: true });
+  }
+}
+
+/** Tasks, the way Coder ≥ 2.28 gives a task's prompt to Terraform. */
+export const tasksTf = `
+data "coder_task" "me" {}
+
+resource "coder_ai_task" "task" {
+  count  = data.coder_workspace.me.start_count
+  app_id = module.claude-code.task_app_id
+}
+`;
+
+/** Pushes a template made of test/coder/template and the module, returning its name. */
+export async function pushTemplate(d: Deployment, name: string, spec: TemplateSpec): Promise<string> {
+  const dir = scratchDir(`template-${name}`);
+  cpSync(join(root, "test", "coder", "template"), dir, { recursive: true });
+  vendorModule(dir);
+  if (spec.moduleTf !== undefined) {
+    writeFileSync(join(dir, "module.tf"), spec.moduleTf);
+  } else {
+    const module: Record<string, unknown> = {
+      source: "./modules/claude-code",
+      agent_id: "${coder_agent.main.id}",
+      agentapi_releases_url: "${var.releases_url}/agentapi",
+      claude_installer_url: "${var.releases_url}/claude/install.sh",
+      boundary_releases_url: "${var.releases_url}/boundary",
+      claude_api_key: "${var.model_api_key}",
+      agentapi_port: "${var.agentapi_port}",
+    };
+    for (const [key, value] of Object.entries(spec.module ?? {})) {
+      module[key] =
+        value instanceof Expr
+          ? `\${${value.expression}}`
+          : typeof value === "string"
+            ? literal(value)
+            : Array.isArray(value)
+              ? value.map(literal)
+              : value;
+    }
+    writeFileSync(join(dir, "module.tf.json"), JSON.stringify({ module: { "claude-code": module } }, null, 2));
+  }
+  for (const [file, text] of Object.entries(spec.files ?? {})) writeFileSync(join(dir, file), text);
+  const variables = {
+    compute_script: join(root, "test", "coder", "compute.sh"),
+    homes: d.homes,
+    coder_bin: d.bin,
+    workspace_user: workspaceUser,
+    model_url: spec.modelUrl,
+    model_api_key: spec.modelApiKey,
+    releases_url: d.mirrorUrl,
+    agentapi_port: await freePort(),
+  };
+  const varsFile = join(dir, "..", `${name}-variables.yaml`);
+  writeFileSync(
+    varsFile,
+    Object.entries(variables)
+      .map(([k, v]) => `${k}: ${JSON.stringify(String(v))}`)
+      .join("\n") + "\n",
+    { mode: 0o600 },
+  );
+  await coder(d, ["templates", "push", name, "-d", dir, "--yes", "--variables-file", varsFile], { timeout: 300_000 });
+  return name;
+}
+
+export interface Agent {
+  id: string;
+  name: string;
+  lifecycle_state: string;
+  apps: { slug: string; health: string; statuses?: { state: string; message: string }[] }[];
+}
+
+export interface WorkspaceView {
+  id: string;
+  name: string;
+  latest_build: { id: string; transition: string; status: string; resources: { agents?: Agent[] }[] };
+}
+
+/** A workspace the tests created, as the API shows it. */
+export async function workspaceView(d: Deployment, name: string): Promise<WorkspaceView> {
+  return api<WorkspaceView>(d, `/api/v2/users/me/workspace/${name}`);
+}
+
+export function agentOf(view: WorkspaceView): Agent | undefined {
+  return view.latest_build.resources.flatMap((r) => r.agents ?? [])[0];
+}
+
+/** Waits until the latest build has finished and its agent reached a final lifecycle state. */
+export async function waitAgent(d: Deployment, name: string, timeoutMs = 240_000): Promise<Agent> {
+  return waitFor(
+    `workspace ${name}'s agent to finish starting`,
+    async () => {
+      const view = await workspaceView(d, name);
+      if (view.latest_build.status === "failed") throw new Error(`workspace ${name}: build failed`);
+      const agent = agentOf(view);
+      return agent && ["ready", "start_error", "start_timeout", "shutdown_error"].includes(agent.lifecycle_state)
+        ? agent
+        : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** Waits until the workspace's latest build is `status` (e.g. "stopped"). */
+export async function waitBuild(d: Deployment, name: string, status: string, timeoutMs = 180_000): Promise<void> {
+  await waitFor(
+    `workspace ${name}'s build to be ${status}`,
+    async () => {
+      const view = await workspaceView(d, name);
+      if (view.latest_build.status === "failed") throw new Error(`workspace ${name}: build failed`);
+      return view.latest_build.status === status ? true : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+export interface ScriptLog {
+  source: string;
+  output: string;
+}
+
+/** Every line the agent uploaded (its scripts' output), with the script's display name. */
+export async function agentLogs(d: Deployment, agentId: string): Promise<ScriptLog[]> {
+  const sources = await api<{ log_sources?: { id: string; display_name: string }[] }>(
+    d,
+    `/api/v2/workspaceagents/${agentId}`,
+  );
+  const names = new Map((sources.log_sources ?? []).map((s) => [s.id, s.display_name]));
+  const logs = await api<{ source_id: string; output: string }[]>(
+    d,
+    `/api/v2/workspaceagents/${agentId}/logs?format=json`,
+  );
+  return logs.map((l) => ({ source: names.get(l.source_id) ?? l.source_id, output: l.output }));
+}
+
+/** The output of one script, as the dashboard shows it. */
+export const scriptOutput = (logs: ScriptLog[], source: string) =>
+  logs
+    .filter((l) => l.source === source)
+    .map((l) => l.output)
+    .join("\n");
+
+/** A unique workspace name (Coder: lowercase letters, digits and hyphens). */
+export const uniqueName = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** The workspace's persistent home on this machine. */
+export const homeOf = (d: Deployment, workspace: string) => join(d.homes, `admin.${workspace}`);
+
+/** Lines the release mirror has served so far (its request log). */
+export function mirrorRequests(d: Deployment): string[] {
+  return existsSync(d.mirrorLog) ? readFileSync(d.mirrorLog, "utf8").split("\n").filter(Boolean) : [];
+}
+
+/** Deletes a workspace (its agent stops through the template's destroy step) and its home. */
+export async function deleteWorkspace(d: Deployment, name: string): Promise<void> {
+  await cli(d, ["delete", name, "--yes"], { timeout: 180_000 });
+  await waitFor(
+    `workspace ${name} to be deleted`,
+    async () => {
+      const r = await fetch(`${d.url}/api/v2/users/me/workspace/${name}`, {
+        headers: { "Coder-Session-Token": d.token },
+      });
+      if (r.status === 404) return true;
+      const view = (await r.json()) as WorkspaceView;
+      return view.latest_build.status === "deleted" ? true : undefined;
+    },
+    180_000,
+  );
+  rmSync(homeOf(d, name), { recursive: true, force: true });
+  rmSync(`${homeOf(d, name)}.logs`, { recursive: true, force: true });
+}
+
+/** Creates a directory in a workspace home owned by the workspace user (e.g. a work dir with files). */
+export function mkdirInHome(d: Deployment, workspace: string, path: string): string {
+  const dir = join(homeOf(d, workspace), path);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
