@@ -99,7 +99,7 @@ describe(`Coder Tasks on v${process.env.CODER_VERSION ?? "newest"}`, () => {
     const ws = created.workspace_name;
     workspaces.push(ws);
     const ready = await waitAgent(d, ws);
-    expect(ready.lifecycle_state, scriptOutput(await agentLogs(d, ready.id), "Claude Code")).toBe("ready");
+    expect(ready.lifecycle_state, scriptOutput(await agentLogs(d, ready), "Claude Code")).toBe("ready");
 
     // The prompt reached the model, and the model's last report is what Coder shows.
     await model.waitForRequest((r) => r.lastUserText.includes(prompt), 240_000);
@@ -125,7 +125,7 @@ describe(`Coder Tasks on v${process.env.CODER_VERSION ?? "newest"}`, () => {
     await waitBuild(d, ws, "stopped");
     await coder(d, ["start", ws, "--yes"], { timeout: 180_000 });
     const agent = await waitAgent(d, ws);
-    const start = scriptOutput(await agentLogs(d, agent.id), "Claude Code");
+    const start = scriptOutput(await agentLogs(d, agent), "Claude Code");
     expect(agent.lifecycle_state, start).toBe("ready");
     expect(mirrorRequests(d).slice(served)).toEqual([]);
 

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import {
   agentLogs,
+  agentScriptLog,
   cli,
   coder,
   deleteWorkspace,
@@ -42,15 +43,18 @@ afterAll(async () => {
   model?.stop();
 });
 
+/** The chat app through Coder's path-based app proxy, as the dashboard opens it. */
+const appUrl = (ws: string) => `${d.url}/@admin/${ws}.main/apps/ccw`;
+
 describe(`a workspace on Coder v${process.env.CODER_VERSION ?? "newest"}`, () => {
   test("starts Claude Code behind AgentAPI, healthy and reachable through Coder, and restarts without downloading", async () => {
     const ws = uniqueName("ws");
     workspaces.push(ws);
     await coder(d, ["create", ws, "-t", template, "--yes"], { timeout: 300_000 });
     const agent = await waitAgent(d, ws);
-    const start = scriptOutput(await agentLogs(d, agent.id), "Claude Code");
+    const start = scriptOutput(await agentLogs(d, agent), "Claude Code");
     expect(agent.lifecycle_state, start).toBe("ready");
-    expect(start).toMatch(/AgentAPI/);
+    expect(start).toMatch(/AgentAPI is ready on port \d+$/m);
 
     // The dashboard's app turns healthy, and Coder's app proxy reaches AgentAPI.
     await waitFor("the Claude Code app to be healthy", async () => {
@@ -58,27 +62,44 @@ describe(`a workspace on Coder v${process.env.CODER_VERSION ?? "newest"}`, () =>
       const app = view.latest_build.resources.flatMap((r) => r.agents ?? [])[0]?.apps.find((a) => a.slug === "ccw");
       return app?.health === "healthy" ? app : undefined;
     });
-    const status = await fetch(`${d.url}/@admin/${ws}.main/apps/ccw/status`, {
+    const status = await fetch(`${appUrl(ws)}/status`, {
       headers: { "Coder-Session-Token": d.token },
     });
     expect(status.status).toBe(200);
     expect(await status.json()).toMatchObject({ agent_type: "claude" });
 
+    // A message typed in the chat goes through Coder to Claude, and the model's answer comes back.
+    const question = `Standalone question ${uniqueName("q")}`;
+    model.on(question, [{ text: "Standalone answer from the scripted model." }]);
+    await waitFor("AgentAPI to take a message through Coder's app proxy", async () => {
+      const sent = await fetch(`${appUrl(ws)}/message`, {
+        method: "POST",
+        headers: { "Coder-Session-Token": d.token, "Content-Type": "application/json" },
+        body: JSON.stringify({ content: question, type: "user" }),
+      });
+      return sent.ok ? true : undefined;
+    });
+    await model.waitForRequest((r) => r.lastUserText.includes(question));
+    await waitFor("the model's answer in the chat", async () => {
+      const chat = await fetch(`${appUrl(ws)}/messages`, { headers: { "Coder-Session-Token": d.token } });
+      const { messages } = (await chat.json()) as { messages: { role: string; content: string }[] };
+      return messages.some((m) => m.role === "agent" && m.content.includes("Standalone answer")) ? true : undefined;
+    });
+
     // A terminal finds the pinned Claude Code on PATH.
     const version = await cli(d, ["ssh", ws, "--", "claude", "--version"]);
     expect(version.all).toContain(claudeVersion);
 
-    // Stop: the agent runs the module's stop script before it goes.
+    // Stop: the agent runs the module's stop script, which stops AgentAPI, before it goes.
     await coder(d, ["stop", ws, "--yes"], { timeout: 180_000 });
     await waitBuild(d, ws, "stopped");
-    const stop = scriptOutput(await agentLogs(d, agent.id), "Claude Code: stop");
-    expect(stop).toMatch(/stop/i);
+    expect(agentScriptLog(d, ws, agent, "Claude Code: stop")).toMatch(/AgentAPI stopped$/m);
 
     // Start again: ready, with nothing downloaded from the release mirror.
     const served = mirrorRequests(d).length;
     await coder(d, ["start", ws, "--yes"], { timeout: 180_000 });
     const again = await waitAgent(d, ws);
-    expect(again.lifecycle_state, scriptOutput(await agentLogs(d, again.id), "Claude Code")).toBe("ready");
+    expect(again.lifecycle_state, scriptOutput(await agentLogs(d, again), "Claude Code")).toBe("ready");
     expect(mirrorRequests(d).slice(served)).toEqual([]);
   });
 });

@@ -175,6 +175,7 @@ export interface Agent {
   id: string;
   name: string;
   lifecycle_state: string;
+  log_sources?: { id: string; display_name: string }[];
   apps: { slug: string; health: string; statuses?: { state: string; message: string }[] }[];
 }
 
@@ -227,18 +228,25 @@ export interface ScriptLog {
   output: string;
 }
 
-/** Every line the agent uploaded (its scripts' output), with the script's display name. */
-export async function agentLogs(d: Deployment, agentId: string): Promise<ScriptLog[]> {
-  const sources = await api<{ log_sources?: { id: string; display_name: string }[] }>(
-    d,
-    `/api/v2/workspaceagents/${agentId}`,
-  );
-  const names = new Map((sources.log_sources ?? []).map((s) => [s.id, s.display_name]));
+/** Every line the agent uploaded (its scripts' output), with the script's display name. Works for
+ * an agent of an earlier build too (e.g. to read the stop script's output after a stop). */
+export async function agentLogs(d: Deployment, agent: Agent): Promise<ScriptLog[]> {
+  const names = new Map((agent.log_sources ?? []).map((s) => [s.id, s.display_name]));
   const logs = await api<{ source_id: string; output: string }[]>(
     d,
-    `/api/v2/workspaceagents/${agentId}/logs?format=json`,
+    `/api/v2/workspaceagents/${agent.id}/logs?format=json`,
   );
   return logs.map((l) => ({ source: names.get(l.source_id) ?? l.source_id, output: l.output }));
+}
+
+/** What the agent wrote to its own log file for a script (CODER_AGENT_LOG_DIR/coder-script-<source>.log).
+ * The stop script's output is read here: Coder v2.36's agent disconnects before it runs the stop
+ * scripts, so their output never reaches Coder's API. */
+export function agentScriptLog(d: Deployment, workspace: string, agent: Agent, source: string): string {
+  const id = agent.log_sources?.find((s) => s.display_name === source)?.id;
+  if (!id) throw new Error(`agent ${agent.id} has no log source "${source}"`);
+  const file = join(`${homeOf(d, workspace)}.logs`, `coder-script-${id}.log`);
+  return existsSync(file) ? readFileSync(file, "utf8") : "";
 }
 
 /** The output of one script, as the dashboard shows it. */
