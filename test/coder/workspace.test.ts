@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import {
   agentLogs,
+  agentOf,
   agentScriptLog,
   cli,
   coder,
@@ -12,6 +13,7 @@ import {
   deployment,
   mirrorRequests,
   pushTemplate,
+  runInTerminal,
   scriptOutput,
   uniqueName,
   waitAgent,
@@ -20,6 +22,7 @@ import {
   type Deployment,
 } from "../lib/coder.ts";
 import { startScriptedModel, type ScriptedModel } from "../lib/model.ts";
+import { squash } from "../lib/agentapi-screen.ts";
 import { claudeVersion } from "../lib/paths.ts";
 import { waitFor } from "../lib/wait.ts";
 
@@ -85,6 +88,14 @@ describe(`a workspace on Coder v${process.env.CODER_VERSION ?? "newest"}`, () =>
       const { messages } = (await chat.json()) as { messages: { role: string; content: string }[] };
       return messages.some((m) => m.role === "agent" && m.content.includes("Standalone answer")) ? true : undefined;
     });
+
+    // The "Claude Code CLI" app, run as the dashboard runs it (a PTY in the workspace), attaches to
+    // the session and shows Claude's screen; `timeout` ends it.
+    const command = agentOf(await workspaceView(d, ws))!.apps.find((a) => a.slug === "ccw-cli")?.command;
+    expect(command).toContain("attach");
+    const shown = await runInTerminal(d, ws, command!, 10);
+    // Claude's input box and its footer, drawn by Claude and relayed by AgentAPI.
+    expect(squash(shown.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ""))).toContain("(shift+tabtocycle)");
 
     // A terminal finds the pinned Claude Code on PATH.
     const version = await cli(d, ["ssh", ws, "--", "claude", "--version"]);

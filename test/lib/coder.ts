@@ -4,6 +4,7 @@
 
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { spawn } from "node:child_process";
 import { execa } from "execa";
 import { root } from "./paths.ts";
 import { scratchDir } from "./scratch.ts";
@@ -176,7 +177,7 @@ export interface Agent {
   name: string;
   lifecycle_state: string;
   log_sources?: { id: string; display_name: string }[];
-  apps: { slug: string; health: string; statuses?: { state: string; message: string }[] }[];
+  apps: { slug: string; health: string; command?: string; statuses?: { state: string; message: string }[] }[];
 }
 
 export interface WorkspaceView {
@@ -291,4 +292,28 @@ export function mkdirInHome(d: Deployment, workspace: string, path: string): str
   const dir = join(homeOf(d, workspace), path);
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+
+/** Runs COMMAND in the workspace through `coder ssh` in a PTY for `seconds`, as a terminal app runs,
+ * and returns what the terminal showed. It answers the two queries a real terminal emulator answers
+ * (background colour and cursor position); without answers, TUI programs wait for them. */
+export async function runInTerminal(d: Deployment, workspace: string, command: string, seconds: number) {
+  const remote = `bash -c ${shellQuote(command)}`;
+  const child = spawn("script", ["-qfec", `${d.bin} ssh ${workspace} -- ${shellQuote(remote)}`, "/dev/null"], {
+    env: { PATH: "/usr/local/bin:/usr/bin:/bin", CODER_CONFIG_DIR: d.configDir, TERM: "xterm-256color" },
+  });
+  let shown = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    const text = chunk.toString("utf8");
+    shown += text;
+    if (text.includes("\x1b]11;?")) child.stdin.write("\x1b]11;rgb:0000/0000/0000\x1b\\");
+    if (text.includes("\x1b[6n")) child.stdin.write("\x1b[1;1R");
+  });
+  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  const timer = setTimeout(() => child.kill("SIGTERM"), seconds * 1000);
+  await exited;
+  clearTimeout(timer);
+  return shown;
 }
