@@ -1,13 +1,35 @@
-// A local stand-in for the Coder agent: takes the state of an applied template
-// and runs its coder_scripts with its coder_env values, in an isolated HOME,
-// the way the agent does in a workspace. The `coder` CLI on its PATH is the
-// recording test double in test/doubles/bin.
+// A local stand-in for the Coder agent (coder v2.30.0, agent/agent.go): takes the state of an
+// applied template and runs its coder_scripts with its coder_env values, in an isolated HOME.
+//
+// Like the agent:
+// - The environment of scripts and terminals is built as updateCommandEnv does: the agent's
+//   CODER* workspace variables, overridden by the agent process's own environment (the image's:
+//   `path` and `env` below), overridden by every coder_env value of this agent, each expanded
+//   with Go's os.ExpandEnv (test/lib/expand-env.ts) against the agent process's own environment
+//   only (not against other coder_env values nor the CODER* variables); then the script bin dir
+//   goes first on PATH. The process's PATH ends with the coder CLI's directory, as `coder agent`
+//   appends its own.
+// - Scripts also get CODER_SCRIPT_DATA_DIR and CODER_SCRIPT_BIN_DIR; terminals do not.
+// - Every script of a phase (start or stop) runs at once, in HOME; the phase ends when all of
+//   them have.
+// Unlike the agent:
+// - The `coder` CLI on PATH is the recording test double in test/doubles/bin; there is no Coder
+//   API, no agent token (CODER_AGENT_URL points nowhere) and no CODER_WORKSPACE_ID, GIT_ASKPASS,
+//   GIT_SSH_COMMAND, LOGNAME or SHELL.
+// - No coder_app health checks, no startup-script timeouts or "blocks login", no cron scripts, no
+//   log files or log upload: a script's output comes back from start()/stop() instead.
+// - A script runs from a file through `sh -c`, as this machine's user, without a pty, for at most
+//   5 minutes (the agent gives its text to the user's shell with `-c`); all scripts share one
+//   CODER_SCRIPT_DATA_DIR (the agent gives each its own).
+// - Stopping ends every process of the workspace (found by a marker variable), as a stopped
+//   container would, unless told not to.
 
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { execa, type Options } from "execa";
 import { readCoderDoubleLog } from "./coder-double.ts";
+import { expandEnv, lookupIn } from "./expand-env.ts";
 import { doublesBin, root } from "./paths.ts";
 import { scratchDir } from "./scratch.ts";
 import type { TfResource } from "./terraform.ts";
@@ -24,6 +46,8 @@ export interface AgentOptions {
   agentName?: string;
   /** Directories of the image's PATH, before the system's (e.g. one holding a pre-installed claude). */
   path?: string[];
+  /** More of the image's environment, which the agent process starts with: coder_env values
+   * override these, and their `$NAME`s expand to these. */
   env?: Record<string, string>;
   home?: string;
 }
@@ -58,38 +82,49 @@ export class LocalAgent {
     this.dataDir = scratchDir("agent-data");
     this.binDir = join(this.dataDir, "bin");
     mkdirSync(this.binDir, { recursive: true });
-    const coderEnv = Object.fromEntries(
-      this.resources
-        .filter((r) => r.type === "coder_env" && r.values.agent_id === this.agentId)
-        .map((r) => [r.values.name as string, r.values.value as string]),
-    );
-    this.baseEnv = {
+    // The agent process's own environment: the image's, and PATH ending with the coder CLI's directory.
+    const image: Record<string, string> = {
       ...networkEnv(),
       HOME: this.home,
       USER: process.env.USER ?? "root",
       LANG: "C.UTF-8",
-      // The agent puts its script bin dir first, for its scripts and every terminal.
-      PATH: [this.binDir, ...(options.path ?? []), doublesBin, systemPath].join(":"),
-      CODER: "true",
+      PATH: [...(options.path ?? []), doublesBin, systemPath].join(":"),
       CODER_AGENT_URL: "http://127.0.0.1:9/",
-      CODER_WORKSPACE_NAME: "default",
-      CODER_WORKSPACE_OWNER_NAME: "default",
-      CODER_WORKSPACE_AGENT_NAME: agentName,
-      CODER_SCRIPT_BIN_DIR: this.binDir,
-      CODER_SCRIPT_DATA_DIR: this.dataDir,
       // The module installs pinned Claude Code from npm; a shared cache keeps that fast.
       npm_config_cache: join(root, ".tools", "npm-cache"),
       npm_config_update_notifier: "false",
       CODER_DOUBLE_LOG: join(this.dataDir, "coder-double.log"),
       CLAUDE_MODULE_TEST_AGENT: this.marker,
-      ...coderEnv,
       ...options.env,
     };
+    const agentProcess = { ...image, PATH: `${image.PATH}:${doublesBin}` };
+    const lookup = lookupIn(agentProcess);
+    const coderEnv = Object.fromEntries(
+      this.resources
+        .filter((r) => r.type === "coder_env" && r.values.agent_id === this.agentId)
+        .map((r) => [r.values.name as string, expandEnv((r.values.value as string | null) ?? "", lookup)]),
+    );
+    const env: Record<string, string> = {
+      CODER: "true",
+      CODER_WORKSPACE_NAME: "default",
+      CODER_WORKSPACE_OWNER_NAME: "default",
+      CODER_WORKSPACE_AGENT_NAME: agentName,
+      ...agentProcess,
+      ...coderEnv,
+    };
+    // The agent puts its script bin dir first, for its scripts and every terminal.
+    this.baseEnv = { ...env, PATH: `${this.binDir}:${env.PATH ?? ""}` };
   }
 
-  /** The environment a workspace terminal has (coder_env applied, script bin dir on PATH). */
+  /** The environment a workspace terminal has (coder_env applied, script bin dir on PATH); scripts
+   * have CODER_SCRIPT_DATA_DIR and CODER_SCRIPT_BIN_DIR too. */
   get env(): Record<string, string> {
     return { ...this.baseEnv };
+  }
+
+  /** The environment a coder_script runs with: a terminal's, and CODER_SCRIPT_DATA_DIR and CODER_SCRIPT_BIN_DIR. */
+  get scriptEnv(): Record<string, string> {
+    return { ...this.baseEnv, CODER_SCRIPT_DATA_DIR: this.dataDir, CODER_SCRIPT_BIN_DIR: this.binDir };
   }
 
   private scripts(kind: "run_on_start" | "run_on_stop") {
@@ -107,7 +142,7 @@ export class LocalAgent {
         chmodSync(file, 0o755);
         const r = await execa("sh", ["-c", file], {
           cwd: this.home,
-          env: this.baseEnv,
+          env: this.scriptEnv,
           extendEnv: false,
           reject: false,
           all: true,

@@ -98,6 +98,7 @@ export async function startInPrivateNetwork(ws: BoundaryWorkspace, network: Priv
   lines.push(`exec ${drop}sh -c '${file}'`);
   const namespaces = network.noUserNamespaces ? ["--user", "--map-root-user", "--net"] : ["--net"];
   const r = await ws.agent.exec("unshare", [...namespaces, "--fork", "--", "bash", "-c", lines.join("\n")], {
+    env: ws.agent.scriptEnv,
     timeout: 300_000,
   });
   return { displayName: script.values.display_name, exitCode: r.exitCode ?? -1, output: String(r.all ?? "") };
