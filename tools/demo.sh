@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# The demo: sets everything up, then applies examples/demo and runs the module
-# through the local agent runner, leaving AgentAPI answering on port 3284.
-#   tools/demo.sh        start (again: a warm restart)
-#   tools/demo.sh stop   run the module's stop script
+# The demo: a real Coder on loopback with a Claude Code task answered by the scripted model.
+#   tools/demo.sh        set up and start (again: reuses everything)
+#   tools/demo.sh down   stop everything the demo started
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "${root}/tools/bootstrap.sh"

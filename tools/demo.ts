@@ -1,66 +1,111 @@
-// The demo: applies examples/demo with the real coder provider, runs the
-// module's scripts through the local agent runner in .demo/home, and leaves
-// AgentAPI (with Claude Code under it) running. Run it again for a warm
-// restart; `tools/demo.sh stop` stops it.
+// The demo: a real Coder (tools/coder.sh) with the demo template (examples/demo) pushed, and a
+// Coder Task whose prompt Claude Code answers through the scripted model. Run again, it reuses the
+// deployment, the model and the task. `tools/demo.sh down` stops everything it started.
 
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { LocalAgent } from "../test/lib/agent.ts";
+import { spawn } from "node:child_process";
+import { execa } from "execa";
+import {
+  agentOf,
+  api,
+  coder,
+  coderVersions,
+  deployment,
+  pushTemplate,
+  workspaceView,
+  type Deployment,
+} from "../test/lib/coder.ts";
 import { root } from "../test/lib/paths.ts";
-import { startReleaseServer } from "../test/lib/release-server.ts";
-import { apply } from "../test/lib/terraform.ts";
+import { waitFor } from "../test/lib/wait.ts";
+import { demoPrompt } from "./demo-model.ts";
 
-const demo = join(root, ".demo");
-const home = join(demo, "home");
-const workdir = join(demo, "project");
-const port = 3284;
+const version = coderVersions.at(-1)!;
+const coderSh = join(root, "tools", "coder.sh");
+const state = join(root, ".coder", version);
+const modelPid = join(state, "run", "demo-model.pid");
+const template = "claude-code-demo";
+const task = "demo";
 
-const template = join(demo, "template");
-mkdirSync(template, { recursive: true });
-cpSync(join(root, "examples", "demo", "main.tf"), join(template, "main.tf"));
-// The example refers to the module as ../.. ; in the copy it lives at the repository root.
-const main = readFileSync(join(template, "main.tf"), "utf8").replace(
-  'source                = "../.."',
-  `source                = "${root}"`,
-);
-await Bun.write(join(template, "main.tf"), main);
-mkdirSync(home, { recursive: true });
-mkdirSync(workdir, { recursive: true });
-if (!existsSync(join(workdir, "README.md"))) await Bun.write(join(workdir, "README.md"), "# Demo project\n");
+interface Task {
+  status: string;
+  workspace_name: string;
+  current_state: { state: string; message: string } | null;
+}
 
-const server = startReleaseServer();
-process.env.TF_VAR_workdir = workdir;
-process.env.TF_VAR_agentapi_releases_url = server.agentapiReleasesUrl;
-process.env.TF_VAR_claude_installer_url = server.claudeInstallerUrl;
-process.env.TF_VAR_agentapi_port = String(port);
+function modelRunning(): boolean {
+  if (!existsSync(modelPid)) return false;
+  try {
+    return readFileSync(`/proc/${readFileSync(modelPid, "utf8").trim()}/cmdline`, "utf8").includes("demo-model.ts");
+  } catch {
+    return false;
+  }
+}
 
-console.log("applying examples/demo with the real coder provider ...");
-const resources = await apply(template);
-const agent = new LocalAgent({ resources, home });
-
-if (process.argv.includes("stop")) {
-  const runs = await agent.stop();
-  for (const r of runs) console.log(r.output.trimEnd());
-  server.stop();
+if (process.argv[2] === "down") {
+  // Stop the task's workspace through Coder first, so that Coder knows it is stopped.
+  if (existsSync(join(state, "deployment.env"))) {
+    const d = deployment(version);
+    const t = await api<Task>(d, `/api/v2/tasks/admin/${task}`).catch(() => undefined);
+    if (t?.workspace_name && (await workspaceView(d, t.workspace_name)).latest_build.status === "running") {
+      await coder(d, ["stop", t.workspace_name, "--yes"], { timeout: 300_000 });
+    }
+  }
+  if (modelRunning()) process.kill(Number(readFileSync(modelPid, "utf8")), "SIGTERM");
+  await execa(coderSh, ["down", version], { stdio: "inherit" });
   process.exit(0);
 }
 
-// A previous demo run may still be running: stop it the way a workspace stop would.
-await new LocalAgent({ resources, home }).stop();
+await execa(coderSh, ["up", version], { stdio: "inherit" });
+const d: Deployment = deployment(version);
 
-console.log("running the module's start script through the local agent runner ...\n");
-const runs = await agent.start();
-server.stop();
-for (const r of runs) console.log(`--- ${r.displayName} (exit ${r.exitCode}) ---\n${r.output.trimEnd()}\n`);
-if (runs.some((r) => r.exitCode !== 0)) {
-  console.error("the module's start script failed; see the logs in .demo/home/.claude-module/");
-  process.exit(1);
+// The model outlives this script, on the port after the deployment's own three.
+const modelUrl = `http://127.0.0.1:${Number(new URL(d.url).port) + 3}`;
+if (!modelRunning()) {
+  const child = spawn(
+    join(root, "node_modules", ".bin", "bun"),
+    ["run", join(root, "tools", "demo-model.ts"), new URL(modelUrl).port],
+    { detached: true, stdio: ["ignore", "ignore", "ignore"] },
+  );
+  writeFileSync(modelPid, String(child.pid));
+  child.unref();
+  await waitFor("the demo's scripted model", async () =>
+    (await fetch(`${modelUrl}/v1/messages/count_tokens`, { method: "POST", body: "{}" }).catch(() => undefined))?.ok
+      ? true
+      : undefined,
+  );
 }
 
-const status = await fetch(`http://127.0.0.1:${port}/status`).then((r) => r.json());
-console.log(`AgentAPI listens on http://127.0.0.1:${port} (chat UI at /chat, status ${JSON.stringify(status)})`);
-console.log(
-  `summary (.demo/home/.claude-module/summary.txt):\n${readFileSync(join(home, ".claude-module", "summary.txt"), "utf8")}`,
+const existing = await api<Task>(d, `/api/v2/tasks/admin/${task}`).catch(() => undefined);
+if (!existing) {
+  const example = readFileSync(join(root, "examples", "demo", "main.tf"), "utf8").replace(
+    'source   = "../.."',
+    'source   = "./modules/claude-code"',
+  );
+  await pushTemplate(d, template, { moduleTf: example, modelUrl, modelApiKey: "sk-ant-demo-scripted-model" });
+  console.log(`pushed template ${template}; creating task "${task}": ${demoPrompt}`);
+  await coder(d, ["task", "create", "--template", template, "--name", task, demoPrompt], { timeout: 300_000 });
+} else if ((await workspaceView(d, existing.workspace_name)).latest_build.status === "stopped") {
+  console.log(`starting the task's workspace ${existing.workspace_name} again: Claude resumes its session`);
+  await coder(d, ["start", existing.workspace_name, "--yes"], { timeout: 300_000 });
+}
+
+const done = await waitFor(
+  "the demo task to finish its turn",
+  async () => {
+    const t = await api<Task>(d, `/api/v2/tasks/admin/${task}`);
+    return ["idle", "complete"].includes(t.current_state?.state ?? "") ? t : undefined;
+  },
+  300_000,
 );
-console.log("stop it with: tools/demo.sh stop");
-rmSync(join(template, "terraform.tfstate.backup"), { force: true });
+const admin = join(state, "admin.env");
+// The task's latest summary from the model (a restart reports "idle" with no message of its own).
+const statuses = agentOf(await workspaceView(d, done.workspace_name))?.apps.find((a) => a.slug === "ccw")?.statuses;
+const summary = statuses?.find((s) => s.message !== "")?.message ?? "(none since the workspace last started)";
+console.log(`
+Coder v${version} is running at ${d.url}
+  log in as admin@example.com; the password is in ${admin}
+  task "${task}" (workspace ${done.workspace_name}): ${done.status}, ${done.current_state?.state}
+  the model's summary: ${summary}
+  open ${d.url}/tasks to see it, or ${d.url}/@admin/${done.workspace_name}.main/apps/ccw/ for the chat
+stop it all with: tools/demo.sh down`);

@@ -1,56 +1,26 @@
-# A minimal template using the module: one agent, Claude Code behind AgentAPI,
-# one MCP server. tools/demo.sh applies it and runs it through the local agent
-# runner; the download URLs point at a loopback stand-in for GitHub and
-# claude.ai because this machine cannot reach them.
+# The module part of the demo template that tools/demo.sh pushes to a real Coder: a Coder Task
+# whose prompt starts Claude Code behind AgentAPI, in the work dir ~/project. The rest of the template
+# (the agent, the "compute" that starts it on this machine, the scripted model's address and the
+# variables used below) is test/coder/template/workspace.tf. The download URLs point at the
+# deployment's release mirror, a loopback stand-in for GitHub and claude.ai.
 
-terraform {
-  required_providers {
-    coder = {
-      source = "coder/coder"
-    }
-  }
-}
-
-variable "workdir" {
-  type = string
-}
-
-variable "agentapi_releases_url" {
-  type = string
-}
-
-variable "claude_installer_url" {
-  type = string
-}
-
-variable "agentapi_port" {
-  type    = number
-  default = 3284
-}
-
-resource "coder_agent" "main" {
-  os   = "linux"
-  arch = "amd64"
-}
+# Coder >= 2.28 hands a task's prompt to Terraform here (provider >= 2.13).
+data "coder_task" "me" {}
 
 module "claude-code" {
-  source                = "../.."
-  agent_id              = coder_agent.main.id
-  workdir               = var.workdir
-  agentapi_releases_url = var.agentapi_releases_url
-  claude_installer_url  = var.claude_installer_url
+  source   = "../.."
+  agent_id = coder_agent.main.id
+  workdir  = "~/project"
+
+  claude_api_key        = var.model_api_key
+  ai_prompt             = data.coder_task.me.prompt
   agentapi_port         = var.agentapi_port
-  ai_prompt             = "Summarise the README in this directory."
-  mcp = jsonencode({
-    mcpServers = {
-      filesystem = {
-        command = "npx"
-        args    = ["-y", "@modelcontextprotocol/server-filesystem", var.workdir]
-      }
-    }
-  })
+  agentapi_releases_url = "${var.releases_url}/agentapi"
+  claude_installer_url  = "${var.releases_url}/claude/install.sh"
+  cli_app               = true
 }
 
-output "task_app_id" {
-  value = module.claude-code.task_app_id
+resource "coder_ai_task" "task" {
+  count  = data.coder_workspace.me.start_count
+  app_id = module.claude-code.task_app_id
 }

@@ -83,6 +83,20 @@ const waitDone = (task: string, message: string) => {
   });
 };
 
+/** `coder task send`, once the task takes input: Coder refuses input while Claude's screen is still
+ * changing ("Task app is not ready to accept input"), and nothing is delivered then. */
+const send = (task: string, text: string) =>
+  waitFor(
+    `task ${task} to take input`,
+    async () => {
+      const r = await cli(d, ["task", "send", task, text]);
+      if (r.exitCode === 0) return true;
+      if (/not ready to accept input|must be "active"|is not running/i.test(r.all)) return undefined;
+      throw new Error(`coder task send failed:\n${r.all}`);
+    },
+    120_000,
+  );
+
 describe(`Coder Tasks on v${process.env.CODER_VERSION ?? "newest"}`, () => {
   test("the prompt drives Claude, the model's reports become the task's status, and a restart resumes", async () => {
     const prompt = `Write hello.txt for task ${uniqueName("p")}`;
@@ -112,7 +126,7 @@ describe(`Coder Tasks on v${process.env.CODER_VERSION ?? "newest"}`, () => {
     // A message sent to the task reaches Claude, and its report shows.
     const followUp = `Follow up ${uniqueName("f")}`;
     model.on(followUp, [report("complete", "Answered the follow-up")], [{ text: "Done." }]);
-    await coder(d, ["task", "send", task, followUp]);
+    await send(task, followUp);
     await model.waitForRequest((r) => r.lastUserText.includes(followUp));
     await waitDone(task, "Answered the follow-up");
 

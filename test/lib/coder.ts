@@ -5,7 +5,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
-import { execa } from "execa";
+import { execa, execaSync } from "execa";
 import { root } from "./paths.ts";
 import { scratchDir } from "./scratch.ts";
 import { literal } from "./terraform.ts";
@@ -294,6 +294,10 @@ export function mkdirInHome(d: Deployment, workspace: string, path: string): str
   return dir;
 }
 
+/** "--tty " where `coder ssh` runs a command without a PTY unless asked (newer CLIs), else "". */
+const tty = (d: Deployment) =>
+  /--tty\b/.test(execaSync(d.bin, ["ssh", "--help"], { reject: false, all: true }).all ?? "") ? "--tty " : "";
+
 const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 /** Runs COMMAND in the workspace through `coder ssh` in a PTY for `seconds`, as a terminal app runs,
@@ -301,7 +305,7 @@ const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
  * (background colour and cursor position); without answers, TUI programs wait for them. */
 export async function runInTerminal(d: Deployment, workspace: string, command: string, seconds: number) {
   const remote = `bash -c ${shellQuote(command)}`;
-  const child = spawn("script", ["-qfec", `${d.bin} ssh ${workspace} -- ${shellQuote(remote)}`, "/dev/null"], {
+  const child = spawn("script", ["-qfec", `${d.bin} ssh ${tty(d)}${workspace} -- ${shellQuote(remote)}`, "/dev/null"], {
     env: { PATH: "/usr/local/bin:/usr/bin:/bin", CODER_CONFIG_DIR: d.configDir, TERM: "xterm-256color" },
   });
   let shown = "";

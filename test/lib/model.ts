@@ -204,7 +204,9 @@ function sse(model: string, blocks: Block[], stopReason: string, safeguards: boo
   return events.join("");
 }
 
-export function startScriptedModel(options: { fallback?: string; hostname?: string } = {}): ScriptedModel {
+export function startScriptedModel(
+  options: { fallback?: string; hostname?: string; /** Default: any free port. */ port?: number } = {},
+): ScriptedModel {
   const fallback = options.fallback ?? defaultFallback;
   const hostname = options.hostname ?? "127.0.0.1";
   if (!/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(hostname)) {
@@ -223,7 +225,7 @@ export function startScriptedModel(options: { fallback?: string; hostname?: stri
 
   const server = Bun.serve({
     hostname,
-    port: 0,
+    port: options.port ?? 0,
     async fetch(req) {
       const url = new URL(req.url);
       const headers: Record<string, string> = {};
