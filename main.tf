@@ -189,13 +189,10 @@ resource "coder_env" "anthropic_model" {
   value    = var.model
 }
 
-resource "coder_env" "claude_system_prompt" {
-  count    = local.system_prompt != "" ? 1 : 0
-  agent_id = var.agent_id
-  name     = "CODER_MCP_CLAUDE_SYSTEM_PROMPT"
-  value    = local.system_prompt
-}
-
+# The system prompt is deliberately not a coder_env: the agent expands `$NAME` in every coder_env
+# value (Go's os.ExpandEnv, no escape), which would mangle a prompt like "costs $5". Only the coder
+# CLI reads CODER_MCP_CLAUDE_SYSTEM_PROMPT, and the start script hands it the prompt itself.
+# For the same reason variables.tf refuses a `$` in every value below but a leading $HOME/.
 resource "coder_env" "claude_md_path" {
   count    = var.claude_md_path != "" ? 1 : 0
   agent_id = var.agent_id

@@ -255,6 +255,10 @@ variable "claude_api_key" {
     condition     = !can(regex("[[:space:]]", var.claude_api_key))
     error_message = "claude_api_key must not contain spaces or newlines; paste the key alone."
   }
+  validation {
+    condition     = !strcontains(var.claude_api_key, "$")
+    error_message = "claude_api_key must not contain \"$\": it reaches the workspace through coder_env, whose values the Coder agent expands like a shell ($NAME, with no escape), so Claude Code would get a different key. Anthropic API keys use only letters, digits, - and _."
+  }
 }
 
 variable "claude_code_oauth_token" {
@@ -266,12 +270,20 @@ variable "claude_code_oauth_token" {
     condition     = !can(regex("[[:space:]]", var.claude_code_oauth_token))
     error_message = "claude_code_oauth_token must not contain spaces or newlines; paste the token alone."
   }
+  validation {
+    condition     = !strcontains(var.claude_code_oauth_token, "$")
+    error_message = "claude_code_oauth_token must not contain \"$\": it reaches the workspace through coder_env, whose values the Coder agent expands like a shell ($NAME, with no escape), so Claude Code would get a different token. Tokens from `claude setup-token` use only letters, digits, - and _."
+  }
 }
 
 variable "model" {
   description = "Model Claude Code uses, exported as ANTHROPIC_MODEL: an alias such as \"sonnet\" or \"opus\", or a full model name (including Bedrock and Vertex model IDs). Empty: Claude Code's default."
   type        = string
   default     = ""
+  validation {
+    condition     = !strcontains(var.model, "$")
+    error_message = "model must not contain \"$\": it reaches the workspace through coder_env, whose values the Coder agent expands like a shell ($NAME, with no escape)."
+  }
 }
 
 variable "system_prompt" {
@@ -285,12 +297,16 @@ variable "system_prompt" {
 }
 
 variable "claude_md_path" {
-  description = "The user-level CLAUDE.md that receives the system prompt (exported as CODER_MCP_CLAUDE_MD_PATH). A leading ~ or $HOME means the workspace user's home."
+  description = "The user-level CLAUDE.md that receives the system prompt (exported as CODER_MCP_CLAUDE_MD_PATH). A leading ~ or $HOME means the workspace user's home; no other \"$\" is allowed (the Coder agent expands it)."
   type        = string
   default     = "$HOME/.claude/CLAUDE.md"
   validation {
     condition     = var.claude_md_path == "" || startswith(var.claude_md_path, "/") || startswith(var.claude_md_path, "~/") || startswith(var.claude_md_path, "$HOME/")
     error_message = "claude_md_path must be absolute (\"/home/coder/.claude/CLAUDE.md\") or start with ~/ or $HOME/."
+  }
+  validation {
+    condition     = !strcontains(startswith(var.claude_md_path, "$HOME/") ? substr(var.claude_md_path, 6, -1) : var.claude_md_path, "$")
+    error_message = "claude_md_path must not contain \"$\" except in a leading $HOME/: it reaches the workspace through coder_env (CODER_MCP_CLAUDE_MD_PATH), whose values the Coder agent expands like a shell ($NAME, with no escape), so terminals would get a different path."
   }
 }
 

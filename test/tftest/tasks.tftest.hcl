@@ -29,16 +29,12 @@ run "defaults_create_no_empty_credentials" {
 run "task_mode_prompt_and_md_path" {
   command = plan
   assert {
-    condition     = one(coder_env.claude_system_prompt).name == "CODER_MCP_CLAUDE_SYSTEM_PROMPT" && strcontains(one(coder_env.claude_system_prompt).value, "coder_report_task")
+    condition     = strcontains(local.start_args.SYSTEM_PROMPT, "coder_report_task") && local.start_args.REPORT_TASKS == "true"
     error_message = "task mode tells Claude to report status with the coder MCP tool"
   }
   assert {
     condition     = one(coder_env.claude_md_path).name == "CODER_MCP_CLAUDE_MD_PATH" && one(coder_env.claude_md_path).value == "$HOME/.claude/CLAUDE.md"
     error_message = "CODER_MCP_CLAUDE_MD_PATH carries claude_md_path"
-  }
-  assert {
-    condition     = local.start_args.SYSTEM_PROMPT == one(coder_env.claude_system_prompt).value && local.start_args.REPORT_TASKS == "true"
-    error_message = "the start script gets the same prompt as the coder CLI"
   }
 }
 
@@ -48,19 +44,19 @@ run "task_mode_appends_the_template_prompt" {
     system_prompt = "Prefer small commits.\n"
   }
   assert {
-    condition     = startswith(one(coder_env.claude_system_prompt).value, trimspace(local.task_reporting_prompt)) && endswith(one(coder_env.claude_system_prompt).value, "\n\nPrefer small commits.")
+    condition     = startswith(local.start_args.SYSTEM_PROMPT, trimspace(local.task_reporting_prompt)) && endswith(local.start_args.SYSTEM_PROMPT, "\n\nPrefer small commits.")
     error_message = "the template's prompt follows the task-reporting instructions"
   }
 }
 
-run "standalone_without_prompt_creates_no_prompt_env" {
+run "standalone_without_prompt_passes_none" {
   command = plan
   variables {
     report_tasks = false
   }
   assert {
-    condition     = length(coder_env.claude_system_prompt) == 0 && local.start_args.SYSTEM_PROMPT == ""
-    error_message = "no empty CODER_MCP_CLAUDE_SYSTEM_PROMPT in standalone mode"
+    condition     = local.start_args.SYSTEM_PROMPT == ""
+    error_message = "no task-reporting instructions in standalone mode"
   }
 }
 
@@ -71,7 +67,7 @@ run "standalone_prompt_is_the_template_prompt_alone" {
     system_prompt = "Answer in French."
   }
   assert {
-    condition     = one(coder_env.claude_system_prompt).value == "Answer in French." && local.start_args.SYSTEM_PROMPT == "Answer in French."
+    condition     = local.start_args.SYSTEM_PROMPT == "Answer in French."
     error_message = "standalone mode passes the template's prompt without the task-reporting instructions"
   }
 }
@@ -158,6 +154,55 @@ run "relative_claude_md_path_is_rejected" {
   command = plan
   variables {
     claude_md_path = "CLAUDE.md"
+  }
+  expect_failures = [var.claude_md_path]
+}
+
+# The agent expands `$NAME` in every coder_env value, with no escape: the prompt is no coder_env
+# (a `$` in it is fine), and a `$` in a value that is one is refused at plan time.
+run "prompt_with_dollars_stays_out_of_coder_env" {
+  command = plan
+  variables {
+    system_prompt = "Costs $5 and $${PWD}."
+  }
+  assert {
+    condition     = endswith(local.start_args.SYSTEM_PROMPT, "Costs $5 and $${PWD}.")
+    error_message = "the prompt reaches the start script as written"
+  }
+  assert {
+    condition     = alltrue([for e in [coder_env.claude_md_path, coder_env.claude_api_key, coder_env.anthropic_api_key, coder_env.claude_code_oauth_token, coder_env.anthropic_model, coder_env.disable_autoupdater] : alltrue([for r in e : !strcontains(r.value, "Costs")])])
+    error_message = "no coder_env carries the system prompt"
+  }
+}
+
+run "key_with_a_dollar_is_rejected" {
+  command = plan
+  variables {
+    claude_api_key = "sk-ant-api03-$HOME"
+  }
+  expect_failures = [var.claude_api_key]
+}
+
+run "token_with_a_dollar_is_rejected" {
+  command = plan
+  variables {
+    claude_code_oauth_token = "sk-ant-oat01-$x"
+  }
+  expect_failures = [var.claude_code_oauth_token]
+}
+
+run "model_with_a_dollar_is_rejected" {
+  command = plan
+  variables {
+    model = "$MODEL"
+  }
+  expect_failures = [var.model]
+}
+
+run "claude_md_path_with_a_dollar_past_home_is_rejected" {
+  command = plan
+  variables {
+    claude_md_path = "$HOME/$USER/CLAUDE.md"
   }
   expect_failures = [var.claude_md_path]
 }

@@ -1,0 +1,85 @@
+// The system prompt in a real Coder. The agent runs Go's os.ExpandEnv on every coder_env value
+// (`$NAME` and `${NAME}` are replaced; there is no escape), so a prompt holding `$` must reach
+// Claude by another way: it arrives byte for byte in the CLAUDE.md Claude reads (written by the
+// coder CLI in task mode, by the module standalone), and no mangled copy reaches a terminal.
+
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  agentLogs,
+  coder,
+  deleteWorkspace,
+  deployment,
+  homeOf,
+  pushTemplate,
+  scriptOutput,
+  uniqueName,
+  waitAgent,
+  type Deployment,
+} from "../lib/coder.ts";
+import { startScriptedModel, type ScriptedModel } from "../lib/model.ts";
+
+let d: Deployment;
+let model: ScriptedModel;
+const templates: Record<string, string> = {};
+const workspaces: string[] = [];
+
+/** Dollar signs the agent's os.ExpandEnv would replace: `$5` by "" and `${PWD}` by a directory. */
+const prompt = "Quote prices like $5 and paths like ${PWD} exactly as written.";
+const begin = "<!-- claude-code module: system_prompt begin (replaced on every start; edit the template instead) -->";
+const end = "<!-- claude-code module: system_prompt end -->";
+
+beforeAll(async () => {
+  d = deployment();
+  model = startScriptedModel();
+  const push = async (key: string, module: Record<string, string | boolean>) => {
+    templates[key] = await pushTemplate(d, uniqueName(`prompt-${key}`), {
+      module: { workdir: "~/project", system_prompt: prompt, ...module },
+      modelUrl: model.url,
+      modelApiKey: model.apiKey,
+    });
+  };
+  await Promise.all([push("task", {}), push("standalone", { report_tasks: false })]);
+});
+
+afterAll(async () => {
+  for (const ws of workspaces) await deleteWorkspace(d, ws);
+  model?.stop();
+});
+
+/** A new workspace of the template, started and ready; returns its name and the start script's output. */
+async function startWorkspace(template: string) {
+  const ws = uniqueName("ws");
+  workspaces.push(ws);
+  await coder(d, ["create", ws, "-t", template, "--yes"], { timeout: 300_000 });
+  const agent = await waitAgent(d, ws);
+  const start = scriptOutput(await agentLogs(d, agent), "Claude Code");
+  expect(agent.lifecycle_state, start).toBe("ready");
+  return { ws, agent, start };
+}
+
+/** A terminal's environment (`coder ssh ws -- env`), one "NAME=value" entry each. */
+async function terminalEnv(ws: string): Promise<string[]> {
+  const encoded = await coder(d, ["ssh", ws, "--", "env -0 | base64 -w0"]);
+  return Buffer.from(encoded.trim(), "base64").toString("utf8").split("\0").filter(Boolean);
+}
+
+/** Entries of a terminal's environment holding part of the prompt but not all of it, byte for byte. */
+const mangled = (env: string[]) => env.filter((e) => e.includes("Quote prices like") && !e.includes(prompt));
+
+describe(`a system prompt with $ in it on Coder v${process.env.CODER_VERSION ?? "newest"}`, () => {
+  test("task mode: the CLAUDE.md the coder CLI writes holds it byte for byte; no terminal sees a mangled copy", async () => {
+    const { ws } = await startWorkspace(templates.task!);
+    const md = readFileSync(join(homeOf(d, ws), ".claude", "CLAUDE.md"), "utf8");
+    expect(md).toContain(`\n\n${prompt}\n</system-prompt>`);
+    expect(mangled(await terminalEnv(ws))).toEqual([]);
+  });
+
+  test("standalone: the module's CLAUDE.md block holds it byte for byte; no terminal sees a mangled copy", async () => {
+    const { ws } = await startWorkspace(templates.standalone!);
+    const md = readFileSync(join(homeOf(d, ws), ".claude", "CLAUDE.md"), "utf8");
+    expect(md).toContain(`${begin}\n${prompt}\n${end}\n`);
+    expect(mangled(await terminalEnv(ws))).toEqual([]);
+  });
+});
