@@ -1383,6 +1383,9 @@ step_configure_tasks() {
     export CODER_MCP_AI_AGENTAPI_URL="http://localhost:${ARG_AGENTAPI_PORT}"
     export CODER_MCP_CLAUDE_MD_PATH="${md}"
     export CODER_MCP_CLAUDE_SYSTEM_PROMPT="${ARG_SYSTEM_PROMPT}"
+    # The CLI prefers SYSTEM_PROMPT, when set at all (even empty), to the module's prompt; an image may
+    # set it for something else, so this call alone goes without it.
+    unset SYSTEM_PROMPT
     # Claude reads the key from ANTHROPIC_API_KEY (approved in ~/.claude.json); without
     # CLAUDE_API_KEY the coder CLI does not also store the key itself in ~/.claude.json.
     if [[ -n "${ANTHROPIC_API_KEY:-}" && "${CLAUDE_API_KEY:-}" == "${ANTHROPIC_API_KEY}" ]]; then

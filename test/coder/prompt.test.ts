@@ -1,7 +1,8 @@
 // The system prompt in a real Coder. The agent runs Go's os.ExpandEnv on every coder_env value
 // (`$NAME` and `${NAME}` are replaced; there is no escape), so a prompt holding `$` must reach
 // Claude by another way: it arrives byte for byte in the CLAUDE.md Claude reads (written by the
-// coder CLI in task mode, by the module standalone), and no mangled copy reaches a terminal.
+// coder CLI in task mode, by the module standalone), and no mangled copy reaches a terminal. An
+// image's own SYSTEM_PROMPT variable does not replace it.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
@@ -30,17 +31,33 @@ const prompt = "Quote prices like $5 and paths like ${PWD} exactly as written.";
 const begin = "<!-- claude-code module: system_prompt begin (replaced on every start; edit the template instead) -->";
 const end = "<!-- claude-code module: system_prompt end -->";
 
+/** An image that sets SYSTEM_PROMPT for its own reasons: the coder CLI's `exp mcp configure` takes
+ * it, when set at all, instead of CODER_MCP_CLAUDE_SYSTEM_PROMPT. */
+const imagePrompt = "The image's own prompt, meant for another tool.";
+const imageTf = `
+resource "coder_env" "image_system_prompt" {
+  agent_id = coder_agent.main.id
+  name     = "SYSTEM_PROMPT"
+  value    = ${JSON.stringify(imagePrompt)}
+}
+`;
+
 beforeAll(async () => {
   d = deployment();
   model = startScriptedModel();
-  const push = async (key: string, module: Record<string, string | boolean>) => {
+  const push = async (key: string, module: Record<string, string | boolean>, files: Record<string, string> = {}) => {
     templates[key] = await pushTemplate(d, uniqueName(`prompt-${key}`), {
       module: { workdir: "~/project", system_prompt: prompt, ...module },
+      files,
       modelUrl: model.url,
       modelApiKey: model.apiKey,
     });
   };
-  await Promise.all([push("task", {}), push("standalone", { report_tasks: false })]);
+  await Promise.all([
+    push("task", {}),
+    push("standalone", { report_tasks: false }),
+    push("image", {}, { "image.tf": imageTf }),
+  ]);
 });
 
 afterAll(async () => {
@@ -68,7 +85,7 @@ async function terminalEnv(ws: string): Promise<string[]> {
 /** Entries of a terminal's environment holding part of the prompt but not all of it, byte for byte. */
 const mangled = (env: string[]) => env.filter((e) => e.includes("Quote prices like") && !e.includes(prompt));
 
-describe(`a system prompt with $ in it on Coder v${process.env.CODER_VERSION ?? "newest"}`, () => {
+describe(`the system prompt on Coder v${process.env.CODER_VERSION ?? "newest"}`, () => {
   test("task mode: the CLAUDE.md the coder CLI writes holds it byte for byte; no terminal sees a mangled copy", async () => {
     const { ws } = await startWorkspace(templates.task!);
     const md = readFileSync(join(homeOf(d, ws), ".claude", "CLAUDE.md"), "utf8");
@@ -81,5 +98,14 @@ describe(`a system prompt with $ in it on Coder v${process.env.CODER_VERSION ?? 
     const md = readFileSync(join(homeOf(d, ws), ".claude", "CLAUDE.md"), "utf8");
     expect(md).toContain(`${begin}\n${prompt}\n${end}\n`);
     expect(mangled(await terminalEnv(ws))).toEqual([]);
+  });
+
+  test("task mode in an image with SYSTEM_PROMPT set: the CLAUDE.md the coder CLI writes holds the module's prompt", async () => {
+    const { ws } = await startWorkspace(templates.image!);
+    const md = readFileSync(join(homeOf(d, ws), ".claude", "CLAUDE.md"), "utf8");
+    expect(md).not.toContain(imagePrompt);
+    expect(md).toContain(`\n\n${prompt}\n</system-prompt>`);
+    // The image's variable is still there for whatever the image set it for.
+    expect(await terminalEnv(ws)).toContain(`SYSTEM_PROMPT=${imagePrompt}`);
   });
 });
