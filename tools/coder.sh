@@ -155,6 +155,13 @@ start_mirror() {
 }
 
 start_server() {
+  local var
+  local -a trust=()
+  # The machine's TLS trust settings reach the provisioner and, through compute.sh, each workspace
+  # (npm needs them where a proxy re-signs TLS).
+  for var in NODE_EXTRA_CA_CERTS SSL_CERT_FILE SSL_CERT_DIR CURL_CA_BUNDLE GIT_SSL_CAINFO REQUESTS_CA_BUNDLE; do
+    if [[ -n "${!var:-}" ]]; then trust+=("${var}=${!var}"); fi
+  done
   if alive "${state}/run/server.pid" "${bin} server"; then return 0; fi
   [[ -x "${bin}" ]] || die "${bin} is missing: run tools/bootstrap.sh"
   port_free "${server_port}" "coder server"
@@ -163,7 +170,7 @@ start_server() {
   (
     cd "${state}/server"
     exec setsid env -i \
-      HOME="${state}/server" PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 \
+      HOME="${state}/server" PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 "${trust[@]}" \
       TF_CLI_CONFIG_FILE="${tools}/tf/${CODER_TEMPLATE_PROVIDER}/terraformrc" \
       CODER_PG_CONNECTION_URL="postgres://postgres@127.0.0.1:${pg_port}/coder?sslmode=disable" \
       CODER_HTTP_ADDRESS="127.0.0.1:${server_port}" CODER_ACCESS_URL="${url}" \
@@ -214,6 +221,7 @@ CODER_STATE=${state}
 CODER_MIRROR_URL=${mirror_url}
 CODER_MIRROR_LOG=${state}/run/mirror-requests.log
 CODER_HOMES=${state}/homes
+CODER_NPM_CACHE=${state}/npm-cache
 CODER_ADMIN_ENV=${state}/admin.env
 EOF
 }
@@ -224,7 +232,11 @@ up() {
   id postgres >/dev/null 2>&1 || die "PostgreSQL is not installed: run tools/bootstrap.sh"
   id "${WORKSPACE_USER}" >/dev/null 2>&1 ||
     useradd --system --create-home --home-dir "/var/lib/${WORKSPACE_USER}" --shell /bin/bash "${WORKSPACE_USER}"
+  # The README's examples work in /home/coder/project, as most templates' images do.
+  [[ -d /home/coder ]] || install -d -o "${WORKSPACE_USER}" -g "${WORKSPACE_USER}" -m 0755 /home/coder
   mkdir -p "${state}/run" "${state}/homes"
+  # npm's cache for workspaces that install a pinned Claude Code: one download per machine.
+  install -d -o "${WORKSPACE_USER}" -g "${WORKSPACE_USER}" -m 0755 "${state}/npm-cache"
   chmod 0755 "${root}/.coder" "${state}" "${state}/homes"
   start_postgres
   start_mirror

@@ -156,5 +156,5 @@ describe(`Coder Tasks on v${process.env.CODER_VERSION ?? "newest"}`, () => {
     const resumed = await model.waitForRequest((r) => r.lastUserText.includes(afterRestart));
     expect(JSON.stringify(resumed.body.messages)).toContain(followUp);
     expect(promptRequests()).toBe(sentBefore);
-  });
+  }, 600_000); // a task workspace build, three model turns, a stop and a start
 });

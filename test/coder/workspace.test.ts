@@ -112,5 +112,5 @@ describe(`a workspace on Coder v${process.env.CODER_VERSION ?? "newest"}`, () =>
     const again = await waitAgent(d, ws);
     expect(again.lifecycle_state, scriptOutput(await agentLogs(d, again), "Claude Code")).toBe("ready");
     expect(mirrorRequests(d).slice(served)).toEqual([]);
-  });
+  }, 600_000); // a workspace build, its agent start, a chat turn, a stop and a start
 });

@@ -26,6 +26,8 @@ export interface Deployment {
   mirrorUrl: string;
   mirrorLog: string;
   homes: string;
+  /** npm's cache directory, writable by the workspace user. */
+  npmCache: string;
   token: string;
 }
 
@@ -48,6 +50,7 @@ export function deployment(version = process.env.CODER_VERSION ?? coderVersions.
     mirrorUrl: facts.CODER_MIRROR_URL!,
     mirrorLog: facts.CODER_MIRROR_LOG!,
     homes: facts.CODER_HOMES!,
+    npmCache: facts.CODER_NPM_CACHE!,
     token: readFileSync(join(facts.CODER_CONFIG_DIR!, "session"), "utf8").trim(),
   };
 }

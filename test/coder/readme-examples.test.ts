@@ -1,0 +1,138 @@
+// The README's examples, pushed to a real Coder as template authors write them and run. The only
+// edits: `source` points at this checkout (and `version` goes), and the download URLs point at the
+// deployment's release mirror, as in a restricted network (this machine reaches neither GitHub nor
+// claude.ai). A pinned claude_code_version is installed from the npm registry, as it is for users.
+
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  agentLogs,
+  api,
+  cli,
+  coder,
+  deleteWorkspace,
+  deployment,
+  pushTemplate,
+  scriptOutput,
+  uniqueName,
+  waitAgent,
+  type Deployment,
+} from "../lib/coder.ts";
+import { startScriptedModel, type ScriptedModel } from "../lib/model.ts";
+import { agentapiBinary, claudeVersion, root } from "../lib/paths.ts";
+import { waitFor } from "../lib/wait.ts";
+
+/** The first ```tf block under the README heading `### <title>`. */
+function example(title: string): string {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const section = readme.split(/^### /m).find((s) => s.startsWith(title + "\n"));
+  const block = section?.match(/```tf\n([\s\S]*?)```/)?.[1];
+  if (!block) throw new Error(`README.md has no tf example under "### ${title}"`);
+  return block;
+}
+
+/** The example with this checkout as its source and the release mirror as its download hosts. */
+function asTemplate(tf: string): string {
+  const mirror: Record<string, string> = {
+    agentapi_releases_url: '"${var.releases_url}/agentapi"',
+    claude_installer_url: '"${var.releases_url}/claude/install.sh"',
+    agentapi_sha256: `"${createHash("sha256").update(readFileSync(agentapiBinary)).digest("hex")}"`,
+  };
+  let out = tf
+    .replace(
+      /^(\s*)source(\s*)= "registry\.coder\.com\/coder\/claude-code\/coder"$/m,
+      '$1source$2= "./modules/claude-code"',
+    )
+    .replace(/^\s*version\s*= "[^"]*"\n/m, "");
+  for (const [input, value] of Object.entries(mirror)) {
+    out = out.replace(new RegExp(`^(\\s*${input}\\s*=).*$`, "m"), `$1 ${value}`);
+  }
+  const missing = Object.keys(mirror).filter((input) => input !== "agentapi_sha256" && !out.includes(`${input} `));
+  const lines = missing.map((input) => `  ${input} = ${mirror[input]}`).join("\n");
+  // Workspaces share this machine's network: each template gets its own AgentAPI port.
+  return out.replace(/^(\s*agent_id\s*=.*)$/m, `$1\n${lines}\n  agentapi_port = var.agentapi_port`);
+}
+
+let d: Deployment;
+let model: ScriptedModel;
+const workspaces: string[] = [];
+
+/** What the examples refer to beyond the module: the template's own variables. */
+const variables = (apiKey: string) => `
+variable "anthropic_api_key" {
+  type      = string
+  sensitive = true
+  default   = "${apiKey}"
+}
+
+# npm's cache, shared by the examples' workspaces, so a pinned version downloads once per machine.
+resource "coder_env" "npm_cache" {
+  agent_id = coder_agent.main.id
+  name     = "npm_config_cache"
+  value    = "${d.npmCache}"
+}
+`;
+
+beforeAll(() => {
+  d = deployment();
+  model = startScriptedModel();
+});
+
+afterAll(async () => {
+  for (const ws of workspaces) await deleteWorkspace(d, ws);
+  model?.stop();
+});
+
+describe(`README examples on Coder v${process.env.CODER_VERSION ?? "newest"}`, () => {
+  test("Tasks with a prompt: the task's prompt reaches Claude, pinned from npm, with the example's model", async () => {
+    const template = await pushTemplate(d, uniqueName("readme-tasks"), {
+      moduleTf: asTemplate(example("Tasks with a prompt, pinned versions and MCP servers")),
+      files: { "variables.tf": variables(model.apiKey) },
+      modelUrl: model.url,
+      modelApiKey: model.apiKey,
+    });
+    const prompt = `README task ${uniqueName("p")}`;
+    model.on(prompt, [{ text: "Planned it." }]);
+    const task = uniqueName("task");
+    await coder(d, ["task", "create", "--template", template, "--name", task, prompt], { timeout: 300_000 });
+    const ws = (await api<{ workspace_name: string }>(d, `/api/v2/tasks/admin/${task}`)).workspace_name;
+    workspaces.push(ws);
+    const agent = await waitAgent(d, ws, 600_000);
+    const start = scriptOutput(await agentLogs(d, agent), "Claude Code");
+    expect(agent.lifecycle_state, start).toBe("ready");
+    expect(start).toMatch(new RegExp(`claude: +${claudeVersion.replaceAll(".", "\\.")} \\(npm\\)`));
+
+    const request = await model.waitForRequest((r) => r.lastUserText.includes(prompt), 120_000);
+    // model = "sonnet" reached Claude, which asks for a Sonnet model.
+    expect(String(request.body.model)).toContain("sonnet");
+    await waitFor(
+      "the task to go idle after the model's answer",
+      async () =>
+        (await api<{ current_state: { state: string } | null }>(d, `/api/v2/tasks/admin/${task}`)).current_state
+          ?.state === "idle"
+          ? true
+          : undefined,
+      120_000,
+    );
+  }, 900_000); // a template push, an npm install of Claude Code and a model turn
+
+  test("Standalone: no task, and the system prompt reaches the CLAUDE.md a terminal's claude reads", async () => {
+    const template = await pushTemplate(d, uniqueName("readme-standalone"), {
+      moduleTf: asTemplate(example("Standalone")),
+      files: { "variables.tf": variables(model.apiKey) },
+      modelUrl: model.url,
+      modelApiKey: model.apiKey,
+    });
+    const ws = uniqueName("ws");
+    workspaces.push(ws);
+    await coder(d, ["create", ws, "-t", template, "--yes"], { timeout: 300_000 });
+    const agent = await waitAgent(d, ws, 600_000);
+    expect(agent.lifecycle_state, scriptOutput(await agentLogs(d, agent), "Claude Code")).toBe("ready");
+    const claudeMd = await cli(d, ["ssh", ws, "--", "cat ~/.claude/CLAUDE.md"]);
+    expect(claudeMd.stdout).toContain("Always run the tests before you say a change is done.");
+    const version = await cli(d, ["ssh", ws, "--", "claude --version"]);
+    expect(version.stdout).toContain(claudeVersion);
+  }, 900_000); // a template push and an npm install of Claude Code
+});
