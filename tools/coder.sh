@@ -235,6 +235,8 @@ up() {
   # The README's examples work in /home/coder/project, as most templates' images do.
   [[ -d /home/coder ]] || install -d -o "${WORKSPACE_USER}" -g "${WORKSPACE_USER}" -m 0755 /home/coder
   mkdir -p "${state}/run" "${state}/homes"
+  runuser -u "${WORKSPACE_USER}" -- test -x "${bin}" -a -x "${state}/homes" ||
+    die "${WORKSPACE_USER} cannot reach ${bin} or ${state}/homes: every directory above this checkout must be world-searchable (chmod o+x)"
   # npm's cache for workspaces that install a pinned Claude Code: one download per machine.
   install -d -o "${WORKSPACE_USER}" -g "${WORKSPACE_USER}" -m 0755 "${state}/npm-cache"
   chmod 0755 "${root}/.coder" "${state}" "${state}/homes"
