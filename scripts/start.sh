@@ -1361,7 +1361,7 @@ step_configure_mcp() {
 
 # Task mode: has the coder CLI configure Claude to report status to Coder. Standalone: keeps the system prompt in CLAUDE.md.
 step_configure_tasks() {
-  local md project
+  local md project withhold_key out line status=0
   md=$(claude_md_path)
   if [[ "${ARG_REPORT_TASKS}" == false ]]; then
     sync_prompt_block "${md}" "${ARG_SYSTEM_PROMPT}"
@@ -1377,8 +1377,14 @@ step_configure_tasks() {
   sync_prompt_block "${md}" ""
   # The coder CLI writes the project entry Claude reads: the git work tree's root when there is one.
   project=$(claude_project_dir "${WORKDIR}")
+  # Claude reads the key from ANTHROPIC_API_KEY (approved in ~/.claude.json); without
+  # CLAUDE_API_KEY the coder CLI does not also store the key itself in ~/.claude.json.
+  withhold_key=false
+  if [[ -n "${ANTHROPIC_API_KEY:-}" && "${CLAUDE_API_KEY:-}" == "${ANTHROPIC_API_KEY}" ]]; then
+    withhold_key=true
+  fi
   log "configuring task reporting: coder exp mcp configure claude-code ${project}"
-  if ! (
+  out=$(
     export CODER_MCP_APP_STATUS_SLUG="${ARG_APP_SLUG}"
     export CODER_MCP_AI_AGENTAPI_URL="http://localhost:${ARG_AGENTAPI_PORT}"
     export CODER_MCP_CLAUDE_MD_PATH="${md}"
@@ -1386,13 +1392,23 @@ step_configure_tasks() {
     # The CLI prefers SYSTEM_PROMPT, when set at all (even empty), to the module's prompt; an image may
     # set it for something else, so this call alone goes without it.
     unset SYSTEM_PROMPT
-    # Claude reads the key from ANTHROPIC_API_KEY (approved in ~/.claude.json); without
-    # CLAUDE_API_KEY the coder CLI does not also store the key itself in ~/.claude.json.
-    if [[ -n "${ANTHROPIC_API_KEY:-}" && "${CLAUDE_API_KEY:-}" == "${ANTHROPIC_API_KEY}" ]]; then
+    if [[ "${withhold_key}" == true ]]; then
       unset CLAUDE_API_KEY
     fi
-    exec coder exp mcp configure claude-code "${project}"
-  ); then
+    exec coder exp mcp configure claude-code "${project}" 2>&1
+  ) || status=$?
+  # The CLI's lines (CRLF-terminated), except its warning about the key withheld on purpose above,
+  # which would contradict the summary.
+  if [[ -n "${out}" ]]; then
+    while IFS= read -r line; do
+      line=${line%$'\r'}
+      if [[ "${withhold_key}" == true && "${line}" == "WARN: CLAUDE_API_KEY is not set." ]]; then
+        continue
+      fi
+      printf '%s\n' "${line}"
+    done <<<"${out}"
+  fi
+  if ((status != 0)); then
     die "'coder exp mcp configure claude-code' failed (output above), so Claude cannot report task status to Coder; fix the coder CLI or set report_tasks = false"
   fi
   note "mode" "task (status reported as app '${ARG_APP_SLUG}')"
