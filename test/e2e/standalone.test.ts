@@ -136,13 +136,14 @@ describe("system_prompt in standalone mode", () => {
     expect(run?.output).toMatch(/system prompt: +in .*CLAUDE\.md \(updated\)\n/);
   });
 
+  // A "$" is refused at plan time (the agent would expand it in CODER_MCP_CLAUDE_MD_PATH).
   test("a ~ path is expanded literally (nothing else in it runs) and a new CLAUDE.md is private", async () => {
     const { agent } = await standaloneWorkspace(
-      { system_prompt: "Be brief.", claude_md_path: "~/odd $(touch pwned) dir/CLAUDE.md" },
+      { system_prompt: "Be brief.", claude_md_path: "~/odd `touch pwned`; dir/CLAUDE.md" },
       () => {},
     );
     expect((await agent.start())[0]?.exitCode).toBe(0);
-    const file = join(agent.home, "odd $(touch pwned) dir", "CLAUDE.md");
+    const file = join(agent.home, "odd `touch pwned`; dir", "CLAUDE.md");
     expect(readFileSync(file, "utf8")).toBe(`${begin}\nBe brief.\n${end}\n`);
     expect(modeOf(file)).toBe(0o600);
     expect(existsSync(join(agent.home, "pwned"))).toBe(false);
