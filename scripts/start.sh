@@ -227,15 +227,19 @@ run_installer() {
 }
 
 read_json_file() {
+  local text
   JSON_TARGET=$(readlink -f -- "$1") || JSON_TARGET=$1
   JSON_TEXT="{}"
   JSON_MODE=600
-  if [[ -e "${JSON_TARGET}" ]]; then
-    JSON_TEXT=$(<"${JSON_TARGET}")
-    JSON_MODE=$(stat -c %a -- "${JSON_TARGET}")
-  fi
+  [[ -e "${JSON_TARGET}" ]] || return 0
+  JSON_MODE=$(stat -c %a -- "${JSON_TARGET}")
+  text=$(<"${JSON_TARGET}")
   # A blank file holds no settings yet.
-  [[ -n "${JSON_TEXT//[[:space:]]/}" ]] || JSON_TEXT="{}"
+  [[ -n "${text//[[:space:]]/}" ]] || return 0
+  # jq takes one document after another ('{"a":1}{"b":2}' would be edited as two files in one):
+  # --slurp collects them, and anything but exactly one counts as malformed.
+  JSON_TEXT=$(jq --slurp 'if length == 1 then .[0] else error("not one JSON document") end' <<<"${text}" 2>/dev/null) ||
+    JSON_TEXT=""
 }
 
 reconcile_update_setting() {
@@ -253,7 +257,9 @@ reconcile_update_setting() {
     note "auto-update" "left to Claude Code"
     return 0
   fi
-  if [[ "${ARG_BLOCK_CLAUDE_UPDATES}" == true ]]; then
+  if [[ -z "${JSON_TEXT}" ]]; then
+    updated=""
+  elif [[ "${ARG_BLOCK_CLAUDE_UPDATES}" == true ]]; then
     if jq -e '.env.DISABLE_AUTOUPDATER == "1"' <<<"${JSON_TEXT}" >/dev/null 2>&1; then
       note "auto-update" "off"
       return 0
@@ -1259,7 +1265,7 @@ step_post_install_hook() {
 
 # Marks onboarding done, the work dir trusted and the API key (if any) approved in ~/.claude.json (merged, never overwritten), so Claude starts without questions.
 step_seed_claude_config() {
-  local file="${HOME}/.claude.json" updated normalized auth project
+  local file="${HOME}/.claude.json" updated auth project
   auth=$(auth_method)
   note "auth" "${auth}"
   if [[ -n "${CLAUDE_API_KEY:-}" && -z "${ANTHROPIC_API_KEY:-}" && "${ARG_REPORT_TASKS}" == false ]]; then
@@ -1274,7 +1280,7 @@ step_seed_claude_config() {
   # in advance lets it start unattended. jq reads the key from its environment, never from argv.
   # Inside a git work tree Claude files the project under the tree's root, so both are trusted.
   project=$(claude_project_dir "${WORKDIR}")
-  if ! updated=$(jq --arg dir "${WORKDIR}" --arg root "${project}" '
+  if [[ -z "${JSON_TEXT}" ]] || ! updated=$(jq --arg dir "${WORKDIR}" --arg root "${project}" '
     .hasCompletedOnboarding = true
     | reduce ([$dir, $root] | unique[]) as $d (.;
         .projects[$d] = ((.projects[$d] // {hasCompletedProjectOnboarding: true}) + {hasTrustDialogAccepted: true}))
@@ -1287,8 +1293,7 @@ step_seed_claude_config() {
     note "claude.json" "malformed, left untouched"
     return 0
   fi
-  normalized=$(jq . <<<"${JSON_TEXT}")
-  if [[ "${updated}" == "${normalized}" ]]; then
+  if [[ "${updated}" == "${JSON_TEXT}" ]]; then
     note "claude.json" "already set up"
     return 0
   fi

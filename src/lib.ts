@@ -229,20 +229,26 @@ export const claudeProjectDir = fn(
 );
 
 /** read_json_file FILE: sets JSON_TARGET (FILE with symlinks resolved, so a write goes through them,
- * e.g. to a persistent volume), JSON_TEXT (the content; "{}" when missing or blank) and JSON_MODE
- * (the file's mode, kept when it is rewritten; 600 for a new file). */
+ * e.g. to a persistent volume), JSON_TEXT (the one JSON value FILE holds, as jq prints it; "{}" when
+ * FILE is missing or blank; empty when FILE is malformed: not JSON, or more than one document, as a
+ * torn write leaves) and JSON_MODE (the file's mode, kept when it is rewritten; 600 for a new file).
+ * Needs jq. */
 export const readJsonFile = fn(
   "read_json_file",
   [],
   sh`
+    local text
     JSON_TARGET=$(readlink -f -- "$1") || JSON_TARGET=$1
     JSON_TEXT="{}"
     JSON_MODE=600
-    if [[ -e "\${JSON_TARGET}" ]]; then
-      JSON_TEXT=$(<"\${JSON_TARGET}")
-      JSON_MODE=$(stat -c %a -- "\${JSON_TARGET}")
-    fi
+    [[ -e "\${JSON_TARGET}" ]] || return 0
+    JSON_MODE=$(stat -c %a -- "\${JSON_TARGET}")
+    text=$(<"\${JSON_TARGET}")
     # A blank file holds no settings yet.
-    [[ -n "\${JSON_TEXT//[[:space:]]/}" ]] || JSON_TEXT="{}"
+    [[ -n "\${text//[[:space:]]/}" ]] || return 0
+    # jq takes one document after another ('{"a":1}{"b":2}' would be edited as two files in one):
+    # --slurp collects them, and anything but exactly one counts as malformed.
+    JSON_TEXT=$(jq --slurp 'if length == 1 then .[0] else error("not one JSON document") end' <<<"\${text}" 2>/dev/null) ||
+      JSON_TEXT=""
   `,
 );

@@ -34,7 +34,7 @@ export const seedClaudeConfig = step(
   "Marks onboarding done, the work dir trusted and the API key (if any) approved in ~/.claude.json (merged, never overwritten), so Claude starts without questions.",
   [log, warn, needCmd, atomicWrite, readJsonFile, note, authMethod, claudeProjectDir],
   sh`
-    local file="\${HOME}/.claude.json" updated normalized auth project
+    local file="\${HOME}/.claude.json" updated auth project
     auth=$(auth_method)
     note "auth" "\${auth}"
     if [[ -n "\${CLAUDE_API_KEY:-}" && -z "\${ANTHROPIC_API_KEY:-}" && "\${ARG_REPORT_TASKS}" == false ]]; then
@@ -49,7 +49,7 @@ export const seedClaudeConfig = step(
     # in advance lets it start unattended. jq reads the key from its environment, never from argv.
     # Inside a git work tree Claude files the project under the tree's root, so both are trusted.
     project=$(claude_project_dir "\${WORKDIR}")
-    if ! updated=$(jq --arg dir "\${WORKDIR}" --arg root "\${project}" '
+    if [[ -z "\${JSON_TEXT}" ]] || ! updated=$(jq --arg dir "\${WORKDIR}" --arg root "\${project}" '
       .hasCompletedOnboarding = true
       | reduce ([$dir, $root] | unique[]) as $d (.;
           .projects[$d] = ((.projects[$d] // {hasCompletedProjectOnboarding: true}) + {hasTrustDialogAccepted: true}))
@@ -62,8 +62,7 @@ export const seedClaudeConfig = step(
       note "claude.json" "malformed, left untouched"
       return 0
     fi
-    normalized=$(jq . <<<"\${JSON_TEXT}")
-    if [[ "\${updated}" == "\${normalized}" ]]; then
+    if [[ "\${updated}" == "\${JSON_TEXT}" ]]; then
       note "claude.json" "already set up"
       return 0
     fi

@@ -30,7 +30,9 @@ export const reconcileUpdateSetting = fn(
       note "auto-update" "left to Claude Code"
       return 0
     fi
-    if [[ "\${ARG_BLOCK_CLAUDE_UPDATES}" == true ]]; then
+    if [[ -z "\${JSON_TEXT}" ]]; then
+      updated=""
+    elif [[ "\${ARG_BLOCK_CLAUDE_UPDATES}" == true ]]; then
       if jq -e '.env.DISABLE_AUTOUPDATER == "1"' <<<"\${JSON_TEXT}" >/dev/null 2>&1; then
         note "auto-update" "off"
         return 0

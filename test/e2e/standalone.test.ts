@@ -112,6 +112,17 @@ describe("~/.claude.json", () => {
     expect(installLog).not.toContain("marked onboarding done");
     expect(run?.output).toMatch(/claude\.json: +malformed, left untouched\n/);
   });
+
+  test("two JSON documents in one file (a torn write) count as malformed: left as they were, not reported as set up", async () => {
+    const torn = '{"theme": "dark"}{"numStartups": 3}\n';
+    const { agent } = await standaloneWorkspace({}, (home) => writeFileSync(join(home, ".claude.json"), torn));
+    const [run] = await agent.start();
+    expect(run?.exitCode).toBe(0);
+    expect(readFileSync(join(agent.home, ".claude.json"), "utf8")).toBe(torn);
+    expect(run?.output).toContain("is not valid JSON");
+    expect(run?.output).toMatch(/claude\.json: +malformed, left untouched\n/);
+    expect(run?.output).not.toContain("work dir trust");
+  });
 });
 
 describe("system_prompt in standalone mode", () => {
