@@ -11,8 +11,10 @@
 #   deployment.env   URL, ports, CLI config dir and the other facts tests and the demo read
 #   admin.env        the first user's email and password (mode 0600)
 #   cli/             CODER_CONFIG_DIR of a logged-in `coder` CLI
-#   pg/ server/ mirror/ homes/ run/   the database, the server's state, the release mirror,
-#                    workspace homes (kept across stop and start, like volumes), pid files and logs
+#   pg/ server/ mirror/ run/   the database, the server's state, the release mirror, pid files and logs
+# Workspace homes (kept across stop and start, like volumes) live outside the checkout, in
+# /var/lib/claude-module-homes/<checkout>-<version>/: inside it they would sit in a git work tree,
+# and Claude Code and the module treat a work dir in a repository differently.
 #
 # Ports: the n-th version of CODER_VERSIONS (from 0) uses CODER_PORT_BASE+100n (server; the base
 # is 7080 unless set), +1 (release mirror) and +2 (PostgreSQL).
@@ -46,6 +48,7 @@ deployment() {
   url="http://127.0.0.1:${server_port}"
   mirror_url="http://127.0.0.1:${mirror_port}"
   pg_data="${state}/pg/data"
+  homes="/var/lib/claude-module-homes/$(printf '%s' "${root}" | sha256sum | cut -c1-12)-${v}"
 }
 
 # pg_bin TOOL: the path of a PostgreSQL server program (Debian keeps them off PATH).
@@ -220,7 +223,7 @@ CODER_CONFIG_DIR=${state}/cli
 CODER_STATE=${state}
 CODER_MIRROR_URL=${mirror_url}
 CODER_MIRROR_LOG=${state}/run/mirror-requests.log
-CODER_HOMES=${state}/homes
+CODER_HOMES=${homes}
 CODER_NPM_CACHE=${state}/npm-cache
 CODER_ADMIN_ENV=${state}/admin.env
 EOF
@@ -234,12 +237,12 @@ up() {
     useradd --system --create-home --home-dir "/var/lib/${WORKSPACE_USER}" --shell /bin/bash "${WORKSPACE_USER}"
   # The README's examples work in /home/coder/project, as most templates' images do.
   [[ -d /home/coder ]] || install -d -o "${WORKSPACE_USER}" -g "${WORKSPACE_USER}" -m 0755 /home/coder
-  mkdir -p "${state}/run" "${state}/homes"
-  runuser -u "${WORKSPACE_USER}" -- test -x "${bin}" -a -x "${state}/homes" ||
-    die "${WORKSPACE_USER} cannot reach ${bin} or ${state}/homes: every directory above this checkout must be world-searchable (chmod o+x)"
+  mkdir -p "${state}/run" "${homes}"
+  chmod 0755 "${root}/.coder" "${state}" /var/lib/claude-module-homes "${homes}"
+  runuser -u "${WORKSPACE_USER}" -- test -x "${bin}" ||
+    die "${WORKSPACE_USER} cannot run ${bin}: every directory above this checkout must be world-searchable (chmod o+x)"
   # npm's cache for workspaces that install a pinned Claude Code: one download per machine.
   install -d -o "${WORKSPACE_USER}" -g "${WORKSPACE_USER}" -m 0755 "${state}/npm-cache"
-  chmod 0755 "${root}/.coder" "${state}" "${state}/homes"
   start_postgres
   start_mirror
   start_server
@@ -253,7 +256,7 @@ down() {
   [[ -d "${state}/run" ]] || return 0
   local pidfile
   # Workspaces first: their agents run the stop scripts, then the server can go.
-  for pidfile in "${state}"/homes/*.agent.pid; do
+  for pidfile in "${homes}"/*.agent.pid; do
     [[ -e "${pidfile}" ]] && stop_pid "${pidfile}" "${bin} agent"
   done
   stop_pid "${state}/run/server.pid" "${bin} server"

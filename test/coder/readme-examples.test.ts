@@ -83,7 +83,7 @@ beforeAll(() => {
 afterAll(async () => {
   for (const ws of workspaces) await deleteWorkspace(d, ws);
   model?.stop();
-});
+}, 600_000); // each deletion is a workspace build that stops an agent
 
 describe(`README examples on Coder v${process.env.CODER_VERSION ?? "newest"}`, () => {
   test("Tasks with a prompt: the task's prompt reaches Claude, pinned from npm, with the example's model", async () => {

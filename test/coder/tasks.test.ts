@@ -50,7 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const ws of workspaces) await deleteWorkspace(d, ws);
   model?.stop();
-});
+}, 600_000); // each deletion is a workspace build that stops an agent
 
 interface TaskView {
   status: string;

@@ -44,7 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const ws of workspaces) await deleteWorkspace(d, ws);
   model?.stop();
-});
+}, 600_000); // each deletion is a workspace build that stops an agent
 
 /** The chat app through Coder's path-based app proxy, as the dashboard opens it. */
 const appUrl = (ws: string) => `${d.url}/@admin/${ws}.main/apps/ccw`;
