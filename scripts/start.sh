@@ -335,7 +335,13 @@ sha256_of() {
 }
 
 mcp_reason() {
-  local reason=${2%%$'\n'*} secret
+  local reason="" line secret
+  while IFS= read -r line; do
+    if [[ -n "${line//[[:space:]]/}" ]]; then
+      reason=${line}
+      break
+    fi
+  done <<<"$2"
   while IFS= read -r secret; do
     [[ -n "${secret}" ]] && reason=${reason//"${secret}"/***}
   done < <(jq -r '((.env // {}), (.headers // {})) | .[] | tostring' <<<"$1" 2>/dev/null || true)

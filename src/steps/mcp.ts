@@ -10,12 +10,19 @@ import { step } from "../script.ts";
 import { sh } from "../sh.ts";
 import { note } from "./common.ts";
 
-/** mcp_reason JSON OUTPUT: the first line of Claude's complaint, with the server's env and header values masked. */
+/** mcp_reason JSON OUTPUT: the first non-empty line of Claude's complaint (some start with an empty
+ * line), with the server's env and header values masked. */
 const mcpReason = fn(
   "mcp_reason",
   [],
   sh`
-    local reason=\${2%%$'\\n'*} secret
+    local reason="" line secret
+    while IFS= read -r line; do
+      if [[ -n "\${line//[[:space:]]/}" ]]; then
+        reason=\${line}
+        break
+      fi
+    done <<<"$2"
     while IFS= read -r secret; do
       [[ -n "\${secret}" ]] && reason=\${reason//"\${secret}"/***}
     done < <(jq -r '((.env // {}), (.headers // {})) | .[] | tostring' <<<"$1" 2>/dev/null || true)

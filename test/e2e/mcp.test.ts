@@ -1,7 +1,7 @@
 // MCP servers from the template are reconciled with Claude's real configuration on every start.
 
 import { describe, expect, test } from "bun:test";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { useE2E } from "../lib/e2e.ts";
@@ -69,6 +69,22 @@ describe("MCP reconciliation", () => {
     expect(output).toContain("1 added, 0 unchanged, 0 removed, 1 skipped (bad)");
     expect(output).toContain("AgentAPI is ready");
     expect(output).not.toContain("rejected-secret-value");
+  });
+
+  test("a rejection whose first line Claude leaves empty is reported by its first non-empty line", async () => {
+    // A ~/.claude.json the module left untouched as malformed: Claude starts its complaint with an empty line.
+    const ws = await e2e.workspace(
+      { ...image.inputs, mcp: mcp({ tool: { command: "/bin/true", env: { TOKEN: "corrupted-secret-value" } } }) },
+      image.options,
+    );
+    writeFileSync(join(ws.agent.home, ".claude.json"), '{"theme": "dark", "projects": {');
+    const [run] = await ws.agent.start();
+    expect(run?.exitCode).toBe(0);
+    expect(run?.output).toMatch(
+      /MCP server 'tool' was rejected by Claude Code and skipped: Claude configuration file at \S+\.claude\.json is corrupted/,
+    );
+    expect(run?.output).toContain("0 added, 0 unchanged, 0 removed, 1 skipped (tool)");
+    expect(run?.output).not.toContain("corrupted-secret-value");
   });
 
   test("JSON with apostrophes arrives intact; secrets in env and headers never reach a log", async () => {
