@@ -31,7 +31,7 @@ need() { command -v "$1" >/dev/null 2>&1 || die "$1 is required: $2"; }
 
 apt_install() {
   say "installing Debian package(s): $*"
-  [[ "$(id -u)" == 0 ]] || die "installing $* needs root (apt-get)"
+  [[ "${EUID}" == 0 ]] || die "installing $* needs root (apt-get)"
   if [[ ! -f "${tools}/.apt-updated" ]]; then
     apt-get update -qq >/dev/null
     mkdir -p "${tools}" && touch "${tools}/.apt-updated"
@@ -70,7 +70,8 @@ command -v ip >/dev/null 2>&1 || [[ -x /usr/sbin/ip ]] || apt_install iproute2
 # npm packages, reinstalled only when package-lock.json changed.
 stamp="${root}/node_modules/.lock-sha256"
 want=$(sha256sum "${root}/package-lock.json" | cut -d' ' -f1)
-if [[ ! -f "${stamp}" || "$(cat "${stamp}")" != "${want}" ]]; then
+have=$(cat "${stamp}" 2>/dev/null || true)
+if [[ "${have}" != "${want}" ]]; then
   say "installing npm packages (npm ci)"
   (cd "${root}" && npm ci --no-audit --no-fund --loglevel=error)
   printf '%s' "${want}" >"${stamp}"
@@ -110,4 +111,6 @@ done
 # PostgreSQL for the deployments' private clusters (tools/coder.sh runs its own, on loopback).
 compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || apt_install postgresql
 
-say "ready: terraform $(terraform version | head -1 | cut -d' ' -f2), coder provider ${CODER_PROVIDER_VERSIONS}, agentapi ${AGENTAPI_VERSION}, boundary ${BOUNDARY_VERSION}, coder ${CODER_VERSIONS}, $(shellcheck --version | sed -n 's/^version: /shellcheck /p')"
+terraform_version=$(terraform version | sed -n '1s/^Terraform //p')
+shellcheck_version=$(shellcheck --version | sed -n 's/^version: //p')
+say "ready: terraform ${terraform_version}, coder provider ${CODER_PROVIDER_VERSIONS}, agentapi ${AGENTAPI_VERSION}, boundary ${BOUNDARY_VERSION}, coder ${CODER_VERSIONS}, shellcheck ${shellcheck_version}"

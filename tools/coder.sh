@@ -18,6 +18,8 @@
 #
 # Ports: the n-th version of CODER_VERSIONS (from 0) uses CODER_PORT_BASE+100n (server; the base
 # is 7080 unless set), +1 (release mirror) and +2 (PostgreSQL).
+# alive, port_free and friends are predicates: they are meant to be called in conditions.
+# shellcheck disable=SC2310
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -123,8 +125,10 @@ start_postgres() {
       die "PostgreSQL did not start; see ${state}/pg/postgres.log"
     say "PostgreSQL is up on 127.0.0.1:${pg_port}"
   fi
-  if [[ -z "$(runuser -u postgres -- "${psql}" -h 127.0.0.1 -p "${pg_port}" -U postgres -qAt \
-    -c "select 1 from pg_database where datname = 'coder'")" ]]; then
+  local has_db
+  has_db=$(runuser -u postgres -- "${psql}" -h 127.0.0.1 -p "${pg_port}" -U postgres -qAt \
+    -c "select 1 from pg_database where datname = 'coder'")
+  if [[ -z "${has_db}" ]]; then
     runuser -u postgres -- "${psql}" -h 127.0.0.1 -p "${pg_port}" -U postgres -qAt -c "create database coder" >/dev/null
   fi
 }
@@ -197,6 +201,7 @@ first_user() {
   fi
   # shellcheck source=/dev/null
   . "${state}/admin.env"
+  : "${CODER_ADMIN_EMAIL:?}" "${CODER_ADMIN_PASSWORD:?}"
   if curl -fsS "${url}/api/v2/users/first" >/dev/null 2>&1; then
     if "${bin}" whoami >/dev/null 2>&1; then return 0; fi
     token=$(curl -fsS -X POST -H 'Content-Type: application/json' \
@@ -231,7 +236,7 @@ EOF
 
 up() {
   deployment "$1"
-  [[ "$(id -u)" == 0 ]] || die "the deployment runs PostgreSQL as postgres and agents as ${WORKSPACE_USER}: run as root"
+  [[ "${EUID}" == 0 ]] || die "the deployment runs PostgreSQL as postgres and agents as ${WORKSPACE_USER}: run as root"
   id postgres >/dev/null 2>&1 || die "PostgreSQL is not installed: run tools/bootstrap.sh"
   id "${WORKSPACE_USER}" >/dev/null 2>&1 ||
     useradd --system --create-home --home-dir "/var/lib/${WORKSPACE_USER}" --shell /bin/bash "${WORKSPACE_USER}"
@@ -262,15 +267,19 @@ down() {
   stop_pid "${state}/run/server.pid" "${bin} server"
   stop_pid "${state}/run/mirror.pid" release-mirror.ts
   if [[ -f "${pg_data}/postmaster.pid" ]]; then
-    runuser -u postgres -- "$(pg_bin pg_ctl)" -D "${pg_data}" -m fast -w stop >/dev/null && say "stopped PostgreSQL"
+    local pg_ctl
+    pg_ctl=$(pg_bin pg_ctl)
+    runuser -u postgres -- "${pg_ctl}" -D "${pg_data}" -m fast -w stop >/dev/null && say "stopped PostgreSQL"
   fi
 }
 
 status() {
   deployment "$1"
-  local what
+  local what pattern
   for what in server mirror; do
-    if alive "${state}/run/${what}.pid" "$([[ ${what} == server ]] && echo "${bin} server" || echo release-mirror.ts)"; then
+    pattern=release-mirror.ts
+    [[ "${what}" == mirror ]] || pattern="${bin} server"
+    if alive "${state}/run/${what}.pid" "${pattern}"; then
       printf 'v%s %-7s running (pid %s)\n' "${version}" "${what}" "$(<"${state}/run/${what}.pid")"
     else
       printf 'v%s %-7s stopped\n' "${version}" "${what}"

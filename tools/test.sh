@@ -13,6 +13,7 @@ tools/bootstrap.sh
 bun="${root}/node_modules/.bin/bun"
 out=$(mktemp -d)
 started=()
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
   local v
   for v in "${started[@]}"; do tools/coder.sh down "${v}" || true; done

@@ -9,6 +9,8 @@
 # (the agent binary), WORKSPACE_USER, and for start CODER_AGENT_TOKEN and CODER_AGENT_URL.
 # Each home persists across stop and start, like a volume. The agent gets a clean environment,
 # like a container's, with no fixed ports.
+# agent_running is a predicate: it is meant to be called in conditions.
+# shellcheck disable=SC2310
 set -euo pipefail
 
 die() {
@@ -24,10 +26,11 @@ logs="${HOMES}/${WORKSPACE}.logs"
 
 # agent_running: true when the recorded pid is still this workspace's agent.
 agent_running() {
-  local pid
+  local pid cmdline
   [[ -f "${pidfile}" ]] || return 1
   pid=$(<"${pidfile}")
-  [[ "$(tr '\0' ' ' <"/proc/${pid}/cmdline" 2>/dev/null)" == "${CODER_BIN} agent "* ]]
+  cmdline=$(tr '\0' ' ' <"/proc/${pid}/cmdline" 2>/dev/null) || return 1
+  [[ "${cmdline}" == "${CODER_BIN} agent "* ]]
 }
 
 stop_agent() {

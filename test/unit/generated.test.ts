@@ -41,7 +41,27 @@ describe("source hygiene", () => {
   });
 
   test("TypeScript is formatted (prettier)", async () => {
-    const r = await execa(bin("prettier"), ["--check", "src", "test"], { cwd: root, reject: false, all: true });
+    const r = await execa(bin("prettier"), ["--check", "src", "test", "tools"], {
+      cwd: root,
+      reject: false,
+      all: true,
+    });
+    expect(r.exitCode).toBe(0);
+  });
+
+  test("the project's own bash (tools/, test/) passes shellcheck with every check enabled", async () => {
+    const files = [
+      ...readdirSync(join(root, "tools"))
+        .filter((f) => f.endsWith(".sh"))
+        .map((f) => join("tools", f)),
+      join("test", "coder", "compute.sh"),
+    ];
+    const r = await execa("shellcheck", ["--enable=all", "--external-sources", ...files], {
+      cwd: root,
+      reject: false,
+      all: true,
+    });
+    expect(r.all).toBe("");
     expect(r.exitCode).toBe(0);
   });
 
