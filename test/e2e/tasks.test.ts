@@ -91,7 +91,11 @@ describe("report_tasks = true", () => {
     );
     const [run] = await second.agent.start();
     expect(run?.exitCode).toBe(0);
-    expect(readFileSync(mdFile, "utf8")).toBe("# My notes\nUse tabs.\n");
+    const after = readFileSync(mdFile, "utf8");
+    expect(after).toContain("# My notes\nUse tabs.");
+    expect(after).not.toContain("claude-code module: system_prompt");
+    // The prompt is now in the real coder CLI's own block.
+    expect(after).toMatch(/<system-prompt>[\s\S]*Prefer small commits\.\nNever push to main\.[\s\S]*<\/system-prompt>/);
     expect(configureCalls(second.agent)).toHaveLength(1);
   });
 });

@@ -13,8 +13,9 @@
 // - Every script of a phase (start or stop) runs at once, in HOME; the phase ends when all of
 //   them have.
 // Unlike the agent:
-// - The `coder` CLI on PATH is the recording test double in test/doubles/bin; there is no Coder
-//   API, no agent token (CODER_AGENT_URL points nowhere) and no CODER_WORKSPACE_ID, GIT_ASKPASS,
+// - The `coder` CLI on PATH is test/doubles/bin/coder: it records each call and hands it to the
+//   real CLI (the AGPL build), except the licensed `coder boundary`, which it stands in for. There
+//   is no Coder API, no agent token (CODER_AGENT_URL points nowhere) and no CODER_WORKSPACE_ID, GIT_ASKPASS,
 //   GIT_SSH_COMMAND, LOGNAME or SHELL.
 // - No coder_app health checks, no startup-script timeouts or "blocks login", no cron scripts, no
 //   log files or log upload: a script's output comes back from start()/stop() instead.
@@ -30,7 +31,7 @@ import { randomUUID } from "node:crypto";
 import { execa, type Options } from "execa";
 import { readCoderDoubleLog } from "./coder-double.ts";
 import { expandEnv, lookupIn } from "./expand-env.ts";
-import { doublesBin, root } from "./paths.ts";
+import { coderBinary, doublesBin, root } from "./paths.ts";
 import { scratchDir } from "./scratch.ts";
 import type { TfResource } from "./terraform.ts";
 
@@ -94,6 +95,7 @@ export class LocalAgent {
       npm_config_cache: join(root, ".tools", "npm-cache"),
       npm_config_update_notifier: "false",
       CODER_DOUBLE_LOG: join(this.dataDir, "coder-double.log"),
+      CODER_REAL_BIN: coderBinary,
       CLAUDE_MODULE_TEST_AGENT: this.marker,
       ...options.env,
     };

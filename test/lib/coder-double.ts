@@ -1,4 +1,4 @@
-// What the `coder` CLI test double (test/doubles/bin/coder) recorded: one line per call in
+// What test/doubles/bin/coder (the recording wrapper around the real `coder` CLI) recorded: one line per call in
 // $CODER_DOUBLE_LOG (the arguments), and the same line of $CODER_DOUBLE_LOG.env (what it saw).
 
 import { readFileSync } from "node:fs";

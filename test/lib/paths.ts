@@ -40,3 +40,8 @@ export const doublesBin = join(root, "test", "doubles", "bin");
 export function terraformrc(providerVersion: string): string {
   return join(tools, "tf", providerVersion, "terraformrc");
 }
+
+/** Coder versions tools/bootstrap.sh builds (AGPL ./cmd/coder), oldest first. */
+export const coderVersions = version("CODER_VERSIONS").split(" ");
+/** The newest Coder's binary: server, agent and CLI in one. */
+export const coderBinary = join(tools, "coder", coderVersions.at(-1)!, "coder");
