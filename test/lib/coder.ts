@@ -6,16 +6,13 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { execa, execaSync } from "execa";
-import { root } from "./paths.ts";
+import { coderVersions, root, workspaceUser } from "./paths.ts";
 import { scratchDir } from "./scratch.ts";
 import { literal } from "./terraform.ts";
 import { waitFor } from "./wait.ts";
 import { freePort } from "./workspace.ts";
 
-const versionsEnv = readFileSync(join(root, "tools", "versions.env"), "utf8");
-const setting = (key: string) => versionsEnv.match(new RegExp(`^${key}="([^"]*)"`, "m"))?.[1] ?? "";
-export const coderVersions = setting("CODER_VERSIONS").split(" ");
-export const workspaceUser = setting("WORKSPACE_USER");
+export { coderVersions };
 
 export interface Deployment {
   version: string;

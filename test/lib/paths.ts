@@ -45,3 +45,5 @@ export function terraformrc(providerVersion: string): string {
 export const coderVersions = version("CODER_VERSIONS").split(" ");
 /** The newest Coder's binary: server, agent and CLI in one. */
 export const coderBinary = join(tools, "coder", coderVersions.at(-1)!, "coder");
+/** The Unix user the real-Coder level's workspaces run as. */
+export const workspaceUser = version("WORKSPACE_USER");
