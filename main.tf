@@ -76,7 +76,9 @@ locals {
     # The deployment's host, without scheme, credentials or port (what an allow rule's domain= takes).
     BOUNDARY_CODER_HOST = try(regex("^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/]*@)?([A-Za-z0-9.-]+)(?::[0-9]+)?(?:[/?#].*)?$", data.coder_workspace.me.access_url)[0], "")
   }
-  stop_args = {}
+  stop_args = {
+    AGENTAPI_PORT = tostring(var.agentapi_port)
+  }
 }
 
 resource "coder_script" "start" {

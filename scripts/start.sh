@@ -969,6 +969,28 @@ launch_command() {
   esac
 }
 
+identify_agentapi() {
+  local pid=$1 exe binary arg port=""
+  local -a argv=()
+  OUR_AGENTAPI=false
+  [[ "${pid}" =~ ^[0-9]+$ ]] || return 0
+  exe=$(readlink -- "/proc/${pid}/exe" 2>/dev/null) || return 0
+  binary=$(readlink -f -- "${BIN_DIR}/agentapi" 2>/dev/null) || return 0
+  [[ "${exe}" == "${binary}" || "${exe}" == "${binary} (deleted)" ]] || return 0
+  mapfile -d '' -t argv 2>/dev/null <"/proc/${pid}/cmdline" || return 0
+  [[ "${argv[1]:-}" == server ]] || return 0
+  # AgentAPI's own flags come before "--"; what follows is Claude's command line.
+  for arg in "${argv[@]:2}"; do
+    case "${arg}" in
+      --) break ;;
+      --port=*) port=${arg#--port=} ;;
+      --port) port=next ;;
+      *) [[ "${port}" != next ]] || port=${arg} ;;
+    esac
+  done
+  [[ "${port}" != "${ARG_AGENTAPI_PORT}" ]] || OUR_AGENTAPI=true
+}
+
 read_args() {
   # Directory Claude Code works in; created when missing.
   ARG_WORKDIR=$(take_arg WORKDIR)
@@ -1456,11 +1478,13 @@ step_start_agentapi() {
   local pid
   if [[ -f "${PID_FILE}" ]]; then
     pid=$(<"${PID_FILE}")
-    if [[ "${pid}" =~ ^[0-9]+$ ]] && kill -0 "${pid}" 2>/dev/null; then
+    identify_agentapi "${pid}"
+    if [[ "${OUR_AGENTAPI}" == true ]]; then
       log "AgentAPI is already running (pid ${pid}); leaving it as it is"
       note "agentapi" "already running (pid ${pid})"
       return 0
     fi
+    log "ignoring a stale pid file: pid ${pid} is not this module's AgentAPI"
     rm -f "${PID_FILE}"
   fi
 

@@ -31,7 +31,34 @@ warn() {
   log "WARNING: $*" >&2
 }
 
+identify_agentapi() {
+  local pid=$1 exe binary arg port=""
+  local -a argv=()
+  OUR_AGENTAPI=false
+  [[ "${pid}" =~ ^[0-9]+$ ]] || return 0
+  exe=$(readlink -- "/proc/${pid}/exe" 2>/dev/null) || return 0
+  binary=$(readlink -f -- "${BIN_DIR}/agentapi" 2>/dev/null) || return 0
+  [[ "${exe}" == "${binary}" || "${exe}" == "${binary} (deleted)" ]] || return 0
+  mapfile -d '' -t argv 2>/dev/null <"/proc/${pid}/cmdline" || return 0
+  [[ "${argv[1]:-}" == server ]] || return 0
+  # AgentAPI's own flags come before "--"; what follows is Claude's command line.
+  for arg in "${argv[@]:2}"; do
+    case "${arg}" in
+      --) break ;;
+      --port=*) port=${arg#--port=} ;;
+      --port) port=next ;;
+      *) [[ "${port}" != next ]] || port=${arg} ;;
+    esac
+  done
+  [[ "${port}" != "${ARG_AGENTAPI_PORT}" ]] || OUR_AGENTAPI=true
+}
+
 read_args() {
+  # Port AgentAPI listens on: with its binary, how the stop tells it from other processes.
+  ARG_AGENTAPI_PORT=$(take_arg AGENTAPI_PORT)
+  ARG_AGENTAPI_PORT=${ARG_AGENTAPI_PORT%x}
+  [[ "${ARG_AGENTAPI_PORT}" =~ ^[0-9]+$ ]] || die 'AGENTAPI_PORT must be a port number'
+  unset CLAUDE_MODULE_ARG_AGENTAPI_PORT
   if [[ -n "${!CLAUDE_MODULE_ARG_*}" ]]; then
     die "unexpected arguments: ${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
   fi
@@ -45,9 +72,9 @@ step_stop_agentapi() {
     return 0
   fi
   pid=$(<"${PID_FILE}")
-  # A stale pid file may name a process that reused the pid: only signal AgentAPI.
-  if ! [[ "${pid}" =~ ^[0-9]+$ ]] || ! kill -0 "${pid}" 2>/dev/null ||
-    [[ "$(tr '\0' ' ' <"/proc/${pid}/cmdline" 2>/dev/null || true)" != *agentapi* ]]; then
+  # A stale pid file may name a process that reused the pid: only signal our AgentAPI.
+  identify_agentapi "${pid}"
+  if [[ "${OUR_AGENTAPI}" == false ]]; then
     log "AgentAPI is not running"
     rm -f "${PID_FILE}"
     return 0
@@ -73,6 +100,7 @@ main() {
 
 read_args
 MODULE_DIR="${HOME}/.claude-module"
+BIN_DIR="${MODULE_DIR}/bin"
 PID_FILE="${MODULE_DIR}/agentapi.pid"
 STOP_TIMEOUT=15
 LOG_FILE=""

@@ -145,7 +145,13 @@ export const contracts = {
     ],
   },
   stop: {
-    args: [],
+    args: [
+      arg(
+        "AGENTAPI_PORT",
+        "port",
+        "Port AgentAPI listens on: with its binary, how the stop tells it from other processes.",
+      ),
+    ],
     env: [],
   },
 } as const satisfies Record<string, ScriptContract>;

@@ -4,11 +4,12 @@
 import { log, warn } from "../lib.ts";
 import { step, type ScriptDef } from "../script.ts";
 import { sh } from "../sh.ts";
+import { identifyAgentapi } from "../steps/agentapi-run.ts";
 
 const stopAgentapi = step(
   "stop_agentapi",
   "Sends SIGTERM to AgentAPI, waits a bounded time, then SIGKILL.",
-  [log, warn],
+  [log, warn, identifyAgentapi],
   sh`
     local pid waited=0
     if [[ ! -f "\${PID_FILE}" ]]; then
@@ -16,9 +17,9 @@ const stopAgentapi = step(
       return 0
     fi
     pid=$(<"\${PID_FILE}")
-    # A stale pid file may name a process that reused the pid: only signal AgentAPI.
-    if ! [[ "\${pid}" =~ ^[0-9]+$ ]] || ! kill -0 "\${pid}" 2>/dev/null ||
-      [[ "$(tr '\\0' ' ' <"/proc/\${pid}/cmdline" 2>/dev/null || true)" != *agentapi* ]]; then
+    # A stale pid file may name a process that reused the pid: only signal our AgentAPI.
+    identify_agentapi "\${pid}"
+    if [[ "\${OUR_AGENTAPI}" == false ]]; then
       log "AgentAPI is not running"
       rm -f "\${PID_FILE}"
       return 0
@@ -44,6 +45,7 @@ export const stop: ScriptDef = {
   doc: "Stops AgentAPI and Claude cleanly when the workspace stops.",
   globals: sh`
     MODULE_DIR="\${HOME}/.claude-module"
+    BIN_DIR="\${MODULE_DIR}/bin"
     PID_FILE="\${MODULE_DIR}/agentapi.pid"
     STOP_TIMEOUT=15
     LOG_FILE=""

@@ -1,25 +1,59 @@
 // Running AgentAPI with Claude, and waiting for it.
 
-import { die, log, needCmd } from "../lib.ts";
+import { die, fn, log, needCmd } from "../lib.ts";
 import { step } from "../script.ts";
 import { claudeArgs } from "./claude-args.ts";
 import { launchCommand } from "./launch-wrapper.ts";
 import { sh } from "../sh.ts";
 import { note } from "./common.ts";
 
+/** identify_agentapi PID: sets OUR_AGENTAPI to true when PID is the AgentAPI this module started (a
+ * running process of the module's agentapi binary, BIN_DIR/agentapi with links resolved or
+ * "(deleted)" once an upgrade replaced the file, serving on ARG_AGENTAPI_PORT), else to false.
+ * The pid file can outlive AgentAPI (a crash, a killed container with a persistent home) and name
+ * whatever reused the pid, such as a user's "tail -f agentapi-start.log": start and stop must never
+ * take that for AgentAPI. Never called as a condition, so errexit holds inside. */
+export const identifyAgentapi = fn(
+  "identify_agentapi",
+  [],
+  sh`
+    local pid=$1 exe binary arg port=""
+    local -a argv=()
+    OUR_AGENTAPI=false
+    [[ "\${pid}" =~ ^[0-9]+$ ]] || return 0
+    exe=$(readlink -- "/proc/\${pid}/exe" 2>/dev/null) || return 0
+    binary=$(readlink -f -- "\${BIN_DIR}/agentapi" 2>/dev/null) || return 0
+    [[ "\${exe}" == "\${binary}" || "\${exe}" == "\${binary} (deleted)" ]] || return 0
+    mapfile -d '' -t argv 2>/dev/null <"/proc/\${pid}/cmdline" || return 0
+    [[ "\${argv[1]:-}" == server ]] || return 0
+    # AgentAPI's own flags come before "--"; what follows is Claude's command line.
+    for arg in "\${argv[@]:2}"; do
+      case "\${arg}" in
+        --) break ;;
+        --port=*) port=\${arg#--port=} ;;
+        --port) port=next ;;
+        *) [[ "\${port}" != next ]] || port=\${arg} ;;
+      esac
+    done
+    [[ "\${port}" != "\${ARG_AGENTAPI_PORT}" ]] || OUR_AGENTAPI=true
+  `,
+);
+
 export const startAgentapi = step(
   "start_agentapi",
   "Starts AgentAPI with Claude in the work dir, detached from this script.",
-  [log, die, note, claudeArgs, launchCommand],
+  [log, die, note, claudeArgs, launchCommand, identifyAgentapi],
   sh`
     local pid
     if [[ -f "\${PID_FILE}" ]]; then
       pid=$(<"\${PID_FILE}")
-      if [[ "\${pid}" =~ ^[0-9]+$ ]] && kill -0 "\${pid}" 2>/dev/null; then
+      identify_agentapi "\${pid}"
+      if [[ "\${OUR_AGENTAPI}" == true ]]; then
         log "AgentAPI is already running (pid \${pid}); leaving it as it is"
         note "agentapi" "already running (pid \${pid})"
         return 0
       fi
+      log "ignoring a stale pid file: pid \${pid} is not this module's AgentAPI"
       rm -f "\${PID_FILE}"
     fi
 

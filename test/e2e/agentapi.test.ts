@@ -1,16 +1,33 @@
 // AgentAPI as the module runs it: the chat URL, the port, readiness and shutdown.
 
 import { describe, expect, test } from "bun:test";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { useE2E } from "../lib/e2e.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
-import { agentapiPid, processInfo } from "../lib/processes.ts";
-import { freePort } from "../lib/workspace.ts";
+import { agentapiPid, processIfAlive, processInfo } from "../lib/processes.ts";
+import { waitFor } from "../lib/wait.ts";
+import { freePort, type Workspace } from "../lib/workspace.ts";
 
 const e2e = useE2E();
 const image = preinstalled("claude");
 
 const start = (inputs: Record<string, string | number | boolean> = {}) =>
   e2e.workspace({ ...image.inputs, ...inputs }, image.options);
+
+/** A user's `tail -f ~/.claude-module/agentapi-start.log` in a workspace terminal (its command line
+ * says "agentapi"), recorded in AgentAPI's pid file as a stale file could: a pid reused after a crash.
+ * Returns its pid once it runs tail. */
+async function tailNamedInPidFile(ws: Workspace): Promise<number> {
+  mkdirSync(ws.moduleDir, { recursive: true });
+  const log = join(ws.moduleDir, "agentapi-start.log");
+  writeFileSync(log, "", { flag: "a" });
+  const tail = ws.agent.exec("tail", ["-f", log], { timeout: 0 });
+  const pid = tail.pid!;
+  await waitFor("tail to run", () => (processIfAlive(pid)?.argv[0] === "tail" ? true : undefined));
+  writeFileSync(join(ws.moduleDir, "agentapi.pid"), String(pid));
+  return pid;
+}
 
 describe("the web chat", () => {
   test("path-based (subdomain = false): the chat base path names the agent, not its id", async () => {
@@ -56,6 +73,19 @@ describe("start-up", () => {
     expect(again?.output).toContain(`AgentAPI is already running (pid ${pid})`);
     expect(agentapiPid(ws.moduleDir)).toBe(pid);
   });
+
+  test("a stale pid file naming another live process: the start starts AgentAPI and leaves that process alone", async () => {
+    const ws = await start();
+    const tail = await tailNamedInPidFile(ws);
+    const [run] = await ws.agent.start();
+    expect(run?.output).not.toContain("already running");
+    expect(run?.exitCode).toBe(0);
+    expect(run?.output).toContain("AgentAPI is ready");
+    const pid = agentapiPid(ws.moduleDir);
+    expect(pid).not.toBe(tail);
+    expect(processInfo(pid).argv.slice(1, 2)).toEqual(["server"]);
+    expect(processIfAlive(tail)?.argv[0]).toBe("tail");
+  });
 });
 
 describe("shutdown", () => {
@@ -69,5 +99,14 @@ describe("shutdown", () => {
     expect(stop?.exitCode).toBe(0);
     expect(stop?.output).toContain("AgentAPI stopped");
     expect(ws.agent.processes()).toEqual([]);
+  });
+
+  test("a stale pid file naming another live process (whose command line says agentapi): the stop leaves it alone", async () => {
+    const ws = await start();
+    const tail = await tailNamedInPidFile(ws);
+    const [stop] = await ws.agent.stop({ kill: false });
+    expect(stop?.exitCode).toBe(0);
+    expect(stop?.output).toContain("AgentAPI is not running");
+    expect(processIfAlive(tail)?.argv[0]).toBe("tail");
   });
 });
