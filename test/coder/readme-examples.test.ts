@@ -14,6 +14,7 @@ import {
   coder,
   deleteWorkspace,
   deployment,
+  mirrorRequests,
   pushTemplate,
   scriptOutput,
   uniqueName,
@@ -21,7 +22,7 @@ import {
   type Deployment,
 } from "../lib/coder.ts";
 import { startScriptedModel, type ScriptedModel } from "../lib/model.ts";
-import { agentapiBinary, claudeVersion, root } from "../lib/paths.ts";
+import { agentapiBinary, agentapiVersion, claudeVersion, root } from "../lib/paths.ts";
 import { waitFor } from "../lib/wait.ts";
 
 /** The first ```tf block under the README heading `### <title>`. */
@@ -135,4 +136,26 @@ describe(`README examples on Coder v${process.env.CODER_VERSION ?? "newest"}`, (
     const version = await cli(d, ["ssh", ws, "--", "claude --version"]);
     expect(version.stdout).toContain(claudeVersion);
   }, 900_000); // a template push and an npm install of Claude Code
+
+  test("Restricted networks: every download comes from the mirror, AgentAPI checked against its sha256", async () => {
+    const template = await pushTemplate(d, uniqueName("readme-mirror"), {
+      moduleTf: asTemplate(example("Restricted networks")),
+      files: { "variables.tf": variables(model.apiKey) },
+      modelUrl: model.url,
+      modelApiKey: model.apiKey,
+    });
+    const ws = uniqueName("ws");
+    workspaces.push(ws);
+    const served = mirrorRequests(d).length;
+    await coder(d, ["create", ws, "-t", template, "--yes"], { timeout: 300_000 });
+    const agent = await waitAgent(d, ws);
+    expect(agent.lifecycle_state, scriptOutput(await agentLogs(d, agent), "Claude Code")).toBe("ready");
+    expect(mirrorRequests(d).slice(served)).toEqual(
+      expect.arrayContaining([
+        "GET /claude/install.sh",
+        `GET /claude/binary/${claudeVersion}`,
+        `GET /agentapi/download/${agentapiVersion}/agentapi-linux-amd64`,
+      ]),
+    );
+  }, 600_000); // a template push, a workspace build and its start
 });
