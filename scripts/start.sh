@@ -1291,6 +1291,17 @@ step_post_install_hook() {
   run_hook post_install "${ARG_POST_INSTALL_SCRIPT}"
 }
 
+# Checks that the programs the start needs are on PATH before it configures or starts anything (the install hooks may provide them; a download checks for curl itself).
+step_check_tools() {
+  need_cmd curl "to check that AgentAPI is up; install the curl package in the workspace image"
+  need_cmd jq "to update Claude's configuration; install the jq package in the workspace image"
+  need_cmd sha256sum "to keep track of MCP servers; install coreutils in the workspace image"
+  need_cmd setsid "to start AgentAPI detached; install util-linux in the workspace image"
+  if [[ "${ARG_REPORT_TASKS}" == true ]]; then
+    need_cmd coder "report_tasks = true uses 'coder exp mcp configure'; the Coder agent provides it (or set report_tasks = false)"
+  fi
+}
+
 # Marks onboarding done, the work dir trusted and the API key (if any) approved in ~/.claude.json (merged, never overwritten), so Claude starts without questions.
 step_seed_claude_config() {
   local file="${HOME}/.claude.json" updated auth project
@@ -1498,7 +1509,8 @@ step_start_agentapi() {
   # Coder's app proxy forwards requests with the deployment's Host header.
   export AGENTAPI_ALLOWED_HOSTS="*"
 
-  if curl --silent --max-time 2 --output /dev/null "http://127.0.0.1:${ARG_AGENTAPI_PORT}/"; then
+  # Anything accepting connections there, HTTP or not, would keep AgentAPI from listening.
+  if (exec 3<>"/dev/tcp/127.0.0.1/${ARG_AGENTAPI_PORT}") 2>/dev/null; then
     die "port ${ARG_AGENTAPI_PORT} is already in use by another program; set agentapi_port to a free port"
   fi
   claude_args
@@ -1551,6 +1563,9 @@ main() {
   if [[ -n "${ARG_POST_INSTALL_SCRIPT}" ]]; then
     run_logged post_install.log step_post_install_hook
   fi
+  # Its one message is complete without a log (and a step without run_logged costs no processes).
+  LOG_FILE=""
+  step_check_tools
   run_logged install.log step_seed_claude_config
   run_logged install.log step_configure_mcp
   run_logged install.log step_configure_tasks

@@ -12,7 +12,7 @@ import { installClaude } from "../steps/claude-install.ts";
 import { runLogged } from "../steps/common.ts";
 import { postInstallHook, preInstallHook } from "../steps/hooks.ts";
 import { configureMcp } from "../steps/mcp.ts";
-import { prepare } from "../steps/prepare.ts";
+import { checkTools, prepare } from "../steps/prepare.ts";
 import { summary } from "../steps/summary.ts";
 import { configureTasks } from "../steps/tasks.ts";
 
@@ -44,6 +44,7 @@ export const start: ScriptDef = {
     installClaude,
     installAgentapi,
     postInstallHook,
+    checkTools,
     seedClaudeConfig,
     configureMcp,
     configureTasks,
@@ -62,6 +63,9 @@ export const start: ScriptDef = {
     if [[ -n "\${ARG_POST_INSTALL_SCRIPT}" ]]; then
       run_logged post_install.log step_post_install_hook
     fi
+    # Its one message is complete without a log (and a step without run_logged costs no processes).
+    LOG_FILE=""
+    step_check_tools
     run_logged install.log step_seed_claude_config
     run_logged install.log step_configure_mcp
     run_logged install.log step_configure_tasks

@@ -67,7 +67,8 @@ export const startAgentapi = step(
     # Coder's app proxy forwards requests with the deployment's Host header.
     export AGENTAPI_ALLOWED_HOSTS="*"
 
-    if curl --silent --max-time 2 --output /dev/null "http://127.0.0.1:\${ARG_AGENTAPI_PORT}/"; then
+    # Anything accepting connections there, HTTP or not, would keep AgentAPI from listening.
+    if (exec 3<>"/dev/tcp/127.0.0.1/\${ARG_AGENTAPI_PORT}") 2>/dev/null; then
       die "port \${ARG_AGENTAPI_PORT} is already in use by another program; set agentapi_port to a free port"
     fi
     claude_args

@@ -1,11 +1,13 @@
 // AgentAPI as the module runs it: the chat URL, the port, readiness and shutdown.
 
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { useE2E } from "../lib/e2e.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
-import { agentapiPid, processIfAlive, processInfo } from "../lib/processes.ts";
+import { doublesBin } from "../lib/paths.ts";
+import { agentapiPid, commandLines, processIfAlive, processInfo } from "../lib/processes.ts";
+import { scratchDir } from "../lib/scratch.ts";
 import { waitFor } from "../lib/wait.ts";
 import { freePort, type Workspace } from "../lib/workspace.ts";
 
@@ -62,6 +64,40 @@ describe("start-up", () => {
     } finally {
       squatter.stop(true);
     }
+  });
+
+  test("a port held by a program that does not speak HTTP fails the start with the cause, before AgentAPI is launched", async () => {
+    const port = await freePort();
+    // Accepts connections and never answers: no HTTP request to it succeeds.
+    const squatter = Bun.listen({ hostname: "127.0.0.1", port, socket: { data() {} } });
+    try {
+      const ws = await start({ agentapi_port: port });
+      const [run] = await ws.agent.start();
+      expect(run?.output).toContain(`port ${port} is already in use by another program; set agentapi_port`);
+      expect(run?.exitCode).not.toBe(0);
+      expect(run?.output).not.toContain("starting AgentAPI");
+      expect(commandLines(ws.agent).filter((c) => c.includes("agentapi"))).toEqual([]);
+    } finally {
+      squatter.stop(true);
+    }
+  });
+
+  test("an image without curl: the start fails naming curl before it launches anything", async () => {
+    // The image's PATH: every program of this machine's but curl (Claude and AgentAPI pre-installed).
+    const noCurl = scratchDir("no-curl");
+    for (const dir of ["/usr/local/bin", "/usr/bin", "/bin"]) {
+      for (const name of readdirSync(dir)) {
+        if (name !== "curl" && !existsSync(join(noCurl, name))) symlinkSync(join(dir, name), join(noCurl, name));
+      }
+    }
+    const both = preinstalled("claude", "agentapi");
+    const ws = await e2e.workspace(both.inputs, { env: { PATH: [both.dir, noCurl, doublesBin].join(":") } });
+    const [run] = await ws.agent.start();
+    expect(run?.output).toContain("'curl' is required but was not found on PATH");
+    expect(run?.exitCode).not.toBe(0);
+    expect(run?.output).not.toContain("starting AgentAPI");
+    expect(commandLines(ws.agent).filter((c) => c.includes("agentapi"))).toEqual([]);
+    expect(existsSync(join(ws.moduleDir, "agentapi.pid"))).toBe(false);
   });
 
   test("running the start script again while AgentAPI runs leaves it alone", async () => {
