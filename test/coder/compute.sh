@@ -8,7 +8,7 @@
 # Environment (from the template): WORKSPACE (owner.name), HOMES (where homes live), CODER_BIN
 # (the agent binary), WORKSPACE_USER, and for start CODER_AGENT_TOKEN and CODER_AGENT_URL.
 # Each home persists across stop and start, like a volume. The agent gets a clean environment,
-# like a container's, with no fixed ports.
+# like a container's, with no fixed ports or shared socket paths.
 # agent_running is a predicate: it is meant to be called in conditions.
 # shellcheck disable=SC2310
 set -euo pipefail
@@ -61,6 +61,9 @@ start_agent() {
     CODER_AGENT_DEVCONTAINERS_ENABLE=false
     CODER_AGENT_PPROF_ADDRESS=127.0.0.1:0 CODER_AGENT_PROMETHEUS_ADDRESS=127.0.0.1:0
     CODER_AGENT_DEBUG_ADDRESS=127.0.0.1:0
+    # Coder >= 2.36: the agent's socket (the coder MCP server reports task status through it) is
+    # /tmp/coder-agent.sock unless set; each container has its own /tmp, workspaces here do not.
+    CODER_AGENT_SOCKET_PATH="${logs}/agent.sock"
   )
   # An image carries the machine's trust store settings (npm needs them behind a TLS proxy).
   for var in NODE_EXTRA_CA_CERTS SSL_CERT_FILE SSL_CERT_DIR CURL_CA_BUNDLE GIT_SSL_CAINFO REQUESTS_CA_BUNDLE; do
