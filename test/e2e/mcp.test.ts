@@ -73,8 +73,13 @@ describe("MCP reconciliation", () => {
 
   test("a rejection whose first line Claude leaves empty is reported by its first non-empty line", async () => {
     // A ~/.claude.json the module left untouched as malformed: Claude starts its complaint with an empty line.
+    // Standalone: in task mode the coder CLI refuses that file too, and the start fails there.
     const ws = await e2e.workspace(
-      { ...image.inputs, mcp: mcp({ tool: { command: "/bin/true", env: { TOKEN: "corrupted-secret-value" } } }) },
+      {
+        ...image.inputs,
+        report_tasks: false,
+        mcp: mcp({ tool: { command: "/bin/true", env: { TOKEN: "corrupted-secret-value" } } }),
+      },
       image.options,
     );
     writeFileSync(join(ws.agent.home, ".claude.json"), '{"theme": "dark", "projects": {');
