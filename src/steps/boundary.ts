@@ -252,8 +252,12 @@ const wrapperLines = [
   `  printf '%s\\n' "boundary: another nsjail jail (the chat's Claude?) already runs in this workspace's network, and a second one would have no network. Use the chat, or set boundary_jail_type = \\"landjail\\" in the template." >&2`,
   "  exit 1",
   "fi",
-  "# Several jails run at once (the chat's Claude, terminals): each needs its own proxy port.",
-  "port=$((40000 + $$ % 20000))",
+  "# Several jails run at once (the chat's Claude, terminals): each needs its own proxy port, taken",
+  "# below the kernel's range for outgoing connections: a port in use only as the local end of an",
+  "# outgoing connection refuses a probe like a free port, yet cannot be listened on.",
+  "read -r ephemeral _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || ephemeral=32768",
+  "((ephemeral > 12000)) || ephemeral=32768",
+  "port=$((10000 + $$ % (ephemeral - 11000)))",
   "for ((n = 0; n < 200; n++)); do",
   '  (exec 3<>"/dev/tcp/127.0.0.1/${port}") 2>/dev/null || break',
   "  port=$((port + 1))",
@@ -393,7 +397,7 @@ const boundaryDiagnosis = fn(
           fix="grant CAP_NET_ADMIN to the workspace container (nsjail needs it, as root or through sudo), or set boundary_jail_type = \\"landjail\\"" ;;
         *"address already in use"*)
           cause="the proxy port boundary picked is taken"
-          fix="restart the workspace; if it persists, free ports 40000-60000 on 127.0.0.1" ;;
+          fix="restart the workspace; if it persists, free ports from 10000 up to the start of net.ipv4.ip_local_port_range on 127.0.0.1" ;;
         *"unknown flag"* | *"unrecognized"*)
           cause="this boundary does not accept a flag the module passes (--config, --allow, --jail-type, --log-dir, --proxy-port)"
           fix="use boundary v0.8.0 or later" ;;
