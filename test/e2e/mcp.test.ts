@@ -15,7 +15,8 @@ const image = preinstalled("claude");
 
 const mcp = (servers: Record<string, unknown>) => JSON.stringify({ mcpServers: servers });
 
-/** The MCP servers Claude has for the work dir, read from Claude's own config file. */
+/** The MCP servers Claude has for the work dir, read from Claude's own config file. In task mode (the
+ * default) that includes "coder", which the coder CLI adds and the module's reconciliation leaves be. */
 function configured(ws: Workspace): Record<string, any> {
   const config = JSON.parse(readFileSync(join(ws.agent.home, ".claude.json"), "utf8"));
   return config.projects?.[ws.workdir]?.mcpServers ?? {};
@@ -40,7 +41,7 @@ describe("MCP reconciliation", () => {
       change: { command: "/bin/v1" },
       drop: { command: "/bin/x" },
     });
-    expect(Object.keys(configured(first.ws)).sort()).toEqual(["change", "drop", "keep"]);
+    expect(Object.keys(configured(first.ws)).sort()).toEqual(["change", "coder", "drop", "keep"]);
 
     const mine = await first.ws.agent.exec(
       "claude",
@@ -53,7 +54,7 @@ describe("MCP reconciliation", () => {
 
     const second = await startWith({ keep: { command: "/bin/true" }, change: { command: "/bin/v2" } }, first.ws);
     const servers = configured(second.ws);
-    expect(Object.keys(servers).sort()).toEqual(["change", "keep", "mine"]);
+    expect(Object.keys(servers).sort()).toEqual(["change", "coder", "keep", "mine"]);
     expect(servers.change.command).toBe("/bin/v2");
     expect(servers.mine.command).toBe("/bin/mine");
     expect(second.output).toContain("mcp:           1 added, 1 unchanged, 1 removed, 0 skipped");
@@ -64,7 +65,7 @@ describe("MCP reconciliation", () => {
       good: { command: "/bin/true" },
       bad: { type: "bogus", command: "x", env: { TOKEN: "rejected-secret-value" } },
     });
-    expect(Object.keys(configured(ws))).toEqual(["good"]);
+    expect(Object.keys(configured(ws)).sort()).toEqual(["coder", "good"]);
     expect(output).toContain("MCP server 'bad' was rejected by Claude Code and skipped: Invalid configuration");
     expect(output).toContain("1 added, 0 unchanged, 0 removed, 1 skipped (bad)");
     expect(output).toContain("AgentAPI is ready");
@@ -118,7 +119,7 @@ describe("MCP reconciliation", () => {
     });
     expect(removed.exitCode).toBe(0);
     const second = await startWith({ tool: { command: "/bin/true" } }, first.ws);
-    expect(Object.keys(configured(second.ws))).toEqual(["tool"]);
+    expect(Object.keys(configured(second.ws)).sort()).toEqual(["coder", "tool"]);
   });
 
   test("a work dir inside a git repository: Claude files the servers under the repository root, and a restart finds them", async () => {
@@ -132,7 +133,7 @@ describe("MCP reconciliation", () => {
     const [run] = await first.agent.start();
     expect(run?.exitCode).toBe(0);
     const config = () => JSON.parse(readFileSync(join(first.agent.home, ".claude.json"), "utf8"));
-    expect(Object.keys(config().projects[repo].mcpServers)).toEqual(["tool"]);
+    expect(Object.keys(config().projects[repo].mcpServers).sort()).toEqual(["coder", "tool"]);
     expect(config().projects[repo].hasTrustDialogAccepted).toBe(true);
     expect(config().projects[workdir].hasTrustDialogAccepted).toBe(true);
 
