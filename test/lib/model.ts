@@ -4,6 +4,10 @@
 // the last prompt the user typed, each a list of turns (text and tool_use blocks). Every request
 // is recorded so tests can assert what Claude sent.
 //
+// A scripted call of an MCP tool the request does not offer yet (Claude may send its first request
+// before its MCP servers connect) is put off: the double answers a no-op Bash call instead, at most
+// 60 times, and calls the tool once it is offered.
+//
 // What it does NOT do: there is no real model behind it (answers never depend on anything but
 // the script and the conversation's shape), no thinking or redacted_thinking blocks, no
 // server-side tools, no citations, no token counting beyond fixed numbers, no rate limits,
@@ -83,9 +87,31 @@ function userText(message: any): string {
     .join("\n");
 }
 
-/** The last user message with real text, its text, and how many assistant turns follow it. */
-function conversationPosition(messages: unknown): { text: string; turnsSince: number } {
-  if (!Array.isArray(messages)) return { text: "", turnsSince: 0 };
+/** What the double answers, instead of a scripted MCP tool call, while Claude has not connected that
+ * MCP server yet (Claude sends its first request without waiting for its MCP servers; a real model
+ * cannot call a tool it was not offered either). Such turns do not count as the script's turns. */
+const waitingCommand = (tool: string) => `: waiting for MCP tool ${tool}`;
+const maxWaitingTurns = 60;
+
+function isWaitingTurn(message: any): boolean {
+  return (
+    Array.isArray(message?.content) &&
+    message.content.some(
+      (b: any) => b?.type === "tool_use" && String(b.input?.command ?? "").startsWith(": waiting for MCP tool "),
+    )
+  );
+}
+
+/** Whether the request offers `tool` (in its tool list, or announced as a deferred tool). */
+function offers(body: any, tool: string): boolean {
+  const offered = [body?.tools, body?.system, (body?.messages ?? []).filter((m: any) => m?.role !== "assistant")];
+  return JSON.stringify(offered).includes(tool);
+}
+
+/** The last user message with real text, its text, how many assistant turns follow it, and how
+ * many of those were waiting turns. */
+function conversationPosition(messages: unknown): { text: string; turnsSince: number; waited: number } {
+  if (!Array.isArray(messages)) return { text: "", turnsSince: 0, waited: 0 };
   for (let i = messages.length - 1; i >= 0; i--) {
     const message = messages[i];
     if (message?.role !== "user") continue;
@@ -93,14 +119,16 @@ function conversationPosition(messages: unknown): { text: string; turnsSince: nu
     if (!text) continue;
     // Consecutive assistant messages (should Claude ever split one answer) count as one turn.
     let turnsSince = 0;
+    let waited = 0;
     let previous = "user";
     for (const later of messages.slice(i + 1)) {
-      if (later?.role === "assistant" && previous !== "assistant") turnsSince++;
+      if (later?.role === "assistant" && isWaitingTurn(later)) waited++;
+      else if (later?.role === "assistant" && previous !== "assistant") turnsSince++;
       if (later?.role === "assistant" || later?.role === "user") previous = later.role;
     }
-    return { text, turnsSince };
+    return { text, turnsSince, waited };
   }
-  return { text: "", turnsSince: 0 };
+  return { text: "", turnsSince: 0, waited: 0 };
 }
 
 /** Every string inside `value`, depth first. */
@@ -217,9 +245,13 @@ export function startScriptedModel(
   const log: RecordedRequest[] = [];
 
   /** The blocks answering a (non-side) request. */
-  function answer(body: any, text: string, turnsSince: number): Block[] {
+  function answer(body: any, text: string, turnsSince: number, waited: number): Block[] {
     const rule = [...rules].reverse().find((r) => matches(r.match, text));
     const turn = rule ? (rule.turns[turnsSince] ?? [{ text: scriptEndedText }]) : [{ text: fallback }];
+    const missing = turn.find((step) => "tool" in step && step.tool.startsWith("mcp__") && !offers(body, step.tool));
+    if (missing && "tool" in missing && waited < maxWaitingTurns) {
+      return toBlocks([{ tool: "Bash", input: { command: waitingCommand(missing.tool) } }], undefined);
+    }
     return toBlocks(turn, workingDirectory(body));
   }
 
@@ -240,7 +272,7 @@ export function startScriptedModel(
       } catch {
         parsed = false;
       }
-      const { text, turnsSince } = conversationPosition(body?.messages);
+      const { text, turnsSince, waited } = conversationPosition(body?.messages);
       log.push({ method: req.method, path: url.pathname, headers, body, lastUserText: text, at: Date.now() });
 
       if (req.method !== "POST" || (url.pathname !== "/v1/messages" && url.pathname !== "/v1/messages/count_tokens")) {
@@ -256,7 +288,9 @@ export function startScriptedModel(
       let blocks: Block[];
       try {
         blocks =
-          side || withoutTools ? toBlocks([{ text: sideRequestText }], undefined) : answer(body, text, turnsSince);
+          side || withoutTools
+            ? toBlocks([{ text: sideRequestText }], undefined)
+            : answer(body, text, turnsSince, waited);
       } catch (e) {
         // A script error ends the turn with a message Claude prints, rather than an API error it retries.
         blocks = toBlocks([{ text: `scripted model error: ${(e as Error).message}` }], undefined);
