@@ -1,7 +1,9 @@
 // Boundary (the release binary, landjail) in a real Coder: the start's preflight passes on the real
-// agent, and the jailed Claude reaches the model through boundary's proxy. Not covered because it
-// does not work yet: task status from inside the jail (the coder MCP server there cannot reach
-// AgentAPI or, with a loopback access URL, Coder itself).
+// agent, and the jailed Claude reaches the model through boundary's proxy. Not asserted: task status
+// from inside the jail. AgentAPI's screen watcher never reaches AgentAPI from the jail; the model's
+// own reports go over HTTP to the access URL on Coder < 2.36 (loopback here: Go never proxies it
+// and Landlock refuses the direct connection) and through the agent's Unix socket on 2.36 (seen to
+// arrive by hand, but not reliably under test yet).
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import {
