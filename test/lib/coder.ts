@@ -2,7 +2,7 @@
 // templates pushed with the module, workspaces created, started and stopped through the real CLI,
 // and what an admin or user sees read back through Coder's API.
 
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { execa, execaSync } from "execa";
@@ -53,14 +53,14 @@ export function deployment(version = process.env.CODER_VERSION ?? coderVersions.
 }
 
 /** The real `coder` CLI, logged in as the first user. */
-export function cli(d: Deployment, args: string[], options: { timeout?: number; input?: string } = {}) {
+export function cli(d: Deployment, args: string[], options: { timeout?: number } = {}) {
   return execa(d.bin, args, {
     env: { CODER_CONFIG_DIR: d.configDir, CODER_URL: d.url, NO_COLOR: "1", CODER_NO_VERSION_WARNING: "1" },
     extendEnv: true,
     reject: false,
     all: true,
     timeout: options.timeout ?? 120_000,
-    ...(options.input !== undefined ? { input: options.input } : { stdin: "ignore" as const }),
+    stdin: "ignore",
   });
 }
 
@@ -72,14 +72,10 @@ export async function coder(d: Deployment, args: string[], options: { timeout?: 
 }
 
 /** Coder's REST API as the first user. */
-export async function api<T = any>(d: Deployment, path: string, init: { method?: string; body?: unknown } = {}) {
-  const response = await fetch(d.url + path, {
-    method: init.method ?? "GET",
-    headers: { "Coder-Session-Token": d.token, "Content-Type": "application/json" },
-    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-  });
+export async function api<T = any>(d: Deployment, path: string) {
+  const response = await fetch(d.url + path, { headers: { "Coder-Session-Token": d.token } });
   const text = await response.text();
-  if (!response.ok) throw new Error(`${init.method ?? "GET"} ${path}: HTTP ${response.status}: ${text}`);
+  if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}: ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
@@ -285,13 +281,6 @@ export async function deleteWorkspace(d: Deployment, name: string): Promise<void
   );
   rmSync(homeOf(d, name), { recursive: true, force: true });
   rmSync(`${homeOf(d, name)}.logs`, { recursive: true, force: true });
-}
-
-/** Creates a directory in a workspace home owned by the workspace user (e.g. a work dir with files). */
-export function mkdirInHome(d: Deployment, workspace: string, path: string): string {
-  const dir = join(homeOf(d, workspace), path);
-  mkdirSync(dir, { recursive: true });
-  return dir;
 }
 
 /** "--tty " where `coder ssh` runs a command without a PTY unless asked (newer CLIs), else "". */
