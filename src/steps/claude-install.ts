@@ -55,7 +55,11 @@ const npmTry = fn(
   [die],
   sh`
     local out status=0
+    # npm retries each request itself, backing off 10 s to 60 s: with our attempts on top, an
+    # unreachable registry took 218 s to report. Short back-offs (and two attempts of ours, not
+    # three) bound that to well under a minute; transfer timeouts stay npm's.
     out=$(npm install --global --prefix "$2" --no-audit --no-fund --loglevel=error \\
+      --fetch-retry-mintimeout=2000 --fetch-retry-maxtimeout=8000 \\
       "@anthropic-ai/claude-code@$1" 2>&1) || status=$?
     if [[ -n "\${out}" ]]; then
       printf '%s\\n' "\${out}"
@@ -74,7 +78,7 @@ const installWithNpm = fn(
   sh`
     need_cmd npm "claude_code_version is pinned or install_via_npm is true, so Claude Code is installed from npm"
     log "installing @anthropic-ai/claude-code@$1 from npm into $2"
-    retry "npm install of @anthropic-ai/claude-code@$1 failed (output above)" 3 2 npm_try "$1" "$2"
+    retry "npm install of @anthropic-ai/claude-code@$1 failed (output above)" 2 2 npm_try "$1" "$2"
   `,
 );
 

@@ -10,7 +10,8 @@ import { agentapiBinary, agentapiVersion, claudeVersion } from "../lib/paths.ts"
 import { preinstalled, preinstalledDir } from "../lib/preinstalled.ts";
 import { startReleaseServer } from "../lib/release-server.ts";
 import { expectFailedStart, success } from "../lib/start-output.ts";
-import { workspace } from "../lib/workspace.ts";
+import { scratchDir } from "../lib/scratch.ts";
+import { freePort, workspace } from "../lib/workspace.ts";
 
 const e2e = useE2E();
 
@@ -71,8 +72,26 @@ describe("Claude Code install failures", () => {
     expectFailedStart(run, "npm has no @anthropic-ai/claude-code@0.0.0", join(moduleDir, "install.log"), ["claude"]);
     expect(run?.output).toContain("set claude_code_version to a published version");
     // Not retried: a version that does not exist will not appear on the next attempt.
-    expect(run?.output).not.toContain("attempt 1/3 failed");
+    expect(run?.output).not.toContain("attempt 1/2 failed");
   });
+
+  test("an npm registry nobody answers on fails within a minute (not npm's retries times ours), naming the log", async () => {
+    // An empty cache, so npm cannot fall back to a stored copy of the package's metadata.
+    const env = { npm_config_registry: `http://127.0.0.1:${await freePort()}/`, npm_config_cache: scratchDir("npm") };
+    const { agent, moduleDir } = await e2e.workspace({ claude_code_version: claudeVersion }, { env });
+    const began = performance.now();
+    const [run] = await agent.start();
+    const seconds = (performance.now() - began) / 1000;
+    expectFailedStart(
+      run,
+      `npm install of @anthropic-ai/claude-code@${claudeVersion} failed`,
+      join(moduleDir, "install.log"),
+      ["claude"],
+    );
+    expect(run?.output).toContain("ECONNREFUSED");
+    // The bound the module promises for an unreachable registry (it took 218 s with npm's defaults).
+    expect(seconds).toBeLessThan(60);
+  }, 300_000);
 
   test("install_claude_code = false with no claude anywhere fails and says what to change", async () => {
     const before = e2e.server.downloads();
