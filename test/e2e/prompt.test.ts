@@ -68,6 +68,19 @@ describe("hostile work dir and prompt", () => {
   });
 });
 
+describe("a long prompt", () => {
+  test("the largest the module accepts (98,280 bytes, the plan-time limit) reaches Claude whole", async () => {
+    const head = "line 1: $(id) 'q' \"d\" `x`\n";
+    const prompt = head + "é".repeat((98_280 - Buffer.byteLength(head)) / 2);
+    expect(Buffer.byteLength(prompt)).toBe(98_280);
+    const { agent, moduleDir } = await e2e.workspace({ ...image.inputs, ai_prompt: prompt }, image.options);
+    const [run] = await agent.start();
+    expect(run?.exitCode).toBe(0);
+    const claude = await claudeUnderAgentapi(moduleDir);
+    expect(claude.args.at(-1)).toBe(prompt);
+  });
+});
+
 describe("the prompt is sent once", () => {
   test("on the first start of the task session, never on a resume; a warm restart changes no module file", async () => {
     const prompt = "Summarise the README";

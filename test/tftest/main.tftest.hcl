@@ -90,6 +90,26 @@ run "mcp_servers_split_at_plan_time" {
   }
 }
 
+# 98,280 bytes is the most that fits one environment string base64-encoded; counted in bytes, not characters.
+run "ai_prompt_of_98280_bytes_is_accepted" {
+  command = plan
+  variables {
+    ai_prompt = replace(format("%49140s", ""), " ", "é")
+  }
+  assert {
+    condition     = strcontains(coder_script.start.script, "CLAUDE_MODULE_ARG_AI_PROMPT='${base64encode(var.ai_prompt)}'")
+    error_message = "the prompt reaches the script whole"
+  }
+}
+
+run "ai_prompt_over_98280_bytes_is_rejected" {
+  command = plan
+  variables {
+    ai_prompt = replace(format("%49141s", ""), " ", "é")
+  }
+  expect_failures = [var.ai_prompt]
+}
+
 run "invalid_mcp_json_is_rejected" {
   command = plan
   variables {
