@@ -100,6 +100,24 @@ boundary_gate() {
   note "boundary" "FAILED: Claude Code runs UNFILTERED (boundary_fail_open)"
 }
 
+need_cmd() {
+  command -v "$1" >/dev/null 2>&1 || die "'$1' is required but was not found on PATH${2:+ ($2)}"
+}
+
+take_start_lock() {
+  local file="${MODULE_DIR}/start.lock" holder=""
+  need_cmd flock "to keep two starts from running at once; install util-linux in the workspace image"
+  # Appending, so that opening it never clears the pid of a start that holds it.
+  exec {START_LOCK_FD}>>"${file}"
+  if ! flock --nonblock "${START_LOCK_FD}"; then
+    holder=$(<"${file}")
+    log "another start (pid ${holder:-unknown}) is running in this home; waiting up to ${START_LOCK_TIMEOUT}s for it"
+    flock --wait "${START_LOCK_TIMEOUT}" "${START_LOCK_FD}" ||
+      die "another start of this module (pid ${holder:-unknown}) still holds ${file} after ${START_LOCK_TIMEOUT}s; let it finish (its progress is in ${MODULE_DIR}/install.log) or end it, then restart the workspace"
+  fi
+  printf '%s\n' "$$" >"${file}"
+}
+
 atomic_write() {
   local dest=$1 mode=$2 tmp
   tmp=$(mktemp "${dest}.tmp.XXXXXX")
@@ -117,8 +135,9 @@ run_hook() {
   local file="${MODULE_DIR}/$1.sh" status=0
   printf '%s' "$2" | atomic_write "${file}" 700
   log "running $1_script (${file})"
-  # The user's own files get the usual permissions, not this script's private umask.
-  (umask 022 && bash "${file}" </dev/null) || status=$?
+  # The user's own files get the usual permissions, not this script's private umask; a daemon the
+  # hook starts must not keep the start lock.
+  (umask 022 && bash "${file}" </dev/null {START_LOCK_FD}>&-) || status=$?
   ((status == 0)) || die "$1_script failed with exit status ${status}"
   log "$1_script finished"
 }
@@ -157,10 +176,6 @@ claude_fits() {
   if [[ -n "${have}" && ( "$2" == latest || "$2" == "${have}" ) ]]; then
     printf '%s' "${have}"
   fi
-}
-
-need_cmd() {
-  command -v "$1" >/dev/null 2>&1 || die "'$1' is required but was not found on PATH${2:+ ($2)}"
 }
 
 retry() {
@@ -1130,10 +1145,11 @@ read_args() {
   fi
 }
 
-# Creates the module's own directories and the work dir.
+# Creates the module's own directories and the work dir, and takes the start lock.
 step_prepare() {
   mkdir -p "${MODULE_DIR}" "${BIN_DIR}"
   chmod 0700 "${MODULE_DIR}"
+  take_start_lock
   : >"${SUMMARY_FILE}"
   if [[ ! -d "${WORKDIR}" ]]; then
     log "creating work dir ${WORKDIR}"
@@ -1523,7 +1539,7 @@ step_start_agentapi() {
   log "starting AgentAPI on port ${ARG_AGENTAPI_PORT} in ${WORKDIR}"
   setsid "${BIN_DIR}/agentapi" server --type claude --port "${ARG_AGENTAPI_PORT}" \
     --term-width 67 --term-height 1190 \
-    -- "${LAUNCH[@]}" >>"${LOG_FILE}" 2>&1 </dev/null &
+    -- "${LAUNCH[@]}" >>"${LOG_FILE}" 2>&1 </dev/null {START_LOCK_FD}>&- &
   # setsid execs in place (a background job is no group leader), so $! is AgentAPI itself.
   printf '%s' "$!" >"${PID_FILE}"
 }
@@ -1586,6 +1602,8 @@ BIN_DIR="${MODULE_DIR}/bin"
 PID_FILE="${MODULE_DIR}/agentapi.pid"
 SUMMARY_FILE="${MODULE_DIR}/summary.txt"
 READY_TIMEOUT=60
+# A cold start (installs, pre_install_script) can take minutes; a second start waits this long.
+START_LOCK_TIMEOUT=300
 # A leading ~ or $HOME in workdir means the workspace user's home ("x" keeps trailing newlines).
 WORKDIR=$(
   expand_home "${ARG_WORKDIR%/}"

@@ -26,6 +26,8 @@ export const start: ScriptDef = {
     PID_FILE="\${MODULE_DIR}/agentapi.pid"
     SUMMARY_FILE="\${MODULE_DIR}/summary.txt"
     READY_TIMEOUT=60
+    # A cold start (installs, pre_install_script) can take minutes; a second start waits this long.
+    START_LOCK_TIMEOUT=300
     # A leading ~ or $HOME in workdir means the workspace user's home ("x" keeps trailing newlines).
     WORKDIR=$(
       expand_home "\${ARG_WORKDIR%/}"

@@ -77,7 +77,7 @@ export const startAgentapi = step(
     log "starting AgentAPI on port \${ARG_AGENTAPI_PORT} in \${WORKDIR}"
     setsid "\${BIN_DIR}/agentapi" server --type claude --port "\${ARG_AGENTAPI_PORT}" \\
       --term-width 67 --term-height 1190 \\
-      -- "\${LAUNCH[@]}" >>"\${LOG_FILE}" 2>&1 </dev/null &
+      -- "\${LAUNCH[@]}" >>"\${LOG_FILE}" 2>&1 </dev/null {START_LOCK_FD}>&- &
     # setsid execs in place (a background job is no group leader), so $! is AgentAPI itself.
     printf '%s' "$!" >"\${PID_FILE}"
   `,

@@ -12,8 +12,9 @@ const runHook = fn(
     local file="\${MODULE_DIR}/$1.sh" status=0
     printf '%s' "$2" | atomic_write "\${file}" 700
     log "running $1_script (\${file})"
-    # The user's own files get the usual permissions, not this script's private umask.
-    (umask 022 && bash "\${file}" </dev/null) || status=$?
+    # The user's own files get the usual permissions, not this script's private umask; a daemon the
+    # hook starts must not keep the start lock.
+    (umask 022 && bash "\${file}" </dev/null {START_LOCK_FD}>&-) || status=$?
     ((status == 0)) || die "$1_script failed with exit status \${status}"
     log "$1_script finished"
   `,

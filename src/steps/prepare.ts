@@ -1,16 +1,39 @@
 // Directories the module and Claude need.
 
-import { log, needCmd } from "../lib.ts";
+import { die, fn, log, needCmd } from "../lib.ts";
 import { step } from "../script.ts";
 import { sh } from "../sh.ts";
 
+/** take_start_lock: holds ~/.claude-module/start.lock until this script exits (START_LOCK_FD), so that
+ * two starts on one home (an agent restart, an admin re-running the script) run one after the
+ * other: at once, both launched AgentAPI and the pid file could name the one that lost the port.
+ * What the start leaves running must not inherit the descriptor: launch it with {START_LOCK_FD}>&-. */
+const takeStartLock = fn(
+  "take_start_lock",
+  [die, log, needCmd],
+  sh`
+    local file="\${MODULE_DIR}/start.lock" holder=""
+    need_cmd flock "to keep two starts from running at once; install util-linux in the workspace image"
+    # Appending, so that opening it never clears the pid of a start that holds it.
+    exec {START_LOCK_FD}>>"\${file}"
+    if ! flock --nonblock "\${START_LOCK_FD}"; then
+      holder=$(<"\${file}")
+      log "another start (pid \${holder:-unknown}) is running in this home; waiting up to \${START_LOCK_TIMEOUT}s for it"
+      flock --wait "\${START_LOCK_TIMEOUT}" "\${START_LOCK_FD}" ||
+        die "another start of this module (pid \${holder:-unknown}) still holds \${file} after \${START_LOCK_TIMEOUT}s; let it finish (its progress is in \${MODULE_DIR}/install.log) or end it, then restart the workspace"
+    fi
+    printf '%s\\n' "$$" >"\${file}"
+  `,
+);
+
 export const prepare = step(
   "prepare",
-  "Creates the module's own directories and the work dir.",
-  [log],
+  "Creates the module's own directories and the work dir, and takes the start lock.",
+  [log, takeStartLock],
   sh`
     mkdir -p "\${MODULE_DIR}" "\${BIN_DIR}"
     chmod 0700 "\${MODULE_DIR}"
+    take_start_lock
     : >"\${SUMMARY_FILE}"
     if [[ ! -d "\${WORKDIR}" ]]; then
       log "creating work dir \${WORKDIR}"

@@ -110,6 +110,19 @@ describe("start-up", () => {
     expect(agentapiPid(ws.moduleDir)).toBe(pid);
   });
 
+  test("two starts at once on a fresh home run one after the other: one AgentAPI, named by the pid file, ended by the stop", async () => {
+    const ws = await start();
+    const runs = (await Promise.all([ws.agent.start(), ws.agent.start()])).flat();
+    expect(runs.map((r) => r.exitCode)).toEqual([0, 0]);
+    expect(runs.filter((r) => r.output.includes("AgentAPI is already running")).length).toBe(1);
+    expect(commandLines(ws.agent).filter((line) => / server --type claude /.test(line))).toHaveLength(1);
+    expect(processInfo(agentapiPid(ws.moduleDir)).argv[1]).toBe("server");
+
+    const [stop] = await ws.agent.stop({ kill: false });
+    expect(stop?.output).toContain("AgentAPI stopped");
+    expect(ws.agent.processes()).toEqual([]);
+  });
+
   test("a stale pid file naming another live process: the start starts AgentAPI and leaves that process alone", async () => {
     const ws = await start();
     const tail = await tailNamedInPidFile(ws);
