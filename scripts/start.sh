@@ -16,15 +16,41 @@
 #   ANTHROPIC_BEDROCK_BASE_URL: Custom Bedrock endpoint; its host is allowed.
 #   CLOUD_ML_REGION: Vertex AI region.
 #   ANTHROPIC_VERTEX_BASE_URL: Custom Vertex AI endpoint; its host is allowed.
-set -euo pipefail
+set -Eeuo pipefail
+trap 'on_error "$?"' ERR
 umask 077
-
-b64d() {
-  printf '%s' "$1" | base64 -d
-}
 
 log() {
   printf '%(%H:%M:%S)T claude-code: %s\n' -1 "$*"
+}
+
+exit_reported() {
+  ((BASH_SUBSHELL == 0)) || exit 200
+  exit 1
+}
+
+on_error() {
+  local status=$1 command=${BASH_COMMAND} where=${FUNCNAME[1]:-main} caller
+  # Where errexit is off (a command substitution), a failure is the caller's to handle.
+  [[ "$-" == *e* ]] || return 0
+  trap - ERR
+  for caller in "${FUNCNAME[@]:2}"; do
+    if [[ "${caller}" == step_* ]]; then
+      where+=" (step ${caller#step_})"
+      break
+    fi
+  done
+  if ((status != 200)); then
+    log "ERROR: '${command}' failed with exit status ${status} in ${where}; the script stopped here" >&2
+    if [[ -n "${LOG_FILE:-}" ]]; then
+      log "details: ${LOG_FILE}" >&2
+    fi
+  fi
+  exit_reported
+}
+
+b64d() {
+  printf '%s' "$1" | base64 -d
 }
 
 die() {
@@ -32,7 +58,7 @@ die() {
   if [[ -n "${LOG_FILE:-}" ]]; then
     log "details: ${LOG_FILE}" >&2
   fi
-  exit 1
+  exit_reported
 }
 
 take_arg() {
@@ -121,14 +147,20 @@ take_start_lock() {
 atomic_write() {
   local dest=$1 mode=$2 tmp
   tmp=$(mktemp "${dest}.tmp.XXXXXX")
-  cat >"${tmp}"
+  if ! cat >"${tmp}"; then
+    rm -f -- "${tmp}"
+    die "could not write ${dest} (is the disk full?)"
+  fi
   if [[ -f "${dest}" ]] && cmp -s "${tmp}" "${dest}"; then
     rm -f "${tmp}"
     chmod "${mode}" "${dest}"
     return 0
   fi
-  chmod "${mode}" "${tmp}"
-  mv -f "${tmp}" "${dest}"
+  # -T: a directory in DEST's place is an error, not a place to move the file into.
+  if ! { chmod "${mode}" "${tmp}" && mv -fT -- "${tmp}" "${dest}"; }; then
+    rm -f -- "${tmp}"
+    die "could not replace ${dest} (output above)"
+  fi
 }
 
 run_hook() {
@@ -1151,6 +1183,9 @@ step_prepare() {
   chmod 0700 "${MODULE_DIR}"
   take_start_lock
   : >"${SUMMARY_FILE}"
+  if [[ -e "${WORKDIR}" && ! -d "${WORKDIR}" ]]; then
+    die "the work dir ${WORKDIR} exists but is not a directory; set workdir to a directory, or move that file away"
+  fi
   if [[ ! -d "${WORKDIR}" ]]; then
     log "creating work dir ${WORKDIR}"
     mkdir -p -- "${WORKDIR}"

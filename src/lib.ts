@@ -29,16 +29,55 @@ export const warn = fn(
   `,
 );
 
+/** exit_reported: ends this shell after its error was printed. A subshell (a step under run_logged,
+ * a command substitution) exits with 200, which tells the shells above it that the cause is
+ * already on screen; the script itself exits with 1. */
+export const exitReported = fn(
+  "exit_reported",
+  [],
+  sh`
+    ((BASH_SUBSHELL == 0)) || exit 200
+    exit 1
+  `,
+);
+
 // Fail closed: every error names its cause and, when there is one, the log to read.
 export const die = fn(
   "die",
-  [log],
+  [log, exitReported],
   sh`
     log "ERROR: $*" >&2
     if [[ -n "\${LOG_FILE:-}" ]]; then
       log "details: \${LOG_FILE}" >&2
     fi
-    exit 1
+    exit_reported
+  `,
+);
+
+/** on_error STATUS: the ERR trap (set -E carries it into functions and subshells). A plain command
+ * that fails where errexit ends the script (mkdir, mktemp, cat on a full disk) gets a module error
+ * line naming it, its step and the log, instead of leaving only the command's own message. */
+export const onError = fn(
+  "on_error",
+  [log, exitReported],
+  sh`
+    local status=$1 command=\${BASH_COMMAND} where=\${FUNCNAME[1]:-main} caller
+    # Where errexit is off (a command substitution), a failure is the caller's to handle.
+    [[ "$-" == *e* ]] || return 0
+    trap - ERR
+    for caller in "\${FUNCNAME[@]:2}"; do
+      if [[ "\${caller}" == step_* ]]; then
+        where+=" (step \${caller#step_})"
+        break
+      fi
+    done
+    if ((status != 200)); then
+      log "ERROR: '\${command}' failed with exit status \${status} in \${where}; the script stopped here" >&2
+      if [[ -n "\${LOG_FILE:-}" ]]; then
+        log "details: \${LOG_FILE}" >&2
+      fi
+    fi
+    exit_reported
   `,
 );
 
@@ -104,22 +143,29 @@ export const download = fn(
   `,
 );
 
-/** atomic_write DEST MODE: replaces DEST with stdin; readers never see a half-written file.
+/** atomic_write DEST MODE: replaces DEST with stdin; readers never see a half-written file, and a
+ * failed write (a full disk, a directory in DEST's place) leaves no temp file behind.
  * Unchanged content is not rewritten, so a warm start leaves files (and their mtimes) alone. */
 export const atomicWrite = fn(
   "atomic_write",
-  [],
+  [die],
   sh`
     local dest=$1 mode=$2 tmp
     tmp=$(mktemp "\${dest}.tmp.XXXXXX")
-    cat >"\${tmp}"
+    if ! cat >"\${tmp}"; then
+      rm -f -- "\${tmp}"
+      die "could not write \${dest} (is the disk full?)"
+    fi
     if [[ -f "\${dest}" ]] && cmp -s "\${tmp}" "\${dest}"; then
       rm -f "\${tmp}"
       chmod "\${mode}" "\${dest}"
       return 0
     fi
-    chmod "\${mode}" "\${tmp}"
-    mv -f "\${tmp}" "\${dest}"
+    # -T: a directory in DEST's place is an error, not a place to move the file into.
+    if ! { chmod "\${mode}" "\${tmp}" && mv -fT -- "\${tmp}" "\${dest}"; }; then
+      rm -f -- "\${tmp}"
+      die "could not replace \${dest} (output above)"
+    fi
   `,
 );
 

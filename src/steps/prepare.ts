@@ -29,12 +29,15 @@ const takeStartLock = fn(
 export const prepare = step(
   "prepare",
   "Creates the module's own directories and the work dir, and takes the start lock.",
-  [log, takeStartLock],
+  [log, die, takeStartLock],
   sh`
     mkdir -p "\${MODULE_DIR}" "\${BIN_DIR}"
     chmod 0700 "\${MODULE_DIR}"
     take_start_lock
     : >"\${SUMMARY_FILE}"
+    if [[ -e "\${WORKDIR}" && ! -d "\${WORKDIR}" ]]; then
+      die "the work dir \${WORKDIR} exists but is not a directory; set workdir to a directory, or move that file away"
+    fi
     if [[ ! -d "\${WORKDIR}" ]]; then
       log "creating work dir \${WORKDIR}"
       mkdir -p -- "\${WORKDIR}"
