@@ -59,15 +59,20 @@ const boundaryFromCoder = fn(
   "boundary_from_coder",
   [log, die],
   sh`
-    local coder
+    local coder sub
     coder=$(command -v coder) ||
       die "boundary is enabled in its default mode, which runs 'coder boundary', but no coder CLI is on PATH. Fix: put the workspace's coder CLI on PATH, or set use_boundary_directly = true to download boundary \${ARG_BOUNDARY_VERSION}"
-    if ! "\${coder}" boundary --help >/dev/null 2>&1; then
-      die "the coder CLI at \${coder} has no 'boundary' subcommand (the CLI comes from the Coder deployment, which is too old for it). Fix: upgrade Coder, or set use_boundary_directly = true to download boundary \${ARG_BOUNDARY_VERSION}"
-    fi
-    BOUNDARY_CMD=("\${coder}" boundary)
-    BOUNDARY_FROM="coder boundary (\${coder})"
-    log "using the coder CLI's boundary subcommand: \${coder}"
+    # Coder 2.36 renamed the subcommand agent-firewall; "boundary" stays as a deprecated alias that
+    # prints a notice into Claude's screen.
+    for sub in agent-firewall boundary; do
+      if "\${coder}" "\${sub}" --help >/dev/null 2>&1; then
+        BOUNDARY_CMD=("\${coder}" "\${sub}")
+        BOUNDARY_FROM="coder \${sub} (\${coder})"
+        log "using the coder CLI's \${sub} subcommand: \${coder}"
+        return 0
+      fi
+    done
+    die "the coder CLI at \${coder} has no 'boundary' (or 'agent-firewall') subcommand: only Coder's enterprise builds (the official release binaries) have it, and it runs only with a Premium license that includes boundary (AI governance). Fix: set use_boundary_directly = true to download boundary \${ARG_BOUNDARY_VERSION} (no license needed), or compile_boundary_from_source = true"
   `,
 );
 
@@ -262,7 +267,20 @@ const wrapperLines = [
   '  (exec 3<>"/dev/tcp/127.0.0.1/${port}") 2>/dev/null || break',
   "  port=$((port + 1))",
   "done",
-  'exec "${boundary[@]}" --log-dir "${CLAUDE_MODULE_BOUNDARY_LOG_DIR:-${here}/../boundary/logs}" --proxy-port "${port}" -- "$@"',
+  "# boundary keeps its CA under XDG_CONFIG_HOME, else under the passwd home, which need not be writable",
+  "# (/nonexistent, arbitrary-UID containers): it gets a directory of the module's. The coder CLI",
+  "# (boundary's default mode) keeps finding its session where it was, and the jailed command gets",
+  "# the environment it would have had.",
+  "restore=(env)",
+  "for name in XDG_CONFIG_HOME CODER_CONFIG_DIR; do",
+  '  [[ -n "${!name+set}" ]] || restore+=(-u "${name}")',
+  "done",
+  "for name in XDG_CONFIG_HOME CODER_CONFIG_DIR; do",
+  '  [[ -z "${!name+set}" ]] || restore+=("${name}=${!name}")',
+  "done",
+  'export CODER_CONFIG_DIR="${CODER_CONFIG_DIR:-${XDG_CONFIG_HOME:-${HOME}/.config}/coderv2}"',
+  'export XDG_CONFIG_HOME="${here}/../boundary/config"',
+  'exec "${boundary[@]}" --log-dir "${CLAUDE_MODULE_BOUNDARY_LOG_DIR:-${here}/../boundary/logs}" --proxy-port "${port}" -- "${restore[@]}" "$@"',
 ];
 
 const shimLines = [
@@ -361,25 +379,44 @@ const probe = [
 ].join("; ");
 
 /** boundary_diagnosis FILE...: names the cause of a failed start, from boundary's stderr and
- * logs (some failures reach only the logs), and its fix. */
-const boundaryDiagnosis = fn(
+ * logs (some failures reach only the logs), and its fix, for the jail type in use
+ * (BOUNDARY_JAIL_TYPE): the other jail type is offered as a way out, never the one that failed. */
+export const boundaryDiagnosis = fn(
   "boundary_diagnosis",
   [],
   sh`
-    local text detail cause fix missing_re='exec: "([^"]+)": executable file not found'
+    local text detail cause fix other missing_re='exec: "([^"]+)": executable file not found'
+    local file_re='(mkdir|open) ([^ :]+): permission denied'
+    if [[ "\${BOUNDARY_JAIL_TYPE}" == landjail ]]; then
+      other='set boundary_jail_type = "nsjail"'
+    else
+      other='set boundary_jail_type = "landjail" (Linux 6.7+)'
+    fi
     text=$(cat -- "$@" 2>/dev/null || true)
     detail=$(grep -h -m 1 -E '^(Error|error):|level=ERROR' -- "$@" 2>/dev/null | head -n 1 || true)
     if [[ "\${text}" =~ \${missing_re} ]]; then
       cause="boundary needs the \${BASH_REMATCH[1]} command, which is not on PATH"
-      fix="install it in the workspace image, or set boundary_jail_type = \\"landjail\\""
+      fix="install it in the workspace image, or \${other}"
+    elif [[ "\${text,,}" =~ \${file_re} ]]; then
+      cause="boundary cannot write \${BASH_REMATCH[2]} (permission denied)"
+      fix="make that path writable for the workspace user"
     else
       case "\${text,,}" in
+        *"agpl deployment, so you cannot use"*)
+          cause="the Coder deployment is an AGPL build, and 'coder boundary' needs an enterprise deployment with a Premium license"
+          fix="set use_boundary_directly = true to download boundary \${ARG_BOUNDARY_VERSION} (no license needed)" ;;
+        *"license is not entitled to use"* | *"feature is disabled in your deployment"*)
+          cause="the deployment's license does not include boundary (agent-firewall), which 'coder boundary' checks"
+          fix="add the feature to the license, or set use_boundary_directly = true to download boundary \${ARG_BOUNDARY_VERSION}" ;;
+        *"failed to get entitlements"*)
+          cause="the coder CLI could not ask the deployment for its license, which 'coder boundary' checks"
+          fix="check that the workspace reaches the Coder deployment, or set use_boundary_directly = true" ;;
         *"not logged in"* | *"session token"* | *"unauthorized"*)
           cause="the coder CLI has no Coder session, which 'coder boundary' needs"
           fix="log the workspace's coder CLI in (coder login <access URL>), or set use_boundary_directly = true" ;;
         *"sudo not found"* | *"setpriv not found"* | *"a password is required"* | *"a terminal is required"*)
           cause="nsjail needs root, or passwordless sudo and setpriv to gain CAP_NET_ADMIN, and this user has neither"
-          fix="allow passwordless sudo for the workspace user, or set boundary_jail_type = \\"landjail\\"" ;;
+          fix="allow passwordless sudo for the workspace user, or \${other}" ;;
         *"failed to parse allow"*)
           cause="an allow rule is invalid"
           fix="correct the rule in boundary_allowlist or in the boundary_config_path file" ;;
@@ -388,13 +425,18 @@ const boundaryDiagnosis = fn(
           fix="correct the file given as boundary_config_path" ;;
         *landlock*)
           cause="the kernel cannot apply Landlock network rules (needs Linux 6.7 or later with Landlock enabled)"
-          fix="use a newer kernel, or set boundary_jail_type = \\"nsjail\\"" ;;
+          fix="use a newer kernel, or \${other}" ;;
         *"command failed to start"*"no space left on device"* | *"command failed to start"*"operation not permitted"*)
           cause="the jail's user namespace cannot be created: user namespaces are disabled or not allowed in this workspace"
-          fix="allow user namespaces (sysctl user.max_user_namespaces > 0; a seccomp profile that permits them), or set boundary_jail_type = \\"landjail\\"" ;;
+          fix="allow user namespaces (sysctl user.max_user_namespaces > 0; a seccomp profile that permits them), or \${other}" ;;
         *"operation not permitted"* | *"permission denied"*)
-          cause="the jail's network cannot be set up: CAP_NET_ADMIN is not available to this workspace"
-          fix="grant CAP_NET_ADMIN to the workspace container (nsjail needs it, as root or through sudo), or set boundary_jail_type = \\"landjail\\"" ;;
+          if [[ "\${BOUNDARY_JAIL_TYPE}" == landjail ]]; then
+            cause="the kernel refused to set up the landjail jail"
+            fix="use Linux 6.7 or later with Landlock enabled and no seccomp profile that blocks it, or \${other}"
+          else
+            cause="the jail's network cannot be set up: CAP_NET_ADMIN is not available to this workspace"
+            fix="grant CAP_NET_ADMIN to the workspace container (nsjail needs it, as root or through sudo), or \${other}"
+          fi ;;
         *"address already in use"*)
           cause="the proxy port boundary picked is taken"
           fix="restart the workspace; if it persists, free ports from 10000 up to the start of net.ipv4.ip_local_port_range on 127.0.0.1" ;;

@@ -7,7 +7,13 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
-import { boundaryWorkspace, expectNotStarted, terminalPath, type BoundaryWorkspace } from "../lib/boundary.ts";
+import {
+  boundaryWorkspace,
+  expectNotStarted,
+  jailedCommand,
+  terminalPath,
+  type BoundaryWorkspace,
+} from "../lib/boundary.ts";
 import { useE2E } from "../lib/e2e.ts";
 import { boundaryBinary, boundaryVersion, root } from "../lib/paths.ts";
 import { agentapiPid, ancestors, claudeProcesses, processInfo } from "../lib/processes.ts";
@@ -54,7 +60,7 @@ describe("default: the coder CLI's boundary subcommand", () => {
     // The preflight and the chat's Claude both go through `coder boundary ... -- <command>`; AgentAPI
     // launches Claude after the start script has ended, so its call is waited for.
     const claudeExe = join(ws.moduleDir, "bin", "claude");
-    const launched = (calls: string[][]) => calls.map((c) => c.slice(c.indexOf("--") + 1)[0]);
+    const launched = (calls: string[][]) => calls.map((c) => jailedCommand(c)[0]);
     const calls = await waitFor("the chat's Claude to go through `coder boundary`", () => {
       const boundaryCalls = ws.agent.coderCalls().filter((c) => c[0] === "boundary");
       return launched(boundaryCalls).includes(claudeExe) ? boundaryCalls : undefined;
@@ -69,8 +75,10 @@ describe("default: the coder CLI's boundary subcommand", () => {
     const ws = await boundaryWorkspace(e2e.server, { ...landjail, use_boundary_directly: false });
     const [run] = await ws.agent.start();
     expect(exitOf(run, 1)).toBe(1);
-    expect(run?.output).toContain("has no 'boundary' subcommand");
-    expect(run?.output).toContain("set use_boundary_directly = true to download boundary v0.8.0");
+    expect(run?.output).toContain("has no 'boundary' (or 'agent-firewall') subcommand: only Coder's enterprise builds");
+    expect(run?.output).toContain("Premium license");
+    expect(run?.output).not.toContain("too old");
+    expect(run?.output).toContain("set use_boundary_directly = true to download boundary v0.8.0 (no license needed)");
     expect(run?.output).toContain("Claude Code was not started");
     expectNotStarted(ws);
 
@@ -78,6 +86,39 @@ describe("default: the coder CLI's boundary subcommand", () => {
     expect(terminal.exitCode).toBe(1);
     expect(terminal.stderr).toContain("network filtering (boundary) is enabled in this workspace but is not set up");
   });
+
+  test("Coder 2.36's name for it, agent-firewall, is preferred over the deprecated alias", async () => {
+    const ws = await boundaryWorkspace(
+      e2e.server,
+      { ...landjail, use_boundary_directly: false },
+      { env: { CODER_DOUBLE_BOUNDARY: boundaryBinary, CODER_DOUBLE_AGENT_FIREWALL: "1" } },
+    );
+    const [run] = await ws.agent.start();
+    expect(exitOf(run)).toBe(0);
+    expect(run?.output).toContain("using the coder CLI's agent-firewall subcommand");
+    const calls = ws.agent.coderCalls().map((c) => c[0]);
+    expect(calls).toContain("agent-firewall");
+    expect(calls).not.toContain("boundary");
+  });
+
+  for (const [license, cause] of [
+    ["agpl", "the Coder deployment is an AGPL build, and 'coder boundary' needs an enterprise deployment"],
+    ["unentitled", "the deployment's license does not include boundary (agent-firewall)"],
+  ] as const) {
+    test(`a license check that fails (${license}) is named, with the way around it`, async () => {
+      const ws = await boundaryWorkspace(
+        e2e.server,
+        { ...landjail, use_boundary_directly: false },
+        { env: { CODER_DOUBLE_BOUNDARY: boundaryBinary, CODER_DOUBLE_LICENSE: license } },
+      );
+      const [run] = await ws.agent.start();
+      expect(exitOf(run, 1)).toBe(1);
+      expect(run?.output).toContain(`boundary cannot start: ${cause}`);
+      expect(run?.output).toContain("set use_boundary_directly = true to download boundary v0.8.0");
+      expect(run?.output).not.toContain("CAP_NET_ADMIN");
+      expectNotStarted(ws);
+    });
+  }
 
   test("a CLI without a Coder session stops the start and says so", async () => {
     const ws = await boundaryWorkspace(

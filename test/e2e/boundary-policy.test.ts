@@ -11,6 +11,7 @@ import {
   boundaryWorkspace,
   curlInside,
   expectNotStarted,
+  jailedCommand,
   localhostCertificate,
   loopbackServer,
   startInPrivateNetwork,
@@ -47,13 +48,14 @@ const withSubcommand = { CODER_DOUBLE_BOUNDARY: boundaryBinary };
 
 describe("landjail with the module's policy", () => {
   test("the chat's Claude runs inside boundary; allowed hosts answer, all others are refused", async () => {
+    const userConfig = join(scratchDir("user"), ".my-config");
     const deployment = serve("127.0.0.1", "deployment");
     const extra = serve("127.0.0.2", "extra");
     const ws = await boundaryWorkspace(
       e2e.server,
       { boundary_jail_type: "landjail", boundary_allowlist: ["domain=127.0.0.2"] },
       // The deployment is reached by name; the same server by address is not on the list.
-      { accessUrl: `http://localhost:${deployment.port}` },
+      { accessUrl: `http://localhost:${deployment.port}`, env: { XDG_CONFIG_HOME: userConfig } },
     );
 
     const [run] = await ws.agent.start();
@@ -66,12 +68,16 @@ describe("landjail with the module's policy", () => {
     const jail = chain.filter((p) => p.exe === boundaryExe(ws));
     expect(jail.length).toBeGreaterThan(0);
     expect(jail.at(-1)!.argv).toContain("--proxy-port");
-    expect(jail.at(-1)!.argv.slice(jail.at(-1)!.argv.indexOf("--") + 1)[0]).toBe(join(ws.moduleDir, "bin", "claude"));
+    expect(jailedCommand(jail.at(-1)!.argv)[0]).toBe(join(ws.moduleDir, "bin", "claude"));
     // Landlock requires no_new_privs: a process outside the jail does not have it.
     expect(claude.noNewPrivs).toBe(true);
     expect(claude.cwd).toBe(ws.workdir);
     expect(claude.env.get("NODE_EXTRA_CA_CERTS")).toBe(ws.caCert);
     expect(claude.env.get("SSL_CERT_FILE")).toBe(ws.caCert);
+    // boundary's CA is the module's, whatever the passwd home is; Claude sees the user's own settings.
+    expect(existsSync(ws.caCert)).toBe(true);
+    expect(claude.env.get("XDG_CONFIG_HOME")).toBe(userConfig);
+    expect(claude.env.has("CODER_CONFIG_DIR")).toBe(false);
 
     // boundary logs to files, not into the terminal AgentAPI reads Claude's screen from.
     const port = readyPort(run!.output);
@@ -154,6 +160,7 @@ describe("landjail with the module's policy", () => {
       expect(`\n${fromTerminal}`).toContain(`\n${name}=${ws.caCert}\n`);
     }
     expect(fromTerminal).toContain("nonewprivs=1");
+    expect(fromTerminal).not.toMatch(/^(XDG_CONFIG_HOME|CODER_CONFIG_DIR)=/m);
     // Only boundary's CA is trusted in there, so this answer came through boundary's TLS interception.
     expect(fromTerminal).toContain("https=200");
     expect(site.hits).toBeGreaterThan(0);

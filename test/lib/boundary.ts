@@ -14,7 +14,7 @@ import type { Inputs } from "./terraform.ts";
 import { workspace, type Workspace, type WorkspaceOptions } from "./workspace.ts";
 
 export interface BoundaryWorkspace extends Workspace {
-  /** Where boundary keeps its CA (boundary follows XDG_CONFIG_HOME, else the passwd home). */
+  /** Where boundary keeps its CA: in the module's directory, whatever the passwd home is. */
   caCert: string;
   /** The image's real claude and agentapi, on the agent's PATH right after the script bin dir. */
   claudeDir: string;
@@ -42,11 +42,21 @@ export async function boundaryWorkspace(
       ...options,
       home,
       path: [claudeDir, ...(options.path ?? [])],
-      // The machine's user is root, whose passwd home is shared: keep boundary's CA in this workspace.
-      env: { XDG_CONFIG_HOME: join(home, ".config"), ...options.env },
     },
   );
-  return { ...ws, caCert: join(home, ".config", "coder_boundary", "ca-cert.pem"), claudeDir };
+  const caCert = join(ws.moduleDir, "boundary", "config", "coder_boundary", "ca-cert.pem");
+  return { ...ws, caCert, claudeDir };
+}
+
+/** The command a boundary command line jails: what follows "--", without the `env` that gives it
+ * back the environment boundary itself ran with changed (`env [-u NAME]... [NAME=VALUE]...`). */
+export function jailedCommand(argv: string[]): string[] {
+  const after = argv.slice(argv.indexOf("--") + 1);
+  if (after[0] !== "env") return after;
+  let i = 1;
+  while (after[i] === "-u") i += 2;
+  while (after[i]?.includes("=")) i += 1;
+  return after.slice(i);
 }
 
 /** The workspace's PATH without the image's claude: the `claude` a terminal finds can only be the
