@@ -95,7 +95,7 @@ export async function plan(dir: string, providerVersion = newestProvider) {
 
 export function copyModule(): string {
   const dir = scratchDir("module-copy");
-  for (const entry of ["main.tf", "variables.tf", "outputs.tf", "scripts", "test/tftest"]) {
+  for (const entry of ["main.tf", "variables.tf", "outputs.tf", "scripts", "tests"]) {
     cpSync(join(root, entry), join(dir, entry), { recursive: true });
   }
   return dir;
