@@ -22,7 +22,7 @@ function sessionId(moduleDir: string): string {
 }
 
 /** Every file in the workspace home and what it holds, except what Claude writes itself
- * (~/.claude, ~/.claude.json) and what records a run (logs, the summary, the pid). */
+ * (~/.claude, ~/.claude.json) and what records a run (logs, the summary, the pid, the start lock naming the last start). */
 function snapshot(home: string): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (dir: string) => {
@@ -30,7 +30,7 @@ function snapshot(home: string): Map<string, string> {
       const path = join(dir, name);
       const rel = relative(home, path);
       if (rel === ".claude" || rel.startsWith(".claude.json")) continue;
-      if (/^\.claude-module\/(.*\.log|summary\.txt|agentapi\.pid)$/.test(rel)) continue;
+      if (/^\.claude-module\/(.*\.log|summary\.txt|agentapi\.pid|start\.lock)$/.test(rel)) continue;
       const stat = lstatSync(path);
       if (stat.isSymbolicLink()) out.set(rel, `-> ${readlinkSync(path)}`);
       else if (stat.isDirectory()) walk(path);
