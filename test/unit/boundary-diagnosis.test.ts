@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { renderScript, type ScriptDef } from "../../src/script.ts";
-import { Sh, sh } from "../../src/sh.ts";
+import { sh } from "../../src/sh.ts";
 import { stop } from "../../src/scripts/stop.ts";
 import { boundaryDiagnosis } from "../../src/steps/boundary.ts";
 
