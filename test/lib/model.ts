@@ -15,7 +15,7 @@
 // streaming delays: each answer is written in one go. Auto-mode safeguards always say
 // "not flagged". Nothing but the script decides an answer; it is no stand-in for a model's judgement.
 
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 
 export type Step =
   /** A text block. */
@@ -33,7 +33,7 @@ export interface RecordedRequest {
   method: string;
   /** The path without the query string (e.g. "/v1/messages"). */
   path: string;
-  /** Lower-case names; x-api-key and authorization redacted. */
+  /** Lower-case names; credentials (x-api-key, authorization, Coder's governance token) redacted. */
   headers: Record<string, string>;
   /** The parsed JSON body (undefined when there was none or it was not JSON). */
   body: any;
@@ -49,8 +49,11 @@ export interface ScriptedModel {
   readonly apiKey: string;
   /** Adds a rule; later rules win over earlier ones. */
   on(match: RegExp | string, ...turns: Turn[]): void;
-  /** Every request so far (x-api-key / authorization redacted). */
+  /** Every request so far (credentials redacted). */
   requests(): RecordedRequest[];
+  /** Whether some request carried exactly this value in a credential header (compared by hash: the
+   * values themselves are never kept). */
+  sawCredential(value: string): boolean;
   /** Polls the request log until `pred` holds for a request; rejects with a clear message on timeout. */
   waitForRequest(pred: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
   stop(): void;
@@ -65,7 +68,8 @@ export const sideRequestText = "OK";
 
 type Block = { type: "text"; text: string } | { type: "tool_use"; id: string; name: string; input: unknown };
 
-const redacted = new Set(["x-api-key", "authorization"]);
+const redacted = new Set(["x-api-key", "authorization", "x-coder-ai-governance-token"]);
+const digest = (value: string) => createHash("sha256").update(value).digest("hex");
 
 /** Text blocks Claude adds around what the user typed: `<system-reminder>…</system-reminder>` and
  * other hyphenated wrapper tags (e.g. `<local-command-stdout>`) filling a whole block. */
@@ -233,8 +237,16 @@ function sse(model: string, blocks: Block[], stopReason: string, safeguards: boo
 }
 
 export function startScriptedModel(
-  options: { fallback?: string; hostname?: string; /** Default: any free port. */ port?: number } = {},
+  options: {
+    fallback?: string;
+    hostname?: string;
+    /** Default: any free port. */
+    port?: number;
+    /** Where the Messages API is served, as a gateway serves it (e.g. "/api/v2/ai-gateway/anthropic"). */
+    basePath?: string;
+  } = {},
 ): ScriptedModel {
+  const basePath = options.basePath ?? "";
   const fallback = options.fallback ?? defaultFallback;
   const hostname = options.hostname ?? "127.0.0.1";
   if (!/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(hostname)) {
@@ -243,6 +255,7 @@ export function startScriptedModel(
   const apiKey = "sk-ant-test-" + randomBytes(24).toString("hex");
   const rules: Rule[] = [];
   const log: RecordedRequest[] = [];
+  const credentials = new Set<string>();
 
   /** The blocks answering a (non-side) request. */
   function answer(body: any, text: string, turnsSince: number, waited: number): Block[] {
@@ -262,6 +275,7 @@ export function startScriptedModel(
       const url = new URL(req.url);
       const headers: Record<string, string> = {};
       req.headers.forEach((value, name) => {
+        if (redacted.has(name.toLowerCase())) credentials.add(digest(value));
         headers[name] = redacted.has(name.toLowerCase()) ? "[redacted]" : value;
       });
       const raw = await req.text();
@@ -275,13 +289,14 @@ export function startScriptedModel(
       const { text, turnsSince, waited } = conversationPosition(body?.messages);
       log.push({ method: req.method, path: url.pathname, headers, body, lastUserText: text, at: Date.now() });
 
-      if (req.method !== "POST" || (url.pathname !== "/v1/messages" && url.pathname !== "/v1/messages/count_tokens")) {
+      const path = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : "";
+      if (req.method !== "POST" || (path !== "/v1/messages" && path !== "/v1/messages/count_tokens")) {
         return apiError(404, "not_found_error", `the scripted model does not serve ${req.method} ${url.pathname}`);
       }
       if (!parsed || typeof body !== "object" || body === null) {
         return apiError(400, "invalid_request_error", "the request body is not a JSON object");
       }
-      if (url.pathname === "/v1/messages/count_tokens") return json(200, { input_tokens: 1 });
+      if (path === "/v1/messages/count_tokens") return json(200, { input_tokens: 1 });
 
       const side = typeof body.max_tokens === "number" && body.max_tokens <= 2;
       const withoutTools = !Array.isArray(body.tools) || body.tools.length === 0;
@@ -325,6 +340,7 @@ export function startScriptedModel(
       rules.push({ match, turns });
     },
     requests: () => [...log],
+    sawCredential: (value) => credentials.has(digest(value)),
     async waitForRequest(pred, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

@@ -15,10 +15,15 @@ export function tfEnv(providerVersion = newestProvider): Record<string, string> 
   };
 }
 
-export async function terraform(dir: string, args: string[], providerVersion = newestProvider) {
+export async function terraform(
+  dir: string,
+  args: string[],
+  providerVersion = newestProvider,
+  env: Record<string, string> = {},
+) {
   return execa("terraform", args, {
     cwd: dir,
-    env: tfEnv(providerVersion),
+    env: { ...tfEnv(providerVersion), ...env },
     reject: false,
     all: true,
   });
@@ -30,8 +35,9 @@ export function literal(value: string): string {
   return value.replaceAll("${", () => "$${").replaceAll("%{", () => "%%{");
 }
 
-/** Module inputs; a list is a list of strings (e.g. boundary_allowlist). */
-export type Inputs = Record<string, string | number | boolean | null | string[]>;
+/** Module inputs; a list is a list of strings (e.g. boundary_allowlist); an object (e.g. telemetry) is
+ * passed as it is, so its strings must not hold ${ or %{. */
+export type Inputs = Record<string, string | number | boolean | null | string[] | Record<string, unknown>>;
 
 /** More of a template: top-level blocks (e.g. `provider`), and in `resource` more resources next to the agent. */
 export interface TemplateExtra {
@@ -72,13 +78,18 @@ function collect(module: any): TfResource[] {
   return [...(module?.resources ?? []), ...(module?.child_modules ?? []).flatMap(collect)];
 }
 
-/** init + apply + the resulting state's resources; throws with Terraform's output on failure. */
-export async function apply(dir: string, providerVersion = newestProvider): Promise<TfResource[]> {
+/** init + apply + the resulting state's resources; throws with Terraform's output on failure. `env`
+ * is what Coder's provisioner would give the provider (e.g. CODER_WORKSPACE_OWNER_SESSION_TOKEN). */
+export async function apply(
+  dir: string,
+  providerVersion = newestProvider,
+  env: Record<string, string> = {},
+): Promise<TfResource[]> {
   for (const args of [
     ["init", "-no-color"],
     ["apply", "-auto-approve", "-no-color"],
   ]) {
-    const r = await terraform(dir, args, providerVersion);
+    const r = await terraform(dir, args, providerVersion, env);
     if (r.exitCode !== 0) throw new Error(`terraform ${args[0]} failed:\n${r.all}`);
   }
   const show = await terraform(dir, ["show", "-json"], providerVersion);

@@ -12,6 +12,8 @@ export interface WorkspaceOptions extends Omit<AgentOptions, "resources"> {
   accessUrl?: string;
   /** Resources the template declares next to the agent and the module, by type and name (e.g. its own coder_env). */
   templateResources?: Record<string, Record<string, object>>;
+  /** What Coder's provisioner gives the provider, e.g. CODER_WORKSPACE_OWNER_SESSION_TOKEN. */
+  provisionerEnv?: Record<string, string>;
 }
 
 export interface Workspace {
@@ -29,7 +31,7 @@ export async function workspace(
   inputs: Inputs = {},
   options: WorkspaceOptions = {},
 ): Promise<Workspace> {
-  const { templateResources, accessUrl, ...agentOptions } = options;
+  const { templateResources, accessUrl, provisionerEnv, ...agentOptions } = options;
   const workdir = (inputs.workdir as string | undefined) ?? join(scratchDir("work"), "project");
   const resources = await apply(
     writeTemplate(
@@ -42,6 +44,8 @@ export async function workspace(
       },
       { resource: templateResources, ...(accessUrl ? { provider: { coder: { url: accessUrl } } } : {}) },
     ),
+    undefined,
+    provisionerEnv,
   );
   const agent = new LocalAgent({ resources, ...agentOptions });
   open.push(agent);
