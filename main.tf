@@ -153,27 +153,32 @@ locals {
   ]))
 }
 
+locals {
+  # claude_api_key (upstream v4) and anthropic_api_key (upstream v5) name the same key; at most one is set.
+  api_key = var.claude_api_key != "" ? var.claude_api_key : var.anthropic_api_key
+}
+
 # Claude Code does not read CLAUDE_API_KEY; the coder CLI and upstream templates do.
 resource "coder_env" "claude_api_key" {
-  count    = var.claude_api_key != "" ? 1 : 0
+  count    = local.api_key != "" ? 1 : 0
   agent_id = var.agent_id
   name     = "CLAUDE_API_KEY"
-  value    = var.claude_api_key
+  value    = local.api_key
 }
 
 # What Claude Code reads; the start script approves it so Claude does not ask "use this API key?".
 resource "coder_env" "anthropic_api_key" {
-  count    = var.claude_api_key != "" ? 1 : 0
+  count    = local.api_key != "" ? 1 : 0
   agent_id = var.agent_id
   name     = "ANTHROPIC_API_KEY"
-  value    = var.claude_api_key
+  value    = local.api_key
 }
 
 # Upstream's own README example sets both, so this is a warning, not an error.
 check "one_claude_credential" {
   assert {
-    condition     = var.claude_api_key == "" || var.claude_code_oauth_token == ""
-    error_message = "claude_api_key and claude_code_oauth_token are both set: Claude Code uses the API key and ignores the token. Set only one."
+    condition     = local.api_key == "" || var.claude_code_oauth_token == ""
+    error_message = "An API key and claude_code_oauth_token are both set: Claude Code uses the API key and ignores the token. Set only one."
   }
 }
 
@@ -221,3 +226,83 @@ resource "coder_app" "cli" {
 }
 
 # ---- Boundary ----
+
+# ---- Model access: AI Gateway, base URL, cloud providers, telemetry ----
+
+locals {
+  # Coder's AI Gateway: /ai-gateway from Coder 2.35 (enable_ai_gateway), /aibridge on 2.30 to 2.36 (enable_aibridge).
+  ai_gateway_route = var.enable_ai_gateway ? "ai-gateway" : var.enable_aibridge ? "aibridge" : ""
+  ai_gateway_url   = "${trimsuffix(data.coder_workspace.me.access_url, "/")}/api/v2/${local.ai_gateway_route}/${var.ai_gateway_provider}"
+  # With no credential of the user's own the Coder token is the credential (the gateway's central key
+  # pays); with one, the Coder token rides along in the governance header Coder documents.
+  ai_gateway_byok = local.ai_gateway_route != "" && (local.api_key != "" || var.claude_code_oauth_token != "")
+  base_url        = local.ai_gateway_route != "" ? local.ai_gateway_url : var.anthropic_base_url
+
+  telemetry_attributes = merge(var.telemetry.resource_attributes, {
+    "coder.workspace_id"       = data.coder_workspace.me.id
+    "coder.workspace_name"     = data.coder_workspace.me.name
+    "coder.workspace_owner"    = data.coder_workspace_owner.me.name
+    "coder.workspace_owner_id" = data.coder_workspace_owner.me.id
+    "coder.template_name"      = data.coder_workspace.me.template_name
+    "coder.template_version"   = data.coder_workspace.me.template_version
+    "coder.access_url"         = data.coder_workspace.me.access_url
+  })
+  # Claude Code exports only to the exporters named; the endpoint alone sends nothing.
+  telemetry_env = !var.telemetry.enabled ? {} : merge(
+    {
+      CLAUDE_CODE_ENABLE_TELEMETRY = "1"
+      OTEL_RESOURCE_ATTRIBUTES     = join(",", [for k, v in local.telemetry_attributes : "${k}=${v}"])
+    },
+    var.telemetry.otlp_endpoint == "" ? {} : {
+      OTEL_METRICS_EXPORTER       = "otlp"
+      OTEL_LOGS_EXPORTER          = "otlp"
+      OTEL_EXPORTER_OTLP_ENDPOINT = var.telemetry.otlp_endpoint
+      OTEL_EXPORTER_OTLP_PROTOCOL = var.telemetry.otlp_protocol
+    },
+    length(var.telemetry.otlp_headers) == 0 ? {} : {
+      OTEL_EXPORTER_OTLP_HEADERS = join(",", [for k, v in var.telemetry.otlp_headers : "${k}=${v}"])
+    },
+  )
+}
+
+resource "coder_env" "anthropic_base_url" {
+  count    = local.base_url != "" ? 1 : 0
+  agent_id = var.agent_id
+  name     = "ANTHROPIC_BASE_URL"
+  value    = local.base_url
+}
+
+resource "coder_env" "ai_gateway_token" {
+  count    = local.ai_gateway_route != "" && !local.ai_gateway_byok ? 1 : 0
+  agent_id = var.agent_id
+  name     = "ANTHROPIC_AUTH_TOKEN"
+  value    = data.coder_workspace_owner.me.session_token
+}
+
+resource "coder_env" "ai_gateway_header" {
+  count    = local.ai_gateway_byok ? 1 : 0
+  agent_id = var.agent_id
+  name     = "ANTHROPIC_CUSTOM_HEADERS"
+  value    = "X-Coder-AI-Governance-Token: ${data.coder_workspace_owner.me.session_token}"
+}
+
+resource "coder_env" "use_bedrock" {
+  count    = var.use_bedrock ? 1 : 0
+  agent_id = var.agent_id
+  name     = "CLAUDE_CODE_USE_BEDROCK"
+  value    = "1"
+}
+
+resource "coder_env" "use_vertex" {
+  count    = var.use_vertex ? 1 : 0
+  agent_id = var.agent_id
+  name     = "CLAUDE_CODE_USE_VERTEX"
+  value    = "1"
+}
+
+resource "coder_env" "telemetry" {
+  for_each = nonsensitive(toset(keys(local.telemetry_env)))
+  agent_id = var.agent_id
+  name     = each.key
+  value    = local.telemetry_env[each.key]
+}

@@ -267,6 +267,21 @@ variable "claude_api_key" {
   }
 }
 
+variable "anthropic_api_key" {
+  description = "Upstream v5's name for claude_api_key: the same key, exported and approved the same way. Set one of the two."
+  type        = string
+  default     = ""
+  validation {
+    condition     = var.anthropic_api_key == "" || var.claude_api_key == ""
+    error_message = "anthropic_api_key and claude_api_key are two names for the same key: set only one of them."
+  }
+  validation {
+    condition     = !can(regex("[[:space:]$]", var.anthropic_api_key))
+    error_message = "anthropic_api_key must not contain spaces, newlines or \"$\" (the Coder agent expands $NAME in coder_env values, so Claude Code would get a different key); paste the key alone."
+  }
+  sensitive = true
+}
+
 variable "claude_code_oauth_token" {
   description = "Long-lived Claude subscription token from `claude setup-token`. Exported as CLAUDE_CODE_OAUTH_TOKEN."
   type        = string
@@ -418,4 +433,100 @@ variable "boundary_fail_open" {
   description = "When boundary cannot start, start Claude Code WITHOUT network filtering (with a loud warning) instead of failing the workspace start. Leave false unless availability matters more than the network policy."
   type        = bool
   default     = false
+}
+
+# ---- Model access: AI Gateway, base URL, cloud providers, telemetry ----
+
+variable "enable_ai_gateway" {
+  description = "Send Claude Code's model traffic through Coder's AI Gateway (Premium, AI Governance), at <access URL>/api/v2/ai-gateway/<ai_gateway_provider> (Coder >= 2.35). Without an API key or subscription token of the user's own, the workspace owner's Coder token authenticates; with one, that credential is used and the Coder token travels in the X-Coder-AI-Governance-Token header."
+  type        = bool
+  default     = false
+  validation {
+    condition     = !(var.enable_ai_gateway && var.enable_aibridge)
+    error_message = "enable_ai_gateway and enable_aibridge are the same feature on two routes (ai-gateway from Coder 2.35, aibridge before); set only one."
+  }
+}
+
+variable "enable_aibridge" {
+  description = "Upstream v4.5's input: send Claude Code's model traffic through Coder's AI Bridge at <access URL>/api/v2/aibridge/<ai_gateway_provider> (the route Coder 2.30 to 2.36 serve), authenticated by the workspace owner's Coder token. Newer templates use enable_ai_gateway."
+  type        = bool
+  default     = false
+  validation {
+    condition     = !var.enable_aibridge || (var.claude_api_key == "" && var.anthropic_api_key == "" && var.claude_code_oauth_token == "")
+    error_message = "enable_aibridge authenticates with the workspace owner's Coder token, so it takes no claude_api_key, anthropic_api_key or claude_code_oauth_token; for a key or subscription of your own through the gateway, use enable_ai_gateway."
+  }
+}
+
+variable "ai_gateway_provider" {
+  description = "The AI Gateway provider name the deployment's admin configured for Anthropic (the last segment of the gateway URL)."
+  type        = string
+  default     = "anthropic"
+  validation {
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9._-]*$", var.ai_gateway_provider))
+    error_message = "ai_gateway_provider must be a provider name such as \"anthropic\": letters, digits, '.', '_' and '-'."
+  }
+}
+
+variable "anthropic_base_url" {
+  description = "Claude Code's API endpoint (ANTHROPIC_BASE_URL), for a proxy or gateway of your own; its host is allowed through boundary. Empty: Anthropic's API (or the AI Gateway)."
+  type        = string
+  default     = ""
+  validation {
+    condition     = var.anthropic_base_url == "" || can(regex("^https?://[^[:space:]$]+$", var.anthropic_base_url))
+    error_message = "anthropic_base_url must be an http(s) URL without spaces or \"$\" (the Coder agent expands $NAME in coder_env values)."
+  }
+  validation {
+    condition     = var.anthropic_base_url == "" || !(var.enable_ai_gateway || var.enable_aibridge)
+    error_message = "anthropic_base_url and the AI Gateway both set Claude Code's endpoint; set only one."
+  }
+}
+
+variable "use_bedrock" {
+  description = "Use Amazon Bedrock (CLAUDE_CODE_USE_BEDROCK=1); give the AWS credentials and AWS_REGION through the template's own coder_env. Bedrock's hosts are allowed through boundary."
+  type        = bool
+  default     = false
+  validation {
+    condition     = !(var.use_bedrock && var.use_vertex)
+    error_message = "use_bedrock and use_vertex choose two different model providers; set only one."
+  }
+  validation {
+    condition     = !(var.use_bedrock && (var.enable_ai_gateway || var.enable_aibridge))
+    error_message = "use_bedrock and the AI Gateway choose two different model providers; set only one."
+  }
+}
+
+variable "use_vertex" {
+  description = "Use Google Vertex AI (CLAUDE_CODE_USE_VERTEX=1); give CLOUD_ML_REGION, ANTHROPIC_VERTEX_PROJECT_ID and Google credentials through the template's own coder_env. Vertex's hosts are allowed through boundary."
+  type        = bool
+  default     = false
+  validation {
+    condition     = !(var.use_vertex && (var.enable_ai_gateway || var.enable_aibridge))
+    error_message = "use_vertex and the AI Gateway choose two different model providers; set only one."
+  }
+}
+
+variable "telemetry" {
+  description = "OpenTelemetry export of Claude Code's metrics and events: enabled, otlp_endpoint, otlp_protocol (grpc, http/json or http/protobuf), otlp_headers (sent with every export; sensitive) and resource_attributes (coder.workspace_id, coder.workspace_name, coder.workspace_owner, coder.workspace_owner_id, coder.template_name, coder.template_version and coder.access_url are added and win over your own)."
+  type = object({
+    enabled             = optional(bool, false)
+    otlp_endpoint       = optional(string, "")
+    otlp_protocol       = optional(string, "http/protobuf")
+    otlp_headers        = optional(map(string), {})
+    resource_attributes = optional(map(string), {})
+  })
+  default = {}
+  validation {
+    condition     = contains(["grpc", "http/json", "http/protobuf"], var.telemetry.otlp_protocol)
+    error_message = "telemetry.otlp_protocol must be grpc, http/json or http/protobuf."
+  }
+  validation {
+    condition     = var.telemetry.otlp_endpoint == "" || can(regex("^https?://[^[:space:]$]+$", var.telemetry.otlp_endpoint))
+    error_message = "telemetry.otlp_endpoint must be an http(s) URL without spaces or \"$\"."
+  }
+  validation {
+    condition = alltrue([for k, v in merge(var.telemetry.otlp_headers, var.telemetry.resource_attributes) :
+    can(regex("^[A-Za-z0-9._-]+$", k)) && !can(regex("[,$\\n]", v))])
+    error_message = "telemetry.otlp_headers and telemetry.resource_attributes need plain keys (letters, digits, '.', '_', '-') and values without ',', '$' or newlines: OpenTelemetry joins them as k=v,k=v, and the Coder agent expands $NAME in coder_env values."
+  }
+  sensitive = true
 }
