@@ -106,6 +106,7 @@ resource "coder_script" "stop" {
 }
 
 resource "coder_app" "web" {
+  count        = var.web_app ? 1 : 0
   agent_id     = var.agent_id
   slug         = local.app_slug
   display_name = var.web_app_display_name
@@ -119,6 +120,12 @@ resource "coder_app" "web" {
     interval  = 3
     threshold = 20
   }
+}
+
+# The web app had no count before web_app existed: existing workspaces keep the same app.
+moved {
+  from = coder_app.web
+  to   = coder_app.web[0]
 }
 
 # ---- Installing Claude Code ----

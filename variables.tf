@@ -32,6 +32,16 @@ variable "icon" {
   default     = "/icon/claude.svg"
 }
 
+variable "web_app" {
+  description = "Show the Claude Code web chat as an app in the dashboard. A task's chat is this app, so it stays on with report_tasks; standalone, AgentAPI still runs (for cli_app) when it is off."
+  type        = bool
+  default     = true
+  validation {
+    condition     = var.web_app || !var.report_tasks
+    error_message = "web_app = false needs report_tasks = false: a Coder Task shows its chat through the web app (coder_ai_task's app_id is task_app_id)."
+  }
+}
+
 variable "web_app_display_name" {
   description = "Display name of the Claude Code web chat app."
   type        = string

@@ -10,15 +10,15 @@ run "defaults" {
   command = plan
 
   assert {
-    condition     = coder_app.web.slug == "ccw" && coder_app.web.display_name == "Claude Code"
+    condition     = coder_app.web[0].slug == "ccw" && coder_app.web[0].display_name == "Claude Code"
     error_message = "the web app keeps upstream's slug and name"
   }
   assert {
-    condition     = coder_app.web.url == "http://localhost:3284/" && one(coder_app.web.healthcheck).url == "http://localhost:3284/status"
+    condition     = coder_app.web[0].url == "http://localhost:3284/" && one(coder_app.web[0].healthcheck).url == "http://localhost:3284/status"
     error_message = "the web app points at AgentAPI's default port with a /status healthcheck"
   }
   assert {
-    condition     = coder_app.web.subdomain == false
+    condition     = coder_app.web[0].subdomain == false
     error_message = "the chat is path-based by default, as upstream"
   }
   assert {
@@ -46,15 +46,15 @@ run "custom_port_and_app_placement" {
     web_app_display_name = "Claude"
   }
   assert {
-    condition     = coder_app.web.url == "http://localhost:3999/" && one(coder_app.web.healthcheck).url == "http://localhost:3999/status"
+    condition     = coder_app.web[0].url == "http://localhost:3999/" && one(coder_app.web[0].healthcheck).url == "http://localhost:3999/status"
     error_message = "the app follows agentapi_port"
   }
   assert {
-    condition     = coder_app.web.subdomain && coder_app.web.order == 3 && coder_app.web.group == "AI"
+    condition     = coder_app.web[0].subdomain && coder_app.web[0].order == 3 && coder_app.web[0].group == "AI"
     error_message = "subdomain, order and group reach the app"
   }
   assert {
-    condition     = coder_app.web.icon == "/icon/custom.svg" && coder_script.start.icon == "/icon/custom.svg" && coder_app.web.display_name == "Claude"
+    condition     = coder_app.web[0].icon == "/icon/custom.svg" && coder_script.start.icon == "/icon/custom.svg" && coder_app.web[0].display_name == "Claude"
     error_message = "icon and display name reach the app and the script"
   }
 }
@@ -185,7 +185,28 @@ run "privileged_port_is_rejected" {
 run "task_app_id_is_the_web_app" {
   command = apply
   assert {
-    condition     = output.task_app_id == coder_app.web.id && output.task_app_id != ""
+    condition     = output.task_app_id == coder_app.web[0].id && output.task_app_id != ""
     error_message = "task_app_id is the web app's id"
   }
+}
+
+run "web_app_false_standalone_drops_the_chat_app" {
+  command = plan
+  variables {
+    web_app      = false
+    report_tasks = false
+    cli_app      = true
+  }
+  assert {
+    condition     = length(coder_app.web) == 0 && length(coder_app.cli) == 1 && output.task_app_id == ""
+    error_message = "web_app = false removes the chat app only; the CLI app stays, and task_app_id is empty"
+  }
+}
+
+run "web_app_false_with_tasks_is_refused" {
+  command = plan
+  variables {
+    web_app = false
+  }
+  expect_failures = [var.web_app]
 }
