@@ -4,27 +4,14 @@
 // coder CLI in task mode, by the module standalone), and no mangled copy reaches a terminal. An
 // image's own SYSTEM_PROMPT variable does not replace it.
 
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  agentLogs,
-  coder,
-  deleteWorkspace,
-  deployment,
-  homeOf,
-  pushTemplate,
-  scriptOutput,
-  uniqueName,
-  waitAgent,
-  type Deployment,
-} from "../lib/coder.ts";
-import { startScriptedModel, type ScriptedModel } from "../lib/model.ts";
+import { coder, homeOf } from "../lib/coder.ts";
+import { coderVersionLabel, useCoder } from "../lib/coder-level.ts";
 
-let d: Deployment;
-let model: ScriptedModel;
+const level = useCoder();
 const templates: Record<string, string> = {};
-const workspaces: string[] = [];
 
 /** Dollar signs the agent's os.ExpandEnv would replace: `$5` by "" and `${PWD}` by a directory. */
 const prompt = "Quote prices like $5 and paths like ${PWD} exactly as written.";
@@ -43,14 +30,10 @@ resource "coder_env" "image_system_prompt" {
 `;
 
 beforeAll(async () => {
-  d = deployment();
-  model = startScriptedModel();
   const push = async (key: string, module: Record<string, string | boolean>, files: Record<string, string> = {}) => {
-    templates[key] = await pushTemplate(d, uniqueName(`prompt-${key}`), {
+    templates[key] = await level.push(`prompt-${key}`, {
       module: { workdir: "~/project", system_prompt: prompt, ...module },
       files,
-      modelUrl: model.url,
-      modelApiKey: model.apiKey,
     });
   };
   await Promise.all([
@@ -60,49 +43,33 @@ beforeAll(async () => {
   ]);
 });
 
-afterAll(async () => {
-  for (const ws of workspaces) await deleteWorkspace(d, ws);
-  model?.stop();
-});
-
-/** A new workspace of the template, started and ready; returns its name and the start script's output. */
-async function startWorkspace(template: string) {
-  const ws = uniqueName("ws");
-  workspaces.push(ws);
-  await coder(d, ["create", ws, "-t", template, "--yes"], { timeout: 300_000 });
-  const agent = await waitAgent(d, ws);
-  const start = scriptOutput(await agentLogs(d, agent), "Claude Code");
-  expect(agent.lifecycle_state, start).toBe("ready");
-  return { ws, agent, start };
-}
-
 /** A terminal's environment (`coder ssh ws -- env`), one "NAME=value" entry each. */
 async function terminalEnv(ws: string): Promise<string[]> {
-  const encoded = await coder(d, ["ssh", ws, "--", "env -0 | base64 -w0"]);
+  const encoded = await coder(level.d, ["ssh", ws, "--", "env -0 | base64 -w0"]);
   return Buffer.from(encoded.trim(), "base64").toString("utf8").split("\0").filter(Boolean);
 }
 
 /** Entries of a terminal's environment holding part of the prompt but not all of it, byte for byte. */
 const mangled = (env: string[]) => env.filter((e) => e.includes("Quote prices like") && !e.includes(prompt));
 
-describe(`the system prompt on Coder v${process.env.CODER_VERSION ?? "newest"}`, () => {
+describe(`the system prompt on ${coderVersionLabel}`, () => {
   test("task mode: the CLAUDE.md the coder CLI writes holds it byte for byte; no terminal sees a mangled copy", async () => {
-    const { ws } = await startWorkspace(templates.task!);
-    const md = readFileSync(join(homeOf(d, ws), ".claude", "CLAUDE.md"), "utf8");
+    const { ws } = await level.start(templates.task!);
+    const md = readFileSync(join(homeOf(level.d, ws), ".claude", "CLAUDE.md"), "utf8");
     expect(md).toContain(`\n\n${prompt}\n</system-prompt>`);
     expect(mangled(await terminalEnv(ws))).toEqual([]);
   });
 
   test("standalone: the module's CLAUDE.md block holds it byte for byte; no terminal sees a mangled copy", async () => {
-    const { ws } = await startWorkspace(templates.standalone!);
-    const md = readFileSync(join(homeOf(d, ws), ".claude", "CLAUDE.md"), "utf8");
+    const { ws } = await level.start(templates.standalone!);
+    const md = readFileSync(join(homeOf(level.d, ws), ".claude", "CLAUDE.md"), "utf8");
     expect(md).toContain(`${begin}\n${prompt}\n${end}\n`);
     expect(mangled(await terminalEnv(ws))).toEqual([]);
   });
 
   test("task mode in an image with SYSTEM_PROMPT set: the CLAUDE.md the coder CLI writes holds the module's prompt", async () => {
-    const { ws } = await startWorkspace(templates.image!);
-    const md = readFileSync(join(homeOf(d, ws), ".claude", "CLAUDE.md"), "utf8");
+    const { ws } = await level.start(templates.image!);
+    const md = readFileSync(join(homeOf(level.d, ws), ".claude", "CLAUDE.md"), "utf8");
     expect(md).not.toContain(imagePrompt);
     expect(md).toContain(`\n\n${prompt}\n</system-prompt>`);
     // The image's variable is still there for whatever the image set it for.

@@ -3,25 +3,12 @@
 // deployment's release mirror, as in a restricted network (this machine reaches neither GitHub nor
 // claude.ai). A pinned claude_code_version is installed from the npm registry, as it is for users.
 
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  agentLogs,
-  api,
-  cli,
-  coder,
-  deleteWorkspace,
-  deployment,
-  mirrorRequests,
-  pushTemplate,
-  scriptOutput,
-  uniqueName,
-  waitAgent,
-  type Deployment,
-} from "../lib/coder.ts";
-import { startScriptedModel, type ScriptedModel } from "../lib/model.ts";
+import { api, cli, mirrorRequests, uniqueName } from "../lib/coder.ts";
+import { coderVersionLabel, useCoder } from "../lib/coder-level.ts";
 import { agentapiBinary, agentapiVersion, claudeVersion, root } from "../lib/paths.ts";
 import { waitFor } from "../lib/wait.ts";
 
@@ -56,53 +43,35 @@ function asTemplate(tf: string): string {
   return out.replace(/^(\s*agent_id\s*=.*)$/m, `$1\n${lines}\n  agentapi_port = var.agentapi_port`);
 }
 
-let d: Deployment;
-let model: ScriptedModel;
-const workspaces: string[] = [];
+const level = useCoder();
 
 /** What the examples refer to beyond the module: the template's own variables. */
-const variables = (apiKey: string) => `
+const variables = () => `
 variable "anthropic_api_key" {
   type      = string
   sensitive = true
-  default   = "${apiKey}"
+  default   = "${level.model.apiKey}"
 }
 
 # npm's cache, shared by the examples' workspaces, so a pinned version downloads once per machine.
 resource "coder_env" "npm_cache" {
   agent_id = coder_agent.main.id
   name     = "npm_config_cache"
-  value    = "${d.npmCache}"
+  value    = "${level.d.npmCache}"
 }
 `;
 
-beforeAll(() => {
-  d = deployment();
-  model = startScriptedModel();
-});
+/** The README example under `### title`, pushed as a template. */
+const pushExample = (name: string, title: string) =>
+  level.push(name, { moduleTf: asTemplate(example(title)), files: { "variables.tf": variables() } });
 
-afterAll(async () => {
-  for (const ws of workspaces) await deleteWorkspace(d, ws);
-  model?.stop();
-}, 600_000); // each deletion is a workspace build that stops an agent
-
-describe(`README examples on Coder v${process.env.CODER_VERSION ?? "newest"}`, () => {
+describe(`README examples on ${coderVersionLabel}`, () => {
   test("Tasks with a prompt: the task's prompt reaches Claude, pinned from npm, with the example's model", async () => {
-    const template = await pushTemplate(d, uniqueName("readme-tasks"), {
-      moduleTf: asTemplate(example("Tasks with a prompt, pinned versions and MCP servers")),
-      files: { "variables.tf": variables(model.apiKey) },
-      modelUrl: model.url,
-      modelApiKey: model.apiKey,
-    });
+    const { d, model } = level;
+    const template = await pushExample("readme-tasks", "Tasks with a prompt, pinned versions and MCP servers");
     const prompt = `README task ${uniqueName("p")}`;
     model.on(prompt, [{ text: "Planned it." }]);
-    const task = uniqueName("task");
-    await coder(d, ["task", "create", "--template", template, "--name", task, prompt], { timeout: 300_000 });
-    const ws = (await api<{ workspace_name: string }>(d, `/api/v2/tasks/admin/${task}`)).workspace_name;
-    workspaces.push(ws);
-    const agent = await waitAgent(d, ws, 600_000);
-    const start = scriptOutput(await agentLogs(d, agent), "Claude Code");
-    expect(agent.lifecycle_state, start).toBe("ready");
+    const { task, start } = await level.startTask(template, prompt, 600_000);
     expect(start).toMatch(new RegExp(`claude: +${claudeVersion.replaceAll(".", "\\.")} \\(npm\\)`));
 
     const request = await model.waitForRequest((r) => r.lastUserText.includes(prompt), 120_000);
@@ -120,37 +89,19 @@ describe(`README examples on Coder v${process.env.CODER_VERSION ?? "newest"}`, (
   }, 900_000); // a template push, an npm install of Claude Code and a model turn
 
   test("Standalone: no task, and the system prompt reaches the CLAUDE.md a terminal's claude reads", async () => {
-    const template = await pushTemplate(d, uniqueName("readme-standalone"), {
-      moduleTf: asTemplate(example("Standalone")),
-      files: { "variables.tf": variables(model.apiKey) },
-      modelUrl: model.url,
-      modelApiKey: model.apiKey,
-    });
-    const ws = uniqueName("ws");
-    workspaces.push(ws);
-    await coder(d, ["create", ws, "-t", template, "--yes"], { timeout: 300_000 });
-    const agent = await waitAgent(d, ws, 600_000);
-    expect(agent.lifecycle_state, scriptOutput(await agentLogs(d, agent), "Claude Code")).toBe("ready");
-    const claudeMd = await cli(d, ["ssh", ws, "--", "cat ~/.claude/CLAUDE.md"]);
+    const template = await pushExample("readme-standalone", "Standalone");
+    const { ws } = await level.start(template, 600_000);
+    const claudeMd = await cli(level.d, ["ssh", ws, "--", "cat ~/.claude/CLAUDE.md"]);
     expect(claudeMd.stdout).toContain("Always run the tests before you say a change is done.");
-    const version = await cli(d, ["ssh", ws, "--", "claude --version"]);
+    const version = await cli(level.d, ["ssh", ws, "--", "claude --version"]);
     expect(version.stdout).toContain(claudeVersion);
   }, 900_000); // a template push and an npm install of Claude Code
 
   test("Restricted networks: every download comes from the mirror, AgentAPI checked against its sha256", async () => {
-    const template = await pushTemplate(d, uniqueName("readme-mirror"), {
-      moduleTf: asTemplate(example("Restricted networks")),
-      files: { "variables.tf": variables(model.apiKey) },
-      modelUrl: model.url,
-      modelApiKey: model.apiKey,
-    });
-    const ws = uniqueName("ws");
-    workspaces.push(ws);
-    const served = mirrorRequests(d).length;
-    await coder(d, ["create", ws, "-t", template, "--yes"], { timeout: 300_000 });
-    const agent = await waitAgent(d, ws);
-    expect(agent.lifecycle_state, scriptOutput(await agentLogs(d, agent), "Claude Code")).toBe("ready");
-    expect(mirrorRequests(d).slice(served)).toEqual(
+    const template = await pushExample("readme-mirror", "Restricted networks");
+    const served = mirrorRequests(level.d).length;
+    await level.start(template);
+    expect(mirrorRequests(level.d).slice(served)).toEqual(
       expect.arrayContaining([
         "GET /claude/install.sh",
         `GET /claude/binary/${claudeVersion}`,

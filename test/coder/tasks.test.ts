@@ -3,33 +3,24 @@
 // task send` reaches Claude, and a stop and start resumes the conversation without re-sending the
 // prompt or downloading anything.
 
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import {
-  agentLogs,
   agentOf,
   api,
   cli,
   coder,
-  deleteWorkspace,
-  deployment,
   expr,
   mirrorRequests,
-  pushTemplate,
-  scriptOutput,
   tasksTf,
   uniqueName,
-  waitAgent,
   waitBuild,
   workspaceView,
-  type Deployment,
 } from "../lib/coder.ts";
-import { startScriptedModel, type ScriptedModel } from "../lib/model.ts";
+import { coderVersionLabel, readyAgent, useCoder } from "../lib/coder-level.ts";
 import { waitFor } from "../lib/wait.ts";
 
-let d: Deployment;
-let model: ScriptedModel;
+const level = useCoder();
 let template: string;
-const workspaces: string[] = [];
 
 const report = (state: string, summary: string) => ({
   tool: "mcp__coder__coder_report_task",
@@ -37,20 +28,11 @@ const report = (state: string, summary: string) => ({
 });
 
 beforeAll(async () => {
-  d = deployment();
-  model = startScriptedModel();
-  template = await pushTemplate(d, uniqueName("tasks"), {
+  template = await level.push("tasks", {
     module: { workdir: "~/project", ai_prompt: expr("data.coder_task.me.prompt") },
     files: { "tasks.tf": tasksTf },
-    modelUrl: model.url,
-    modelApiKey: model.apiKey,
   });
 });
-
-afterAll(async () => {
-  for (const ws of workspaces) await deleteWorkspace(d, ws);
-  model?.stop();
-}, 600_000); // each deletion is a workspace build that stops an agent
 
 interface TaskView {
   status: string;
@@ -58,11 +40,11 @@ interface TaskView {
   current_state: { state: string; message: string } | null;
 }
 
-const taskStatus = (task: string) => api<TaskView>(d, `/api/v2/tasks/admin/${task}`);
+const taskStatus = (task: string) => api<TaskView>(level.d, `/api/v2/tasks/admin/${task}`);
 
 /** Every status the module's app reported to Coder, as "state: message" (the dashboard's history). */
 const appStatuses = async (ws: string) =>
-  (agentOf(await workspaceView(d, ws))?.apps.find((a) => a.slug === "ccw")?.statuses ?? []).map(
+  (agentOf(await workspaceView(level.d, ws))?.apps.find((a) => a.slug === "ccw")?.statuses ?? []).map(
     (s) => `${s.state}: ${s.message}`,
   );
 
@@ -89,7 +71,7 @@ const send = (task: string, text: string) =>
   waitFor(
     `task ${task} to take input`,
     async () => {
-      const r = await cli(d, ["task", "send", task, text]);
+      const r = await cli(level.d, ["task", "send", task, text]);
       if (r.exitCode === 0) return true;
       if (/not ready to accept input|must be "active"|is not running/i.test(r.all)) return undefined;
       throw new Error(`coder task send failed:\n${r.all}`);
@@ -97,8 +79,9 @@ const send = (task: string, text: string) =>
     120_000,
   );
 
-describe(`Coder Tasks on v${process.env.CODER_VERSION ?? "newest"}`, () => {
+describe(`Coder Tasks on ${coderVersionLabel}`, () => {
   test("the prompt drives Claude, the model's reports become the task's status, and a restart resumes", async () => {
+    const { d, model } = level;
     const prompt = `Write hello.txt for task ${uniqueName("p")}`;
     model.on(
       prompt,
@@ -107,13 +90,7 @@ describe(`Coder Tasks on v${process.env.CODER_VERSION ?? "newest"}`, () => {
       [report("complete", "Wrote hello.txt")],
       [{ text: "hello.txt is written." }],
     );
-    const task = uniqueName("task");
-    await coder(d, ["task", "create", "--template", template, "--name", task, prompt], { timeout: 300_000 });
-    const created = await taskStatus(task);
-    const ws = created.workspace_name;
-    workspaces.push(ws);
-    const ready = await waitAgent(d, ws);
-    expect(ready.lifecycle_state, scriptOutput(await agentLogs(d, ready), "Claude Code")).toBe("ready");
+    const { task, ws } = await level.startTask(template, prompt);
 
     // The prompt reached the model, and the model's last report is what Coder shows.
     await model.waitForRequest((r) => r.lastUserText.includes(prompt), 240_000);
@@ -138,9 +115,7 @@ describe(`Coder Tasks on v${process.env.CODER_VERSION ?? "newest"}`, () => {
     await coder(d, ["stop", ws, "--yes"], { timeout: 180_000 });
     await waitBuild(d, ws, "stopped");
     await coder(d, ["start", ws, "--yes"], { timeout: 180_000 });
-    const agent = await waitAgent(d, ws);
-    const start = scriptOutput(await agentLogs(d, agent), "Claude Code");
-    expect(agent.lifecycle_state, start).toBe("ready");
+    await readyAgent(d, ws);
     expect(mirrorRequests(d).slice(served)).toEqual([]);
 
     const afterRestart = `After restart ${uniqueName("r")}`;

@@ -2,61 +2,37 @@
 // the chat app turns healthy and answers through Coder's app proxy, a terminal finds Claude, and a
 // stop and start resumes without downloading anything.
 
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import {
-  agentLogs,
   agentOf,
   agentScriptLog,
   cli,
   coder,
-  deleteWorkspace,
-  deployment,
   mirrorRequests,
-  pushTemplate,
   runInTerminal,
-  scriptOutput,
   uniqueName,
-  waitAgent,
   waitBuild,
   workspaceView,
-  type Deployment,
 } from "../lib/coder.ts";
-import { startScriptedModel, type ScriptedModel } from "../lib/model.ts";
+import { coderVersionLabel, readyAgent, useCoder } from "../lib/coder-level.ts";
 import { squash } from "../lib/agentapi-screen.ts";
 import { claudeVersion } from "../lib/paths.ts";
 import { waitFor } from "../lib/wait.ts";
 
-let d: Deployment;
-let model: ScriptedModel;
+const level = useCoder();
 let template: string;
-const workspaces: string[] = [];
 
 beforeAll(async () => {
-  d = deployment();
-  model = startScriptedModel();
-  template = await pushTemplate(d, uniqueName("standalone"), {
-    module: { workdir: "~/project", report_tasks: false, cli_app: true },
-    modelUrl: model.url,
-    modelApiKey: model.apiKey,
-  });
+  template = await level.push("standalone", { module: { workdir: "~/project", report_tasks: false, cli_app: true } });
 });
 
-afterAll(async () => {
-  for (const ws of workspaces) await deleteWorkspace(d, ws);
-  model?.stop();
-}, 600_000); // each deletion is a workspace build that stops an agent
-
 /** The chat app through Coder's path-based app proxy, as the dashboard opens it. */
-const appUrl = (ws: string) => `${d.url}/@admin/${ws}.main/apps/ccw`;
+const appUrl = (ws: string) => `${level.d.url}/@admin/${ws}.main/apps/ccw`;
 
-describe(`a workspace on Coder v${process.env.CODER_VERSION ?? "newest"}`, () => {
+describe(`a workspace on ${coderVersionLabel}`, () => {
   test("starts Claude Code behind AgentAPI, healthy and reachable through Coder, and restarts without downloading", async () => {
-    const ws = uniqueName("ws");
-    workspaces.push(ws);
-    await coder(d, ["create", ws, "-t", template, "--yes"], { timeout: 300_000 });
-    const agent = await waitAgent(d, ws);
-    const start = scriptOutput(await agentLogs(d, agent), "Claude Code");
-    expect(agent.lifecycle_state, start).toBe("ready");
+    const { d, model } = level;
+    const { ws, agent, start } = await level.start(template);
     expect(start).toMatch(/AgentAPI is ready on port \d+$/m);
 
     // The dashboard's app turns healthy, and Coder's app proxy reaches AgentAPI.
@@ -109,8 +85,7 @@ describe(`a workspace on Coder v${process.env.CODER_VERSION ?? "newest"}`, () =>
     // Start again: ready, with nothing downloaded from the release mirror.
     const served = mirrorRequests(d).length;
     await coder(d, ["start", ws, "--yes"], { timeout: 180_000 });
-    const again = await waitAgent(d, ws);
-    expect(again.lifecycle_state, scriptOutput(await agentLogs(d, again), "Claude Code")).toBe("ready");
+    await readyAgent(d, ws);
     expect(mirrorRequests(d).slice(served)).toEqual([]);
   }, 600_000); // a workspace build, its agent start, a chat turn, a stop and a start
 });
