@@ -971,7 +971,7 @@ boundary_shim() {
   fi
 }
 
-# claude_shim_text: prints sh/files/claude-shim.sh, which the start writes into the workspace.
+# claude_shim_text: prints src/sh/files/claude-shim.sh, which the start writes into the workspace.
 claude_shim_text() {
   # Lines holding ${...} are shell code of that file, not expansions here.
   # shellcheck disable=SC2016
@@ -1201,7 +1201,7 @@ boundary_write() {
   boundary_run_text | atomic_write "${BIN_DIR}/boundary-run" 0755
 }
 
-# boundary_run_text: prints sh/files/boundary-run.sh, which the start writes into the workspace.
+# boundary_run_text: prints src/sh/files/boundary-run.sh, which the start writes into the workspace.
 boundary_run_text() {
   # Lines holding ${...} are shell code of that file, not expansions here.
   # shellcheck disable=SC2016

@@ -18,7 +18,7 @@ export const filesDir = join(shDir, "files");
 
 export interface ShFunction {
   readonly name: string;
-  /** Where it is defined, relative to src/ (sh/lib.sh). */
+  /** Where it is defined, from the repository's root (src/sh/lib.sh). */
   readonly file: string;
   /** Its usage comment and the definition, as they are emitted. */
   readonly text: string;
@@ -97,7 +97,7 @@ function shFiles(dir: string): string[] {
 
 /** Every function of src/sh/*.sh and src/sh/files/*.sh; throws when two define one name. */
 export function loadLibrary(sources?: Record<string, string>): Library {
-  const read = (path: string) => [relative(srcDir, path), readFileSync(path, "utf8")] as const;
+  const read = (path: string) => [relative(join(srcDir, ".."), path), readFileSync(path, "utf8")] as const;
   const fnFiles = sources ? Object.entries(sources) : shFiles(shDir).map(read);
   const embedded = sources ? [] : shFiles(filesDir).map(read);
   const functions = new Map<string, ShFunction>();
@@ -330,14 +330,16 @@ export function words(text: string): Word[] {
 /** A name in command position shaped like this project's functions (lowercase, with an underscore). */
 const functionShaped = /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/;
 
-/** The defined functions that TEXT names, in order of first mention; throws when it calls
- * something shaped like a function that no file defines. */
+/** The defined functions named in FOUND, in order of first mention; throws when it calls
+ * something shaped like a function (lowercase_with_underscores in command position, or step_*
+ * anywhere) that no file defines. */
 export function callsIn(found: readonly Word[], lib: Library, where: string): string[] {
   const out: string[] = [];
   for (const { word, command } of found) {
     if (lib.functions.has(word)) {
       if (!out.includes(word)) out.push(word);
-    } else if (command && functionShaped.test(word)) {
+    } else if ((command || word.startsWith("step_")) && functionShaped.test(word)) {
+      // A step is named as an argument too (run_logged LOG step_x), so a mistyped one is caught there.
       throw new Error(`${where} calls ${word}, which no file in src/sh/ defines`);
     }
   }

@@ -11,17 +11,20 @@ import { hostile } from "../lib/hostile.ts";
 
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
 
-/** start.sh's argument prologue, run on its own: prints each decoded arg NUL-terminated. */
+const names = contracts.start.args.map((a) => a.name);
+
+/** start.sh's argument prologue with a main that prints each decoded arg NUL-terminated. */
+const prologueProbe = composeScript({
+  name: "start",
+  doc: "probe",
+  source: "test/unit/script.test.ts",
+  main: `printf '%s\\0' ${names.map((n) => `"\${ARG_${n}}"`).join(" ")}`,
+  globals: "",
+});
+
+/** The prologue, run on its own. */
 async function readArgs(env: Record<string, string>) {
-  const names = contracts.start.args.map((a) => a.name);
-  const script = composeScript({
-    name: "start",
-    doc: "probe",
-    source: "test/unit/script.test.ts",
-    main: `printf '%s\\0' ${names.map((n) => `"\${ARG_${n}}"`).join(" ")}`,
-    globals: "",
-  });
-  const r = await execa("bash", ["-c", script], {
+  const r = await execa("bash", ["-c", prologueProbe], {
     env: { PATH: process.env.PATH!, ...env },
     extendEnv: false,
     reject: false,
@@ -44,7 +47,6 @@ describe("generated argument prologue", () => {
     for (const value of hostile) {
       const r = await readArgs(validArgs({ WORKDIR: value, AI_PROMPT: value }));
       expect(r.exitCode).toBe(0);
-      const names = contracts.start.args.map((a) => a.name);
       expect(r.values[names.indexOf("WORKDIR")]).toBe(value);
       expect(r.values[names.indexOf("AI_PROMPT")]).toBe(value);
     }
@@ -75,7 +77,7 @@ describe("generated argument prologue", () => {
 /** src/sh/*.sh as they are, plus EXTRA files (name: text). */
 function libraryWith(extra: Record<string, string>) {
   const files = readdirSync(shDir).filter((f) => f.endsWith(".sh"));
-  const sources = Object.fromEntries(files.map((f) => [join("sh", f), readFileSync(join(shDir, f), "utf8")]));
+  const sources = Object.fromEntries(files.map((f) => [join("src", "sh", f), readFileSync(join(shDir, f), "utf8")]));
   return loadLibrary({ ...sources, ...extra });
 }
 
@@ -96,7 +98,7 @@ describe("composer", () => {
 
   test("a function file's function is included only when something calls it", () => {
     const lib = libraryWith({
-      "sh/probe.sh":
+      "src/sh/probe.sh":
         "# probe_used: called\nprobe_used() {\n  log used\n}\n\n# probe_unused: not called\nprobe_unused() {\n  :\n}\n",
     });
     const text = probe("probe_used", lib);
@@ -118,8 +120,9 @@ describe("composer", () => {
 
   test("a call to a function no file defines fails the synth", () => {
     expect(() => probe("no_such_function x")).toThrow("main calls no_such_function, which no file in src/sh/ defines");
+    expect(() => probe("run_logged x.log step_mistyped")).toThrow("main calls step_mistyped");
     const lib = libraryWith({
-      "sh/probe.sh": "# probe_caller: calls a missing one\nprobe_caller() {\n  x=$(missing_helper)\n}\n",
+      "src/sh/probe.sh": "# probe_caller: calls a missing one\nprobe_caller() {\n  x=$(missing_helper)\n}\n",
     });
     expect(() => probe("probe_caller", lib)).toThrow("calls missing_helper, which no file in src/sh/ defines");
     expect(() => renderScript({ ...stop, steps: [{ step: "no_such_step" }] })).toThrow(
@@ -128,13 +131,13 @@ describe("composer", () => {
   });
 
   test("a function defined twice fails the synth", () => {
-    expect(() => libraryWith({ "sh/probe.sh": "# log MESSAGE: a second one\nlog() {\n  :\n}\n" })).toThrow(
-      "log is defined twice, in sh/lib.sh and in sh/probe.sh",
+    expect(() => libraryWith({ "src/sh/probe.sh": "# log MESSAGE: a second one\nlog() {\n  :\n}\n" })).toThrow(
+      "log is defined twice, in src/sh/lib.sh and in src/sh/probe.sh",
     );
   });
 
   test("a function without its usage comment fails the synth", () => {
-    expect(() => loadLibrary({ "sh/probe.sh": "probe_bare() {\n  :\n}\n" })).toThrow("needs a usage comment");
+    expect(() => loadLibrary({ "src/sh/probe.sh": "probe_bare() {\n  :\n}\n" })).toThrow("needs a usage comment");
   });
 
   test("calls are found in command position, as arguments and in $( ), not in strings or comments", () => {
