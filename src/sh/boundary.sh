@@ -123,7 +123,8 @@ boundary_preflight() {
   # The probe runs in the jail: it proves it runs there (marker), reports what isolates it, and that
   # the proxy answers for $1, a host no policy lists: boundary's proxy must answer it (403) from
   # inside the jail. The address is reserved for documentation and never routed; inside the jail it
-  # only leads to the proxy. It is shell code for the jailed bash; nothing in it expands here.
+  # only leads to the proxy. It is shell code for the jailed bash ($0 stays bash's path, as in its
+  # messages without arguments); nothing in it expands here.
   IFS= read -r -d '' probe <<'PROBE' || true
 printf 'boundary-preflight\n'
 printf 'netns=%s\n' "$(readlink /proc/self/ns/net)"
@@ -132,7 +133,7 @@ if err=$( { exec 3<>/dev/tcp/127.0.0.1/9; } 2>&1 ); then printf 'connect=open\n'
 printf 'proxy=%s\n' "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 --resolve "$1:80:192.0.2.1" "http://$1/")"
 PROBE
   CLAUDE_MODULE_BOUNDARY_PREFLIGHT=1 CLAUDE_MODULE_BOUNDARY_LOG_DIR="${BOUNDARY_DIR}/preflight-logs" LC_ALL=C \
-    timeout 60 "${BIN_DIR}/boundary-run" "${BASH}" -c "${probe}" boundary-preflight "${host}" >"${probe_out}" 2>"${err}" </dev/null || rc=$?
+    timeout 60 "${BIN_DIR}/boundary-run" "${BASH}" -c "${probe}" "${BASH}" "${host}" >"${probe_out}" 2>"${err}" </dev/null || rc=$?
   if ((rc == 124)); then
     die "boundary did not finish a trivial command within 60s; Claude Code is not started. Fix: read ${BOUNDARY_DIR}/preflight-logs"
   fi
