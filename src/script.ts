@@ -1,118 +1,175 @@
-// The script model: typed steps rendered into one readable bash file.
+// The composer: a script's declared step sequence, its argument prologue generated from the
+// contract, and the bash functions of src/sh/ it reaches, put together into one readable file.
 
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { contracts, type Arg, type ScriptName } from "./contract.ts";
-import { b64d, die, fn, onError, type Fn } from "./lib.ts";
-import { Sh, dedent, ident, indent, join, sh } from "./sh.ts";
+import { callsIn, loadLibrary, reachable, srcDir, words, type Library } from "./library.ts";
+import { ident, quote } from "./sh.ts";
 
-export interface Step {
-  /** Becomes the bash function step_<name>. */
-  readonly name: string;
-  /** One line saying what the step is for; emitted as the function's comment. */
+type ArgName<S extends ScriptName> = (typeof contracts)[S]["args"][number]["name"];
+
+/** One entry of a script's step sequence: main runs the bash function step_<step> (src/sh/). */
+export interface Run<S extends ScriptName> {
+  readonly step: string;
+  /** File under ~/.claude-module the step's output is appended to (run_logged runs the step in a
+   * subshell); none: the step runs in the script's own shell, and errors name no log. */
+  readonly log?: string;
+  /** Runs only when this argument is not empty. */
+  readonly whenSet?: ArgName<S>;
+  /** Runs under boundary_gate, which decides what a failure of the step means. */
+  readonly gate?: "boundary_gate";
+  /** One line for main, above the call: why the entry is as it is. */
+  readonly why?: string;
+}
+
+export interface ScriptDef<S extends ScriptName = ScriptName> {
+  readonly name: S;
   readonly doc: string;
-  readonly uses: readonly Fn[];
-  readonly body: Sh;
+  /** File in src/scripts/ holding the globals, set right after the arguments are read. */
+  readonly globals: string;
+  readonly steps: readonly Run<S>[];
 }
 
-export interface ScriptDef {
-  readonly name: ScriptName;
-  readonly doc: string;
-  /** Globals shared by the steps, set right after the arguments are read. */
-  readonly globals: Sh;
-  readonly steps: readonly Step[];
-  /** Body of main(): calls the steps in order. */
-  readonly main: Sh;
-  readonly uses?: readonly Fn[];
+/** The rule for steps, stated where steps are defined and in every generated header. */
+export const stepRule =
+  "Steps run in subshells (run_logged pipes them) and talk to each other only through files under ~/.claude-module.";
+
+function comment(text: string): string {
+  if (text.includes("\n")) throw new Error(`comment with a newline: ${text}`);
+  return `# ${text}`;
 }
 
-export function step(name: string, doc: string, uses: readonly Fn[], body: Sh): Step {
-  return { name: ident(name), doc, uses, body: dedent(body) };
+function indent(block: string, by = "  "): string {
+  return block
+    .split("\n")
+    .map((line) => (line.trim() === "" ? "" : by + line))
+    .join("\n");
 }
 
-/** Orders functions so that each appears once, after nothing it depends on. */
-function closure(roots: readonly Fn[]): Fn[] {
-  const out: Fn[] = [];
-  const visit = (f: Fn) => {
-    if (out.includes(f)) return;
-    const twin = out.find((g) => g.name === f.name);
-    if (twin) throw new Error(`two different bash functions are named ${f.name}: define it once and import it`);
-    f.uses.forEach(visit);
-    out.push(f);
-  };
-  roots.forEach(visit);
-  return out;
+/** The body of main: each step, in order, with its log, condition and gate. */
+export function mainBody<S extends ScriptName>(steps: readonly Run<S>[]): string {
+  const out: string[] = [];
+  let logged = false;
+  for (const run of steps) {
+    const call = [run.gate, run.log && `run_logged ${quote(run.log)}`, `step_${ident(run.step)}`]
+      .filter(Boolean)
+      .join(" ");
+    if (run.why) out.push(comment(run.why));
+    // die and the ERR trap name LOG_FILE: a step without a log must not send readers to the last one.
+    if (!run.log && logged) out.push(`LOG_FILE=""`);
+    logged ||= run.log !== undefined;
+    if (run.whenSet) {
+      out.push(`if [[ -n "\${ARG_${ident(run.whenSet)}}" ]]; then`, indent(call), "fi");
+    } else out.push(call);
+  }
+  return out.join("\n");
 }
-
-/** take_arg NAME: prints the decoded CLAUDE_MODULE_ARG_NAME followed by "x", so that
- * trailing newlines survive the command substitution that captures it. */
-const takeArg = fn(
-  "take_arg",
-  [b64d, die],
-  sh`
-    local enc="CLAUDE_MODULE_ARG_$1"
-    [[ -n "\${!enc+set}" ]] || die "missing argument $1: the module and its scripts are out of sync"
-    b64d "\${!enc}"
-    printf x
-  `,
-);
 
 /** Reads, decodes and type-checks every declared argument, then drops the encoded copies
  * so AgentAPI, Claude and MCP servers never inherit them. */
-function readArgs(args: readonly Arg[]): Sh {
-  const lines = args.map((a) => {
-    const out = new Sh(`ARG_${ident(a.name)}`);
-    const check: Record<Arg["type"], Sh | undefined> = {
+function readArgs(args: readonly Arg[]): string {
+  const lines = args.flatMap((a) => {
+    const out = `ARG_${ident(a.name)}`;
+    const check: Record<Arg["type"], string | undefined> = {
       string: undefined,
       pairs: undefined,
-      bool: sh`[[ "\${${out}}" == true || "\${${out}}" == false ]] || die ${`${a.name} must be true or false`}`,
-      port: sh`[[ "\${${out}}" =~ ^[0-9]+$ ]] || die ${`${a.name} must be a port number`}`,
+      bool: `[[ "\${${out}}" == true || "\${${out}}" == false ]] || die ${quote(`${a.name} must be true or false`)}`,
+      port: `[[ "\${${out}}" =~ ^[0-9]+$ ]] || die ${quote(`${a.name} must be a port number`)}`,
     };
-    return join([
+    return [
       comment(a.doc),
-      sh`${out}=$(take_arg ${a.name})`,
-      sh`${out}=\${${out}%x}`,
+      `${out}=$(take_arg ${a.name})`,
+      `${out}=\${${out}%x}`,
       ...(check[a.type] ? [check[a.type]!] : []),
-    ]);
+    ];
   });
   const decoded = args.map((a) => `CLAUDE_MODULE_ARG_${ident(a.name)}`);
-  const unset = decoded.length ? [new Sh(`unset ${decoded.join(" ")}`)] : [];
-  const unexpected = sh`
-if [[ -n "\${!CLAUDE_MODULE_ARG_*}" ]]; then
-  die "unexpected arguments: \${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
-fi`;
-  return join([...lines, ...unset, dedent(unexpected)]);
+  return [
+    ...lines,
+    ...(decoded.length ? [`unset ${decoded.join(" ")}`] : []),
+    `if [[ -n "\${!CLAUDE_MODULE_ARG_*}" ]]; then`,
+    `  die "unexpected arguments: \${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"`,
+    `fi`,
+  ].join("\n");
 }
 
-function comment(text: string): Sh {
-  if (text.includes("\n")) throw new Error(`comment with a newline: ${text}`);
-  return new Sh(`# ${text}`);
+/** A bash file's text without its header (the comment lines up to the first blank line). */
+export function withoutHeader(text: string): string {
+  const lines = text.replace(/\n$/, "").split("\n");
+  const blank = lines.findIndex((l) => l.trim() === "");
+  if (blank < 0 || lines.slice(0, blank).some((l) => !l.startsWith("#"))) return lines.join("\n");
+  return lines.slice(blank + 1).join("\n");
 }
 
-export function renderScript(def: ScriptDef): string {
-  const contract = contracts[def.name];
-  const fns = closure([onError, takeArg, ...(def.uses ?? []), ...def.steps.flatMap((s) => s.uses)]);
-  const fnText = fns.map((f) => sh`${new Sh(f.name)}() {\n${indent(f.body)}\n}`);
-  const stepText = def.steps.map((s) => sh`${comment(s.doc)}\nstep_${new Sh(s.name)}() {\n${indent(s.body)}\n}`);
+export interface Composition {
+  readonly name: ScriptName;
+  readonly doc: string;
+  /** Where the step order is declared, for the header. */
+  readonly source: string;
+  readonly main: string;
+  readonly globals: string;
+  readonly library?: Library;
+}
+
+/** The script: header, main, the steps main calls (in its order), the helpers they reach (in the
+ * order a reader meets them), the argument prologue, then the call of main. Throws when a call
+ * names a function no src/sh/ file defines. */
+export function composeScript(c: Composition): string {
+  const lib = c.library ?? loadLibrary();
+  const contract = contracts[c.name];
+  const prologue = readArgs(contract.args);
+  const roots = [
+    ...callsIn(words(c.main), lib, "main"),
+    ...callsIn(words(c.globals), lib, `the ${c.name} script's globals`),
+    ...callsIn(words(prologue), lib, "the argument prologue"),
+    // The ERR trap.
+    "on_error",
+  ];
+  const fns = reachable(roots, lib);
+  const steps = fns.filter((f) => f.name.startsWith("step_"));
+  const helpers = fns.filter((f) => !f.name.startsWith("step_"));
   const envDoc = contract.env.map((e) => `#   ${e.name}${e.secret ? " (secret)" : ""}: ${e.doc}`);
   const parts = [
-    sh`#!/usr/bin/env bash`,
-    sh`# GENERATED by src/synth.ts from src/scripts/${new Sh(def.name)}.ts. Do not edit: run \`bun run synth\`.`,
-    comment(def.doc),
-    ...(envDoc.length ? [sh`# Environment it reads:`, ...envDoc.map((l) => new Sh(l))] : []),
-    sh`set -Eeuo pipefail`,
-    sh`trap 'on_error "$?"' ERR`,
-    sh`umask 077`,
-    sh``,
-    join(fnText, "\n\n"),
-    sh``,
-    sh`read_args() {\n${indent(readArgs(contract.args))}\n}`,
-    sh``,
-    join(stepText, "\n\n"),
-    sh``,
-    sh`main() {\n${indent(dedent(def.main))}\n}`,
-    sh``,
-    sh`read_args`,
-    dedent(def.globals),
-    sh`main "$@"`,
+    `#!/usr/bin/env bash`,
+    `# GENERATED by src/synth.ts from ${c.source} and the functions in src/sh/. Do not edit: run \`bun run synth\`.`,
+    comment(c.doc),
+    ...(envDoc.length ? [`# Environment it reads:`, ...envDoc] : []),
+    `#`,
+    `# Read from the top: main, the steps in the order main runs them, then the helpers they call.`,
+    comment(stepRule),
+    `set -Eeuo pipefail`,
+    `trap 'on_error "$?"' ERR`,
+    `umask 077`,
+    ``,
+    `main() {\n${indent(c.main)}\n}`,
+    ``,
+    [...steps, ...helpers].map((f) => f.text).join("\n\n"),
+    ``,
+    `read_args() {\n${indent(prologue)}\n}`,
+    ``,
+    `read_args`,
+    c.globals,
+    `main "$@"`,
   ];
-  return join(parts).text + "\n";
+  return parts.join("\n") + "\n";
+}
+
+export function renderScript<S extends ScriptName>(def: ScriptDef<S>, library?: Library): string {
+  const lib = library ?? loadLibrary();
+  for (const run of def.steps) {
+    if (!lib.functions.has(`step_${run.step}`)) {
+      throw new Error(
+        `src/scripts/${def.name}.ts runs step ${run.step}, but no file in src/sh/ defines step_${run.step}`,
+      );
+    }
+  }
+  return composeScript({
+    name: def.name,
+    doc: def.doc,
+    source: `src/scripts/${def.name}.ts`,
+    main: mainBody(def.steps),
+    globals: withoutHeader(readFileSync(join(srcDir, "scripts", def.globals), "utf8")),
+    library: lib,
+  });
 }

@@ -6,10 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
-import { renderScript, type ScriptDef } from "../../src/script.ts";
-import { sh } from "../../src/sh.ts";
-import { stop } from "../../src/scripts/stop.ts";
-import { boundaryDiagnosis } from "../../src/steps/boundary.ts";
+import { composeScript } from "../../src/script.ts";
+import { quote } from "../../src/sh.ts";
 
 /** boundary_diagnosis run on its own over ERROR_TEXT, with BOUNDARY_JAIL_TYPE set to jail. */
 async function diagnose(jail: string, errorText: string): Promise<string> {
@@ -17,16 +15,17 @@ async function diagnose(jail: string, errorText: string): Promise<string> {
   try {
     const file = join(dir, "preflight.err");
     writeFileSync(file, errorText);
-    const probe: ScriptDef = {
-      ...stop,
-      uses: [boundaryDiagnosis],
-      steps: [],
-      globals: sh``,
-      main: sh`BOUNDARY_JAIL_TYPE=${jail} BOUNDARY_DIR=${dir}; boundary_diagnosis ${file}`,
-    };
+    // The stop script's prologue with a main that calls boundary_diagnosis: the composer brings it in.
+    const script = composeScript({
+      name: "stop",
+      doc: "probe",
+      source: "test/unit/boundary-diagnosis.test.ts",
+      main: `BOUNDARY_JAIL_TYPE=${quote(jail)} BOUNDARY_DIR=${quote(dir)}; boundary_diagnosis ${quote(file)}`,
+      globals: "",
+    });
     // The stop script's one argument, so its prologue runs as it does in a workspace.
     const env = { PATH: process.env.PATH!, CLAUDE_MODULE_ARG_AGENTAPI_PORT: Buffer.from("3284").toString("base64") };
-    const r = await execa("bash", ["--norc", "-c", renderScript(probe)], { env, extendEnv: false, reject: false });
+    const r = await execa("bash", ["--norc", "-c", script], { env, extendEnv: false, reject: false });
     expect(r.stderr).toBe("");
     return r.stdout;
   } finally {

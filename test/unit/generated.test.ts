@@ -2,6 +2,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
+import { Glob } from "bun";
 import { join } from "node:path";
 import { execa } from "execa";
 import { generated, scriptsDir } from "../../src/synth.ts";
@@ -46,6 +47,18 @@ describe("source hygiene", () => {
       reject: false,
       all: true,
     });
+    expect(r.exitCode).toBe(0);
+  });
+
+  test("the bash in src/ passes shellcheck as written, with every check enabled", async () => {
+    const files = [...new Glob("src/**/*.sh").scanSync({ cwd: root })].sort();
+    expect(files).toContain(join("src", "sh", "lib.sh"));
+    const r = await execa("shellcheck", ["--enable=all", "--shell=bash", ...files], {
+      cwd: root,
+      reject: false,
+      all: true,
+    });
+    expect(r.all).toBe("");
     expect(r.exitCode).toBe(0);
   });
 

@@ -1,23 +1,30 @@
 import { describe, expect, test } from "bun:test";
 import { execa } from "execa";
 import { contracts } from "../../src/contract.ts";
-import { fn, log } from "../../src/lib.ts";
-import { renderScript, step, type ScriptDef } from "../../src/script.ts";
-import { Sh, sh } from "../../src/sh.ts";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { loadLibrary, shDir, words } from "../../src/library.ts";
+import { composeScript, mainBody, renderScript } from "../../src/script.ts";
 import { start } from "../../src/scripts/start.ts";
+import { stop } from "../../src/scripts/stop.ts";
 import { hostile } from "../lib/hostile.ts";
 
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
 
-/** start.sh's argument prologue, run on its own: prints each decoded arg NUL-terminated. */
+const names = contracts.start.args.map((a) => a.name);
+
+/** start.sh's argument prologue with a main that prints each decoded arg NUL-terminated. */
+const prologueProbe = composeScript({
+  name: "start",
+  doc: "probe",
+  source: "test/unit/script.test.ts",
+  main: `printf '%s\\0' ${names.map((n) => `"\${ARG_${n}}"`).join(" ")}`,
+  globals: "",
+});
+
+/** The prologue, run on its own. */
 async function readArgs(env: Record<string, string>) {
-  const names = contracts.start.args.map((a) => a.name);
-  const probe: ScriptDef = {
-    ...start,
-    globals: sh``,
-    main: new Sh(`printf '%s\\0' ${names.map((n) => `"\${ARG_${n}}"`).join(" ")}`),
-  };
-  const r = await execa("bash", ["-c", renderScript(probe)], {
+  const r = await execa("bash", ["-c", prologueProbe], {
     env: { PATH: process.env.PATH!, ...env },
     extendEnv: false,
     reject: false,
@@ -40,7 +47,6 @@ describe("generated argument prologue", () => {
     for (const value of hostile) {
       const r = await readArgs(validArgs({ WORKDIR: value, AI_PROMPT: value }));
       expect(r.exitCode).toBe(0);
-      const names = contracts.start.args.map((a) => a.name);
       expect(r.values[names.indexOf("WORKDIR")]).toBe(value);
       expect(r.values[names.indexOf("AI_PROMPT")]).toBe(value);
     }
@@ -68,30 +74,102 @@ describe("generated argument prologue", () => {
   });
 });
 
-describe("renderScript", () => {
-  test("emits each library function once, before its users, and only when used", () => {
-    const text = renderScript({
-      name: "stop",
-      doc: "probe",
-      globals: sh``,
-      steps: [step("a", "first", [log], sh`log a`), step("b", "second", [log], sh`log b`)],
-      main: sh`step_a`,
+/** src/sh/*.sh as they are, plus EXTRA files (name: text). */
+function libraryWith(extra: Record<string, string>) {
+  const files = readdirSync(shDir).filter((f) => f.endsWith(".sh"));
+  const sources = Object.fromEntries(files.map((f) => [join("src", "sh", f), readFileSync(join(shDir, f), "utf8")]));
+  return loadLibrary({ ...sources, ...extra });
+}
+
+const probe = (main: string, library = loadLibrary()) =>
+  composeScript({ name: "stop", doc: "probe", source: "test", main, globals: "", library });
+
+describe("composer", () => {
+  test("a script holds exactly the functions reachable from its steps, each once", () => {
+    const text = renderScript(stop);
+    const defined = [...text.matchAll(/^([a-z_0-9]+)\(\) \{$/gm)].map((m) => m[1]);
+    expect(new Set(defined).size).toBe(defined.length);
+    expect(defined.sort()).toEqual(
+      ["b64d", "die", "exit_reported", "identify_agentapi", "log", "main", "on_error", "read_args"]
+        .concat(["step_stop_agentapi", "take_arg", "warn"])
+        .sort(),
+    );
+  });
+
+  test("a function file's function is included only when something calls it", () => {
+    const lib = libraryWith({
+      "src/sh/probe.sh":
+        "# probe_used: called\nprobe_used() {\n  log used\n}\n\n# probe_unused: not called\nprobe_unused() {\n  :\n}\n",
     });
-    expect(text.match(/^log\(\) \{/gm)?.length).toBe(1);
-    expect(text.indexOf("log() {")).toBeLessThan(text.indexOf("step_a() {"));
+    const text = probe("probe_used", lib);
+    expect(text).toContain("probe_used() {");
+    expect(text).not.toContain("probe_unused() {");
     expect(text).not.toContain("download() {");
   });
 
-  test("refuses two different functions with one name (the second would silently replace the first)", () => {
-    const twin = fn("log", [], sh`:`);
-    expect(() =>
-      renderScript({
-        name: "stop",
-        doc: "probe",
-        globals: sh``,
-        steps: [step("a", "a", [log, twin], sh`:`)],
-        main: sh`:`,
-      }),
-    ).toThrow("two different bash functions are named log");
+  test("main first, then the steps in the order main runs them, then the helpers", () => {
+    const text = renderScript(start);
+    const at = (name: string) => text.indexOf(`\n${name}() {`);
+    expect(at("main")).toBeGreaterThan(0);
+    expect(at("main")).toBeLessThan(at("step_prepare"));
+    const order = start.steps.map((s) => at(`step_${s.step}`));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(at("step_summary")).toBeLessThan(at("log"));
+    expect(at("log")).toBeLessThan(at("read_args"));
+  });
+
+  test("a call to a function no file defines fails the synth", () => {
+    expect(() => probe("no_such_function x")).toThrow("main calls no_such_function, which no file in src/sh/ defines");
+    expect(() => probe("run_logged x.log step_mistyped")).toThrow("main calls step_mistyped");
+    const lib = libraryWith({
+      "src/sh/probe.sh": "# probe_caller: calls a missing one\nprobe_caller() {\n  x=$(missing_helper)\n}\n",
+    });
+    expect(() => probe("probe_caller", lib)).toThrow("calls missing_helper, which no file in src/sh/ defines");
+    expect(() => renderScript({ ...stop, steps: [{ step: "no_such_step" }] })).toThrow(
+      "no file in src/sh/ defines step_no_such_step",
+    );
+  });
+
+  test("a function defined twice fails the synth", () => {
+    expect(() => libraryWith({ "src/sh/probe.sh": "# log MESSAGE: a second one\nlog() {\n  :\n}\n" })).toThrow(
+      "log is defined twice, in src/sh/lib.sh and in src/sh/probe.sh",
+    );
+  });
+
+  test("a function without its usage comment fails the synth", () => {
+    expect(() => loadLibrary({ "src/sh/probe.sh": "probe_bare() {\n  :\n}\n" })).toThrow("needs a usage comment");
+  });
+
+  test("calls are found in command position, as arguments and in $( ), not in strings or comments", () => {
+    const found = (text: string) => words(text).map((w) => w.word);
+    expect(found(`retry "m" 2 2 npm_try "$1"`)).toContain("npm_try");
+    expect(found(`x="$(sha256_of "\${y}")"`)).toContain("sha256_of");
+    expect(found(`log "see note_this (boundary_fail_open)" # note_that`)).not.toContain("boundary_fail_open");
+    expect(found(`echo 'note_this'`)).not.toContain("note_this");
+    const cased = words(`case "$m" in\n  x86_64 | amd64) printf amd64 ;;\n  *) die_now ;;\nesac`);
+    expect(cased.filter((w) => w.command).map((w) => w.word)).toEqual(["case", "printf", "die_now"]);
+  });
+});
+
+describe("step sequence", () => {
+  test("one list yields main: logs, conditions, the gate, and no stale log for a step without one", () => {
+    const body = mainBody<"start">([
+      { step: "prepare" },
+      { step: "pre_install_hook", log: "pre_install.log", whenSet: "PRE_INSTALL_SCRIPT" },
+      { step: "setup_boundary", log: "boundary.log", gate: "boundary_gate" },
+      { step: "summary", why: "a reason" },
+    ]);
+    expect(body).toBe(
+      [
+        "step_prepare",
+        'if [[ -n "${ARG_PRE_INSTALL_SCRIPT}" ]]; then',
+        "  run_logged pre_install.log step_pre_install_hook",
+        "fi",
+        "boundary_gate run_logged boundary.log step_setup_boundary",
+        "# a reason",
+        'LOG_FILE=""',
+        "step_summary",
+      ].join("\n"),
+    );
   });
 });

@@ -1,0 +1,24 @@
+# shellcheck shell=bash
+# The start script's globals, set right after its arguments are read (src/synth.ts puts this
+# text, without its shellcheck directives, before the call of main).
+# shellcheck disable=SC2034 # read by the functions in src/sh/
+# shellcheck disable=SC2154 # ARG_* come from the generated prologue
+
+MODULE_DIR="${HOME}/.claude-module"
+BIN_DIR="${MODULE_DIR}/bin"
+PID_FILE="${MODULE_DIR}/agentapi.pid"
+SUMMARY_FILE="${MODULE_DIR}/summary.txt"
+READY_TIMEOUT=60
+# A cold start (installs, pre_install_script) can take minutes; a second start waits this long.
+START_LOCK_TIMEOUT=300
+# A leading ~ or $HOME in workdir means the workspace user's home ("x" keeps trailing newlines).
+WORKDIR=$(
+  expand_home "${ARG_WORKDIR%/}"
+  printf x
+)
+WORKDIR=${WORKDIR%x}
+LOG_FILE=""
+# Task mode: the coder MCP server that Claude starts offers only the status tool.
+if [[ "${ARG_REPORT_TASKS}" == true ]]; then
+  export CODER_MCP_ALLOWED_TOOLS=coder_report_task
+fi

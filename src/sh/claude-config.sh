@@ -1,0 +1,81 @@
+# shellcheck shell=bash
+# Claude's own configuration in ~/.claude.json, and how Claude authenticates.
+#
+# Steps (step_*) run in subshells (run_logged pipes them) and talk to each other only through
+# files under ~/.claude-module; each script's step order is in src/scripts/<script>.ts.
+# shellcheck disable=SC2154 # globals come from outside this file: ARG_* from the generated prologue, MODULE_DIR and the like from src/scripts/*-globals.sh, results from helpers in other files
+
+# step_seed_claude_config: Marks onboarding done, the work dir trusted and the API key (if any) approved in ~/.claude.json (merged, never overwritten), so Claude starts without questions.
+step_seed_claude_config() {
+  local file="${HOME}/.claude.json" updated auth project
+  auth=$(auth_method)
+  note "auth" "${auth}"
+  if [[ -n "${CLAUDE_API_KEY:-}" && -z "${ANTHROPIC_API_KEY:-}" && "${ARG_REPORT_TASKS}" == false ]]; then
+    warn "CLAUDE_API_KEY is set but ANTHROPIC_API_KEY is not, and Claude Code reads only ANTHROPIC_API_KEY; pass the key as the module's claude_api_key instead"
+  fi
+  need_cmd jq "to update ~/.claude.json; install the jq package in the workspace image"
+  read_json_file "${file}"
+  # Claude Code 2.1 drops hasCompletedProjectOnboarding from project entries, so it is only
+  # seeded into a new entry (for older versions): setting it again would rewrite the file every start.
+  # Claude Code asks "Do you want to use this API key?" for an ANTHROPIC_API_KEY it has not seen
+  # and remembers the answer as the last 20 characters of the trimmed key; recording that answer
+  # in advance lets it start unattended. jq reads the key from its environment, never from argv.
+  # Inside a git work tree Claude files the project under the tree's root, so both are trusted.
+  project=$(claude_project_dir "${WORKDIR}")
+  if [[ -z "${JSON_TEXT}" ]] || ! updated=$(jq --arg dir "${WORKDIR}" --arg root "${project}" '
+    .hasCompletedOnboarding = true
+    | reduce ([$dir, $root] | unique[]) as $d (.;
+        .projects[$d] = ((.projects[$d] // {hasCompletedProjectOnboarding: true}) + {hasTrustDialogAccepted: true}))
+    | (env.ANTHROPIC_API_KEY // "" | sub("^[[:space:]]+"; "") | sub("[[:space:]]+$"; "") | .[-20:]) as $key
+    | if $key == "" then .
+      else .customApiKeyResponses.approved |= ((. // []) | if any(.[]; . == $key) then . else . + [$key] end)
+      end
+  ' <<<"${JSON_TEXT}" 2>/dev/null); then
+    warn "${file} is not valid JSON or not shaped as Claude Code writes it; left it untouched, so Claude may ask its first-run questions"
+    note "claude.json" "malformed, left untouched"
+    return 0
+  fi
+  if [[ "${updated}" == "${JSON_TEXT}" ]]; then
+    note "claude.json" "already set up"
+    return 0
+  fi
+  printf '%s\n' "${updated}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
+  log "marked onboarding done and ${WORKDIR} trusted in ${file}${ANTHROPIC_API_KEY:+; approved the API key}"
+  note "claude.json" "onboarding, work dir trust${ANTHROPIC_API_KEY:+ and API key approval} set"
+}
+
+# auth_method: how Claude Code will authenticate, judged from the environment the way
+# Claude does (a cloud provider wins over keys). Prints a name, never a secret.
+auth_method() {
+  # Claude Code reads 1, true, yes and on (any case) as "on".
+  local on='^(1|true|yes|on)$' bedrock=${CLAUDE_CODE_USE_BEDROCK:-} vertex=${CLAUDE_CODE_USE_VERTEX:-}
+  if [[ "${bedrock,,}" =~ ${on} ]]; then
+    printf 'bedrock'
+  elif [[ "${vertex,,}" =~ ${on} ]]; then
+    printf 'vertex'
+  elif [[ -n "${ANTHROPIC_API_KEY:-}${CLAUDE_API_KEY:-}" ]]; then
+    printf 'api key'
+  elif [[ -n "${CLAUDE_CODE_OAUTH_TOKEN:-}" ]]; then
+    printf 'oauth token'
+  elif [[ -n "${ANTHROPIC_AUTH_TOKEN:-}" ]]; then
+    printf 'auth token'
+  else
+    printf 'none'
+  fi
+}
+
+# claude_project_dir DIR: the directory Claude Code keys DIR's project entry by in ~/.claude.json
+# (its local-scope MCP servers, trust): the enclosing git work tree's root, else DIR itself.
+claude_project_dir() {
+  local dir=$1
+  while true; do
+    if [[ -e "${dir}/.git" ]]; then
+      printf '%s' "${dir}"
+      return 0
+    fi
+    [[ "${dir}" == */* && "${dir}" != / ]] || break
+    dir=${dir%/*}
+    dir=${dir:-/}
+  done
+  printf '%s' "$1"
+}

@@ -1,0 +1,236 @@
+# shellcheck shell=bash
+# Shared helpers: output and errors (log, warn, die, the ERR trap), required programs, retries,
+# downloads with checksums, atomic file writes that keep modes, versions, paths and JSON files.
+# shellcheck disable=SC2034 # sets globals that functions in other files read
+# shellcheck disable=SC2154 # globals come from outside this file: ARG_* from the generated prologue, MODULE_DIR and the like from src/scripts/*-globals.sh, results from helpers in other files
+# shellcheck disable=SC2312 # the scripts run under set -Eeuo pipefail, so a pipeline's failure is not masked
+
+# log MESSAGE...: prints one time-stamped line of the module's output.
+log() {
+  printf '%(%H:%M:%S)T claude-code: %s\n' -1 "$*"
+}
+
+# warn MESSAGE...: a log line marked WARNING, on stderr.
+warn() {
+  log "WARNING: $*" >&2
+}
+
+# exit_reported: ends this shell after its error was printed. A subshell (a step under run_logged,
+# a command substitution) exits with 200, which tells the shells above it that the cause is
+# already on screen; the script itself exits with 1.
+exit_reported() {
+  ((BASH_SUBSHELL == 0)) || exit 200
+  exit 1
+}
+
+# die MESSAGE...: fail closed: prints the error (and the log to read, when there is one) and ends
+# the shell.
+die() {
+  log "ERROR: $*" >&2
+  if [[ -n "${LOG_FILE:-}" ]]; then
+    log "details: ${LOG_FILE}" >&2
+  fi
+  exit_reported
+}
+
+# on_error STATUS: the ERR trap (set -E carries it into functions and subshells). A plain command
+# that fails where errexit ends the script (mkdir, mktemp, cat on a full disk) gets a module error
+# line naming it, its step and the log, instead of leaving only the command's own message.
+on_error() {
+  local status=$1 command=${BASH_COMMAND} where=${FUNCNAME[1]:-main} caller
+  # Where errexit is off (a command substitution), a failure is the caller's to handle.
+  [[ "$-" == *e* ]] || return 0
+  trap - ERR
+  for caller in "${FUNCNAME[@]:2}"; do
+    if [[ "${caller}" == step_* ]]; then
+      where+=" (step ${caller#step_})"
+      break
+    fi
+  done
+  if ((status != 200)); then
+    log "ERROR: '${command}' failed with exit status ${status} in ${where}; the script stopped here" >&2
+    if [[ -n "${LOG_FILE:-}" ]]; then
+      log "details: ${LOG_FILE}" >&2
+    fi
+  fi
+  exit_reported
+}
+
+# need_cmd NAME [WHY]: dies unless the program NAME is on PATH, saying why it is needed.
+need_cmd() {
+  command -v "$1" >/dev/null 2>&1 || die "'$1' is required but was not found on PATH${2:+ ($2)}"
+}
+
+# b64d TEXT: prints TEXT decoded from base64.
+b64d() {
+  printf '%s' "$1" | base64 -d
+}
+
+# retry MESSAGE ATTEMPTS DELAY CMD...: runs CMD until it succeeds, doubling the delay
+# each time; dies with MESSAGE when every attempt failed.
+retry() {
+  local message=$1 attempts=$2 delay=$3 n=1
+  shift 3
+  until "$@"; do
+    if ((n >= attempts)); then
+      die "${message}"
+    fi
+    warn "attempt ${n}/${attempts} failed: $1; retrying in ${delay}s"
+    sleep "${delay}"
+    n=$((n + 1))
+    delay=$((delay * 2))
+  done
+}
+
+# download URL DEST [SHA256]: fetches into a temp file next to DEST, verifies, then renames.
+download() {
+  local url=$1 dest=$2 want=${3:-} tmp got
+  need_cmd curl "to download ${url}"
+  # Leftovers of an interrupted earlier download are never resumed into.
+  rm -f "${dest}".partial.*
+  tmp=$(mktemp "${dest}.partial.XXXXXX")
+  retry "download failed: ${url}" 4 2 curl --fail --silent --show-error --location \
+    --proto '=https,http' --connect-timeout 15 --max-time 600 --output "${tmp}" "${url}"
+  if [[ -n "${want}" ]]; then
+    need_cmd sha256sum "to verify ${url}"
+    got=$(sha256sum "${tmp}")
+    got=${got%% *}
+    if [[ "${got}" != "${want}" ]]; then
+      rm -f "${tmp}"
+      die "checksum mismatch for ${url}: expected ${want}, got ${got}"
+    fi
+    log "verified sha256 of ${url}"
+  fi
+  mv -f "${tmp}" "${dest}"
+}
+
+# atomic_write DEST MODE: replaces DEST with stdin; readers never see a half-written file, and a
+# failed write (a full disk, a directory in DEST's place) leaves no temp file behind.
+# Unchanged content is not rewritten, so a warm start leaves files (and their mtimes) alone.
+atomic_write() {
+  local dest=$1 mode=$2 tmp
+  tmp=$(mktemp "${dest}.tmp.XXXXXX")
+  if ! cat >"${tmp}"; then
+    rm -f -- "${tmp}"
+    die "could not write ${dest} (is the disk full?)"
+  fi
+  if [[ -f "${dest}" ]] && cmp -s "${tmp}" "${dest}"; then
+    rm -f "${tmp}"
+    chmod "${mode}" "${dest}"
+    return 0
+  fi
+  # -T: a directory in DEST's place is an error, not a place to move the file into.
+  if ! { chmod "${mode}" "${tmp}" && mv -fT -- "${tmp}" "${dest}"; }; then
+    rm -f -- "${tmp}"
+    die "could not replace ${dest} (output above)"
+  fi
+}
+
+# plain_version V: drops one leading "v" so "v0.11.4" and "0.11.4" compare equal.
+plain_version() {
+  printf '%s' "${1#v}"
+}
+
+# version_of BINARY: the first X.Y.Z the binary reports for --version, or nothing.
+version_of() {
+  local out
+  out=$("$1" --version 2>/dev/null) || return 0
+  if [[ "${out}" =~ ([0-9]+\.[0-9]+\.[0-9]+[0-9A-Za-z.+-]*) ]]; then
+    printf '%s' "${BASH_REMATCH[1]}"
+  fi
+}
+
+# sha256_of STRING: hex digest, for change detection of configuration.
+sha256_of() {
+  local sum
+  sum=$(printf '%s' "$1" | sha256sum)
+  printf '%s' "${sum%% *}"
+}
+
+# expand_home PATH: a leading ~ or $HOME becomes the user's home; nothing else is expanded.
+expand_home() {
+  case "$1" in
+    \~) printf '%s' "${HOME}" ;;
+    \~/*) printf '%s/%s' "${HOME}" "${1#\~/}" ;;
+    \$HOME) printf '%s' "${HOME}" ;;
+    \$HOME/*) printf '%s/%s' "${HOME}" "${1#\$HOME/}" ;;
+    *) printf '%s' "$1" ;;
+  esac
+}
+
+# find_on_path NAME [SKIP_DIR...]: prints the first executable NAME on PATH outside the SKIP_DIRs
+# (the module's own link directories, so a link can never be mistaken for a pre-installed binary),
+# or nothing.
+find_on_path() {
+  local name=$1 dir skip entries
+  shift
+  IFS=: read -r -a entries <<<"${PATH}"
+  for dir in "${entries[@]}"; do
+    for skip in "$@"; do
+      [[ "${dir%/}" != "${skip%/}" ]] || continue 2
+    done
+    if [[ -n "${dir}" && -x "${dir}/${name}" && ! -d "${dir}/${name}" ]]; then
+      printf '%s' "${dir}/${name}"
+      return 0
+    fi
+  done
+}
+
+# release_arch WHAT: the Go architecture name of this machine for release downloads, or dies.
+release_arch() {
+  local machine
+  machine=$(uname -m)
+  case "${machine}" in
+    x86_64 | amd64) printf amd64 ;;
+    aarch64 | arm64) printf arm64 ;;
+    *) die "$1 has no release for CPU architecture ${machine}" ;;
+  esac
+}
+
+# read_json_file FILE: sets JSON_TARGET (FILE with symlinks resolved, so a write goes through them,
+# e.g. to a persistent volume), JSON_TEXT (the one JSON value FILE holds, as jq prints it; "{}" when
+# FILE is missing or blank; empty when FILE is malformed: not JSON, or more than one document, as a
+# torn write leaves) and JSON_MODE (the file's mode, kept when it is rewritten; 600 for a new file).
+# Needs jq.
+read_json_file() {
+  local text
+  JSON_TARGET=$(readlink -f -- "$1") || JSON_TARGET=$1
+  JSON_TEXT="{}"
+  JSON_MODE=600
+  [[ -e "${JSON_TARGET}" ]] || return 0
+  JSON_MODE=$(stat -c %a -- "${JSON_TARGET}")
+  text=$(<"${JSON_TARGET}")
+  # A blank file holds no settings yet.
+  [[ -n "${text//[[:space:]]/}" ]] || return 0
+  # jq takes one document after another ('{"a":1}{"b":2}' would be edited as two files in one):
+  # --slurp collects them, and anything but exactly one counts as malformed.
+  JSON_TEXT=$(jq --slurp 'if length == 1 then .[0] else error("not one JSON document") end' <<<"${text}" 2>/dev/null) ||
+    JSON_TEXT=""
+}
+
+# link_as LINK TARGET: points LINK at TARGET, touching nothing when it already does.
+link_as() {
+  local current
+  current=$(readlink -- "$1") || current=""
+  if [[ "${current}" != "$2" ]]; then
+    mkdir -p -- "${1%/*}"
+    # -f and -n replace an existing or dangling link in one step.
+    ln -sfn -- "$2" "$1"
+  fi
+}
+
+# run_logged LOG FUNCTION: runs a step with its output shown and appended to ~/.claude-module/LOG.
+run_logged() {
+  LOG_FILE="${MODULE_DIR}/$1"
+  shift
+  "$@" 2>&1 | tee -a "${LOG_FILE}"
+}
+
+# take_arg NAME: prints the decoded CLAUDE_MODULE_ARG_NAME followed by "x", so that
+# trailing newlines survive the command substitution that captures it.
+take_arg() {
+  local enc="CLAUDE_MODULE_ARG_$1"
+  [[ -n "${!enc+set}" ]] || die "missing argument $1: the module and its scripts are out of sync"
+  b64d "${!enc}"
+  printf x
+}

@@ -1,0 +1,134 @@
+# shellcheck shell=bash
+# Task mode and standalone mode: how Claude gets its system prompt, and, in task mode, the coder
+# MCP server through which it reports status to the Coder dashboard.
+#
+# Steps (step_*) run in subshells (run_logged pipes them) and talk to each other only through
+# files under ~/.claude-module; each script's step order is in src/scripts/<script>.ts.
+# shellcheck disable=SC2154 # globals come from outside this file: ARG_* from the generated prologue, MODULE_DIR and the like from src/scripts/*-globals.sh, results from helpers in other files
+
+# step_configure_tasks: Task mode: has the coder CLI configure Claude to report status to Coder. Standalone: keeps the system prompt in CLAUDE.md.
+step_configure_tasks() {
+  local md project withhold_key out line status=0
+  md=$(claude_md_path)
+  if [[ "${ARG_REPORT_TASKS}" == false ]]; then
+    sync_prompt_block "${md}" "${ARG_SYSTEM_PROMPT}"
+    note "mode" "standalone"
+    if [[ -n "${ARG_SYSTEM_PROMPT}" ]]; then
+      note "system prompt" "in ${md} (${PROMPT_BLOCK})"
+    fi
+    return 0
+  fi
+
+  need_cmd coder "report_tasks = true uses 'coder exp mcp configure'; the Coder agent provides it (or set report_tasks = false)"
+  # The coder CLI writes the prompt to CLAUDE.md itself; a block left by standalone mode would repeat it.
+  sync_prompt_block "${md}" ""
+  # The coder CLI writes the project entry Claude reads: the git work tree's root when there is one.
+  project=$(claude_project_dir "${WORKDIR}")
+  # Claude reads the key from ANTHROPIC_API_KEY (approved in ~/.claude.json); without
+  # CLAUDE_API_KEY the coder CLI does not also store the key itself in ~/.claude.json.
+  withhold_key=false
+  if [[ -n "${ANTHROPIC_API_KEY:-}" && "${CLAUDE_API_KEY:-}" == "${ANTHROPIC_API_KEY}" ]]; then
+    withhold_key=true
+  fi
+  log "configuring task reporting: coder exp mcp configure claude-code ${project}"
+  out=$(
+    export CODER_MCP_APP_STATUS_SLUG="${ARG_APP_SLUG}"
+    export CODER_MCP_AI_AGENTAPI_URL="http://localhost:${ARG_AGENTAPI_PORT}"
+    export CODER_MCP_CLAUDE_MD_PATH="${md}"
+    export CODER_MCP_CLAUDE_SYSTEM_PROMPT="${ARG_SYSTEM_PROMPT}"
+    # The CLI prefers SYSTEM_PROMPT, when set at all (even empty), to the module's prompt; an image may
+    # set it for something else, so this call alone goes without it.
+    unset SYSTEM_PROMPT
+    if [[ "${withhold_key}" == true ]]; then
+      unset CLAUDE_API_KEY
+    fi
+    exec coder exp mcp configure claude-code "${project}" 2>&1
+  ) || status=$?
+  # The CLI's lines (CRLF-terminated), except its warning about the key withheld on purpose above,
+  # which would contradict the summary.
+  if [[ -n "${out}" ]]; then
+    while IFS= read -r line; do
+      line=${line%$'\r'}
+      if [[ "${withhold_key}" == true && "${line}" == "WARN: CLAUDE_API_KEY is not set." ]]; then
+        continue
+      fi
+      printf '%s\n' "${line}"
+    done <<<"${out}"
+  fi
+  if ((status != 0)); then
+    die "'coder exp mcp configure claude-code' failed (output above), so Claude cannot report task status to Coder; fix the coder CLI or set report_tasks = false"
+  fi
+  note "mode" "task (status reported as app '${ARG_APP_SLUG}')"
+}
+
+# claude_md_path: the CLAUDE.md the system prompt goes to (Claude's user-level one by default).
+claude_md_path() {
+  expand_home "${ARG_CLAUDE_MD_PATH:-${HOME}/.claude/CLAUDE.md}"
+}
+
+# sync_prompt_block FILE TEXT: makes FILE hold TEXT in the module's marked block (TEXT empty: no
+# block), leaving every other line as it is. Writes only when something changes, through
+# symlinks, keeping the file's mode (0600 for a new file). Sets PROMPT_BLOCK to what it did
+# (updated, unchanged or malformed); it is never called as a condition, so errexit holds inside.
+sync_prompt_block() {
+  local file=$1 text=$2 begin='<!-- claude-code module: system_prompt begin (replaced on every start; edit the template instead) -->' end='<!-- claude-code module: system_prompt end -->' target mode=600 state=outside placed=false line wanted current
+  local -a lines=() out=() block=()
+  PROMPT_BLOCK=unchanged
+  while [[ "${text}" == *$'\n' ]]; do
+    text=${text%$'\n'}
+  done
+  if [[ -n "${text}" ]]; then
+    block=("${begin}" "${text}" "${end}")
+  fi
+  target=$(readlink -m -- "${file}")
+  if [[ -e "${target}" ]]; then
+    mapfile -t lines <"${target}"
+    mode=$(stat -c %a "${target}")
+  elif [[ -z "${text}" ]]; then
+    return 0
+  fi
+  for line in "${lines[@]}"; do
+    if [[ "${state}" == inside ]]; then
+      [[ "${line}" != "${end}" ]] || state=outside
+      continue
+    fi
+    if [[ "${line}" == "${begin}" ]]; then
+      state=inside
+      # The blank line the module put before its block goes with it.
+      if [[ -z "${text}" ]] && ((${#out[@]} > 0)) && [[ -z "${out[-1]}" ]]; then
+        unset 'out[-1]'
+      fi
+      if [[ "${placed}" == false ]]; then
+        out+=("${block[@]}")
+        placed=true
+      fi
+      continue
+    fi
+    out+=("${line}")
+  done
+  if [[ "${state}" == inside ]]; then
+    warn "${file} has the module's begin marker but no end marker; left it untouched (remove the marker line to let the module manage its block again)"
+    PROMPT_BLOCK=malformed
+    return 0
+  fi
+  if [[ "${placed}" == false && -n "${text}" ]]; then
+    if ((${#out[@]} > 0)) && [[ -n "${out[-1]}" ]]; then
+      out+=("")
+    fi
+    out+=("${block[@]}")
+  fi
+  # "x" keeps trailing newlines through the command substitutions.
+  wanted=$(
+    if ((${#out[@]} > 0)); then printf '%s\n' "${out[@]}"; fi
+    printf x
+  )
+  current=$(
+    if [[ -e "${target}" ]]; then cat -- "${target}"; fi
+    printf x
+  )
+  [[ "${wanted}" != "${current}" ]] || return 0
+  mkdir -p -- "${target%/*}"
+  printf '%s' "${wanted%x}" | atomic_write "${target}" "${mode}"
+  PROMPT_BLOCK=updated
+  log "updated the system prompt block in ${file}"
+}
