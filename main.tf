@@ -81,16 +81,29 @@ locals {
   }
 }
 
+locals {
+  start_script = templatefile("${path.module}/scripts/launch.sh.tftpl", {
+    name   = "start"
+    script = base64gzip(file("${path.module}/scripts/start.sh"))
+    args   = { for key, value in local.start_args : key => base64encode(value) }
+  })
+  # The agent runs a coder_script as one command-line argument (sh -c), which Linux caps at 128 KiB
+  # with its terminating NUL; past that the script cannot even start.
+  script_limit = 131071
+}
+
 resource "coder_script" "start" {
   agent_id     = var.agent_id
   display_name = "Claude Code"
   icon         = var.icon
   run_on_start = true
-  script = templatefile("${path.module}/scripts/launch.sh.tftpl", {
-    name   = "start"
-    script = filebase64("${path.module}/scripts/start.sh")
-    args   = { for key, value in local.start_args : key => base64encode(value) }
-  })
+  script       = local.start_script
+  lifecycle {
+    precondition {
+      condition     = length(local.start_script) <= local.script_limit
+      error_message = "The start script would be ${length(local.start_script)} bytes, more than the ${local.script_limit} the Coder agent can run (it passes the script as one command-line argument, which Linux caps at 128 KiB). Its inputs travel base64-encoded in it: ai_prompt takes ${length(base64encode(var.ai_prompt))} bytes, the system prompt ${length(base64encode(local.system_prompt))}, mcp ${length(base64encode(local.start_args.MCP_SERVERS))}. Shorten the largest: put long instructions in a file in the repository and refer to it."
+    }
+  }
 }
 
 resource "coder_script" "stop" {
@@ -100,7 +113,7 @@ resource "coder_script" "stop" {
   run_on_stop  = true
   script = templatefile("${path.module}/scripts/launch.sh.tftpl", {
     name   = "stop"
-    script = filebase64("${path.module}/scripts/stop.sh")
+    script = base64gzip(file("${path.module}/scripts/stop.sh"))
     args   = { for key, value in local.stop_args : key => base64encode(value) }
   })
 }

@@ -159,15 +159,9 @@ variable "agentapi_port" {
 # ---- Prompt, sessions and permissions ----
 
 variable "ai_prompt" {
-  description = "Initial prompt for Claude Code. Sent once, when a new session starts; never re-sent when a session is resumed. At most 98,280 bytes."
+  description = "Initial prompt for Claude Code. Sent once, when a new session starts; never re-sent when a session is resumed. The whole start script, this prompt included (base64-encoded), must fit the 128 KiB the Coder agent can run: about 70 KB of prompt with the other inputs at their defaults."
   type        = string
   default     = ""
-  # The prompt reaches the start script base64-encoded in one environment string, which Linux caps at
-  # 128 KiB (MAX_ARG_STRLEN): 131,040 base64 characters, i.e. 98,280 bytes of prompt.
-  validation {
-    condition     = length(base64encode(var.ai_prompt)) <= 131040
-    error_message = "ai_prompt is ${length(base64encode(var.ai_prompt)) / 4 * 3 - length(regexall("=", base64encode(var.ai_prompt)))} bytes; at most 98,280 fit (Linux caps one environment string at 128 KiB). Put long instructions in a file in the repository and refer to it in the prompt."
-  }
 }
 
 variable "continue" {

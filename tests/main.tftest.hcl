@@ -90,11 +90,12 @@ run "mcp_servers_split_at_plan_time" {
   }
 }
 
-# 98,280 bytes is the most that fits one environment string base64-encoded; counted in bytes, not characters.
-run "ai_prompt_of_98280_bytes_is_accepted" {
+# The agent runs the start script as one command-line argument (128 KiB at most), and the prompt
+# travels in it base64-encoded: about 70 KB of prompt fit, counted in bytes, not characters.
+run "ai_prompt_of_60000_bytes_is_accepted" {
   command = plan
   variables {
-    ai_prompt = replace(format("%49140s", ""), " ", "é")
+    ai_prompt = replace(format("%30000s", ""), " ", "é")
   }
   assert {
     condition     = strcontains(coder_script.start.script, "CLAUDE_MODULE_ARG_AI_PROMPT='${base64encode(var.ai_prompt)}'")
@@ -102,12 +103,12 @@ run "ai_prompt_of_98280_bytes_is_accepted" {
   }
 }
 
-run "ai_prompt_over_98280_bytes_is_rejected" {
+run "a_start_script_over_128_KiB_is_refused_at_plan_time" {
   command = plan
   variables {
-    ai_prompt = replace(format("%49141s", ""), " ", "é")
+    ai_prompt = replace(format("%45000s", ""), " ", "é")
   }
-  expect_failures = [var.ai_prompt]
+  expect_failures = [coder_script.start]
 }
 
 run "invalid_mcp_json_is_rejected" {

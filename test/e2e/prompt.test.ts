@@ -69,10 +69,10 @@ describe("hostile work dir and prompt", () => {
 });
 
 describe("a long prompt", () => {
-  test("the largest the module accepts (98,280 bytes, the plan-time limit) reaches Claude whole", async () => {
+  test("60 KB, as much as fits the start script with room to spare, reaches Claude whole", async () => {
     const head = "line 1: $(id) 'q' \"d\" `x`\n";
-    const prompt = head + "é".repeat((98_280 - Buffer.byteLength(head)) / 2);
-    expect(Buffer.byteLength(prompt)).toBe(98_280);
+    const prompt = head + "é".repeat((60_000 - Buffer.byteLength(head)) / 2);
+    expect(Buffer.byteLength(prompt)).toBe(60_000);
     const { agent, moduleDir } = await e2e.workspace({ ...image.inputs, ai_prompt: prompt }, image.options);
     const [run] = await agent.start();
     expect(run?.exitCode).toBe(0);

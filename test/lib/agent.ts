@@ -11,7 +11,8 @@
 //   appends its own.
 // - Scripts also get CODER_SCRIPT_DATA_DIR and CODER_SCRIPT_BIN_DIR; terminals do not.
 // - Every script of a phase (start or stop) runs at once, in HOME; the phase ends when all of
-//   them have.
+//   them have. A script's text is one argument of `sh -c`, so a script past Linux's 128 KiB for
+//   one argument fails to start here as it does there.
 // Unlike the agent:
 // - The `coder` CLI on PATH is test/doubles/bin/coder: it records each call and hands it to the
 //   real CLI (the AGPL build), except the licensed `coder boundary`, which it stands in for. There
@@ -19,13 +20,12 @@
 //   GIT_SSH_COMMAND, LOGNAME or SHELL.
 // - No coder_app health checks, no startup-script timeouts or "blocks login", no cron scripts, no
 //   log files or log upload: a script's output comes back from start()/stop() instead.
-// - A script runs from a file through `sh -c`, as this machine's user, without a pty, for at most
-//   5 minutes (the agent gives its text to the user's shell with `-c`); all scripts share one
-//   CODER_SCRIPT_DATA_DIR (the agent gives each its own).
+// - A script runs through `sh`, not the user's shell, as this machine's user, without a pty, for
+//   at most 5 minutes; all scripts share one CODER_SCRIPT_DATA_DIR (the agent gives each its own).
 // - Stopping ends every process of the workspace (found by a marker variable), as a stopped
 //   container would, unless told not to.
 
-import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { execa, type Options } from "execa";
@@ -138,11 +138,10 @@ export class LocalAgent {
   private async run(kind: "run_on_start" | "run_on_stop"): Promise<ScriptRun[]> {
     // Like the agent, run every script of a phase at once and wait for all of them.
     return Promise.all(
-      this.scripts(kind).map(async (script, i) => {
-        const file = join(this.dataDir, `coder-script-${kind}-${i}.sh`);
-        writeFileSync(file, script.values.script);
-        chmodSync(file, 0o755);
-        const r = await execa("sh", ["-c", file], {
+      this.scripts(kind).map(async (script) => {
+        // As the agent does: the script's text is one argument of `sh -c` (so it fails, as there,
+        // past Linux's 128 KiB for one argument).
+        const r = await execa("sh", ["-c", script.values.script], {
           cwd: this.home,
           env: this.scriptEnv,
           extendEnv: false,
