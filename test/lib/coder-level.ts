@@ -1,7 +1,7 @@
 // The set-up every real-Coder test file shares: the deployment, a scripted model for its
 // templates, and every workspace the file creates deleted after its tests.
 
-import { afterAll, beforeAll, expect } from "bun:test";
+import { afterAll, beforeAll } from "bun:test";
 import {
   agentLogs,
   api,
@@ -95,6 +95,9 @@ export async function readyAgent(
 ): Promise<{ agent: Agent; start: string }> {
   const agent = await waitAgent(d, ws, timeoutMs);
   const start = scriptOutput(await agentLogs(d, agent), "Claude Code");
-  expect(agent.lifecycle_state, start).toBe("ready");
+  // The start script's output is what explains an agent that is not ready.
+  if (agent.lifecycle_state !== "ready") {
+    throw new Error(`the agent of ${ws} is ${agent.lifecycle_state}; the start script said:\n${start}`);
+  }
   return { agent, start };
 }
