@@ -58,6 +58,8 @@ locals {
     DISALLOWED_TOOLS             = join("\n", regexall(local.tool_rule_pattern, var.disallowed_tools))
     # Tasks, authentication and Claude configuration
     REPORT_TASKS   = tostring(var.report_tasks)
+    STATUS_SOURCE  = var.status_source
+    ACCESS_URL     = data.coder_workspace.me.access_url
     SYSTEM_PROMPT  = local.system_prompt
     CLAUDE_MD_PATH = var.claude_md_path
     # Install hooks
@@ -168,7 +170,7 @@ locals {
 
   # The task-reporting instructions (task mode only) followed by the template's own.
   system_prompt = join("\n\n", compact([
-    var.report_tasks ? trimspace(local.task_reporting_prompt) : "",
+    var.report_tasks && var.status_source != "hooks" ? trimspace(local.task_reporting_prompt) : "",
     trimspace(var.system_prompt),
   ]))
 }

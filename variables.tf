@@ -244,6 +244,16 @@ variable "report_tasks" {
   default     = true
 }
 
+variable "status_source" {
+  description = "Who tells Coder what Claude is doing (the app's status, a task's state): \"hooks\" (Claude Code's hooks report working, waiting and done with no model tokens, also under boundary), \"model\" (the model calls coder_report_task with summaries of its own; upstream's way) or \"both\"."
+  type        = string
+  default     = "hooks"
+  validation {
+    condition     = contains(["hooks", "model", "both"], var.status_source)
+    error_message = "status_source must be \"hooks\", \"model\" or \"both\"."
+  }
+}
+
 variable "cli_app" {
   description = "Add a \"Claude Code CLI\" app: a terminal attached to the Claude Code session that AgentAPI runs (agentapi attach)."
   type        = bool

@@ -40,6 +40,7 @@ main() {
   run_logged install.log step_configure_mcp
   run_logged install.log step_configure_tasks
   boundary_gate run_logged boundary.log step_setup_boundary
+  run_logged install.log step_start_status_relay
   run_logged agentapi-start.log step_start_agentapi
   run_logged agentapi-start.log step_wait_ready
   LOG_FILE=""
@@ -353,8 +354,12 @@ step_configure_tasks() {
   fi
   log "configuring task reporting: coder exp mcp configure claude-code ${project}"
   out=$(
-    export CODER_MCP_APP_STATUS_SLUG="${ARG_APP_SLUG}"
-    export CODER_MCP_AI_AGENTAPI_URL="http://localhost:${ARG_AGENTAPI_PORT}"
+    # With hooks alone, the coder MCP server neither reports nor tells the model to (no slug, no
+    # AgentAPI to watch), and the CLI adds no reporting instructions to CLAUDE.md.
+    if [[ "${ARG_STATUS_SOURCE}" != hooks ]]; then
+      export CODER_MCP_APP_STATUS_SLUG="${ARG_APP_SLUG}"
+      export CODER_MCP_AI_AGENTAPI_URL="http://localhost:${ARG_AGENTAPI_PORT}"
+    fi
     export CODER_MCP_CLAUDE_MD_PATH="${md}"
     export CODER_MCP_CLAUDE_SYSTEM_PROMPT="${ARG_SYSTEM_PROMPT}"
     # The CLI prefers SYSTEM_PROMPT, when set at all (even empty), to the module's prompt; an image may
@@ -406,6 +411,40 @@ step_setup_boundary() {
   boundary_preflight
   printf 'filtered\n' >"${BOUNDARY_DIR}/state"
   note "boundary" "${BOUNDARY_FROM}, ${BOUNDARY_JAIL}, ${#BOUNDARY_RULES[@]} module rules"
+}
+
+# step_start_status_relay: Writes the status hook and relay and starts the relay (once), when hooks report the status.
+step_start_status_relay() {
+  local dir="${MODULE_DIR}/status" pid_file="${MODULE_DIR}/status/relay.pid" pid reporters="Claude Code hooks"
+  if [[ "${ARG_STATUS_SOURCE}" == model ]]; then
+    stop_status_relay
+    note "status" "reported by the model (coder_report_task)"
+    return 0
+  fi
+  if [[ "${ARG_STATUS_SOURCE}" == both ]]; then
+    reporters+=" and the model"
+  fi
+  mkdir -p -- "${dir}"
+  claude_status_hook_text | atomic_write "${BIN_DIR}/claude-status-hook" 0755
+  claude_status_relay_text | atomic_write "${BIN_DIR}/claude-status-relay" 0755
+  printf '%s\n' "${ARG_APP_SLUG}" | atomic_write "${dir}/app-slug" 0600
+  printf '%s\n' "${ARG_ACCESS_URL}" | atomic_write "${dir}/agent-url" 0600
+  if [[ -z "${CODER_AGENT_TOKEN:-}" ]]; then
+    warn "CODER_AGENT_TOKEN is not set (not started by a Coder agent?), so the app's status cannot reach Coder"
+  fi
+  if [[ -f "${pid_file}" ]]; then
+    pid=$(<"${pid_file}")
+    identify_status_relay "${pid}"
+    if [[ "${OUR_RELAY}" == true ]]; then
+      note "status" "${reporters}, relay already running (pid ${pid})"
+      return 0
+    fi
+  fi
+  : >"${dir}/events"
+  setsid bash "${BIN_DIR}/claude-status-relay" >>"${MODULE_DIR}/status-relay.log" 2>&1 </dev/null {START_LOCK_FD}>&- &
+  printf '%s\n' "$!" >"${pid_file}"
+  log "started the status relay (pid $!, log ${MODULE_DIR}/status-relay.log)"
+  note "status" "${reporters}, relayed to Coder (pid $!)"
 }
 
 # step_start_agentapi: Starts AgentAPI with Claude in the work dir, detached from this script.
@@ -1198,6 +1237,12 @@ boundary_write() {
   BOUNDARY_JAIL_TYPE=${jail:-nsjail}
   printf '%s\n' "${BOUNDARY_JAIL_TYPE}" | atomic_write "${BOUNDARY_DIR}/jail" 0600
   printf '%s\0' "${cmd[@]}" | atomic_write "${BOUNDARY_DIR}/command" 0600
+  # With hooks alone nothing in the jail needs the agent's token: the relay outside sends the status.
+  if [[ "${ARG_STATUS_SOURCE}" == hooks ]]; then
+    printf 'CODER_AGENT_TOKEN\n'
+  else
+    printf ''
+  fi | atomic_write "${BOUNDARY_DIR}/unset" 0600
   boundary_run_text | atomic_write "${BIN_DIR}/boundary-run" 0755
 }
 
@@ -1238,6 +1283,11 @@ boundary_run_text() {
     'for name in XDG_CONFIG_HOME CODER_CONFIG_DIR; do' \
     '  [[ -n "${!name+set}" ]] || restore+=(-u "${name}")' \
     'done' \
+    '# What the jailed command must not have at all (the agent'\''s token, when the module'\''s relay reports' \
+    '# the status from outside the jail), one name a line.' \
+    'while IFS= read -r name; do' \
+    '  [[ -z "${name}" ]] || restore+=(-u "${name}")' \
+    'done <"${here}/../boundary/unset"' \
     'for name in XDG_CONFIG_HOME CODER_CONFIG_DIR; do' \
     '  [[ -z "${!name+set}" ]] || restore+=("${name}=${!name}")' \
     'done' \
@@ -1402,6 +1452,99 @@ boundary_diagnosis() {
   printf '%s%s. Fix: %s' "${cause}" "${detail:+ (${detail})}" "${fix}"
 }
 
+# stop_status_relay: ends the status relay (its whole process group: the relay, tail and the reader) if it runs.
+stop_status_relay() {
+  local pid_file="${MODULE_DIR}/status/relay.pid" pid
+  [[ -f "${pid_file}" ]] || return 0
+  pid=$(<"${pid_file}")
+  identify_status_relay "${pid}"
+  if [[ "${OUR_RELAY}" == true ]]; then
+    kill -TERM -- "-${pid}" 2>/dev/null || true
+    log "stopped the status relay (pid ${pid})"
+  fi
+  rm -f -- "${pid_file}"
+}
+
+# identify_status_relay PID: sets OUR_RELAY to true when PID is the module's status relay (bash running ~/.claude-module/bin/claude-status-relay), else false.
+identify_status_relay() {
+  local pid=$1
+  local -a argv=()
+  OUR_RELAY=false
+  [[ "${pid}" =~ ^[0-9]+$ ]] || return 0
+  mapfile -d '' -t argv 2>/dev/null <"/proc/${pid}/cmdline" || return 0
+  [[ "${argv[0]:-}" == bash && "${argv[1]:-}" == "${BIN_DIR}/claude-status-relay" ]] || return 0
+  OUR_RELAY=true
+}
+
+# claude_status_hook_text: prints src/sh/files/claude-status-hook.sh, which the start writes into the workspace.
+claude_status_hook_text() {
+  # Lines holding ${...} are shell code of that file, not expansions here.
+  # shellcheck disable=SC2016
+  printf '%s\n' \
+    '#!/usr/bin/env bash' \
+    '# Claude Code'\''s hooks run this (written by the claude-code module on every start): it turns the' \
+    '# event on stdin into the app status Coder shows and appends it to ../status/events, where the' \
+    '# module'\''s relay, outside any boundary jail, sends it to the Coder agent. It never fails a hook:' \
+    '# an exit status of 2 would block Claude'\''s tool call.' \
+    'set -uo pipefail' \
+    'here=$(dirname -- "${BASH_SOURCE[0]}")' \
+    'status_dir="${here}/../status"' \
+    'slug=$(<"${status_dir}/app-slug") || exit 0' \
+    '# Coder takes a message of at most 160 bytes; the first non-blank line says what matters.' \
+    'line=$(jq -c --arg slug "${slug}" '\''' \
+    '  def first_line: (. // "") | tostring | [splits("\n") | select(test("\\S"))] | (.[0] // "") | sub("^\\s+"; "");' \
+    '  def cut: if utf8bytelength > 159 then .[0:length - 1] | cut else . end;' \
+    '  def status(state; message): {app_slug: $slug, state: state, message: (message | cut), uri: ""};' \
+    '  if .hook_event_name == "UserPromptSubmit" then status("working"; .prompt | first_line)' \
+    '  elif .hook_event_name == "PreToolUse" then status("working"; "Using \(.tool_name // "a tool")")' \
+    '  elif .hook_event_name == "Notification" and .notification_type == "permission_prompt" then' \
+    '    status("idle"; .message | first_line)' \
+    '  elif .hook_event_name == "Notification" and .notification_type == "idle_prompt" then' \
+    '    status("idle"; "Waiting for input")' \
+    '  elif .hook_event_name == "Stop" then status("complete"; .last_assistant_message | first_line)' \
+    '  elif .hook_event_name == "StopFailure" then' \
+    '    status("failure"; "\(.error // "error"): \(.last_assistant_message | first_line)")' \
+    '  else empty end' \
+    ''\'' 2>/dev/null) || exit 0' \
+    'if [[ -n "${line}" ]]; then' \
+    '  printf '\''%s\n'\'' "${line}" >>"${status_dir}/events"' \
+    'fi' \
+    'exit 0'
+}
+
+# claude_status_relay_text: prints src/sh/files/claude-status-relay.sh, which the start writes into the workspace.
+claude_status_relay_text() {
+  # Lines holding ${...} are shell code of that file, not expansions here.
+  # shellcheck disable=SC2016
+  printf '%s\n' \
+    '#!/usr/bin/env bash' \
+    '# Sends the app statuses Claude Code'\''s hooks append to ../status/events to the Coder agent API' \
+    '# (written by the claude-code module, which starts it outside any boundary jail, so the agent'\''s' \
+    '# token never has to enter the jail). One line of its log per status it could not send.' \
+    'set -uo pipefail' \
+    'here=$(dirname -- "${BASH_SOURCE[0]}")' \
+    'status_dir="${here}/../status"' \
+    'base=${CODER_AGENT_URL:-$(<"${status_dir}/agent-url")}' \
+    'url="${base%/}/api/v2/workspaceagents/me/app-status"' \
+    '# send STATUS_JSON: PATCHes one status; the token goes to curl on stdin, never in its arguments.' \
+    'send() {' \
+    '  local out' \
+    '  local -a curl_args=(--silent --show-error --fail-with-body --max-time 10 --config - --request PATCH)' \
+    '  curl_args+=(--header '\''Content-Type: application/json'\'' --data-binary "$1")' \
+    '  if ! out=$(printf '\''header = "Coder-Session-Token: %s"\n'\'' "${CODER_AGENT_TOKEN:-}" | curl "${curl_args[@]}" -- "${url}" 2>&1); then' \
+    '    printf '\''%(%H:%M:%S)T status not sent to %s: %s (%s)\n'\'' -1 "${url}" "${out//$'\''\n'\''/ }" "$1"' \
+    '  fi' \
+    '}' \
+    'printf '\''%(%H:%M:%S)T relaying app statuses to %s\n'\'' -1 "${url}"' \
+    'while true; do' \
+    '  tail -n 0 -F -- "${status_dir}/events" 2>/dev/null | while IFS= read -r status; do' \
+    '    send "${status}"' \
+    '  done' \
+    '  printf '\''%(%H:%M:%S)T tail ended; restarting it\n'\'' -1' \
+    '  sleep 1' \
+    'done'
+}
+
 # identify_agentapi PID: sets OUR_AGENTAPI to true when PID is the AgentAPI this module started (a
 # running process of the module's agentapi binary, BIN_DIR/agentapi with links resolved or
 # "(deleted)" once an upgrade replaced the file, serving on ARG_AGENTAPI_PORT), else to false.
@@ -1433,10 +1576,20 @@ identify_agentapi() {
 # claude_args: fills the global array CLAUDE_ARGS with Claude's command-line arguments.
 claude_args() {
   choose_session
+  local hooks
   CLAUDE_ARGS=("${SESSION_ARGS[@]}")
+  # Settings given on the command line: no settings file of the user's is written for them.
+  FLAG_SETTINGS='{}'
   permission_args
   tool_args --allowedTools "allowed tools" "${ARG_ALLOWED_TOOLS}"
   tool_args --disallowedTools "denied tools" "${ARG_DISALLOWED_TOOLS}"
+  if [[ "${ARG_STATUS_SOURCE}" != model ]]; then
+    hooks=$(status_hook_settings)
+    FLAG_SETTINGS=$(jq -c --argjson hooks "${hooks}" '. + $hooks' <<<"${FLAG_SETTINGS}")
+  fi
+  if [[ "${FLAG_SETTINGS}" != '{}' ]]; then
+    CLAUDE_ARGS+=(--settings "${FLAG_SETTINGS}")
+  fi
   local shown=""
   if ((${#CLAUDE_ARGS[@]} > 0)); then
     printf -v shown ' %q' "${CLAUDE_ARGS[@]}"
@@ -1653,9 +1806,8 @@ permission_args() {
     return 0
   fi
   # Choosing bypass in the template is the consent Claude's "accept all responsibility" dialog asks
-  # for; unanswered, that dialog would hold an unattended task (and its prompt) forever. Given as a
-  # flag setting, so no settings file of the user's is written.
-  CLAUDE_ARGS+=(--settings '{"skipDangerousModePermissionPrompt":true}')
+  # for; unanswered, that dialog would hold an unattended task (and its prompt) forever.
+  FLAG_SETTINGS='{"skipDangerousModePermissionPrompt":true}'
   # Claude refuses to bypass permissions as root unless told it runs in a sandbox; a workspace is one.
   if [[ "${EUID}" -eq 0 && "${IS_SANDBOX:-}" != 1 ]]; then
     export IS_SANDBOX=1
@@ -1671,6 +1823,21 @@ tool_args() {
   mapfile -t rules <<<"$3"
   CLAUDE_ARGS+=("$1" "${rules[@]}")
   note "$2" "${#rules[@]} rule(s)"
+}
+
+# status_hook_settings: prints the hooks block (JSON) that makes the chat's Claude run the status hook.
+status_hook_settings() {
+  local command
+  printf -v command '%q' "${BIN_DIR}/claude-status-hook"
+  jq -cn --arg command "${command}" '
+    [{type: "command", command: $command}] as $run
+    | {hooks: {
+        UserPromptSubmit: [{hooks: $run}],
+        PreToolUse: [{matcher: "*", hooks: $run}],
+        Notification: [{matcher: "permission_prompt|idle_prompt", hooks: $run}],
+        Stop: [{hooks: $run}],
+        StopFailure: [{hooks: $run}]
+      }}'
 }
 
 # launch_command CMD...: fills the global array LAUNCH with the command AgentAPI runs. With
@@ -1807,6 +1974,12 @@ read_args() {
   ARG_REPORT_TASKS=$(take_arg REPORT_TASKS)
   ARG_REPORT_TASKS=${ARG_REPORT_TASKS%x}
   [[ "${ARG_REPORT_TASKS}" == true || "${ARG_REPORT_TASKS}" == false ]] || die 'REPORT_TASKS must be true or false'
+  # Who reports the app's status: 'hooks' (Claude Code's hooks), 'model' (coder_report_task) or 'both'.
+  ARG_STATUS_SOURCE=$(take_arg STATUS_SOURCE)
+  ARG_STATUS_SOURCE=${ARG_STATUS_SOURCE%x}
+  # The deployment's access URL: the agent API when CODER_AGENT_URL is not set.
+  ARG_ACCESS_URL=$(take_arg ACCESS_URL)
+  ARG_ACCESS_URL=${ARG_ACCESS_URL%x}
   # Instructions for Claude's CLAUDE.md (task reporting and/or the template's own).
   ARG_SYSTEM_PROMPT=$(take_arg SYSTEM_PROMPT)
   ARG_SYSTEM_PROMPT=${ARG_SYSTEM_PROMPT%x}
@@ -1851,7 +2024,7 @@ read_args() {
   # Host name of the Coder deployment (always allowed), or empty.
   ARG_BOUNDARY_CODER_HOST=$(take_arg BOUNDARY_CODER_HOST)
   ARG_BOUNDARY_CODER_HOST=${ARG_BOUNDARY_CODER_HOST%x}
-  unset CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
+  unset CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
   if [[ -n "${!CLAUDE_MODULE_ARG_*}" ]]; then
     die "unexpected arguments: ${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
   fi

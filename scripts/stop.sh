@@ -10,6 +10,7 @@ umask 077
 
 main() {
   step_stop_agentapi
+  step_stop_status_relay
 }
 
 # step_stop_agentapi: Sends SIGTERM to AgentAPI, waits a bounded time, then SIGKILL.
@@ -40,6 +41,11 @@ step_stop_agentapi() {
   done
   rm -f "${PID_FILE}"
   log "AgentAPI stopped"
+}
+
+# step_stop_status_relay: Stops the status relay after AgentAPI, so Claude's last status is sent.
+step_stop_status_relay() {
+  stop_status_relay
 }
 
 # log MESSAGE...: prints one time-stamped line of the module's output.
@@ -78,6 +84,30 @@ identify_agentapi() {
 # warn MESSAGE...: a log line marked WARNING, on stderr.
 warn() {
   log "WARNING: $*" >&2
+}
+
+# stop_status_relay: ends the status relay (its whole process group: the relay, tail and the reader) if it runs.
+stop_status_relay() {
+  local pid_file="${MODULE_DIR}/status/relay.pid" pid
+  [[ -f "${pid_file}" ]] || return 0
+  pid=$(<"${pid_file}")
+  identify_status_relay "${pid}"
+  if [[ "${OUR_RELAY}" == true ]]; then
+    kill -TERM -- "-${pid}" 2>/dev/null || true
+    log "stopped the status relay (pid ${pid})"
+  fi
+  rm -f -- "${pid_file}"
+}
+
+# identify_status_relay PID: sets OUR_RELAY to true when PID is the module's status relay (bash running ~/.claude-module/bin/claude-status-relay), else false.
+identify_status_relay() {
+  local pid=$1
+  local -a argv=()
+  OUR_RELAY=false
+  [[ "${pid}" =~ ^[0-9]+$ ]] || return 0
+  mapfile -d '' -t argv 2>/dev/null <"/proc/${pid}/cmdline" || return 0
+  [[ "${argv[0]:-}" == bash && "${argv[1]:-}" == "${BIN_DIR}/claude-status-relay" ]] || return 0
+  OUR_RELAY=true
 }
 
 # take_arg NAME: prints the decoded CLAUDE_MODULE_ARG_NAME followed by "x", so that

@@ -76,6 +76,12 @@ export const contracts = {
       arg("DISALLOWED_TOOLS", "string", "Tool rules for --disallowedTools, one per line (split at plan time)."),
       // Tasks, authentication and Claude configuration
       arg("REPORT_TASKS", "bool", "Task mode (report status to Coder) or standalone."),
+      arg(
+        "STATUS_SOURCE",
+        "string",
+        "Who reports the app's status: 'hooks' (Claude Code's hooks), 'model' (coder_report_task) or 'both'.",
+      ),
+      arg("ACCESS_URL", "string", "The deployment's access URL: the agent API when CODER_AGENT_URL is not set."),
       arg("SYSTEM_PROMPT", "string", "Instructions for Claude's CLAUDE.md (task reporting and/or the template's own)."),
       arg("CLAUDE_MD_PATH", "string", "The user-level CLAUDE.md; a leading ~ or $HOME means the home directory."),
       // Install hooks

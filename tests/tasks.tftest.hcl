@@ -29,8 +29,8 @@ run "defaults_create_no_empty_credentials" {
 run "task_mode_prompt_and_md_path" {
   command = plan
   assert {
-    condition     = strcontains(local.start_args.SYSTEM_PROMPT, "coder_report_task") && local.start_args.REPORT_TASKS == "true"
-    error_message = "task mode tells Claude to report status with the coder MCP tool"
+    condition     = !strcontains(local.start_args.SYSTEM_PROMPT, "coder_report_task") && local.start_args.REPORT_TASKS == "true" && local.start_args.STATUS_SOURCE == "hooks"
+    error_message = "by default Claude Code's hooks report the status: the model is not told to report"
   }
   assert {
     condition     = one(coder_env.claude_md_path).name == "CODER_MCP_CLAUDE_MD_PATH" && one(coder_env.claude_md_path).value == "$HOME/.claude/CLAUDE.md"
@@ -38,10 +38,30 @@ run "task_mode_prompt_and_md_path" {
   }
 }
 
+run "status_source_model_tells_the_model_to_report" {
+  command = plan
+  variables {
+    status_source = "model"
+  }
+  assert {
+    condition     = strcontains(local.start_args.SYSTEM_PROMPT, "coder_report_task") && local.start_args.STATUS_SOURCE == "model"
+    error_message = "status_source = model tells Claude to report status with the coder MCP tool"
+  }
+}
+
+run "unknown_status_source_is_rejected" {
+  command = plan
+  variables {
+    status_source = "screen"
+  }
+  expect_failures = [var.status_source]
+}
+
 run "task_mode_appends_the_template_prompt" {
   command = plan
   variables {
     system_prompt = "Prefer small commits.\n"
+    status_source = "both"
   }
   assert {
     condition     = startswith(local.start_args.SYSTEM_PROMPT, trimspace(local.task_reporting_prompt)) && endswith(local.start_args.SYSTEM_PROMPT, "\n\nPrefer small commits.")

@@ -26,6 +26,7 @@ export const start: ScriptDef<"start"> = {
     { step: "configure_mcp", log: "install.log" },
     { step: "configure_tasks", log: "install.log" },
     { step: "setup_boundary", log: "boundary.log", gate: "boundary_gate" },
+    { step: "start_status_relay", log: "install.log" },
     { step: "start_agentapi", log: "agentapi-start.log" },
     { step: "wait_ready", log: "agentapi-start.log" },
     { step: "summary" },

@@ -1,5 +1,5 @@
 // The stop script: shuts AgentAPI (and Claude under it) down cleanly when the workspace stops, so
-// Claude can finish writing its transcript. Its one step is step_stop_agentapi in src/sh/agentapi.sh.
+// Claude can finish writing its transcript, then the status relay that sends Claude's last status.
 
 import type { ScriptDef } from "../script.ts";
 
@@ -7,5 +7,5 @@ export const stop: ScriptDef<"stop"> = {
   name: "stop",
   doc: "Stops AgentAPI and Claude cleanly when the workspace stops.",
   globals: "stop-globals.sh",
-  steps: [{ step: "stop_agentapi" }],
+  steps: [{ step: "stop_agentapi" }, { step: "stop_status_relay" }],
 };

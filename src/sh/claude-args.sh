@@ -7,10 +7,20 @@
 # claude_args: fills the global array CLAUDE_ARGS with Claude's command-line arguments.
 claude_args() {
   choose_session
+  local hooks
   CLAUDE_ARGS=("${SESSION_ARGS[@]}")
+  # Settings given on the command line: no settings file of the user's is written for them.
+  FLAG_SETTINGS='{}'
   permission_args
   tool_args --allowedTools "allowed tools" "${ARG_ALLOWED_TOOLS}"
   tool_args --disallowedTools "denied tools" "${ARG_DISALLOWED_TOOLS}"
+  if [[ "${ARG_STATUS_SOURCE}" != model ]]; then
+    hooks=$(status_hook_settings)
+    FLAG_SETTINGS=$(jq -c --argjson hooks "${hooks}" '. + $hooks' <<<"${FLAG_SETTINGS}")
+  fi
+  if [[ "${FLAG_SETTINGS}" != '{}' ]]; then
+    CLAUDE_ARGS+=(--settings "${FLAG_SETTINGS}")
+  fi
   local shown=""
   if ((${#CLAUDE_ARGS[@]} > 0)); then
     printf -v shown ' %q' "${CLAUDE_ARGS[@]}"
@@ -52,9 +62,8 @@ permission_args() {
     return 0
   fi
   # Choosing bypass in the template is the consent Claude's "accept all responsibility" dialog asks
-  # for; unanswered, that dialog would hold an unattended task (and its prompt) forever. Given as a
-  # flag setting, so no settings file of the user's is written.
-  CLAUDE_ARGS+=(--settings '{"skipDangerousModePermissionPrompt":true}')
+  # for; unanswered, that dialog would hold an unattended task (and its prompt) forever.
+  FLAG_SETTINGS='{"skipDangerousModePermissionPrompt":true}'
   # Claude refuses to bypass permissions as root unless told it runs in a sandbox; a workspace is one.
   if [[ "${EUID}" -eq 0 && "${IS_SANDBOX:-}" != 1 ]]; then
     export IS_SANDBOX=1

@@ -32,8 +32,12 @@ step_configure_tasks() {
   fi
   log "configuring task reporting: coder exp mcp configure claude-code ${project}"
   out=$(
-    export CODER_MCP_APP_STATUS_SLUG="${ARG_APP_SLUG}"
-    export CODER_MCP_AI_AGENTAPI_URL="http://localhost:${ARG_AGENTAPI_PORT}"
+    # With hooks alone, the coder MCP server neither reports nor tells the model to (no slug, no
+    # AgentAPI to watch), and the CLI adds no reporting instructions to CLAUDE.md.
+    if [[ "${ARG_STATUS_SOURCE}" != hooks ]]; then
+      export CODER_MCP_APP_STATUS_SLUG="${ARG_APP_SLUG}"
+      export CODER_MCP_AI_AGENTAPI_URL="http://localhost:${ARG_AGENTAPI_PORT}"
+    fi
     export CODER_MCP_CLAUDE_MD_PATH="${md}"
     export CODER_MCP_CLAUDE_SYSTEM_PROMPT="${ARG_SYSTEM_PROMPT}"
     # The CLI prefers SYSTEM_PROMPT, when set at all (even empty), to the module's prompt; an image may

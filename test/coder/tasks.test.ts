@@ -1,7 +1,7 @@
 // A Coder Task running the module, in a real Coder with the scripted model: the task's prompt
-// reaches the model, the model's coder_report_task calls become the status Coder shows, `coder
-// task send` reaches Claude, and a stop and start resumes the conversation without re-sending the
-// prompt or downloading anything.
+// reaches the model, Claude Code's hooks (the default) or the model's coder_report_task calls
+// become the status Coder shows, `coder task send` reaches Claude, and a stop and start resumes the
+// conversation without re-sending the prompt or downloading anything.
 
 import { beforeAll, describe, expect, test } from "bun:test";
 import {
@@ -21,6 +21,7 @@ import { waitFor } from "../lib/wait.ts";
 
 const level = useCoder();
 let template: string;
+let modelReports: string;
 
 const report = (state: string, summary: string) => ({
   tool: "mcp__coder__coder_report_task",
@@ -28,10 +29,11 @@ const report = (state: string, summary: string) => ({
 });
 
 beforeAll(async () => {
-  template = await level.push("tasks", {
-    module: { workdir: "~/project", ai_prompt: expr("data.coder_task.me.prompt") },
-    files: { "tasks.tf": tasksTf },
-  });
+  const module = { workdir: "~/project", ai_prompt: expr("data.coder_task.me.prompt") };
+  [template, modelReports] = await Promise.all([
+    level.push("tasks", { module, files: { "tasks.tf": tasksTf } }),
+    level.push("tasks-model", { module: { ...module, status_source: "model" }, files: { "tasks.tf": tasksTf } }),
+  ]);
 });
 
 interface TaskView {
@@ -80,32 +82,31 @@ const send = (task: string, text: string) =>
   );
 
 describe(`Coder Tasks on ${coderVersionLabel}`, () => {
-  test("the prompt drives Claude, the model's reports become the task's status, and a restart resumes", async () => {
+  test("the prompt drives Claude, Claude Code's hooks report the task's status, and a restart resumes", async () => {
     const { d, model } = level;
     const prompt = `Write hello.txt for task ${uniqueName("p")}`;
     model.on(
       prompt,
-      [report("working", "Writing hello.txt")],
       [{ tool: "Write", input: { file_path: "{cwd}/hello.txt", content: "Hello from a Coder task\n" } }],
-      [report("complete", "Wrote hello.txt")],
-      [{ text: "hello.txt is written." }],
+      [{ text: "hello.txt is written.\nIt says hello." }],
     );
     const { task, ws } = await level.startTask(template, prompt);
 
-    // The prompt reached the model, and the model's last report is what Coder shows.
+    // The prompt reached the model; the hooks reported the prompt, the tool and the reply's first line.
     await model.waitForRequest((r) => r.lastUserText.includes(prompt), 240_000);
-    await waitDone(task, "Wrote hello.txt");
-    // The model's own "working" report reached Coder before the turn ended.
-    expect(await appStatuses(ws)).toContain("working: Writing hello.txt");
+    await waitDone(task, "hello.txt is written.");
+    const statuses = await appStatuses(ws);
+    expect(statuses).toContain(`working: ${prompt}`);
+    expect(statuses).toContain("working: Using Write");
     const file = await cli(d, ["ssh", ws, "--", "cat ~/project/hello.txt"]);
     expect(file.stdout).toBe("Hello from a Coder task");
 
-    // A message sent to the task reaches Claude, and its report shows.
+    // A message sent to the task reaches Claude, and its answer shows.
     const followUp = `Follow up ${uniqueName("f")}`;
-    model.on(followUp, [report("complete", "Answered the follow-up")], [{ text: "Done." }]);
+    model.on(followUp, [{ text: "Answered the follow-up." }]);
     await send(task, followUp);
     await model.waitForRequest((r) => r.lastUserText.includes(followUp));
-    await waitDone(task, "Answered the follow-up");
+    await waitDone(task, "Answered the follow-up.");
 
     // Stop and start: the prompt is not sent again, nothing is downloaded, and the next message
     // goes to the same conversation.
@@ -119,7 +120,7 @@ describe(`Coder Tasks on ${coderVersionLabel}`, () => {
     expect(mirrorRequests(d).slice(served)).toEqual([]);
 
     const afterRestart = `After restart ${uniqueName("r")}`;
-    model.on(afterRestart, [report("complete", "Still here")], [{ text: "Resumed." }]);
+    model.on(afterRestart, [{ text: "Resumed." }]);
     await waitFor(
       "the task to accept input again",
       async () => {
@@ -131,5 +132,20 @@ describe(`Coder Tasks on ${coderVersionLabel}`, () => {
     const resumed = await model.waitForRequest((r) => r.lastUserText.includes(afterRestart));
     expect(JSON.stringify(resumed.body.messages)).toContain(followUp);
     expect(promptRequests()).toBe(sentBefore);
+    await waitDone(task, "Resumed.");
   }, 600_000); // a task workspace build, three model turns, a stop and a start
+
+  test('status_source = "model": the model\'s coder_report_task calls become the status', async () => {
+    const { model } = level;
+    const prompt = `Report it yourself ${uniqueName("p")}`;
+    model.on(
+      prompt,
+      [report("working", "Looking into it")],
+      [report("complete", "Reported by the model")],
+      [{ text: "Done." }],
+    );
+    const { task, ws } = await level.startTask(modelReports, prompt);
+    await waitDone(task, "Reported by the model");
+    expect(await appStatuses(ws)).toContain("working: Looking into it");
+  }, 600_000); // a task workspace build and a model turn of three steps
 });

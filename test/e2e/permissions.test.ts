@@ -11,7 +11,12 @@ import { summaryOf, waitForTranscript } from "../lib/workspace-files.ts";
 const e2e = useE2E();
 const image = preinstalled("claude", "agentapi");
 
-const consent = ["--settings", '{"skipDangerousModePermissionPrompt":true}'];
+/** Claude's arguments without its one --settings pair, and that pair's settings. */
+function splitSettings(args: string[]) {
+  const i = args.indexOf("--settings");
+  if (i < 0) return { args, settings: {} as Record<string, unknown> };
+  return { args: [...args.slice(0, i), ...args.slice(i + 2)], settings: JSON.parse(args[i + 1]!) };
+}
 const prompt = "List the files";
 const asRoot = process.getuid?.() === 0;
 
@@ -26,21 +31,26 @@ async function started(inputs: Inputs) {
   expect(claude.args.slice(-2)).toEqual(["--", prompt]);
   await waitForTranscript(agent.home, claude.args[1]!);
   expect(claude.alive()).toBe(true);
-  return { agent, moduleDir, claude, rest: claude.args.slice(2, -2), output: run!.output };
+  const { args: rest, settings } = splitSettings(claude.args.slice(2, -2));
+  // The module's status hooks come with every start (status_source defaults to hooks).
+  expect(Object.keys((settings.hooks ?? {}) as object)).toContain("Stop");
+  return { agent, moduleDir, claude, rest, consent: settings.skipDangerousModePermissionPrompt === true };
 }
 
 describe("permissions", () => {
   test("task mode without permission_mode runs unattended: permissions skipped, consent given", async () => {
-    const { claude, rest, moduleDir } = await started({});
-    expect(rest).toEqual(["--dangerously-skip-permissions", ...consent]);
+    const { claude, rest, moduleDir, consent } = await started({});
+    expect(rest).toEqual(["--dangerously-skip-permissions"]);
+    expect(consent).toBe(true);
     expect(summaryOf(moduleDir)).toContain("permissions:   skipped (the task default");
     // Claude refuses to bypass permissions as root unless IS_SANDBOX=1.
     if (asRoot) expect(claude.env.get("IS_SANDBOX")).toBe("1");
   });
 
   test("task mode keeps an explicit permission_mode: no skip flag is added", async () => {
-    const { rest, claude, moduleDir } = await started({ permission_mode: "plan" });
+    const { rest, claude, moduleDir, consent } = await started({ permission_mode: "plan" });
     expect(rest).toEqual(["--permission-mode", "plan"]);
+    expect(consent).toBe(false);
     expect(claude.env.has("IS_SANDBOX")).toBe(false);
     expect(summaryOf(moduleDir)).toContain("permissions:   plan (permission_mode)");
   });
@@ -51,19 +61,22 @@ describe("permissions", () => {
   });
 
   test("standalone passes no permission flag unless asked", async () => {
-    const { rest, moduleDir } = await started({ report_tasks: false });
+    const { rest, moduleDir, consent } = await started({ report_tasks: false });
     expect(rest).toEqual([]);
+    expect(consent).toBe(false);
     expect(summaryOf(moduleDir)).toContain("permissions:   Claude's default");
   });
 
   test("standalone with dangerously_skip_permissions skips permissions", async () => {
-    const { rest } = await started({ report_tasks: false, dangerously_skip_permissions: true });
-    expect(rest).toEqual(["--dangerously-skip-permissions", ...consent]);
+    const { rest, consent } = await started({ report_tasks: false, dangerously_skip_permissions: true });
+    expect(rest).toEqual(["--dangerously-skip-permissions"]);
+    expect(consent).toBe(true);
   });
 
   test("bypassPermissions as a permission_mode gets the same consent", async () => {
-    const { rest } = await started({ report_tasks: false, permission_mode: "bypassPermissions" });
-    expect(rest).toEqual(["--permission-mode", "bypassPermissions", ...consent]);
+    const { rest, consent } = await started({ report_tasks: false, permission_mode: "bypassPermissions" });
+    expect(rest).toEqual(["--permission-mode", "bypassPermissions"]);
+    expect(consent).toBe(true);
   });
 });
 
@@ -76,7 +89,6 @@ describe("allowed_tools and disallowed_tools", () => {
     });
     expect(rest).toEqual([
       "--dangerously-skip-permissions",
-      ...consent,
       "--allowedTools",
       "Read",
       "Edit",

@@ -13,7 +13,8 @@ import { sessionFiles, summaryOf, waitForTranscript } from "../lib/workspace-fil
 const e2e = useE2E();
 const image = preinstalled("claude", "agentapi");
 
-const consent = ["--settings", '{"skipDangerousModePermissionPrompt":true}'];
+/** The one --settings pair: the consent to bypass permissions (with the module's status hooks). */
+const consent = ["--settings", expect.stringContaining('"skipDangerousModePermissionPrompt":true')];
 
 function sessionId(moduleDir: string): string {
   const ids = [...sessionFiles(moduleDir).values()];
@@ -22,7 +23,7 @@ function sessionId(moduleDir: string): string {
 }
 
 /** Every file in the workspace home and what it holds, except what Claude writes itself
- * (~/.claude, ~/.claude.json) and what records a run (logs, the summary, the pid, the start lock naming the last start). */
+ * (~/.claude, ~/.claude.json) and what records a run (logs, the summary, the pids, the start lock naming the last start, the statuses sent). */
 function snapshot(home: string): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (dir: string) => {
@@ -30,7 +31,8 @@ function snapshot(home: string): Map<string, string> {
       const path = join(dir, name);
       const rel = relative(home, path);
       if (rel === ".claude" || rel.startsWith(".claude.json")) continue;
-      if (/^\.claude-module\/(.*\.log|summary\.txt|agentapi\.pid|start\.lock)$/.test(rel)) continue;
+      if (/^\.claude-module\/(.*\.log|summary\.txt|agentapi\.pid|start\.lock|status\/(events|relay\.pid))$/.test(rel))
+        continue;
       const stat = lstatSync(path);
       if (stat.isSymbolicLink()) out.set(rel, `-> ${readlinkSync(path)}`);
       else if (stat.isDirectory()) walk(path);

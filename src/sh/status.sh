@@ -1,0 +1,90 @@
+# shellcheck shell=bash
+# The status Coder shows for the module's app (and a task's state), reported by Claude Code's own
+# hooks: they fire at the moments that matter (a prompt, a tool, a permission or idle prompt, the
+# end or the failure of a turn) and cost the model nothing. Hooks run inside boundary's jail with
+# Claude, which reaches neither the agent nor AgentAPI, so they only append to
+# ~/.claude-module/status/events; a relay started here, outside any jail, sends each line to the
+# Coder agent's API.
+#
+# Steps (step_*) run in subshells (run_logged pipes them) and talk to each other only through
+# files under ~/.claude-module; each script's step order is in src/scripts/<script>.ts.
+# shellcheck disable=SC2312 # the scripts run under set -Eeuo pipefail, so a pipeline's failure is not masked
+# shellcheck disable=SC2154 # globals come from outside this file: ARG_* from the generated prologue, MODULE_DIR and the like from src/scripts/*-globals.sh, results from helpers in other files
+
+# status_hook_settings: prints the hooks block (JSON) that makes the chat's Claude run the status hook.
+status_hook_settings() {
+  local command
+  printf -v command '%q' "${BIN_DIR}/claude-status-hook"
+  jq -cn --arg command "${command}" '
+    [{type: "command", command: $command}] as $run
+    | {hooks: {
+        UserPromptSubmit: [{hooks: $run}],
+        PreToolUse: [{matcher: "*", hooks: $run}],
+        Notification: [{matcher: "permission_prompt|idle_prompt", hooks: $run}],
+        Stop: [{hooks: $run}],
+        StopFailure: [{hooks: $run}]
+      }}'
+}
+
+# step_start_status_relay: Writes the status hook and relay and starts the relay (once), when hooks report the status.
+step_start_status_relay() {
+  local dir="${MODULE_DIR}/status" pid_file="${MODULE_DIR}/status/relay.pid" pid reporters="Claude Code hooks"
+  if [[ "${ARG_STATUS_SOURCE}" == model ]]; then
+    stop_status_relay
+    note "status" "reported by the model (coder_report_task)"
+    return 0
+  fi
+  if [[ "${ARG_STATUS_SOURCE}" == both ]]; then
+    reporters+=" and the model"
+  fi
+  mkdir -p -- "${dir}"
+  claude_status_hook_text | atomic_write "${BIN_DIR}/claude-status-hook" 0755
+  claude_status_relay_text | atomic_write "${BIN_DIR}/claude-status-relay" 0755
+  printf '%s\n' "${ARG_APP_SLUG}" | atomic_write "${dir}/app-slug" 0600
+  printf '%s\n' "${ARG_ACCESS_URL}" | atomic_write "${dir}/agent-url" 0600
+  if [[ -z "${CODER_AGENT_TOKEN:-}" ]]; then
+    warn "CODER_AGENT_TOKEN is not set (not started by a Coder agent?), so the app's status cannot reach Coder"
+  fi
+  if [[ -f "${pid_file}" ]]; then
+    pid=$(<"${pid_file}")
+    identify_status_relay "${pid}"
+    if [[ "${OUR_RELAY}" == true ]]; then
+      note "status" "${reporters}, relay already running (pid ${pid})"
+      return 0
+    fi
+  fi
+  : >"${dir}/events"
+  setsid bash "${BIN_DIR}/claude-status-relay" >>"${MODULE_DIR}/status-relay.log" 2>&1 </dev/null {START_LOCK_FD}>&- &
+  printf '%s\n' "$!" >"${pid_file}"
+  log "started the status relay (pid $!, log ${MODULE_DIR}/status-relay.log)"
+  note "status" "${reporters}, relayed to Coder (pid $!)"
+}
+
+# identify_status_relay PID: sets OUR_RELAY to true when PID is the module's status relay (bash running ~/.claude-module/bin/claude-status-relay), else false.
+identify_status_relay() {
+  local pid=$1
+  local -a argv=()
+  OUR_RELAY=false
+  [[ "${pid}" =~ ^[0-9]+$ ]] || return 0
+  mapfile -d '' -t argv 2>/dev/null <"/proc/${pid}/cmdline" || return 0
+  [[ "${argv[0]:-}" == bash && "${argv[1]:-}" == "${BIN_DIR}/claude-status-relay" ]] || return 0
+  OUR_RELAY=true
+}
+
+# stop_status_relay: ends the status relay (its whole process group: the relay, tail and the reader) if it runs.
+stop_status_relay() {
+  local pid_file="${MODULE_DIR}/status/relay.pid" pid
+  [[ -f "${pid_file}" ]] || return 0
+  pid=$(<"${pid_file}")
+  identify_status_relay "${pid}"
+  if [[ "${OUR_RELAY}" == true ]]; then
+    kill -TERM -- "-${pid}" 2>/dev/null || true
+    log "stopped the status relay (pid ${pid})"
+  fi
+  rm -f -- "${pid_file}"
+}
+
+# step_stop_status_relay: Stops the status relay after AgentAPI, so Claude's last status is sent.
+step_stop_status_relay() {
+  stop_status_relay
+}

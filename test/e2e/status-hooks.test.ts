@@ -1,0 +1,120 @@
+// The app's status from Claude Code's hooks: the chat's Claude runs the module's hook at each
+// moment that matters, and the module's relay sends each status to the agent API. Here the agent
+// API is a loopback test double recording what it is sent (the real Coder level checks what Coder
+// shows); Claude, AgentAPI and the hook are real.
+
+import { afterEach, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import { useE2E } from "../lib/e2e.ts";
+import { modelEnv, startScriptedModel, type ScriptedModel } from "../lib/model.ts";
+import { preinstalled } from "../lib/preinstalled.ts";
+import { claudeUnderAgentapi } from "../lib/processes.ts";
+import { exitOf } from "../lib/start-output.ts";
+import { waitFor } from "../lib/wait.ts";
+
+const e2e = useE2E();
+const image = preinstalled("claude", "agentapi");
+
+interface AppStatus {
+  app_slug: string;
+  state: string;
+  message: string;
+}
+
+/** A loopback stand-in for the Coder agent API's PATCH /api/v2/workspaceagents/me/app-status. */
+function agentApiDouble(token: string) {
+  const statuses: AppStatus[] = [];
+  const refused: string[] = [];
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    async fetch(req) {
+      const path = new URL(req.url).pathname;
+      if (req.method !== "PATCH" || path !== "/api/v2/workspaceagents/me/app-status") {
+        refused.push(`${req.method} ${path}`);
+        return new Response("not found", { status: 404 });
+      }
+      if (req.headers.get("coder-session-token") !== token) {
+        refused.push("wrong token");
+        return new Response("unauthorized", { status: 401 });
+      }
+      statuses.push((await req.json()) as AppStatus);
+      return new Response(null, { status: 204 });
+    },
+  });
+  return { url: `http://127.0.0.1:${server.port}/`, statuses, refused, stop: () => server.stop(true) };
+}
+
+const stops: (() => void)[] = [];
+afterEach(() => {
+  for (const stop of stops.splice(0)) stop();
+});
+
+function model(): ScriptedModel {
+  const m = startScriptedModel();
+  stops.push(() => m.stop());
+  return m;
+}
+
+describe("status from Claude Code's hooks (the default)", () => {
+  test("a tool turn reports working (the prompt, then the tool) and complete with the reply's first line", async () => {
+    const m = model();
+    const token = `agent-${randomUUID()}`;
+    const agentApi = agentApiDouble(token);
+    stops.push(agentApi.stop);
+    const prompt = `Write notes.txt\nwith some detail ${randomUUID()}`;
+    m.on(
+      "Write notes.txt",
+      [{ tool: "Write", input: { file_path: "{cwd}/notes.txt", content: "notes\n" } }],
+      [{ text: "Wrote notes.txt.\nIt holds one line." }],
+    );
+    const { agent, moduleDir } = await e2e.workspace(
+      { ...image.inputs, ai_prompt: prompt },
+      { ...image.options, env: { ...modelEnv(m), CODER_AGENT_URL: agentApi.url, CODER_AGENT_TOKEN: token } },
+    );
+    const [run] = await agent.start();
+    expect(exitOf(run)).toBe(0);
+    expect(run?.output).toMatch(/status: +Claude Code hooks, relayed to Coder/);
+
+    await waitFor("Claude's turn to be reported complete", () =>
+      agentApi.statuses.some((s) => s.state === "complete") ? true : undefined,
+    );
+    const seen = agentApi.statuses.map((s) => `${s.state}: ${s.message}`);
+    expect(seen[0]).toBe("working: Write notes.txt");
+    expect(seen).toContain("working: Using Write");
+    expect(seen.at(-1)).toBe("complete: Wrote notes.txt.");
+    expect(agentApi.statuses.every((s) => s.app_slug === "ccw")).toBe(true);
+    expect(agentApi.refused).toEqual([]);
+    // The token reaches the agent API, never a log or a process's arguments.
+    for (const log of ["install.log", "status-relay.log", "agentapi-start.log"]) {
+      const file = join(moduleDir, log);
+      if (existsSync(file)) expect(readFileSync(file, "utf8")).not.toContain(token);
+    }
+    const claude = await claudeUnderAgentapi(moduleDir);
+    expect(claude.args.join(" ")).not.toContain(token);
+    // With hooks alone the model is not asked to report: no coder_report_task instructions.
+    expect(readFileSync(join(agent.home, ".claude", "CLAUDE.md"), "utf8")).not.toContain("coder_report_task");
+
+    // The stop ends the relay with AgentAPI.
+    const [stop] = await agent.stop({ kill: false });
+    expect(stop?.output).toContain("stopped the status relay");
+    expect(agent.processes()).toEqual([]);
+  });
+
+  test('status_source = "model": no hook, no relay, and the model is asked to report', async () => {
+    const m = model();
+    const { agent, moduleDir } = await e2e.workspace(
+      { ...image.inputs, status_source: "model" },
+      { ...image.options, env: modelEnv(m) },
+    );
+    const [run] = await agent.start();
+    expect(exitOf(run)).toBe(0);
+    expect(run?.output).toMatch(/status: +reported by the model/);
+    const claude = await claudeUnderAgentapi(moduleDir);
+    expect(claude.args.join(" ")).not.toContain("claude-status-hook");
+    expect(existsSync(join(moduleDir, "status", "relay.pid"))).toBe(false);
+    expect(readFileSync(join(agent.home, ".claude", "CLAUDE.md"), "utf8")).toContain("coder_report_task");
+  });
+});
