@@ -124,5 +124,11 @@ boundary_write() {
   BOUNDARY_JAIL_TYPE=${jail:-nsjail}
   printf '%s\n' "${BOUNDARY_JAIL_TYPE}" | atomic_write "${BOUNDARY_DIR}/jail" 0600
   printf '%s\0' "${cmd[@]}" | atomic_write "${BOUNDARY_DIR}/command" 0600
+  # With hooks alone nothing in the jail needs the agent's token: the relay outside sends the status.
+  if [[ "${ARG_STATUS_SOURCE}" == hooks ]]; then
+    printf 'CODER_AGENT_TOKEN\n'
+  else
+    printf ''
+  fi | atomic_write "${BOUNDARY_DIR}/unset" 0600
   boundary_run_text | atomic_write "${BIN_DIR}/boundary-run" 0755
 }

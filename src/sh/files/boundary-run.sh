@@ -30,6 +30,11 @@ restore=(env)
 for name in XDG_CONFIG_HOME CODER_CONFIG_DIR; do
   [[ -n "${!name+set}" ]] || restore+=(-u "${name}")
 done
+# What the jailed command must not have at all (the agent's token, when the module's relay reports
+# the status from outside the jail), one name a line.
+while IFS= read -r name; do
+  [[ -z "${name}" ]] || restore+=(-u "${name}")
+done <"${here}/../boundary/unset"
 for name in XDG_CONFIG_HOME CODER_CONFIG_DIR; do
   [[ -z "${!name+set}" ]] || restore+=("${name}=${!name}")
 done
