@@ -52,7 +52,9 @@ for level in unit terraform e2e; do
   run "${level}" "test/${level}/"
 done
 for v in ${CODER_VERSIONS}; do
-  if ! tools/coder.sh status "${v}" | grep -q 'server  running'; then
+  # grep reads all of status's output: with -q it would stop early, and pipefail would then count a
+  # running deployment as stopped, which this script would stop at exit.
+  if ! tools/coder.sh status "${v}" | grep 'server  running' >/dev/null; then
     started+=("${v}")
   fi
   if tools/coder.sh up "${v}"; then
