@@ -5,11 +5,14 @@
 #
 #   .tools/tf/<v>/terraformrc          Terraform CLI config using only provider <v>
 #   .tools/tf/<v>/mirror/...           filesystem mirror holding coder/coder <v>
-#   .tools/bin/agentapi-<version>      AgentAPI built from the Go module proxy
+#   .tools/bin/agentapi-<version>      AgentAPI with its chat UI (tools/build-ui.sh), as released
 #   .tools/bin/boundary-<version>      boundary built from the Go module proxy, reporting <version>
-#   .tools/coder/<version>/coder       Coder (AGPL ./cmd/coder) for each of CODER_VERSIONS, named as in
-#                                      an image: the agent puts its own directory on PATH as `coder`
-#   node_modules/                      bun, typescript, the Claude Code CLI (package-lock.json)
+#   .tools/coder/<version>/coder       Coder (AGPL ./cmd/coder) with its dashboard (tools/build-ui.sh) for
+#                                      each of CODER_VERSIONS, named as in an image: the agent puts its
+#                                      own directory on PATH as `coder`
+#   .tools/npm/ .tools/cache/          Node.js 22 and pnpm for the dashboard build, pnpm's store
+#   node_modules/                      bun, typescript, the Claude Code CLI, playwright-core (package-lock.json)
+#   /usr/bin/chromium                  Debian's Chromium, the browser tests' browser
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -66,6 +69,8 @@ command -v setsid >/dev/null 2>&1 || apt_install util-linux
 # boundary's nsjail needs ip and iptables (tests run it only in network namespaces of their own).
 command -v ip >/dev/null 2>&1 || [[ -x /usr/sbin/ip ]] || apt_install iproute2
 [[ -x /usr/sbin/iptables ]] || apt_install iptables
+# The browser tests' browser (driven by playwright-core from npm; no browser download from elsewhere).
+[[ -x /usr/bin/chromium ]] || apt_install chromium fonts-liberation
 
 # npm packages, reinstalled only when package-lock.json changed.
 stamp="${root}/node_modules/.lock-sha256"
@@ -97,7 +102,7 @@ provider_installation {
 EOF
 done
 
-go_build github.com/coder/agentapi "${AGENTAPI_VERSION}" . "${tools}/bin/agentapi-${AGENTAPI_VERSION}"
+"${root}/tools/build-ui.sh" agentapi "${AGENTAPI_VERSION}" "${tools}/bin/agentapi-${AGENTAPI_VERSION}"
 # Release builds stamp the version the same way (boundary's Makefile); a plain build says "dev".
 go_build github.com/coder/boundary "${BOUNDARY_VERSION}" ./cmd/boundary "${tools}/bin/boundary-${BOUNDARY_VERSION}" \
   "-X main.version=${BOUNDARY_VERSION}"
@@ -105,12 +110,12 @@ go_build github.com/coder/boundary "${BOUNDARY_VERSION}" ./cmd/boundary "${tools
 # Coder itself (server, agent and CLI in one binary), for the real-Coder tests and the demo.
 # The enterprise build needs modules the proxy refuses; the AGPL one has everything but licensed features.
 for v in ${CODER_VERSIONS}; do
-  go_build github.com/coder/coder/v2 "v${v}" ./cmd/coder "${tools}/coder/${v}/coder" \
-    "-s -w -X github.com/coder/coder/v2/buildinfo.tag=${v} -X github.com/coder/coder/v2/buildinfo.agpl=true"
+  "${root}/tools/build-ui.sh" coder "${v}" "${tools}/coder/${v}/coder"
 done
 # PostgreSQL for the deployments' private clusters (tools/coder.sh runs its own, on loopback).
 compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || apt_install postgresql
 
 terraform_version=$(terraform version | sed -n '1s/^Terraform //p')
 shellcheck_version=$(shellcheck --version | sed -n 's/^version: //p')
-say "ready: terraform ${terraform_version}, coder provider ${CODER_PROVIDER_VERSIONS}, agentapi ${AGENTAPI_VERSION}, boundary ${BOUNDARY_VERSION}, coder ${CODER_VERSIONS}, shellcheck ${shellcheck_version}"
+chromium_version=$(/usr/bin/chromium --version 2>/dev/null | sed -n 's/^Chromium \([0-9.]*\).*/\1/p')
+say "ready: terraform ${terraform_version}, coder provider ${CODER_PROVIDER_VERSIONS}, agentapi ${AGENTAPI_VERSION}, boundary ${BOUNDARY_VERSION}, coder ${CODER_VERSIONS}, shellcheck ${shellcheck_version}, chromium ${chromium_version}"

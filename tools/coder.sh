@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A real Coder deployment on loopback, for the real-Coder tests and the demo: a private
-# PostgreSQL cluster, `coder server` (AGPL, built by tools/bootstrap.sh) using the project's
+# PostgreSQL cluster, `coder server` (AGPL, dashboard embedded, built by tools/bootstrap.sh) using the project's
 # provider mirror, a release mirror standing in for GitHub and claude.ai, and a first user.
 #
 #   tools/coder.sh up [VERSION]     start what is not running yet (default: the newest in CODER_VERSIONS)
@@ -161,6 +161,8 @@ start_mirror() {
   fi
 }
 
+# The web terminal draws its text as page elements (the "dom" renderer, an admin's setting) rather
+# than on a canvas, so that what a terminal shows can be read by the browser tests as a person reads it.
 start_server() {
   local var
   local -a trust=()
@@ -184,6 +186,7 @@ start_server() {
       CODER_TELEMETRY_ENABLE=false CODER_UPDATE_CHECK=false CODER_DERP_SERVER_STUN_ADDRESSES=disable \
       CODER_OAUTH2_GITHUB_DEFAULT_PROVIDER_ENABLE=false CODER_PROVISIONER_DAEMONS=2 \
       CODER_CACHE_DIRECTORY="${state}/server/cache" CODER_CONFIG_DIR="${state}/server/config" \
+      CODER_WEB_TERMINAL_RENDERER=dom \
       "${bin}" server </dev/null >>"${state}/run/server.log" 2>&1
   ) &
   echo $! >"${state}/run/server.pid"

@@ -28,6 +28,7 @@ const template = "claude-code-demo";
 const task = "demo";
 
 interface Task {
+  id: string;
   status: string;
   workspace_name: string;
   current_state: { state: string; message: string } | null;
@@ -107,5 +108,5 @@ Coder v${version} is running at ${d.url}
   log in as admin@example.com; the password is in ${admin}
   task "${task}" (workspace ${done.workspace_name}): ${done.status}, ${done.current_state?.state}
   the model's summary: ${summary}
-  open ${d.url}/tasks to see it, or ${d.url}/@admin/${done.workspace_name}.main/apps/ccw/ for the chat
+  the dashboard: ${d.url}/tasks lists it; ${d.url}/tasks/admin/${done.id} shows it with Claude Code's chat
 stop it all with: tools/demo.sh down`);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: unit, Terraform (both coder provider versions), end-to-end (real Claude Code and
-# AgentAPI through the local agent runner), and the real-Coder level once per Coder version in
-# CODER_VERSIONS (a deployment from tools/coder.sh, workspaces running the real `coder agent`).
+# AgentAPI through the local agent runner), the real-Coder level once per Coder version in
+# CODER_VERSIONS (a deployment from tools/coder.sh, workspaces running the real `coder agent`), and
+# the browser level (headless Chromium on the dashboard) on the versions in BROWSER_CODER_VERSIONS.
 # Sets up everything it needs first (tools/bootstrap.sh), and stops the deployments it started.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -44,21 +45,26 @@ run() {
   fi
   total_pass=$((total_pass + pass))
   total_fail=$((total_fail + fail))
-  summary+=$(printf '%-14s %3d passed, %d failed' "${label}:" "${pass}" "${fail}")$'\n'
+  summary+=$(printf '%-17s %3d passed, %d failed' "${label}:" "${pass}" "${fail}")$'\n'
 }
 
 for level in unit terraform e2e; do
   run "${level}" "test/${level}/"
 done
 for v in ${CODER_VERSIONS}; do
-  if ! tools/coder.sh status "${v}" | grep -q 'server  running'; then
+  # grep reads all of status's output: with -q it would stop early, and pipefail would then count a
+  # running deployment as stopped, which this script would stop at exit.
+  if ! tools/coder.sh status "${v}" | grep 'server  running' >/dev/null; then
     started+=("${v}")
   fi
   if tools/coder.sh up "${v}"; then
     run "coder v${v}" test/coder/ CODER_VERSION="${v}"
+    if [[ " ${BROWSER_CODER_VERSIONS} " == *" ${v} "* ]]; then
+      run "browser v${v}" test/browser/ CODER_VERSION="${v}"
+    fi
   else
     status=1
-    summary+=$(printf '%-14s could not start the deployment (output above)' "coder v${v}:")$'\n'
+    summary+=$(printf '%-17s could not start the deployment (output above)' "coder v${v}:")$'\n'
   fi
 done
 printf '\n%s' "${summary}"

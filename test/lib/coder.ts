@@ -264,6 +264,15 @@ export function mirrorRequests(d: Deployment): string[] {
   return existsSync(d.mirrorLog) ? readFileSync(d.mirrorLog, "utf8").split("\n").filter(Boolean) : [];
 }
 
+/** The names of the first user's workspaces made from `template`. */
+export async function workspacesOf(d: Deployment, template: string): Promise<string[]> {
+  const found = await api<{ workspaces: { name: string }[] }>(
+    d,
+    `/api/v2/workspaces?q=${encodeURIComponent(`owner:me template:${template}`)}`,
+  );
+  return found.workspaces.map((w) => w.name);
+}
+
 /** Deletes a workspace (its agent stops through the template's destroy step) and its home. */
 export async function deleteWorkspace(d: Deployment, name: string): Promise<void> {
   await cli(d, ["delete", name, "--yes"], { timeout: 180_000 });

@@ -12,7 +12,8 @@
 // the script and the conversation's shape), no thinking or redacted_thinking blocks, no
 // server-side tools, no citations, no token counting beyond fixed numbers, no rate limits,
 // retries or errors (a test wanting those needs its own server), no prompt caching, and no
-// streaming delays: each answer is written in one go. Auto-mode safeguards always say
+// streaming delays: each answer is written in one go (a turn can be held back until the test lets
+// it go, so that a test can watch the state Claude is in while it waits for the model). Auto-mode safeguards always say
 // "not flagged". Nothing but the script decides an answer; it is no stand-in for a model's judgement.
 
 import { createHash, randomBytes } from "node:crypto";
@@ -21,7 +22,9 @@ export type Step =
   /** A text block. */
   | { text: string }
   /** A tool_use block (name e.g. "Write", "Bash", "mcp__coder__coder_report_task"). */
-  | { tool: string; input: Record<string, unknown> };
+  | { tool: string; input: Record<string, unknown> }
+  /** Not a block: the answer is sent once this settles (a slow model, under the test's control). */
+  | { hold: Promise<unknown> };
 /** One model answer: blocks in order. Ends with stop_reason tool_use if any block is a tool, else end_turn. */
 export type Turn = Step[];
 /** A string matches as a substring of the last user text. */
@@ -171,12 +174,17 @@ function fillCwd(value: unknown, cwd: string | undefined): unknown {
 const id = (prefix: string) => prefix + randomBytes(12).toString("hex");
 
 function toBlocks(turn: Turn, cwd: string | undefined): Block[] {
-  return turn.map((step) =>
-    "tool" in step
-      ? { type: "tool_use", id: id("toolu_"), name: step.tool, input: fillCwd(step.input, cwd) }
-      : { type: "text", text: fillCwd(step.text, cwd) as string },
+  return turn.flatMap((step): Block[] =>
+    "hold" in step
+      ? []
+      : "tool" in step
+        ? [{ type: "tool_use", id: id("toolu_"), name: step.tool, input: fillCwd(step.input, cwd) }]
+        : [{ type: "text", text: fillCwd(step.text, cwd) as string }],
   );
 }
+
+/** What the turn waits for before it is answered. */
+const holds = (turn: Turn) => turn.flatMap((step) => ("hold" in step ? [step.hold] : []));
 
 const matches = (match: RegExp | string, text: string) =>
   typeof match === "string" ? text.includes(match) : new RegExp(match.source, match.flags.replace("g", "")).test(text);
@@ -257,15 +265,15 @@ export function startScriptedModel(
   const log: RecordedRequest[] = [];
   const credentials = new Set<string>();
 
-  /** The blocks answering a (non-side) request. */
-  function answer(body: any, text: string, turnsSince: number, waited: number): Block[] {
+  /** The turn answering a (non-side) request. */
+  function answer(body: any, text: string, turnsSince: number, waited: number): Turn {
     const rule = [...rules].reverse().find((r) => matches(r.match, text));
     const turn = rule ? (rule.turns[turnsSince] ?? [{ text: scriptEndedText }]) : [{ text: fallback }];
     const missing = turn.find((step) => "tool" in step && step.tool.startsWith("mcp__") && !offers(body, step.tool));
     if (missing && "tool" in missing && waited < maxWaitingTurns) {
-      return toBlocks([{ tool: "Bash", input: { command: waitingCommand(missing.tool) } }], undefined);
+      return [{ tool: "Bash", input: { command: waitingCommand(missing.tool) } }];
     }
-    return toBlocks(turn, workingDirectory(body));
+    return turn;
   }
 
   const server = Bun.serve({
@@ -302,10 +310,9 @@ export function startScriptedModel(
       const withoutTools = !Array.isArray(body.tools) || body.tools.length === 0;
       let blocks: Block[];
       try {
-        blocks =
-          side || withoutTools
-            ? toBlocks([{ text: sideRequestText }], undefined)
-            : answer(body, text, turnsSince, waited);
+        const turn = side || withoutTools ? [{ text: sideRequestText }] : answer(body, text, turnsSince, waited);
+        await Promise.all(holds(turn));
+        blocks = toBlocks(turn, workingDirectory(body));
       } catch (e) {
         // A script error ends the turn with a message Claude prints, rather than an API error it retries.
         blocks = toBlocks([{ text: `scripted model error: ${(e as Error).message}` }], undefined);
