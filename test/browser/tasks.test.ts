@@ -1,6 +1,6 @@
 // A person's path through Coder Tasks in a real browser, on the pages the real Coder renders: log
 // in, open Tasks, pick the template that uses the module, start a task from a prompt, watch its
-// status while the (scripted) model works, open the Claude Code chat in the task view, send a
+// status (reported by Claude Code's hooks) while the (scripted) model works, open the Claude Code chat in the task view, send a
 // follow-up from the chat box, pause and resume the task and find the conversation carried on.
 //
 // BROWSER_README_SCREENSHOT=1 also writes the task view to docs/tasks-chat.png (the README's picture).
@@ -27,11 +27,6 @@ let d: Deployment;
 let model: ScriptedModel;
 let browser: Browser;
 let template: string;
-
-const report = (state: string, summary: string) => ({
-  tool: "mcp__coder__coder_report_task",
-  input: { state, summary, link: "" },
-});
 
 beforeAll(async () => {
   d = deployment();
@@ -75,14 +70,9 @@ describe(`the Coder Tasks UI on v${process.env.CODER_VERSION ?? "newest"}`, () =
     const modelMayWrite = new Promise<void>((resolve) => (release = resolve));
     model.on(
       prompt,
-      [report("working", "Writing hello.txt")],
+      [{ tool: "Write", input: { file_path: "{cwd}/hello.txt", content: `Hello from ${id}\n` } }],
       // Held until the test has seen the task working: a real model takes its time here.
-      [
-        { hold: modelMayWrite },
-        { tool: "Write", input: { file_path: "{cwd}/hello.txt", content: `Hello from ${id}\n` } },
-      ],
-      [report("complete", "Wrote hello.txt")],
-      [{ text: reply }],
+      [{ hold: modelMayWrite }, { text: reply }],
     );
 
     await shots.whileWalking(page, async () => {
@@ -96,18 +86,15 @@ describe(`the Coder Tasks UI on v${process.env.CODER_VERSION ?? "newest"}`, () =
       await shots.take(page, "new-task");
       await page.getByRole("button", { name: "Run task" }).click();
 
-      // The task list shows the model's own report while it works...
+      // The task list shows what Claude is doing while it works (its hooks report each tool)...
       // The task's row, named by its prompt.
       const row = page.getByRole("row").filter({ hasText: prompt });
-      await shows(row, "Writing hello.txt", 240_000);
+      await shows(row, "Using Write", 240_000);
       await shots.take(page, "task-working");
       release();
-      // ...and its summary once the turn is done, among the tasks waiting for input.
-      await shows(row, "Wrote hello.txt", 180_000);
-      await page.getByRole("switch", { name: "Waiting for input" }).click();
-      await shows(row, "Wrote hello.txt");
-      await shots.take(page, "task-idle");
-      await page.getByRole("switch", { name: "Waiting for input" }).click();
+      // ...and the first line of Claude's reply once the turn is done.
+      await shows(row, reply, 180_000);
+      await shots.take(page, "task-done");
 
       // The task view: Claude's reply and the file it wrote, in the Claude Code chat.
       await row.getByText(prompt).click();
@@ -121,7 +108,7 @@ describe(`the Coder Tasks UI on v${process.env.CODER_VERSION ?? "newest"}`, () =
       // A follow-up from the chat box.
       const followUp = `Follow up ${id}`;
       const followUpReply = `Answered the follow-up ${id}.`;
-      model.on(followUp, [report("complete", "Answered the follow-up")], [{ text: followUpReply }]);
+      model.on(followUp, [{ text: followUpReply }]);
       await say(chat, followUp);
       await shows(chat.locator("body"), followUpReply, 120_000);
       await shots.take(page, "follow-up");
@@ -137,7 +124,7 @@ describe(`the Coder Tasks UI on v${process.env.CODER_VERSION ?? "newest"}`, () =
       // Claude resumed its session: a new message from the chat box goes on with the conversation.
       const afterResume = `After resume ${id}`;
       const resumedReply = `Still here after the restart, ${id}.`;
-      model.on(afterResume, [report("complete", "Still here")], [{ text: resumedReply }]);
+      model.on(afterResume, [{ text: resumedReply }]);
       await appTokensExpired(context);
       await row.getByText(prompt).click();
       // The resumed Claude shows the conversation so far.
