@@ -16,9 +16,9 @@ const image = preinstalled("claude");
 const userPrompt = "Prefer small commits.\nNever push to main.";
 
 describe("report_tasks = true", () => {
-  test("coder exp mcp configure runs for the work dir with the module's slug, AgentAPI URL, prompt and CLAUDE.md path", async () => {
+  test('status_source = "model": coder exp mcp configure runs for the work dir with the module\'s slug, AgentAPI URL, prompt and CLAUDE.md path', async () => {
     const { agent, workdir, moduleDir } = await e2e.workspace(
-      { ...image.inputs, system_prompt: userPrompt, claude_md_path: "~/notes/CLAUDE.md" },
+      { ...image.inputs, system_prompt: userPrompt, claude_md_path: "~/notes/CLAUDE.md", status_source: "model" },
       image.options,
     );
     const [run] = await agent.start();
@@ -49,6 +49,16 @@ describe("report_tasks = true", () => {
     expect(again?.exitCode).toBe(0);
     expect(configureCalls(agent)).toHaveLength(2);
     expect(again?.output).toMatch(/claude\.json: +already set up\n/);
+  });
+
+  test("by default (status from hooks) the coder CLI gets no app slug and no AgentAPI to watch", async () => {
+    const { agent } = await e2e.workspace({ ...image.inputs, system_prompt: userPrompt }, image.options);
+    const [run] = await agent.start();
+    expect(exitOf(run)).toBe(0);
+    const env = configureCalls(agent)[0]!.mcpEnv;
+    expect(env.CODER_MCP_APP_STATUS_SLUG).toBeUndefined();
+    expect(env.CODER_MCP_AI_AGENTAPI_URL).toBeUndefined();
+    expect(env.CODER_MCP_CLAUDE_SYSTEM_PROMPT).toBe(userPrompt);
   });
 
   test("a failing coder exp mcp configure fails the start with a clear message, and AgentAPI is not started", async () => {

@@ -16,7 +16,7 @@
 // Unlike the agent:
 // - The `coder` CLI on PATH is test/doubles/bin/coder: it records each call and hands it to the
 //   real CLI (the AGPL build), except the licensed `coder boundary`, which it stands in for. There
-//   is no Coder API, no agent token (CODER_AGENT_URL points nowhere) and no CODER_WORKSPACE_ID, GIT_ASKPASS,
+//   is no Coder API (CODER_AGENT_URL points nowhere, so the agent token opens nothing) and no CODER_WORKSPACE_ID, GIT_ASKPASS,
 //   GIT_SSH_COMMAND, LOGNAME or SHELL.
 // - No coder_app health checks, no startup-script timeouts or "blocks login", no cron scripts, no
 //   log files or log upload: a script's output comes back from start()/stop() instead.
@@ -91,6 +91,8 @@ export class LocalAgent {
       LANG: "C.UTF-8",
       PATH: [...(options.path ?? []), doublesBin, systemPath].join(":"),
       CODER_AGENT_URL: "http://127.0.0.1:9/",
+      // The agent gives every command its token ("specific Coder subcommands require" it); here it opens nothing.
+      CODER_AGENT_TOKEN: `local-agent-token-${this.marker}`,
       // The module installs pinned Claude Code from npm; a shared cache keeps that fast.
       npm_config_cache: join(root, ".tools", "npm-cache"),
       npm_config_update_notifier: "false",
