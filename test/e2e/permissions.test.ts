@@ -4,19 +4,13 @@ import { describe, expect, test } from "bun:test";
 import { coderCalls } from "../lib/coder-double.ts";
 import { useE2E } from "../lib/e2e.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
-import { claudeUnderAgentapi } from "../lib/processes.ts";
+import { claudeUnderAgentapi, splitSettings } from "../lib/processes.ts";
 import type { Inputs } from "../lib/terraform.ts";
 import { summaryOf, waitForTranscript } from "../lib/workspace-files.ts";
 
 const e2e = useE2E();
 const image = preinstalled("claude", "agentapi");
 
-/** Claude's arguments without its one --settings pair, and that pair's settings. */
-function splitSettings(args: string[]) {
-  const i = args.indexOf("--settings");
-  if (i < 0) return { args, settings: {} as Record<string, unknown> };
-  return { args: [...args.slice(0, i), ...args.slice(i + 2)], settings: JSON.parse(args[i + 1]!) };
-}
 const prompt = "List the files";
 const asRoot = process.getuid?.() === 0;
 

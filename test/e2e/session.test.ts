@@ -6,7 +6,7 @@ import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, write
 import { basename, dirname, join } from "node:path";
 import { useE2E } from "../lib/e2e.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
-import { claudeUnderAgentapi } from "../lib/processes.ts";
+import { claudeUnderAgentapi, splitSettings } from "../lib/processes.ts";
 import { scratchDir } from "../lib/scratch.ts";
 import { sessionFiles, summaryOf, transcriptsOf, waitForTranscript } from "../lib/workspace-files.ts";
 
@@ -154,18 +154,18 @@ describe("standalone (report_tasks = false)", () => {
     writeFixtureTranscript(agent.home, "-somewhere-else", randomUUID(), "/somewhere/else");
 
     await agent.start();
-    const first = await claudeUnderAgentapi(moduleDir);
-    expect(first.args).toHaveLength(4);
-    expect(first.args[0]).toBe("--session-id");
-    expect(first.args.slice(2)).toEqual(["--", prompt]);
-    const id = first.args[1]!;
+    const first = splitSettings((await claudeUnderAgentapi(moduleDir)).args).args;
+    expect(first).toHaveLength(4);
+    expect(first[0]).toBe("--session-id");
+    expect(first.slice(2)).toEqual(["--", prompt]);
+    const id = first[1]!;
     expect(summaryOf(moduleDir)).toContain(`session:       new ${id} (no earlier session in the work dir)`);
     await waitForTranscript(agent.home, id);
     await agent.stop();
 
     await agent.start();
     const second = await claudeUnderAgentapi(moduleDir);
-    expect(second.args).toEqual(["--continue"]);
+    expect(splitSettings(second.args).args).toEqual(["--continue"]);
     expect(summaryOf(moduleDir)).toContain(`session:       continued the most recent in the work dir (${id})`);
     await Bun.sleep(3000);
     expect(second.alive()).toBe(true);
@@ -184,7 +184,7 @@ describe("standalone (report_tasks = false)", () => {
 
     await agent.start();
     const second = await claudeUnderAgentapi(moduleDir);
-    expect(second.args).toEqual(["--session-id", second.args[1]!, "--", prompt]);
+    expect(splitSettings(second.args).args).toEqual(["--session-id", second.args[1]!, "--", prompt]);
     expect(second.args[1]).toMatch(uuid);
     expect(second.args[1]).not.toBe(first.args[1]);
     expect(summaryOf(moduleDir)).toContain(`session:       new ${second.args[1]} (continue = false)`);

@@ -134,3 +134,11 @@ export function commandLines(agent: LocalAgent): string[] {
     }
   });
 }
+
+/** Claude's arguments without the module's one --settings pair (the permission consent, the status
+ * hooks), and that pair's settings. */
+export function splitSettings(args: string[]): { args: string[]; settings: Record<string, unknown> } {
+  const i = args.indexOf("--settings");
+  if (i < 0) return { args, settings: {} };
+  return { args: [...args.slice(0, i), ...args.slice(i + 2)], settings: JSON.parse(args[i + 1]!) };
+}
