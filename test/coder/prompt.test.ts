@@ -56,7 +56,7 @@ describe(`the system prompt on ${coderVersionLabel}`, () => {
   test("task mode: the CLAUDE.md the coder CLI writes holds it byte for byte; no terminal sees a mangled copy", async () => {
     const { ws } = await level.start(templates.task!);
     const md = readFileSync(join(homeOf(level.d, ws), ".claude", "CLAUDE.md"), "utf8");
-    expect(md).toContain(`\n\n${prompt}\n</system-prompt>`);
+    expect(md).toContain(`<system-prompt>\n${prompt}\n</system-prompt>`);
     expect(mangled(await terminalEnv(ws))).toEqual([]);
   });
 
@@ -71,7 +71,7 @@ describe(`the system prompt on ${coderVersionLabel}`, () => {
     const { ws } = await level.start(templates.image!);
     const md = readFileSync(join(homeOf(level.d, ws), ".claude", "CLAUDE.md"), "utf8");
     expect(md).not.toContain(imagePrompt);
-    expect(md).toContain(`\n\n${prompt}\n</system-prompt>`);
+    expect(md).toContain(`<system-prompt>\n${prompt}\n</system-prompt>`);
     // The image's variable is still there for whatever the image set it for.
     expect(await terminalEnv(ws)).toContain(`SYSTEM_PROMPT=${imagePrompt}`);
   });
