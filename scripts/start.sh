@@ -1576,7 +1576,6 @@ identify_agentapi() {
 # claude_args: fills the global array CLAUDE_ARGS with Claude's command-line arguments.
 claude_args() {
   choose_session
-  local hooks
   CLAUDE_ARGS=("${SESSION_ARGS[@]}")
   # Settings given on the command line: no settings file of the user's is written for them.
   FLAG_SETTINGS='{}'
@@ -1584,8 +1583,7 @@ claude_args() {
   tool_args --allowedTools "allowed tools" "${ARG_ALLOWED_TOOLS}"
   tool_args --disallowedTools "denied tools" "${ARG_DISALLOWED_TOOLS}"
   if [[ "${ARG_STATUS_SOURCE}" != model ]]; then
-    hooks=$(status_hook_settings)
-    FLAG_SETTINGS=$(jq -c --argjson hooks "${hooks}" '. + $hooks' <<<"${FLAG_SETTINGS}")
+    FLAG_SETTINGS=$(with_status_hooks "${FLAG_SETTINGS}")
   fi
   if [[ "${FLAG_SETTINGS}" != '{}' ]]; then
     CLAUDE_ARGS+=(--settings "${FLAG_SETTINGS}")
@@ -1825,19 +1823,19 @@ tool_args() {
   note "$2" "${#rules[@]} rule(s)"
 }
 
-# status_hook_settings: prints the hooks block (JSON) that makes the chat's Claude run the status hook.
-status_hook_settings() {
+# with_status_hooks SETTINGS: prints SETTINGS (JSON) with the hooks block that makes the chat's Claude run the status hook.
+with_status_hooks() {
   local command
   printf -v command '%q' "${BIN_DIR}/claude-status-hook"
-  jq -cn --arg command "${command}" '
+  jq -c --arg command "${command}" '
     [{type: "command", command: $command}] as $run
-    | {hooks: {
+    | . + {hooks: {
         UserPromptSubmit: [{hooks: $run}],
         PreToolUse: [{matcher: "*", hooks: $run}],
         Notification: [{matcher: "permission_prompt|idle_prompt", hooks: $run}],
         Stop: [{hooks: $run}],
         StopFailure: [{hooks: $run}]
-      }}'
+      }}' <<<"$1"
 }
 
 # launch_command CMD...: fills the global array LAUNCH with the command AgentAPI runs. With

@@ -7,7 +7,6 @@
 # claude_args: fills the global array CLAUDE_ARGS with Claude's command-line arguments.
 claude_args() {
   choose_session
-  local hooks
   CLAUDE_ARGS=("${SESSION_ARGS[@]}")
   # Settings given on the command line: no settings file of the user's is written for them.
   FLAG_SETTINGS='{}'
@@ -15,8 +14,7 @@ claude_args() {
   tool_args --allowedTools "allowed tools" "${ARG_ALLOWED_TOOLS}"
   tool_args --disallowedTools "denied tools" "${ARG_DISALLOWED_TOOLS}"
   if [[ "${ARG_STATUS_SOURCE}" != model ]]; then
-    hooks=$(status_hook_settings)
-    FLAG_SETTINGS=$(jq -c --argjson hooks "${hooks}" '. + $hooks' <<<"${FLAG_SETTINGS}")
+    FLAG_SETTINGS=$(with_status_hooks "${FLAG_SETTINGS}")
   fi
   if [[ "${FLAG_SETTINGS}" != '{}' ]]; then
     CLAUDE_ARGS+=(--settings "${FLAG_SETTINGS}")

@@ -11,19 +11,19 @@
 # shellcheck disable=SC2312 # the scripts run under set -Eeuo pipefail, so a pipeline's failure is not masked
 # shellcheck disable=SC2154 # globals come from outside this file: ARG_* from the generated prologue, MODULE_DIR and the like from src/scripts/*-globals.sh, results from helpers in other files
 
-# status_hook_settings: prints the hooks block (JSON) that makes the chat's Claude run the status hook.
-status_hook_settings() {
+# with_status_hooks SETTINGS: prints SETTINGS (JSON) with the hooks block that makes the chat's Claude run the status hook.
+with_status_hooks() {
   local command
   printf -v command '%q' "${BIN_DIR}/claude-status-hook"
-  jq -cn --arg command "${command}" '
+  jq -c --arg command "${command}" '
     [{type: "command", command: $command}] as $run
-    | {hooks: {
+    | . + {hooks: {
         UserPromptSubmit: [{hooks: $run}],
         PreToolUse: [{matcher: "*", hooks: $run}],
         Notification: [{matcher: "permission_prompt|idle_prompt", hooks: $run}],
         Stop: [{hooks: $run}],
         StopFailure: [{hooks: $run}]
-      }}'
+      }}' <<<"$1"
 }
 
 # step_start_status_relay: Writes the status hook and relay and starts the relay (once), when hooks report the status.
