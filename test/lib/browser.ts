@@ -87,8 +87,12 @@ export async function logIn(page: Page, d: Deployment, shots: Screenshots): Prom
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await shots.take(page, "login");
+  // After signing in, Coder's login page first routes to "/" inside the page and then reloads the
+  // page from the server (LoginPage.tsx); a navigation started before that reload is cut short by it.
+  const reload = page.waitForRequest((r) => r.isNavigationRequest() && r.frame() === page.mainFrame());
   await page.getByRole("button", { name: "Sign In" }).click();
-  // Coder sends a person from the login page to "/", and from there to their start page.
+  await reload;
+  // From "/" the reloaded dashboard sends a person to their start page.
   await page.waitForURL((url) => !["/login", "/"].includes(url.pathname));
 }
 
