@@ -830,11 +830,10 @@ release_arch() {
 # auth_method: how Claude Code will authenticate, judged from the environment the way
 # Claude does (a cloud provider wins over keys). Prints a name, never a secret.
 auth_method() {
-  # Claude Code reads 1, true, yes and on (any case) as "on".
-  local on='^(1|true|yes|on)$' bedrock=${CLAUDE_CODE_USE_BEDROCK:-} vertex=${CLAUDE_CODE_USE_VERTEX:-}
-  if [[ "${bedrock,,}" =~ ${on} ]]; then
+  # shellcheck disable=SC2310 # env_flag_on is a test: its status is the answer
+  if env_flag_on CLAUDE_CODE_USE_BEDROCK; then
     printf 'bedrock'
-  elif [[ "${vertex,,}" =~ ${on} ]]; then
+  elif env_flag_on CLAUDE_CODE_USE_VERTEX; then
     printf 'vertex'
   elif [[ -n "${ANTHROPIC_API_KEY:-}${CLAUDE_API_KEY:-}" ]]; then
     printf 'api key'
@@ -845,6 +844,14 @@ auth_method() {
   else
     printf 'none'
   fi
+}
+
+# env_flag_on NAME: succeeds when the environment variable NAME is on the way Claude Code reads
+# such flags (1, true, yes or on, in any case). Auth, boundary's host list and the summary must agree
+# on what "on" means, so they all ask here.
+env_flag_on() {
+  local value=${!1:-}
+  [[ "${value,,}" =~ ^(1|true|yes|on)$ ]]
 }
 
 # claude_project_dir DIR: the directory Claude Code keys DIR's project entry by in ~/.claude.json
@@ -1135,7 +1142,8 @@ boundary_rules() {
     warn "the Coder deployment's host is not a plain host name; add a rule for it with boundary_allowlist"
   fi
   allow_url_host "${ANTHROPIC_BASE_URL:-}" ANTHROPIC_BASE_URL
-  if [[ "${CLAUDE_CODE_USE_BEDROCK:-}" == 1 || "${CLAUDE_CODE_USE_BEDROCK:-}" == true ]]; then
+  # shellcheck disable=SC2310 # env_flag_on is a test: its status is the answer
+  if env_flag_on CLAUDE_CODE_USE_BEDROCK; then
     region=${AWS_REGION:-${AWS_DEFAULT_REGION:-}}
     if [[ ! "${region}" =~ ^[a-z0-9-]+$ ]]; then
       warn "AWS_REGION is not set; allowing Bedrock in every region"
@@ -1147,7 +1155,8 @@ boundary_rules() {
     done
     allow_url_host "${ANTHROPIC_BEDROCK_BASE_URL:-}" ANTHROPIC_BEDROCK_BASE_URL
   fi
-  if [[ "${CLAUDE_CODE_USE_VERTEX:-}" == 1 || "${CLAUDE_CODE_USE_VERTEX:-}" == true ]]; then
+  # shellcheck disable=SC2310 # env_flag_on is a test: its status is the answer
+  if env_flag_on CLAUDE_CODE_USE_VERTEX; then
     region=${CLOUD_ML_REGION:-}
     if [[ "${region}" =~ ^[a-z0-9-]+$ && "${region}" != global ]]; then
       allow_host "${region}-aiplatform.googleapis.com" "Google Vertex AI"

@@ -22,7 +22,8 @@ boundary_rules() {
     warn "the Coder deployment's host is not a plain host name; add a rule for it with boundary_allowlist"
   fi
   allow_url_host "${ANTHROPIC_BASE_URL:-}" ANTHROPIC_BASE_URL
-  if [[ "${CLAUDE_CODE_USE_BEDROCK:-}" == 1 || "${CLAUDE_CODE_USE_BEDROCK:-}" == true ]]; then
+  # shellcheck disable=SC2310 # env_flag_on is a test: its status is the answer
+  if env_flag_on CLAUDE_CODE_USE_BEDROCK; then
     region=${AWS_REGION:-${AWS_DEFAULT_REGION:-}}
     if [[ ! "${region}" =~ ^[a-z0-9-]+$ ]]; then
       warn "AWS_REGION is not set; allowing Bedrock in every region"
@@ -34,7 +35,8 @@ boundary_rules() {
     done
     allow_url_host "${ANTHROPIC_BEDROCK_BASE_URL:-}" ANTHROPIC_BEDROCK_BASE_URL
   fi
-  if [[ "${CLAUDE_CODE_USE_VERTEX:-}" == 1 || "${CLAUDE_CODE_USE_VERTEX:-}" == true ]]; then
+  # shellcheck disable=SC2310 # env_flag_on is a test: its status is the answer
+  if env_flag_on CLAUDE_CODE_USE_VERTEX; then
     region=${CLOUD_ML_REGION:-}
     if [[ "${region}" =~ ^[a-z0-9-]+$ && "${region}" != global ]]; then
       allow_host "${region}-aiplatform.googleapis.com" "Google Vertex AI"

@@ -47,11 +47,10 @@ step_seed_claude_config() {
 # auth_method: how Claude Code will authenticate, judged from the environment the way
 # Claude does (a cloud provider wins over keys). Prints a name, never a secret.
 auth_method() {
-  # Claude Code reads 1, true, yes and on (any case) as "on".
-  local on='^(1|true|yes|on)$' bedrock=${CLAUDE_CODE_USE_BEDROCK:-} vertex=${CLAUDE_CODE_USE_VERTEX:-}
-  if [[ "${bedrock,,}" =~ ${on} ]]; then
+  # shellcheck disable=SC2310 # env_flag_on is a test: its status is the answer
+  if env_flag_on CLAUDE_CODE_USE_BEDROCK; then
     printf 'bedrock'
-  elif [[ "${vertex,,}" =~ ${on} ]]; then
+  elif env_flag_on CLAUDE_CODE_USE_VERTEX; then
     printf 'vertex'
   elif [[ -n "${ANTHROPIC_API_KEY:-}${CLAUDE_API_KEY:-}" ]]; then
     printf 'api key'

@@ -15,6 +15,14 @@ warn() {
   log "WARNING: $*" >&2
 }
 
+# env_flag_on NAME: succeeds when the environment variable NAME is on the way Claude Code reads
+# such flags (1, true, yes or on, in any case). Auth, boundary's host list and the summary must agree
+# on what "on" means, so they all ask here.
+env_flag_on() {
+  local value=${!1:-}
+  [[ "${value,,}" =~ ^(1|true|yes|on)$ ]]
+}
+
 # exit_reported: ends this shell after its error was printed. A subshell (a step under run_logged,
 # a command substitution) exits with 200, which tells the shells above it that the cause is
 # already on screen; the script itself exits with 1.

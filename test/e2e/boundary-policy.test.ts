@@ -196,9 +196,10 @@ describe("landjail with the module's policy", () => {
       {
         env: {
           ANTHROPIC_BASE_URL: `${gateway.url}/v1`,
-          CLAUDE_CODE_USE_BEDROCK: "1",
+          // Claude Code reads yes and TRUE as on, like 1: so must the host list.
+          CLAUDE_CODE_USE_BEDROCK: "yes",
           AWS_REGION: "eu-west-1",
-          CLAUDE_CODE_USE_VERTEX: "1",
+          CLAUDE_CODE_USE_VERTEX: "TRUE",
           CLOUD_ML_REGION: "us-east5",
         },
       },
