@@ -1129,11 +1129,8 @@ boundary_from_source() {
 boundary_rules() {
   local host region rule
   BOUNDARY_RULES=()
-  # Hosts Claude Code needs to work (checked against Claude Code 2.1): the API, sign-in, remote MCP
-  # connectors, feature flags and its error and usage reporting. boundary's domain= matches the
-  # exact host; *. matches subdomains only.
-  for host in api.anthropic.com statsig.anthropic.com mcp-proxy.anthropic.com claude.ai claude.com \
-    platform.claude.com '*.ingest.us.sentry.io' http-intake.logs.us5.datadoghq.com; do
+  claude_code_hosts
+  for host in "${CLAUDE_CODE_HOSTS[@]}"; do
     allow_host "${host}" "Claude Code"
   done
   if [[ -n "${ARG_BOUNDARY_CODER_HOST}" ]]; then
@@ -1172,6 +1169,15 @@ boundary_rules() {
       fi
     done <<<"${ARG_BOUNDARY_ALLOWLIST}"
   fi
+}
+
+# claude_code_hosts: sets CLAUDE_CODE_HOSTS to the hosts Claude Code needs to work (checked against
+# Claude Code 2.1): the API, sign-in, remote MCP connectors, feature flags and its error and usage
+# reporting. boundary's domain= matches the exact host; *. matches subdomains only. The README's
+# egress table lists the same hosts (test/unit/egress.test.ts).
+claude_code_hosts() {
+  CLAUDE_CODE_HOSTS=(api.anthropic.com statsig.anthropic.com mcp-proxy.anthropic.com claude.ai claude.com
+    platform.claude.com '*.ingest.us.sentry.io' http-intake.logs.us5.datadoghq.com)
 }
 
 # allow_host HOST WHY: adds domain=HOST to BOUNDARY_RULES once.
