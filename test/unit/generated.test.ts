@@ -62,8 +62,9 @@ describe("source hygiene", () => {
     expect(r.exitCode).toBe(0);
   });
 
-  test("the project's own bash (tools/, test/) passes shellcheck with every check enabled", async () => {
+  test("the project's own bash (tools/, .ci/, test/) passes shellcheck with every check enabled", async () => {
     const files = [
+      join(".ci", "run"),
       ...readdirSync(join(root, "tools"))
         .filter((f) => f.endsWith(".sh"))
         .map((f) => join("tools", f)),
