@@ -1475,6 +1475,11 @@ stop_status_relay() {
   identify_status_relay "${pid}"
   if [[ "${OUR_RELAY}" == true ]]; then
     kill -TERM -- "-${pid}" 2>/dev/null || true
+    # Gone before the stop ends, so nothing of it outlives the workspace's stop (bounded: 2 s).
+    for _ in {1..20}; do
+      kill -0 -- "-${pid}" 2>/dev/null || break
+      sleep 0.1
+    done
     log "stopped the status relay (pid ${pid})"
   fi
   rm -f -- "${pid_file}"
@@ -1870,13 +1875,32 @@ launch_command() {
   esac
 }
 
-# take_arg NAME: prints the decoded CLAUDE_MODULE_ARG_NAME followed by "x", so that
-# trailing newlines survive the command substitution that captures it.
-take_arg() {
-  local enc="CLAUDE_MODULE_ARG_$1"
-  [[ -n "${!enc+set}" ]] || die "missing argument $1: the module and its scripts are out of sync"
-  b64d "${!enc}"
-  printf x
+# decode_args NAME...: sets DECODED to the values of CLAUDE_MODULE_ARG_<NAME>, decoded from base64,
+# in order, byte for byte (trailing newlines included). One base64 process decodes them all: each
+# value is padded base64 (Terraform's base64encode), so the values and an encoded NUL ("AA==")
+# after each concatenate into one stream that splits back on the NULs, which no value can hold.
+# A decoder that stops at the first padding (busybox) yields too few values; then each is decoded
+# on its own.
+decode_args() {
+  local name var stream=""
+  for name in "$@"; do
+    var="CLAUDE_MODULE_ARG_${name}"
+    [[ -n "${!var+set}" ]] || die "missing argument ${name}: the module and its scripts are out of sync"
+    stream+="${!var}AA=="
+  done
+  # shellcheck disable=SC2312 # a failed decode shows as too few values, handled below
+  mapfile -d '' -t DECODED < <(base64 -d <<<"${stream}" 2>/dev/null)
+  ((${#DECODED[@]} != $#)) || return 0
+  DECODED=()
+  for name in "$@"; do
+    var="CLAUDE_MODULE_ARG_${name}"
+    # "x" keeps trailing newlines through the command substitution.
+    DECODED+=("$(
+      b64d "${!var}"
+      printf x
+    )")
+    DECODED[-1]=${DECODED[-1]%x}
+  done
 }
 
 # on_error STATUS: the ERR trap (set -E carries it into functions and subshells). A plain command
@@ -1903,141 +1927,101 @@ on_error() {
 }
 
 read_args() {
+  decode_args WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT APP_SLUG SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS AI_PROMPT CONTINUE RESUME_SESSION_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN BOUNDARY_CODER_HOST
   # Directory Claude Code works in; created when missing.
-  ARG_WORKDIR=$(take_arg WORKDIR)
-  ARG_WORKDIR=${ARG_WORKDIR%x}
+  ARG_WORKDIR=${DECODED[0]}
   # Install Claude Code, or only use an existing binary.
-  ARG_INSTALL_CLAUDE_CODE=$(take_arg INSTALL_CLAUDE_CODE)
-  ARG_INSTALL_CLAUDE_CODE=${ARG_INSTALL_CLAUDE_CODE%x}
+  ARG_INSTALL_CLAUDE_CODE=${DECODED[1]}
   [[ "${ARG_INSTALL_CLAUDE_CODE}" == true || "${ARG_INSTALL_CLAUDE_CODE}" == false ]] || die 'INSTALL_CLAUDE_CODE must be true or false'
   # 'latest' or an exact version such as 2.1.329.
-  ARG_CLAUDE_CODE_VERSION=$(take_arg CLAUDE_CODE_VERSION)
-  ARG_CLAUDE_CODE_VERSION=${ARG_CLAUDE_CODE_VERSION%x}
+  ARG_CLAUDE_CODE_VERSION=${DECODED[2]}
   # Official installer script used for 'latest'.
-  ARG_CLAUDE_INSTALLER_URL=$(take_arg CLAUDE_INSTALLER_URL)
-  ARG_CLAUDE_INSTALLER_URL=${ARG_CLAUDE_INSTALLER_URL%x}
+  ARG_CLAUDE_INSTALLER_URL=${DECODED[3]}
   # Install from npm also for 'latest'.
-  ARG_INSTALL_VIA_NPM=$(take_arg INSTALL_VIA_NPM)
-  ARG_INSTALL_VIA_NPM=${ARG_INSTALL_VIA_NPM%x}
+  ARG_INSTALL_VIA_NPM=${DECODED[4]}
   [[ "${ARG_INSTALL_VIA_NPM}" == true || "${ARG_INSTALL_VIA_NPM}" == false ]] || die 'INSTALL_VIA_NPM must be true or false'
   # Directory searched first for a pre-installed claude; may start with ~ or $HOME.
-  ARG_CLAUDE_BINARY_PATH=$(take_arg CLAUDE_BINARY_PATH)
-  ARG_CLAUDE_BINARY_PATH=${ARG_CLAUDE_BINARY_PATH%x}
+  ARG_CLAUDE_BINARY_PATH=${DECODED[5]}
   # Turn Claude Code's auto-updater off (pinned version or disable_autoupdater).
-  ARG_BLOCK_CLAUDE_UPDATES=$(take_arg BLOCK_CLAUDE_UPDATES)
-  ARG_BLOCK_CLAUDE_UPDATES=${ARG_BLOCK_CLAUDE_UPDATES%x}
+  ARG_BLOCK_CLAUDE_UPDATES=${DECODED[6]}
   [[ "${ARG_BLOCK_CLAUDE_UPDATES}" == true || "${ARG_BLOCK_CLAUDE_UPDATES}" == false ]] || die 'BLOCK_CLAUDE_UPDATES must be true or false'
   # Download AgentAPI, or only use an existing binary.
-  ARG_INSTALL_AGENTAPI=$(take_arg INSTALL_AGENTAPI)
-  ARG_INSTALL_AGENTAPI=${ARG_INSTALL_AGENTAPI%x}
+  ARG_INSTALL_AGENTAPI=${DECODED[7]}
   [[ "${ARG_INSTALL_AGENTAPI}" == true || "${ARG_INSTALL_AGENTAPI}" == false ]] || die 'INSTALL_AGENTAPI must be true or false'
   # 'latest' or an exact version such as v0.12.2.
-  ARG_AGENTAPI_VERSION=$(take_arg AGENTAPI_VERSION)
-  ARG_AGENTAPI_VERSION=${ARG_AGENTAPI_VERSION%x}
+  ARG_AGENTAPI_VERSION=${DECODED[8]}
   # Base URL of AgentAPI releases (a mirror in air-gapped setups).
-  ARG_AGENTAPI_RELEASES_URL=$(take_arg AGENTAPI_RELEASES_URL)
-  ARG_AGENTAPI_RELEASES_URL=${ARG_AGENTAPI_RELEASES_URL%x}
+  ARG_AGENTAPI_RELEASES_URL=${DECODED[9]}
   # Expected sha256 of the AgentAPI binary, or empty.
-  ARG_AGENTAPI_SHA256=$(take_arg AGENTAPI_SHA256)
-  ARG_AGENTAPI_SHA256=${ARG_AGENTAPI_SHA256%x}
+  ARG_AGENTAPI_SHA256=${DECODED[10]}
   # Port AgentAPI listens on (loopback).
-  ARG_AGENTAPI_PORT=$(take_arg AGENTAPI_PORT)
-  ARG_AGENTAPI_PORT=${ARG_AGENTAPI_PORT%x}
+  ARG_AGENTAPI_PORT=${DECODED[11]}
   [[ "${ARG_AGENTAPI_PORT}" =~ ^[0-9]+$ ]] || die 'AGENTAPI_PORT must be a port number'
   # Slug of the web chat coder_app (part of the path-based URL).
-  ARG_APP_SLUG=$(take_arg APP_SLUG)
-  ARG_APP_SLUG=${ARG_APP_SLUG%x}
+  ARG_APP_SLUG=${DECODED[12]}
   # Whether the web chat is served on a subdomain.
-  ARG_SUBDOMAIN=$(take_arg SUBDOMAIN)
-  ARG_SUBDOMAIN=${ARG_SUBDOMAIN%x}
+  ARG_SUBDOMAIN=${DECODED[13]}
   [[ "${ARG_SUBDOMAIN}" == true || "${ARG_SUBDOMAIN}" == false ]] || die 'SUBDOMAIN must be true or false'
   # Workspace owner name, for the path-based chat URL.
-  ARG_WORKSPACE_OWNER=$(take_arg WORKSPACE_OWNER)
-  ARG_WORKSPACE_OWNER=${ARG_WORKSPACE_OWNER%x}
+  ARG_WORKSPACE_OWNER=${DECODED[14]}
   # Workspace name, for the path-based chat URL.
-  ARG_WORKSPACE_NAME=$(take_arg WORKSPACE_NAME)
-  ARG_WORKSPACE_NAME=${ARG_WORKSPACE_NAME%x}
+  ARG_WORKSPACE_NAME=${DECODED[15]}
   # MCP servers: name and JSON definition per line.
-  ARG_MCP_SERVERS=$(take_arg MCP_SERVERS)
-  ARG_MCP_SERVERS=${ARG_MCP_SERVERS%x}
+  ARG_MCP_SERVERS=${DECODED[16]}
   # Initial prompt for Claude, or empty; sent only when a new session starts.
-  ARG_AI_PROMPT=$(take_arg AI_PROMPT)
-  ARG_AI_PROMPT=${ARG_AI_PROMPT%x}
+  ARG_AI_PROMPT=${DECODED[17]}
   # Resume the previous session on restart.
-  ARG_CONTINUE=$(take_arg CONTINUE)
-  ARG_CONTINUE=${ARG_CONTINUE%x}
+  ARG_CONTINUE=${DECODED[18]}
   [[ "${ARG_CONTINUE}" == true || "${ARG_CONTINUE}" == false ]] || die 'CONTINUE must be true or false'
   # Session UUID (lowercase) to resume instead of choosing one, or empty.
-  ARG_RESUME_SESSION_ID=$(take_arg RESUME_SESSION_ID)
-  ARG_RESUME_SESSION_ID=${ARG_RESUME_SESSION_ID%x}
+  ARG_RESUME_SESSION_ID=${DECODED[19]}
   # Start Claude with --dangerously-skip-permissions.
-  ARG_DANGEROUSLY_SKIP_PERMISSIONS=$(take_arg DANGEROUSLY_SKIP_PERMISSIONS)
-  ARG_DANGEROUSLY_SKIP_PERMISSIONS=${ARG_DANGEROUSLY_SKIP_PERMISSIONS%x}
+  ARG_DANGEROUSLY_SKIP_PERMISSIONS=${DECODED[20]}
   [[ "${ARG_DANGEROUSLY_SKIP_PERMISSIONS}" == true || "${ARG_DANGEROUSLY_SKIP_PERMISSIONS}" == false ]] || die 'DANGEROUSLY_SKIP_PERMISSIONS must be true or false'
   # Claude's --permission-mode (validated at plan time), or empty.
-  ARG_PERMISSION_MODE=$(take_arg PERMISSION_MODE)
-  ARG_PERMISSION_MODE=${ARG_PERMISSION_MODE%x}
+  ARG_PERMISSION_MODE=${DECODED[21]}
   # Tool rules for --allowedTools, one per line (split at plan time).
-  ARG_ALLOWED_TOOLS=$(take_arg ALLOWED_TOOLS)
-  ARG_ALLOWED_TOOLS=${ARG_ALLOWED_TOOLS%x}
+  ARG_ALLOWED_TOOLS=${DECODED[22]}
   # Tool rules for --disallowedTools, one per line (split at plan time).
-  ARG_DISALLOWED_TOOLS=$(take_arg DISALLOWED_TOOLS)
-  ARG_DISALLOWED_TOOLS=${ARG_DISALLOWED_TOOLS%x}
+  ARG_DISALLOWED_TOOLS=${DECODED[23]}
   # Task mode (report status to Coder) or standalone.
-  ARG_REPORT_TASKS=$(take_arg REPORT_TASKS)
-  ARG_REPORT_TASKS=${ARG_REPORT_TASKS%x}
+  ARG_REPORT_TASKS=${DECODED[24]}
   [[ "${ARG_REPORT_TASKS}" == true || "${ARG_REPORT_TASKS}" == false ]] || die 'REPORT_TASKS must be true or false'
   # Who reports the app's status: 'hooks' (Claude Code's hooks), 'model' (coder_report_task) or 'both'.
-  ARG_STATUS_SOURCE=$(take_arg STATUS_SOURCE)
-  ARG_STATUS_SOURCE=${ARG_STATUS_SOURCE%x}
+  ARG_STATUS_SOURCE=${DECODED[25]}
   # The deployment's access URL: the agent API when CODER_AGENT_URL is not set.
-  ARG_ACCESS_URL=$(take_arg ACCESS_URL)
-  ARG_ACCESS_URL=${ARG_ACCESS_URL%x}
+  ARG_ACCESS_URL=${DECODED[26]}
   # Instructions for Claude's CLAUDE.md (task reporting and/or the template's own).
-  ARG_SYSTEM_PROMPT=$(take_arg SYSTEM_PROMPT)
-  ARG_SYSTEM_PROMPT=${ARG_SYSTEM_PROMPT%x}
+  ARG_SYSTEM_PROMPT=${DECODED[27]}
   # The user-level CLAUDE.md; a leading ~ or $HOME means the home directory.
-  ARG_CLAUDE_MD_PATH=$(take_arg CLAUDE_MD_PATH)
-  ARG_CLAUDE_MD_PATH=${ARG_CLAUDE_MD_PATH%x}
+  ARG_CLAUDE_MD_PATH=${DECODED[28]}
   # Bash run before anything is installed, or empty.
-  ARG_PRE_INSTALL_SCRIPT=$(take_arg PRE_INSTALL_SCRIPT)
-  ARG_PRE_INSTALL_SCRIPT=${ARG_PRE_INSTALL_SCRIPT%x}
+  ARG_PRE_INSTALL_SCRIPT=${DECODED[29]}
   # Bash run after the installs, before Claude is configured, or empty.
-  ARG_POST_INSTALL_SCRIPT=$(take_arg POST_INSTALL_SCRIPT)
-  ARG_POST_INSTALL_SCRIPT=${ARG_POST_INSTALL_SCRIPT%x}
+  ARG_POST_INSTALL_SCRIPT=${DECODED[30]}
   # Run Claude inside boundary (network allowlist); fail closed when it cannot start.
-  ARG_ENABLE_BOUNDARY=$(take_arg ENABLE_BOUNDARY)
-  ARG_ENABLE_BOUNDARY=${ARG_ENABLE_BOUNDARY%x}
+  ARG_ENABLE_BOUNDARY=${DECODED[31]}
   [[ "${ARG_ENABLE_BOUNDARY}" == true || "${ARG_ENABLE_BOUNDARY}" == false ]] || die 'ENABLE_BOUNDARY must be true or false'
   # Where boundary comes from: 'coder' (subcommand), 'release' (download) or 'source' (go build).
-  ARG_BOUNDARY_MODE=$(take_arg BOUNDARY_MODE)
-  ARG_BOUNDARY_MODE=${ARG_BOUNDARY_MODE%x}
+  ARG_BOUNDARY_MODE=${DECODED[32]}
   # Exact boundary version for the release and source modes, such as v0.8.0.
-  ARG_BOUNDARY_VERSION=$(take_arg BOUNDARY_VERSION)
-  ARG_BOUNDARY_VERSION=${ARG_BOUNDARY_VERSION%x}
+  ARG_BOUNDARY_VERSION=${DECODED[33]}
   # Base URL of boundary releases (a mirror in air-gapped setups).
-  ARG_BOUNDARY_RELEASES_URL=$(take_arg BOUNDARY_RELEASES_URL)
-  ARG_BOUNDARY_RELEASES_URL=${ARG_BOUNDARY_RELEASES_URL%x}
+  ARG_BOUNDARY_RELEASES_URL=${DECODED[34]}
   # Expected sha256 of the boundary release archive, or empty.
-  ARG_BOUNDARY_SHA256=$(take_arg BOUNDARY_SHA256)
-  ARG_BOUNDARY_SHA256=${ARG_BOUNDARY_SHA256%x}
+  ARG_BOUNDARY_SHA256=${DECODED[35]}
   # The template's extra allow rules, one per line.
-  ARG_BOUNDARY_ALLOWLIST=$(take_arg BOUNDARY_ALLOWLIST)
-  ARG_BOUNDARY_ALLOWLIST=${ARG_BOUNDARY_ALLOWLIST%x}
+  ARG_BOUNDARY_ALLOWLIST=${DECODED[36]}
   # The template's boundary config.yaml in the workspace, or empty.
-  ARG_BOUNDARY_CONFIG_PATH=$(take_arg BOUNDARY_CONFIG_PATH)
-  ARG_BOUNDARY_CONFIG_PATH=${ARG_BOUNDARY_CONFIG_PATH%x}
+  ARG_BOUNDARY_CONFIG_PATH=${DECODED[37]}
   # 'nsjail', 'landjail', or empty for the config's or boundary's default.
-  ARG_BOUNDARY_JAIL_TYPE=$(take_arg BOUNDARY_JAIL_TYPE)
-  ARG_BOUNDARY_JAIL_TYPE=${ARG_BOUNDARY_JAIL_TYPE%x}
+  ARG_BOUNDARY_JAIL_TYPE=${DECODED[38]}
   # Start Claude unfiltered (with a warning) when boundary cannot start.
-  ARG_BOUNDARY_FAIL_OPEN=$(take_arg BOUNDARY_FAIL_OPEN)
-  ARG_BOUNDARY_FAIL_OPEN=${ARG_BOUNDARY_FAIL_OPEN%x}
+  ARG_BOUNDARY_FAIL_OPEN=${DECODED[39]}
   [[ "${ARG_BOUNDARY_FAIL_OPEN}" == true || "${ARG_BOUNDARY_FAIL_OPEN}" == false ]] || die 'BOUNDARY_FAIL_OPEN must be true or false'
   # Host name of the Coder deployment (always allowed), or empty.
-  ARG_BOUNDARY_CODER_HOST=$(take_arg BOUNDARY_CODER_HOST)
-  ARG_BOUNDARY_CODER_HOST=${ARG_BOUNDARY_CODER_HOST%x}
-  unset CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
+  ARG_BOUNDARY_CODER_HOST=${DECODED[40]}
+  unset DECODED CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
   if [[ -n "${!CLAUDE_MODULE_ARG_*}" ]]; then
     die "unexpected arguments: ${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
   fi

@@ -94,6 +94,11 @@ stop_status_relay() {
   identify_status_relay "${pid}"
   if [[ "${OUR_RELAY}" == true ]]; then
     kill -TERM -- "-${pid}" 2>/dev/null || true
+    # Gone before the stop ends, so nothing of it outlives the workspace's stop (bounded: 2 s).
+    for _ in {1..20}; do
+      kill -0 -- "-${pid}" 2>/dev/null || break
+      sleep 0.1
+    done
     log "stopped the status relay (pid ${pid})"
   fi
   rm -f -- "${pid_file}"
@@ -110,13 +115,32 @@ identify_status_relay() {
   OUR_RELAY=true
 }
 
-# take_arg NAME: prints the decoded CLAUDE_MODULE_ARG_NAME followed by "x", so that
-# trailing newlines survive the command substitution that captures it.
-take_arg() {
-  local enc="CLAUDE_MODULE_ARG_$1"
-  [[ -n "${!enc+set}" ]] || die "missing argument $1: the module and its scripts are out of sync"
-  b64d "${!enc}"
-  printf x
+# decode_args NAME...: sets DECODED to the values of CLAUDE_MODULE_ARG_<NAME>, decoded from base64,
+# in order, byte for byte (trailing newlines included). One base64 process decodes them all: each
+# value is padded base64 (Terraform's base64encode), so the values and an encoded NUL ("AA==")
+# after each concatenate into one stream that splits back on the NULs, which no value can hold.
+# A decoder that stops at the first padding (busybox) yields too few values; then each is decoded
+# on its own.
+decode_args() {
+  local name var stream=""
+  for name in "$@"; do
+    var="CLAUDE_MODULE_ARG_${name}"
+    [[ -n "${!var+set}" ]] || die "missing argument ${name}: the module and its scripts are out of sync"
+    stream+="${!var}AA=="
+  done
+  # shellcheck disable=SC2312 # a failed decode shows as too few values, handled below
+  mapfile -d '' -t DECODED < <(base64 -d <<<"${stream}" 2>/dev/null)
+  ((${#DECODED[@]} != $#)) || return 0
+  DECODED=()
+  for name in "$@"; do
+    var="CLAUDE_MODULE_ARG_${name}"
+    # "x" keeps trailing newlines through the command substitution.
+    DECODED+=("$(
+      b64d "${!var}"
+      printf x
+    )")
+    DECODED[-1]=${DECODED[-1]%x}
+  done
 }
 
 # die MESSAGE...: fail closed: prints the error (and the log to read, when there is one) and ends
@@ -166,11 +190,11 @@ on_error() {
 }
 
 read_args() {
+  decode_args AGENTAPI_PORT
   # Port AgentAPI listens on: with its binary, how the stop tells it from other processes.
-  ARG_AGENTAPI_PORT=$(take_arg AGENTAPI_PORT)
-  ARG_AGENTAPI_PORT=${ARG_AGENTAPI_PORT%x}
+  ARG_AGENTAPI_PORT=${DECODED[0]}
   [[ "${ARG_AGENTAPI_PORT}" =~ ^[0-9]+$ ]] || die 'AGENTAPI_PORT must be a port number'
-  unset CLAUDE_MODULE_ARG_AGENTAPI_PORT
+  unset DECODED CLAUDE_MODULE_ARG_AGENTAPI_PORT
   if [[ -n "${!CLAUDE_MODULE_ARG_*}" ]]; then
     die "unexpected arguments: ${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
   fi

@@ -69,7 +69,7 @@ export function mainBody<S extends ScriptName>(steps: readonly Run<S>[]): string
 /** Reads, decodes and type-checks every declared argument, then drops the encoded copies
  * so AgentAPI, Claude and MCP servers never inherit them. */
 function readArgs(args: readonly Arg[]): string {
-  const lines = args.flatMap((a) => {
+  const lines = args.flatMap((a, i) => {
     const out = `ARG_${ident(a.name)}`;
     const check: Record<Arg["type"], string | undefined> = {
       string: undefined,
@@ -77,17 +77,13 @@ function readArgs(args: readonly Arg[]): string {
       bool: `[[ "\${${out}}" == true || "\${${out}}" == false ]] || die ${quote(`${a.name} must be true or false`)}`,
       port: `[[ "\${${out}}" =~ ^[0-9]+$ ]] || die ${quote(`${a.name} must be a port number`)}`,
     };
-    return [
-      comment(a.doc),
-      `${out}=$(take_arg ${a.name})`,
-      `${out}=\${${out}%x}`,
-      ...(check[a.type] ? [check[a.type]!] : []),
-    ];
+    return [comment(a.doc), `${out}=\${DECODED[${i}]}`, ...(check[a.type] ? [check[a.type]!] : [])];
   });
-  const decoded = args.map((a) => `CLAUDE_MODULE_ARG_${ident(a.name)}`);
+  const names = args.map((a) => ident(a.name));
   return [
+    ...(names.length ? [`decode_args ${names.join(" ")}`] : []),
     ...lines,
-    ...(decoded.length ? [`unset ${decoded.join(" ")}`] : []),
+    ...(names.length ? [`unset DECODED ${names.map((n) => `CLAUDE_MODULE_ARG_${n}`).join(" ")}`] : []),
     `if [[ -n "\${!CLAUDE_MODULE_ARG_*}" ]]; then`,
     `  die "unexpected arguments: \${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"`,
     `fi`,

@@ -234,11 +234,30 @@ run_logged() {
   "$@" 2>&1 | tee -a "${LOG_FILE}"
 }
 
-# take_arg NAME: prints the decoded CLAUDE_MODULE_ARG_NAME followed by "x", so that
-# trailing newlines survive the command substitution that captures it.
-take_arg() {
-  local enc="CLAUDE_MODULE_ARG_$1"
-  [[ -n "${!enc+set}" ]] || die "missing argument $1: the module and its scripts are out of sync"
-  b64d "${!enc}"
-  printf x
+# decode_args NAME...: sets DECODED to the values of CLAUDE_MODULE_ARG_<NAME>, decoded from base64,
+# in order, byte for byte (trailing newlines included). One base64 process decodes them all: each
+# value is padded base64 (Terraform's base64encode), so the values and an encoded NUL ("AA==")
+# after each concatenate into one stream that splits back on the NULs, which no value can hold.
+# A decoder that stops at the first padding (busybox) yields too few values; then each is decoded
+# on its own.
+decode_args() {
+  local name var stream=""
+  for name in "$@"; do
+    var="CLAUDE_MODULE_ARG_${name}"
+    [[ -n "${!var+set}" ]] || die "missing argument ${name}: the module and its scripts are out of sync"
+    stream+="${!var}AA=="
+  done
+  # shellcheck disable=SC2312 # a failed decode shows as too few values, handled below
+  mapfile -d '' -t DECODED < <(base64 -d <<<"${stream}" 2>/dev/null)
+  ((${#DECODED[@]} != $#)) || return 0
+  DECODED=()
+  for name in "$@"; do
+    var="CLAUDE_MODULE_ARG_${name}"
+    # "x" keeps trailing newlines through the command substitution.
+    DECODED+=("$(
+      b64d "${!var}"
+      printf x
+    )")
+    DECODED[-1]=${DECODED[-1]%x}
+  done
 }

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { execa } from "execa";
 import { contracts } from "../../src/contract.ts";
-import { readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadLibrary, shDir, words } from "../../src/library.ts";
 import { composeScript, mainBody, renderScript } from "../../src/script.ts";
@@ -52,6 +53,31 @@ describe("generated argument prologue", () => {
     }
   });
 
+  test("with a base64 that stops at the first padding (as busybox's does), still byte for byte", async () => {
+    // A double of such a decoder: it decodes only up to the end of the first padded block.
+    const dir = mkdtempSync(join(tmpdir(), "claude-module-base64-"));
+    try {
+      writeFileSync(join(dir, "base64"), "#!/bin/bash\nsed -E 's/^([^=]*=+).*/\\1/' | /usr/bin/base64 \"$@\"\n", {
+        mode: 0o755,
+      });
+      for (const value of hostile) {
+        const env = validArgs({ WORKDIR: value, AI_PROMPT: value });
+        const r = await execa("bash", ["-c", prologueProbe], {
+          env: { PATH: `${dir}:${process.env.PATH!}`, ...env },
+          extendEnv: false,
+          reject: false,
+          stripFinalNewline: false,
+        });
+        expect(r.exitCode).toBe(0);
+        const values = r.stdout.split("\0").slice(0, -1);
+        expect(values[names.indexOf("WORKDIR")]).toBe(value);
+        expect(values[names.indexOf("AI_PROMPT")]).toBe(value);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("a missing argument stops the script and says the module is out of sync", async () => {
     const env = validArgs();
     delete env.CLAUDE_MODULE_ARG_WORKDIR;
@@ -91,7 +117,7 @@ describe("composer", () => {
     expect(new Set(defined).size).toBe(defined.length);
     expect(defined.sort()).toEqual(
       ["b64d", "die", "exit_reported", "identify_agentapi", "log", "main", "on_error", "read_args"]
-        .concat(["step_stop_agentapi", "take_arg", "warn"])
+        .concat(["step_stop_agentapi", "decode_args", "warn"])
         .concat(["identify_status_relay", "step_stop_status_relay", "stop_status_relay"])
         .sort(),
     );
