@@ -1,18 +1,23 @@
 // Start-up benchmark: how much the module adds to launching AgentAPI + Claude by hand.
-// Prints seconds (median of several runs) and ratios against the bare launch.
+// Prints seconds (median of several runs), ratios against the bare launch, what a warm restart adds
+// to it in milliseconds, and how many processes a warm restart spawns.
 //   bare  - `agentapi server -- claude` in a prepared home, until /status answers
 //   cold  - the module's start script in a fresh workspace (installs from loopback)
 //   warm  - the start script again after a stop, nothing changed (must install nothing)
+// Processes are counted in one more warm restart, traced by strace (which slows it, so it is not
+// timed): every process the start script and its children create, AgentAPI included, but not what
+// AgentAPI itself starts (Claude and its helpers), which the bare launch starts as well.
 
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { agentapiBinary, claudeBinary } from "../test/lib/paths.ts";
 import { startReleaseServer } from "../test/lib/release-server.ts";
-import { disposeWorkspaces, freePort, workspace } from "../test/lib/workspace.ts";
+import { waitFor } from "../test/lib/wait.ts";
+import { disposeWorkspaces, freePort, workspace, type Workspace } from "../test/lib/workspace.ts";
 
-const runs = Number(process.env.BENCH_RUNS ?? 5);
+const runs = Number(process.env.BENCH_RUNS ?? 10);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function waitStatus(port: number): Promise<void> {
@@ -57,6 +62,68 @@ async function bare(): Promise<number> {
   return t;
 }
 
+/** Runs ws's start scripts under `strace -f` and returns how many processes they created, not
+ * counting AgentAPI's descendants. strace follows AgentAPI for as long as it runs, so it is told to
+ * let go once the script itself has exited. */
+async function startProcesses(ws: Workspace): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), "claude-bench-trace-"));
+  const out = join(dir, "trace");
+  let created = 0;
+  for (const script of ws.agent.startScripts()) {
+    const tracer = execa(
+      "strace",
+      ["-f", "-q", "-e", "trace=clone,clone3,fork,vfork", "-e", "signal=none", "-o", out, "sh", "-c", script],
+      {
+        cwd: ws.agent.home,
+        env: ws.agent.scriptEnv,
+        extendEnv: false,
+        reject: false,
+      },
+    );
+    // strace's own child is the script's sh; the script has ended when its pid is gone.
+    const sh = await waitFor("the traced start script to begin", () => {
+      const children = existsSync(`/proc/${tracer.pid}`)
+        ? readFileSync(`/proc/${tracer.pid}/task/${tracer.pid}/children`, "utf8").trim()
+        : "";
+      return children || undefined;
+    });
+    await waitFor("the traced start script to exit", () => (existsSync(`/proc/${sh}`) ? undefined : true), 300_000);
+    tracer.kill("SIGTERM");
+    await tracer;
+    const lines = readFileSync(out, "utf8").split("\n");
+    // pid -> the pids it created (processes, not threads). A call strace saw interrupted by another
+    // process's is split into "<unfinished ...>" (with the flags) and "<... resumed>" (with the pid).
+    const children = new Map<number, number[]>();
+    const pendingThread = new Map<number, boolean>();
+    for (const line of lines) {
+      const m = line.match(/^(\d+) +(.*)$/);
+      if (!m) continue;
+      const pid = Number(m[1]);
+      const call = m[2]!;
+      if (!/^(clone3?|v?fork)\(|^<\.\.\. (clone3?|v?fork) resumed>/.test(call)) continue;
+      const thread = call.startsWith("<...") ? (pendingThread.get(pid) ?? false) : call.includes("CLONE_THREAD");
+      if (call.endsWith("<unfinished ...>")) {
+        pendingThread.set(pid, thread);
+        continue;
+      }
+      const child = Number(call.match(/= (\d+)$/)?.[1] ?? 0);
+      if (child > 0 && !thread) children.set(pid, [...(children.get(pid) ?? []), child]);
+    }
+    const agentapi = Number(readFileSync(join(ws.moduleDir, "agentapi.pid"), "utf8"));
+    const skip = new Set<number>();
+    const below = (pid: number): void => {
+      for (const c of children.get(pid) ?? []) {
+        skip.add(c);
+        below(c);
+      }
+    };
+    below(agentapi);
+    for (const [pid, kids] of children) if (!skip.has(pid)) created += kids.filter((c) => !skip.has(c)).length;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return created;
+}
+
 const server = startReleaseServer();
 const bareTimes: number[] = [];
 for (let i = 0; i < runs; i++) bareTimes.push(await bare());
@@ -80,6 +147,13 @@ for (let i = 0; i < runs; i++) {
   rss = rssKiB(ws.agent.processes());
   disposeWorkspaces();
 }
+
+const traced = await workspace(server);
+const [first] = await traced.agent.start();
+if (first?.exitCode !== 0) throw new Error(`start failed:\n${first?.output}`);
+await traced.agent.stop();
+const warmProcesses = await startProcesses(traced);
+disposeWorkspaces();
 server.stop();
 
 const b = median(bareTimes);
@@ -89,4 +163,6 @@ console.log(`start-up, median of ${runs} runs (until AgentAPI answers /status):`
 console.log(row("bare", b));
 console.log(row("warm", median(warmTimes)));
 console.log(row("cold", median(coldTimes)));
+console.log(`a warm restart adds ${((median(warmTimes) - b) * 1000).toFixed(0)} ms to the bare launch`);
+console.log(`processes a warm restart spawns (AgentAPI included, not what AgentAPI starts): ${warmProcesses}`);
 console.log(`memory of AgentAPI + Claude after a module start: ${(rss / 1024).toFixed(0)} MiB RSS`);

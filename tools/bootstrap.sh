@@ -71,6 +71,8 @@ command -v ip >/dev/null 2>&1 || [[ -x /usr/sbin/ip ]] || apt_install iproute2
 [[ -x /usr/sbin/iptables ]] || apt_install iptables
 # The browser tests' browser (driven by playwright-core from npm; no browser download from elsewhere).
 [[ -x /usr/bin/chromium ]] || apt_install chromium fonts-liberation
+# tools/bench.sh counts the processes a start spawns with strace.
+command -v strace >/dev/null 2>&1 || apt_install strace
 
 # npm packages, reinstalled only when package-lock.json changed.
 stamp="${root}/node_modules/.lock-sha256"

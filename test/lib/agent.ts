@@ -160,6 +160,11 @@ export class LocalAgent {
     return this.run("run_on_start");
   }
 
+  /** The text of each start script, as the agent hands it to `sh -c`. */
+  startScripts(): string[] {
+    return this.scripts("run_on_start").map((s) => s.values.script as string);
+  }
+
   /** Runs the stop scripts, then (unless told not to) ends whatever the workspace still runs, as a stopped container would. */
   async stop(options: { kill?: boolean } = {}): Promise<ScriptRun[]> {
     const runs = await this.run("run_on_stop");
