@@ -79,6 +79,11 @@ stop_status_relay() {
   identify_status_relay "${pid}"
   if [[ "${OUR_RELAY}" == true ]]; then
     kill -TERM -- "-${pid}" 2>/dev/null || true
+    # Gone before the stop ends, so nothing of it outlives the workspace's stop (bounded: 2 s).
+    for _ in {1..20}; do
+      kill -0 -- "-${pid}" 2>/dev/null || break
+      sleep 0.1
+    done
     log "stopped the status relay (pid ${pid})"
   fi
   rm -f -- "${pid_file}"
