@@ -153,6 +153,18 @@ resource "coder_env" "disable_autoupdater" {
   value    = "1"
 }
 
+# ---- MCP servers ----
+
+# A URL may carry a token, so the list travels in the environment, not in the start script's command
+# line; base64, because the agent expands `$` in coder_env values. The start script unsets it before
+# it starts anything.
+resource "coder_env" "mcp_config_urls" {
+  count    = nonsensitive(length(var.mcp_config_remote_path)) > 0 ? 1 : 0
+  agent_id = var.agent_id
+  name     = "CLAUDE_MODULE_MCP_CONFIG_URLS"
+  value    = base64encode(join("\n", var.mcp_config_remote_path))
+}
+
 # ---- Tasks, authentication and Claude configuration ----
 
 locals {

@@ -236,6 +236,20 @@ variable "mcp" {
   }
 }
 
+variable "mcp_config_remote_path" {
+  description = "URLs (http or https) of MCP configs of the same form as mcp, fetched on every start and reconciled with it. Where a name is in both, mcp wins, then the earlier URL. A config that cannot be fetched or read is skipped and reported, and the servers it added before stay. Sensitive: a URL may carry a token, so logs show it without credentials or query."
+  type        = list(string)
+  default     = []
+  nullable    = false
+  sensitive   = true
+  validation {
+    # Quotes, backslashes, whitespace and control characters never belong in a URL (they are percent-encoded), and keeping
+    # them out keeps the URL one quoted string in the curl config the start script hands curl.
+    condition     = alltrue([for url in var.mcp_config_remote_path : can(regex("^(?i:https?)://[^/?#\\s\"\\\\[:cntrl:]]+([/?#][^\\s\"\\\\[:cntrl:]]*)?$", url))])
+    error_message = "Each URL in mcp_config_remote_path must start with http:// or https:// and a host, and contain no spaces, quotes, backslashes or control characters (percent-encode them)."
+  }
+}
+
 # ---- Tasks, authentication and Claude configuration ----
 
 variable "report_tasks" {

@@ -4,6 +4,7 @@
 # Environment it reads:
 #   CODER_SCRIPT_BIN_DIR: Set by the Coder agent: a directory on every session's PATH.
 #   CODER_WORKSPACE_AGENT_NAME: Set by the Coder agent: the agent's name.
+#   CLAUDE_MODULE_MCP_CONFIG_URLS (secret): mcp_config_remote_path: URLs of remote MCP configs, one a line, base64; they may carry tokens.
 #   ANTHROPIC_API_KEY (secret): API key Claude Code reads; approved in ~/.claude.json by its last 20 characters.
 #   CLAUDE_API_KEY (secret): API key for the coder CLI (claude_api_key, or set by the template).
 #   CLAUDE_CODE_OAUTH_TOKEN (secret): Claude subscription token; only its presence is read.
@@ -266,11 +267,11 @@ step_seed_claude_config() {
   note "claude.json" "onboarding, work dir trust${ANTHROPIC_API_KEY:+ and API key approval} set"
 }
 
-# step_configure_mcp: Reconciles the template's MCP servers with Claude's config in the work dir; a rejected server is skipped and reported.
+# step_configure_mcp: Reconciles the template's MCP servers (mcp, then the remote configs of mcp_config_remote_path) with Claude's config in the work dir; a rejected server or unreadable config is skipped and reported.
 step_configure_mcp() {
-  local state_dir project name_b64 json_b64 name json key want out existing
-  local added=0 unchanged=0 skipped=0 removed=0 skipped_names=""
-  local -A keep=() present=()
+  local state_dir project name_b64 json_b64 source name json key want entry out existing
+  local added=0 unchanged=0 skipped=0 removed=0 skipped_names="" servers=${ARG_MCP_SERVERS}
+  local -A keep=() present=() seen=() unreadable=()
   need_cmd jq "to read Claude's MCP configuration; install the jq package in the workspace image"
   state_dir="${MODULE_DIR}/mcp/$(sha256_of "${WORKDIR}")"
   mkdir -p "${state_dir}"
@@ -282,15 +283,34 @@ step_configure_mcp() {
   while IFS= read -r name; do
     [[ -n "${name}" ]] && present["${name}"]=1
   done <<<"${existing}"
+  [[ -z "${MCP_CONFIG_URLS_B64}" ]] || mcp_read_remote_configs "${state_dir}"
 
-  while read -r name_b64 json_b64; do
+  # A remote server's line carries its config's source (sha256 of its URL); mcp's lines carry none.
+  while read -r name_b64 json_b64 source; do
     [[ -n "${name_b64}" ]] || continue
     name=$(b64d "${name_b64}")
+    # mcp's names are checked at plan time; a remote config's only here.
+    if [[ ! "${name}" =~ ^[A-Za-z0-9_.-]{1,64}$ ]]; then
+      name=${name//[^[:alnum:]_.-]/?}
+      warn "MCP server '${name:0:80}' from a remote config was skipped: a name must be 1-64 letters, digits, '_', '.' or '-'"
+      skipped=$((skipped + 1))
+      skipped_names+=" ${name:0:80}"
+      continue
+    fi
+    # The first definition of a name wins: mcp's, then the earlier URL's.
+    if [[ -n "${seen[${name}]:-}" ]]; then
+      warn "MCP server '${name}' from a remote config was skipped: mcp or an earlier config defines it, and that definition is used"
+      skipped=$((skipped + 1))
+      skipped_names+=" ${name}"
+      continue
+    fi
+    seen["${name}"]=1
     json=$(b64d "${json_b64}")
     key=$(sha256_of "${name}")
     keep["${key}"]=1
     want=$(sha256_of "${json}")
-    if [[ -n "${present[${name}]:-}" && -f "${state_dir}/${key}" && "$(<"${state_dir}/${key}")" == "${want} ${name_b64}" ]]; then
+    entry="${want} ${name_b64}${source:+ ${source}}"
+    if [[ -n "${present[${name}]:-}" && -f "${state_dir}/${key}" && "$(<"${state_dir}/${key}")" == "${entry}" ]]; then
       unchanged=$((unchanged + 1))
       continue
     fi
@@ -300,7 +320,7 @@ step_configure_mcp() {
     fi
     # Claude's own output is not logged: it can echo the definition, secrets included.
     if out=$("${BIN_DIR}/claude" mcp add-json --scope local "${name}" "${json}" 2>&1); then
-      printf '%s %s' "${want}" "${name_b64}" | atomic_write "${state_dir}/${key}" 0600
+      printf '%s' "${entry}" | atomic_write "${state_dir}/${key}" 0600
       log "MCP server '${name}' configured"
       added=$((added + 1))
     else
@@ -310,16 +330,23 @@ step_configure_mcp() {
       skipped=$((skipped + 1))
       skipped_names+=" ${name}"
     fi
-  done <<<"${ARG_MCP_SERVERS}"
+  done <<<"${servers}"
 
-  # Servers this module added earlier that the template no longer lists.
-  local file entry
+  # Servers this module added earlier that the template no longer lists. One from a remote config
+  # that could not be read this time stays: a network outage must not take a user's tools away.
+  local file
   for file in "${state_dir}"/*; do
     [[ -f "${file}" ]] || continue
     key=${file##*/}
     [[ -z "${keep[${key}]:-}" ]] || continue
     entry=$(<"${file}")
-    name=$(b64d "${entry#* }")
+    read -r want name_b64 source <<<"${entry}"
+    name=$(b64d "${name_b64}")
+    if [[ -n "${source}" && -n "${unreadable[${source}]:-}" ]]; then
+      log "MCP server '${name}' kept: its remote config could not be read"
+      unchanged=$((unchanged + 1))
+      continue
+    fi
     "${BIN_DIR}/claude" mcp remove --scope local "${name}" >/dev/null 2>&1 || true
     rm -f "${file}"
     log "MCP server '${name}' removed (no longer in the template)"
@@ -877,9 +904,67 @@ sha256_of() {
   printf '%s' "${sum%% *}"
 }
 
+# mcp_read_remote_configs STATE_DIR: fetches each remote config and appends its servers to the
+# caller's `servers` as "<base64 name> <base64 definition> <sha256 of the URL>" lines. A config that
+# cannot be fetched or read is reported and skipped, and its URL's sha256 put in the caller's
+# `unreadable`. Only the URL's shown form (mcp_url_shown) is ever printed.
+mcp_read_remote_configs() {
+  local state_dir=$1 urls url shown source body pairs reason err ok=0 failed=0 failures=""
+  urls=$(b64d "${MCP_CONFIG_URLS_B64}")
+  err=$(mktemp "${state_dir}/.fetch-error.XXXXXX")
+  while IFS= read -r url; do
+    [[ -n "${url}" ]] || continue
+    shown=$(mcp_url_shown "${url}")
+    source=$(sha256_of "${url}")
+    reason=""
+    # shellcheck disable=SC2310 # mcp_fetch is one pipeline whose status is curl's
+    if ! command -v curl >/dev/null 2>&1; then
+      reason="'curl' was not found on PATH; install curl in the workspace image"
+    elif ! body=$(mcp_fetch "${url}" 2>"${err}"); then
+      IFS= read -r reason <"${err}" || true
+      reason=${reason//"${url}"/"${shown}"}
+      reason=${reason:-the download failed}
+    # input fails on an empty body, and the if on anything but an object of servers.
+    elif ! pairs=$(printf '%s' "${body}" | jq -nr --arg source "${source}" 'input | if (.mcpServers | type) == "object" then .mcpServers | to_entries[] | "\(.key | @base64) \(.value | tojson | @base64) \($source)" else error("no mcpServers") end' 2>/dev/null); then
+      reason='not JSON of the form {"mcpServers": {"<name>": {...}}}'
+    fi
+    if [[ -n "${reason}" ]]; then
+      unreadable["${source}"]=1
+      warn "MCP config ${shown} was skipped (the servers it added before stay): ${reason:0:300}"
+      failed=$((failed + 1))
+      failures+="; ${shown}"
+      continue
+    fi
+    log "MCP config ${shown} read"
+    ok=$((ok + 1))
+    [[ -z "${pairs}" ]] || servers+=$'\n'"${pairs}"
+  done <<<"${urls}"
+  rm -f "${err}"
+  note "mcp configs" "${ok} read, ${failed} skipped${failures:+ (${failures#; })}"
+}
+
 # b64d TEXT: prints TEXT decoded from base64.
 b64d() {
   printf '%s' "$1" | base64 -d
+}
+
+# mcp_url_shown URL: URL as logs show it: without credentials, query or fragment, any of which may
+# carry a token ("?***" says a query or fragment was there).
+mcp_url_shown() {
+  local url=$1 rest host
+  rest=${url#*://}
+  host=${rest%%[/?#]*}
+  rest=${rest#"${host}"}
+  printf '%s://%s%s' "${url%%://*}" "${host##*@}" "${rest%%[?#]*}"
+  [[ "${rest}" != *[?#]* ]] || printf '?***'
+}
+
+# mcp_fetch URL: prints the document at URL, within a bounded time and size. The URL reaches curl
+# on stdin as a config line, never on a command line, where any local user could read its token.
+mcp_fetch() {
+  local url=${1//\\/\\\\}
+  printf 'url = "%s"\n' "${url//\"/\\\"}" | curl --config - --fail --silent --show-error --location \
+    --proto '=http,https' --proto-redir '=http,https' --connect-timeout 10 --max-time 30 --max-filesize 1048576
 }
 
 # mcp_reason JSON OUTPUT: the first non-empty line of Claude's complaint (some start with an empty
@@ -2042,6 +2127,10 @@ WORKDIR=$(
 )
 WORKDIR=${WORKDIR%x}
 LOG_FILE=""
+# The remote MCP configs' URLs may carry tokens: kept in the script, out of the environment that
+# AgentAPI, Claude and its MCP servers inherit.
+MCP_CONFIG_URLS_B64=${CLAUDE_MODULE_MCP_CONFIG_URLS:-}
+unset CLAUDE_MODULE_MCP_CONFIG_URLS
 # Task mode: the coder MCP server that Claude starts offers only the status tool.
 if [[ "${ARG_REPORT_TASKS}" == true ]]; then
   export CODER_MCP_ALLOWED_TOOLS=coder_report_task

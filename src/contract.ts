@@ -114,6 +114,12 @@ export const contracts = {
         doc: "Set by the Coder agent: a directory on every session's PATH.",
       },
       { name: "CODER_WORKSPACE_AGENT_NAME", secret: false, doc: "Set by the Coder agent: the agent's name." },
+      // MCP servers
+      {
+        name: "CLAUDE_MODULE_MCP_CONFIG_URLS",
+        secret: true,
+        doc: "mcp_config_remote_path: URLs of remote MCP configs, one a line, base64; they may carry tokens.",
+      },
       // Tasks, authentication and Claude configuration
       {
         name: "ANTHROPIC_API_KEY",

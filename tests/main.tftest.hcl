@@ -135,6 +135,65 @@ run "bad_mcp_server_name_is_rejected" {
   expect_failures = [var.mcp]
 }
 
+run "mcp_config_urls_travel_in_the_environment_not_the_script" {
+  command = plan
+  variables {
+    mcp_config_remote_path = ["https://config.example.com/mcp.json?token=s3cr3t-t0k3n", "HTTP://user:pw@10.0.0.1:8080"]
+  }
+  assert {
+    condition     = base64decode(nonsensitive(coder_env.mcp_config_urls[0].value)) == "https://config.example.com/mcp.json?token=s3cr3t-t0k3n\nHTTP://user:pw@10.0.0.1:8080"
+    error_message = "the URLs reach the start script's environment, one a line"
+  }
+  assert {
+    condition     = coder_env.mcp_config_urls[0].name == "CLAUDE_MODULE_MCP_CONFIG_URLS"
+    error_message = "the start script reads the URLs from CLAUDE_MODULE_MCP_CONFIG_URLS"
+  }
+  assert {
+    condition     = !strcontains(coder_script.start.script, base64encode("s3cr3t")) && !strcontains(coder_script.start.script, "s3cr3t")
+    error_message = "no URL is in the start script, which the agent runs as a command-line argument"
+  }
+}
+
+run "no_mcp_config_urls_no_environment_variable" {
+  command = plan
+  assert {
+    condition     = length(coder_env.mcp_config_urls) == 0
+    error_message = "without remote configs the module sets no variable for them"
+  }
+}
+
+run "mcp_config_url_without_http_scheme_is_rejected" {
+  command = plan
+  variables {
+    mcp_config_remote_path = ["https://ok.example.com/mcp.json", "ftp://example.com/mcp.json"]
+  }
+  expect_failures = [var.mcp_config_remote_path]
+}
+
+run "mcp_config_url_without_host_is_rejected" {
+  command = plan
+  variables {
+    mcp_config_remote_path = ["https:///mcp.json"]
+  }
+  expect_failures = [var.mcp_config_remote_path]
+}
+
+run "mcp_config_url_with_a_space_is_rejected" {
+  command = plan
+  variables {
+    mcp_config_remote_path = ["https://example.com/my config.json"]
+  }
+  expect_failures = [var.mcp_config_remote_path]
+}
+
+run "mcp_config_url_with_a_quote_is_rejected" {
+  command = plan
+  variables {
+    mcp_config_remote_path = ["https://example.com/a\"b.json"]
+  }
+  expect_failures = [var.mcp_config_remote_path]
+}
+
 run "relative_workdir_is_rejected" {
   command = plan
   variables {

@@ -18,6 +18,10 @@ WORKDIR=$(
 )
 WORKDIR=${WORKDIR%x}
 LOG_FILE=""
+# The remote MCP configs' URLs may carry tokens: kept in the script, out of the environment that
+# AgentAPI, Claude and its MCP servers inherit.
+MCP_CONFIG_URLS_B64=${CLAUDE_MODULE_MCP_CONFIG_URLS:-}
+unset CLAUDE_MODULE_MCP_CONFIG_URLS
 # Task mode: the coder MCP server that Claude starts offers only the status tool.
 if [[ "${ARG_REPORT_TASKS}" == true ]]; then
   export CODER_MCP_ALLOWED_TOOLS=coder_report_task
