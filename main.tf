@@ -34,6 +34,7 @@ locals {
     CLAUDE_INSTALLER_URL = var.claude_installer_url
     INSTALL_VIA_NPM      = tostring(var.install_via_npm)
     CLAUDE_BINARY_PATH   = var.claude_binary_path
+    CLAUDE_EXECUTABLE    = var.claude_executable
     BLOCK_CLAUDE_UPDATES = tostring(local.block_claude_updates)
     # AgentAPI
     INSTALL_AGENTAPI      = tostring(var.install_agentapi)

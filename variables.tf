@@ -102,6 +102,17 @@ variable "claude_binary_path" {
   }
 }
 
+variable "claude_executable" {
+  description = "Path of the claude executable to use, as it is: no search and no install, and an error naming the path when it does not run. Empty (the default): the module's earlier install, then a claude of the requested version on PATH, then one in claude_binary_path, then an install (the start summary says which was used and why the others were not). A leading ~ or $HOME means the workspace user's home."
+  type        = string
+  default     = ""
+  nullable    = false
+  validation {
+    condition     = var.claude_executable == "" || can(regex("^(/|~/|\\$HOME/)[^$`\\n]*[^/]$", var.claude_executable))
+    error_message = "claude_executable must be empty or the path of an executable file: absolute (\"/opt/claude/bin/claude\") or starting with ~/ or $HOME/, with no other $, ` or newline, not ending in /."
+  }
+}
+
 variable "disable_autoupdater" {
   description = "Turn Claude Code's auto-updater off (DISABLE_AUTOUPDATER=1 for the agent and every terminal, and in ~/.claude/settings.json). Always on when claude_code_version is pinned."
   type        = bool

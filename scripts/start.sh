@@ -69,9 +69,11 @@ step_pre_install_hook() {
 }
 
 # step_install_claude: Finds or installs the requested Claude Code, links it onto PATH and keeps a pinned version from updating itself.
+# Where claude comes from, the first that fits: claude_executable (as it is); the module's earlier
+# install; a claude on PATH; the one in claude_binary_path; an install (install_claude_code = true).
 step_install_claude() {
   local state="${MODULE_DIR}/claude-install.state" prefix="${MODULE_DIR}/npm"
-  local want dir spec state_spec="" state_bin="" found="" have="" pre="" how bin real real_ours
+  local want fits dir spec state_spec="" state_bin="" found="" have="" how bin real real_ours="" not_used=""
   want=$(plain_version "${ARG_CLAUDE_CODE_VERSION}")
   dir=$(expand_home "${ARG_CLAUDE_BINARY_PATH}")
   dir=${dir%/}
@@ -83,59 +85,91 @@ step_install_claude() {
   if [[ -f "${state}" ]]; then
     { IFS= read -r state_spec && IFS= read -r state_bin; } <"${state}" || true
   fi
+  # With install_claude_code = false, any version that runs will do.
+  fits=${want}
+  [[ "${ARG_INSTALL_CLAUDE_CODE}" == true ]] || fits=latest
 
-  if [[ "${ARG_INSTALL_CLAUDE_CODE}" == false ]]; then
-    have=$(claude_fits "${dir}/claude" latest)
-    found="${dir}/claude"
-    if [[ -z "${have}" ]]; then
-      bin=$(find_on_path claude "${BIN_DIR}" "${CODER_SCRIPT_BIN_DIR:-}")
-      # The resolved file, so that our own links on PATH can never point at themselves.
-      found=$(readlink -f -- "${bin:-/nonexistent}") || found=""
-      have=$(claude_fits "${found}" latest)
-    fi
-    [[ -n "${have}" ]] ||
-      die "install_claude_code is false and no working claude is in ${dir} or on PATH; install it in the image, set claude_binary_path to its directory, or set install_claude_code = true"
-    if [[ "${want}" != latest && "${want}" != "${have}" ]]; then
-      warn "using Claude Code ${have} from ${found}, not the requested ${want} (install_claude_code is false)"
-    fi
-    how="existing binary ${found}"
-    log "using existing Claude Code ${have} from ${found}"
-  else
-    if [[ "${state_spec}" == "${spec}" ]]; then
-      have=$(claude_fits "${state_bin}" "${want}")
-    fi
-    real=$(readlink -f -- "${dir}/claude") || real=""
+  if [[ -n "${ARG_CLAUDE_EXECUTABLE}" ]]; then
+    found=$(expand_home "${ARG_CLAUDE_EXECUTABLE}")
+    claude_check "${found}" latest
+    [[ -n "${CLAUDE_HAVE}" ]] ||
+      die "claude_executable ${found} ${CLAUDE_WHY_NOT}; correct claude_executable, or leave it empty to let the module find or install Claude Code"
+    have=${CLAUDE_HAVE}
+    how="claude_executable ${found}"
+  elif [[ "${ARG_INSTALL_CLAUDE_CODE}" == true && "${state_spec}" == "${spec}" ]]; then
+    have=$(claude_fits "${state_bin}" "${want}")
+    found=${state_bin}
+    how="already installed"
+  fi
+  if [[ "${ARG_INSTALL_CLAUDE_CODE}" == true ]]; then
+    # A claude the module installed earlier is not "pre-installed", even when linked elsewhere.
     real_ours=$(readlink -f -- "${state_bin:-/nonexistent}") || real_ours=""
-    # A claude the module installed earlier is not "pre-installed", even when linked there.
-    if [[ -z "${have}" && "${real}" != "${real_ours}" ]]; then
-      pre=$(claude_fits "${dir}/claude" "${want}")
+  fi
+
+  if [[ -z "${have}" ]]; then
+    bin=$(find_on_path claude "${BIN_DIR}" "${CODER_SCRIPT_BIN_DIR:-}")
+    # The resolved file, so that our own links on PATH can never point at themselves.
+    real=$(readlink -f -- "${bin:-/nonexistent}") || real=""
+    if [[ -z "${bin}" ]]; then
+      not_used+="; none on PATH"
+    elif [[ -n "${real}" && "${real}" != "${real_ours}" ]]; then
+      claude_check "${real}" "${fits}"
+      have=${CLAUDE_HAVE}
+      found=${real}
+      how="on PATH at ${bin}"
+      [[ -n "${have}" ]] || not_used+="; ${bin} on PATH ${CLAUDE_WHY_NOT}"
     fi
-    if [[ -n "${have}" ]]; then
-      found=${state_bin}
-      how="already installed"
-      log "Claude Code ${have} is already installed; nothing to install"
-    elif [[ -n "${pre}" ]]; then
-      have=${pre}
+  fi
+  if [[ -z "${have}" ]]; then
+    real=$(readlink -f -- "${dir}/claude") || real=""
+    if [[ ! -e "${dir}/claude" ]]; then
+      not_used+="; none in ${dir}"
+    elif [[ "${real}" != "${real_ours}" ]]; then
+      claude_check "${dir}/claude" "${fits}"
+      have=${CLAUDE_HAVE}
       found="${dir}/claude"
       how="pre-installed in ${dir}"
+      [[ -n "${have}" ]] || not_used+="; ${dir}/claude ${CLAUDE_WHY_NOT}"
+    fi
+  fi
+
+  if [[ -n "${have}" ]]; then
+    if [[ "${how}" == "already installed" ]]; then
+      log "Claude Code ${have} is already installed; nothing to install"
+    elif [[ "${how}" == pre-installed* && "${ARG_INSTALL_CLAUDE_CODE}" == true ]]; then
       log "using the pre-installed Claude Code ${have} in ${dir}; nothing to install"
     else
-      if [[ "${spec}" == npm* ]]; then
-        install_with_npm "${want}" "${prefix}"
-        found="${prefix}/bin/claude"
-        how="npm"
-      else
-        run_installer "${ARG_CLAUDE_INSTALLER_URL}"
-        found="${HOME}/.local/bin/claude"
-        how="official installer"
-      fi
-      have=$(claude_fits "${found}" latest)
-      [[ -n "${have}" ]] || die "the installed ${found} does not run: 'claude --version' failed"
-      [[ "${want}" == latest || "${have}" == "${want}" ]] ||
-        die "the installed Claude Code reports version ${have}, expected ${want}"
-      printf '%s\n%s\n' "${spec}" "${found}" | atomic_write "${state}" 600
-      log "installed Claude Code ${have} (${how})"
+      log "using existing Claude Code ${have} from ${found}"
     fi
+    if [[ "${want}" != latest && "${want}" != "${have}" ]]; then
+      if [[ -n "${ARG_CLAUDE_EXECUTABLE}" ]]; then
+        warn "using Claude Code ${have} from ${found}, not the requested ${want} (claude_executable is set)"
+      else
+        warn "using Claude Code ${have} from ${found}, not the requested ${want} (install_claude_code is false)"
+      fi
+    fi
+    [[ -z "${not_used}" ]] || how+="; not used:${not_used#;}"
+  elif [[ "${ARG_INSTALL_CLAUDE_CODE}" == false ]]; then
+    die "install_claude_code is false and no working claude is in ${dir} or on PATH (${not_used#; }); install it in the image, set claude_executable or claude_binary_path, or set install_claude_code = true"
+  else
+    if [[ "${spec}" == npm* ]]; then
+      install_with_npm "${want}" "${prefix}"
+      found="${prefix}/bin/claude"
+      how="npm"
+    else
+      run_installer "${ARG_CLAUDE_INSTALLER_URL}"
+      found="${HOME}/.local/bin/claude"
+      how="official installer"
+    fi
+    have=$(claude_fits "${found}" latest)
+    [[ -n "${have}" ]] || die "the installed ${found} does not run: 'claude --version' failed"
+    [[ "${want}" == latest || "${have}" == "${want}" ]] ||
+      die "the installed Claude Code reports version ${have}, expected ${want}"
+    printf '%s\n%s\n' "${spec}" "${found}" | atomic_write "${state}" 600
+    log "installed Claude Code ${have} (${how})"
+    [[ -z "${not_used}" ]] || how+="; not used:${not_used#;}"
+  fi
+  if [[ "${ARG_INSTALL_CLAUDE_CODE}" == true ]]; then
     # The default directory is on PATH in login shells of common images (~/.profile adds it).
     if [[ "${dir}" == "${HOME}/.local/bin" && "${found}" != "${dir}/claude" ]]; then
       if [[ -L "${dir}/claude" || ! -e "${dir}/claude" ]]; then
@@ -646,13 +680,21 @@ expand_home() {
   esac
 }
 
-# claude_fits BINARY WANT: prints the version of BINARY when it runs and is WANT ("latest": any), else nothing.
-claude_fits() {
-  local have
-  [[ -x "$1" ]] || return 0
-  have=$(version_of "$1")
-  if [[ -n "${have}" && ( "$2" == latest || "$2" == "${have}" ) ]]; then
-    printf '%s' "${have}"
+# claude_check BINARY WANT: sets CLAUDE_HAVE to BINARY's version when it runs and is WANT ("latest":
+# any), else to nothing, with CLAUDE_WHY_NOT saying why not.
+claude_check() {
+  CLAUDE_HAVE=""
+  CLAUDE_WHY_NOT=""
+  if [[ ! -f "$1" || ! -x "$1" ]]; then
+    CLAUDE_WHY_NOT="is not an executable file"
+    return 0
+  fi
+  CLAUDE_HAVE=$(version_of "$1")
+  if [[ -z "${CLAUDE_HAVE}" ]]; then
+    CLAUDE_WHY_NOT="does not run ('$1 --version' failed)"
+  elif [[ "$2" != latest && "$2" != "${CLAUDE_HAVE}" ]]; then
+    CLAUDE_WHY_NOT="is ${CLAUDE_HAVE}, not ${2}"
+    CLAUDE_HAVE=""
   fi
 }
 
@@ -662,6 +704,16 @@ version_of() {
   out=$("$1" --version 2>/dev/null) || return 0
   if [[ "${out}" =~ ([0-9]+\.[0-9]+\.[0-9]+[0-9A-Za-z.+-]*) ]]; then
     printf '%s' "${BASH_REMATCH[1]}"
+  fi
+}
+
+# claude_fits BINARY WANT: prints the version of BINARY when it runs and is WANT ("latest": any), else nothing.
+claude_fits() {
+  local have
+  [[ -x "$1" ]] || return 0
+  have=$(version_of "$1")
+  if [[ -n "${have}" && ( "$2" == latest || "$2" == "${have}" ) ]]; then
+    printf '%s' "${have}"
   fi
 }
 
@@ -2012,7 +2064,7 @@ on_error() {
 }
 
 read_args() {
-  decode_args WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT APP_SLUG SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS AI_PROMPT CONTINUE RESUME_SESSION_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN BOUNDARY_CODER_HOST
+  decode_args WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH CLAUDE_EXECUTABLE BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT APP_SLUG SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS AI_PROMPT CONTINUE RESUME_SESSION_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN BOUNDARY_CODER_HOST
   # Directory Claude Code works in; created when missing.
   ARG_WORKDIR=${DECODED[0]}
   # Install Claude Code, or only use an existing binary.
@@ -2027,86 +2079,88 @@ read_args() {
   [[ "${ARG_INSTALL_VIA_NPM}" == true || "${ARG_INSTALL_VIA_NPM}" == false ]] || die 'INSTALL_VIA_NPM must be true or false'
   # Directory searched first for a pre-installed claude; may start with ~ or $HOME.
   ARG_CLAUDE_BINARY_PATH=${DECODED[5]}
+  # Path of a claude to use as it is (no search, no install), or empty; may start with ~ or $HOME.
+  ARG_CLAUDE_EXECUTABLE=${DECODED[6]}
   # Turn Claude Code's auto-updater off (pinned version or disable_autoupdater).
-  ARG_BLOCK_CLAUDE_UPDATES=${DECODED[6]}
+  ARG_BLOCK_CLAUDE_UPDATES=${DECODED[7]}
   [[ "${ARG_BLOCK_CLAUDE_UPDATES}" == true || "${ARG_BLOCK_CLAUDE_UPDATES}" == false ]] || die 'BLOCK_CLAUDE_UPDATES must be true or false'
   # Download AgentAPI, or only use an existing binary.
-  ARG_INSTALL_AGENTAPI=${DECODED[7]}
+  ARG_INSTALL_AGENTAPI=${DECODED[8]}
   [[ "${ARG_INSTALL_AGENTAPI}" == true || "${ARG_INSTALL_AGENTAPI}" == false ]] || die 'INSTALL_AGENTAPI must be true or false'
   # 'latest' or an exact version such as v0.12.2.
-  ARG_AGENTAPI_VERSION=${DECODED[8]}
+  ARG_AGENTAPI_VERSION=${DECODED[9]}
   # Base URL of AgentAPI releases (a mirror in air-gapped setups).
-  ARG_AGENTAPI_RELEASES_URL=${DECODED[9]}
+  ARG_AGENTAPI_RELEASES_URL=${DECODED[10]}
   # Expected sha256 of the AgentAPI binary, or empty.
-  ARG_AGENTAPI_SHA256=${DECODED[10]}
+  ARG_AGENTAPI_SHA256=${DECODED[11]}
   # Port AgentAPI listens on (loopback).
-  ARG_AGENTAPI_PORT=${DECODED[11]}
+  ARG_AGENTAPI_PORT=${DECODED[12]}
   [[ "${ARG_AGENTAPI_PORT}" =~ ^[0-9]+$ ]] || die 'AGENTAPI_PORT must be a port number'
   # Slug of the web chat coder_app (part of the path-based URL).
-  ARG_APP_SLUG=${DECODED[12]}
+  ARG_APP_SLUG=${DECODED[13]}
   # Whether the web chat is served on a subdomain.
-  ARG_SUBDOMAIN=${DECODED[13]}
+  ARG_SUBDOMAIN=${DECODED[14]}
   [[ "${ARG_SUBDOMAIN}" == true || "${ARG_SUBDOMAIN}" == false ]] || die 'SUBDOMAIN must be true or false'
   # Workspace owner name, for the path-based chat URL.
-  ARG_WORKSPACE_OWNER=${DECODED[14]}
+  ARG_WORKSPACE_OWNER=${DECODED[15]}
   # Workspace name, for the path-based chat URL.
-  ARG_WORKSPACE_NAME=${DECODED[15]}
+  ARG_WORKSPACE_NAME=${DECODED[16]}
   # MCP servers: name and JSON definition per line.
-  ARG_MCP_SERVERS=${DECODED[16]}
+  ARG_MCP_SERVERS=${DECODED[17]}
   # Initial prompt for Claude, or empty; sent only when a new session starts.
-  ARG_AI_PROMPT=${DECODED[17]}
+  ARG_AI_PROMPT=${DECODED[18]}
   # Resume the previous session on restart.
-  ARG_CONTINUE=${DECODED[18]}
+  ARG_CONTINUE=${DECODED[19]}
   [[ "${ARG_CONTINUE}" == true || "${ARG_CONTINUE}" == false ]] || die 'CONTINUE must be true or false'
   # Session UUID (lowercase) to resume instead of choosing one, or empty.
-  ARG_RESUME_SESSION_ID=${DECODED[19]}
+  ARG_RESUME_SESSION_ID=${DECODED[20]}
   # Start Claude with --dangerously-skip-permissions.
-  ARG_DANGEROUSLY_SKIP_PERMISSIONS=${DECODED[20]}
+  ARG_DANGEROUSLY_SKIP_PERMISSIONS=${DECODED[21]}
   [[ "${ARG_DANGEROUSLY_SKIP_PERMISSIONS}" == true || "${ARG_DANGEROUSLY_SKIP_PERMISSIONS}" == false ]] || die 'DANGEROUSLY_SKIP_PERMISSIONS must be true or false'
   # Claude's --permission-mode (validated at plan time), or empty.
-  ARG_PERMISSION_MODE=${DECODED[21]}
+  ARG_PERMISSION_MODE=${DECODED[22]}
   # Tool rules for --allowedTools, one per line (split at plan time).
-  ARG_ALLOWED_TOOLS=${DECODED[22]}
+  ARG_ALLOWED_TOOLS=${DECODED[23]}
   # Tool rules for --disallowedTools, one per line (split at plan time).
-  ARG_DISALLOWED_TOOLS=${DECODED[23]}
+  ARG_DISALLOWED_TOOLS=${DECODED[24]}
   # Task mode (report status to Coder) or standalone.
-  ARG_REPORT_TASKS=${DECODED[24]}
+  ARG_REPORT_TASKS=${DECODED[25]}
   [[ "${ARG_REPORT_TASKS}" == true || "${ARG_REPORT_TASKS}" == false ]] || die 'REPORT_TASKS must be true or false'
   # Who reports the app's status: 'hooks' (Claude Code's hooks), 'model' (coder_report_task) or 'both'.
-  ARG_STATUS_SOURCE=${DECODED[25]}
+  ARG_STATUS_SOURCE=${DECODED[26]}
   # The deployment's access URL: the agent API when CODER_AGENT_URL is not set.
-  ARG_ACCESS_URL=${DECODED[26]}
+  ARG_ACCESS_URL=${DECODED[27]}
   # Instructions for Claude's CLAUDE.md (task reporting and/or the template's own).
-  ARG_SYSTEM_PROMPT=${DECODED[27]}
+  ARG_SYSTEM_PROMPT=${DECODED[28]}
   # The user-level CLAUDE.md; a leading ~ or $HOME means the home directory.
-  ARG_CLAUDE_MD_PATH=${DECODED[28]}
+  ARG_CLAUDE_MD_PATH=${DECODED[29]}
   # Bash run before anything is installed, or empty.
-  ARG_PRE_INSTALL_SCRIPT=${DECODED[29]}
+  ARG_PRE_INSTALL_SCRIPT=${DECODED[30]}
   # Bash run after the installs, before Claude is configured, or empty.
-  ARG_POST_INSTALL_SCRIPT=${DECODED[30]}
+  ARG_POST_INSTALL_SCRIPT=${DECODED[31]}
   # Run Claude inside boundary (network allowlist); fail closed when it cannot start.
-  ARG_ENABLE_BOUNDARY=${DECODED[31]}
+  ARG_ENABLE_BOUNDARY=${DECODED[32]}
   [[ "${ARG_ENABLE_BOUNDARY}" == true || "${ARG_ENABLE_BOUNDARY}" == false ]] || die 'ENABLE_BOUNDARY must be true or false'
   # Where boundary comes from: 'coder' (subcommand), 'release' (download) or 'source' (go build).
-  ARG_BOUNDARY_MODE=${DECODED[32]}
+  ARG_BOUNDARY_MODE=${DECODED[33]}
   # Exact boundary version for the release and source modes, such as v0.8.0.
-  ARG_BOUNDARY_VERSION=${DECODED[33]}
+  ARG_BOUNDARY_VERSION=${DECODED[34]}
   # Base URL of boundary releases (a mirror in air-gapped setups).
-  ARG_BOUNDARY_RELEASES_URL=${DECODED[34]}
+  ARG_BOUNDARY_RELEASES_URL=${DECODED[35]}
   # Expected sha256 of the boundary release archive, or empty.
-  ARG_BOUNDARY_SHA256=${DECODED[35]}
+  ARG_BOUNDARY_SHA256=${DECODED[36]}
   # The template's extra allow rules, one per line.
-  ARG_BOUNDARY_ALLOWLIST=${DECODED[36]}
+  ARG_BOUNDARY_ALLOWLIST=${DECODED[37]}
   # The template's boundary config.yaml in the workspace, or empty.
-  ARG_BOUNDARY_CONFIG_PATH=${DECODED[37]}
+  ARG_BOUNDARY_CONFIG_PATH=${DECODED[38]}
   # 'nsjail', 'landjail', or empty for the config's or boundary's default.
-  ARG_BOUNDARY_JAIL_TYPE=${DECODED[38]}
+  ARG_BOUNDARY_JAIL_TYPE=${DECODED[39]}
   # Start Claude unfiltered (with a warning) when boundary cannot start.
-  ARG_BOUNDARY_FAIL_OPEN=${DECODED[39]}
+  ARG_BOUNDARY_FAIL_OPEN=${DECODED[40]}
   [[ "${ARG_BOUNDARY_FAIL_OPEN}" == true || "${ARG_BOUNDARY_FAIL_OPEN}" == false ]] || die 'BOUNDARY_FAIL_OPEN must be true or false'
   # Host name of the Coder deployment (always allowed), or empty.
-  ARG_BOUNDARY_CODER_HOST=${DECODED[40]}
-  unset DECODED CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
+  ARG_BOUNDARY_CODER_HOST=${DECODED[41]}
+  unset DECODED CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_CLAUDE_EXECUTABLE CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
   if [[ -n "${!CLAUDE_MODULE_ARG_*}" ]]; then
     die "unexpected arguments: ${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
   fi

@@ -49,6 +49,11 @@ export const contracts = {
         "Directory searched first for a pre-installed claude; may start with ~ or $HOME.",
       ),
       arg(
+        "CLAUDE_EXECUTABLE",
+        "string",
+        "Path of a claude to use as it is (no search, no install), or empty; may start with ~ or $HOME.",
+      ),
+      arg(
         "BLOCK_CLAUDE_UPDATES",
         "bool",
         "Turn Claude Code's auto-updater off (pinned version or disable_autoupdater).",

@@ -75,6 +75,49 @@ run "home_relative_binary_paths_are_accepted" {
   }
 }
 
+run "claude_executable_reaches_the_script" {
+  command = plan
+  variables {
+    claude_executable = "$HOME/tools/claude"
+  }
+  assert {
+    condition     = local.start_args.CLAUDE_EXECUTABLE == "$HOME/tools/claude"
+    error_message = "the path is passed through for the script to expand a leading $HOME (never by eval)"
+  }
+}
+
+run "claude_executable_defaults_to_empty" {
+  command = plan
+  assert {
+    condition     = local.start_args.CLAUDE_EXECUTABLE == ""
+    error_message = "by default the module finds or installs claude"
+  }
+}
+
+run "claude_executable_must_be_a_file_path" {
+  command = plan
+  variables {
+    claude_executable = "/opt/claude/bin/"
+  }
+  expect_failures = [var.claude_executable]
+}
+
+run "relative_claude_executable_is_rejected" {
+  command = plan
+  variables {
+    claude_executable = "claude"
+  }
+  expect_failures = [var.claude_executable]
+}
+
+run "other_variables_in_claude_executable_are_rejected" {
+  command = plan
+  variables {
+    claude_executable = "$HOME/$(id)/claude"
+  }
+  expect_failures = [var.claude_executable]
+}
+
 run "relative_binary_path_is_rejected" {
   command = plan
   variables {

@@ -7,9 +7,11 @@
 # shellcheck disable=SC2154 # globals come from outside this file: ARG_* from the generated prologue, MODULE_DIR and the like from src/scripts/*-globals.sh, results from helpers in other files
 
 # step_install_claude: Finds or installs the requested Claude Code, links it onto PATH and keeps a pinned version from updating itself.
+# Where claude comes from, the first that fits: claude_executable (as it is); the module's earlier
+# install; a claude on PATH; the one in claude_binary_path; an install (install_claude_code = true).
 step_install_claude() {
   local state="${MODULE_DIR}/claude-install.state" prefix="${MODULE_DIR}/npm"
-  local want dir spec state_spec="" state_bin="" found="" have="" pre="" how bin real real_ours
+  local want fits dir spec state_spec="" state_bin="" found="" have="" how bin real real_ours="" not_used=""
   want=$(plain_version "${ARG_CLAUDE_CODE_VERSION}")
   dir=$(expand_home "${ARG_CLAUDE_BINARY_PATH}")
   dir=${dir%/}
@@ -21,59 +23,91 @@ step_install_claude() {
   if [[ -f "${state}" ]]; then
     { IFS= read -r state_spec && IFS= read -r state_bin; } <"${state}" || true
   fi
+  # With install_claude_code = false, any version that runs will do.
+  fits=${want}
+  [[ "${ARG_INSTALL_CLAUDE_CODE}" == true ]] || fits=latest
 
-  if [[ "${ARG_INSTALL_CLAUDE_CODE}" == false ]]; then
-    have=$(claude_fits "${dir}/claude" latest)
-    found="${dir}/claude"
-    if [[ -z "${have}" ]]; then
-      bin=$(find_on_path claude "${BIN_DIR}" "${CODER_SCRIPT_BIN_DIR:-}")
-      # The resolved file, so that our own links on PATH can never point at themselves.
-      found=$(readlink -f -- "${bin:-/nonexistent}") || found=""
-      have=$(claude_fits "${found}" latest)
-    fi
-    [[ -n "${have}" ]] ||
-      die "install_claude_code is false and no working claude is in ${dir} or on PATH; install it in the image, set claude_binary_path to its directory, or set install_claude_code = true"
-    if [[ "${want}" != latest && "${want}" != "${have}" ]]; then
-      warn "using Claude Code ${have} from ${found}, not the requested ${want} (install_claude_code is false)"
-    fi
-    how="existing binary ${found}"
-    log "using existing Claude Code ${have} from ${found}"
-  else
-    if [[ "${state_spec}" == "${spec}" ]]; then
-      have=$(claude_fits "${state_bin}" "${want}")
-    fi
-    real=$(readlink -f -- "${dir}/claude") || real=""
+  if [[ -n "${ARG_CLAUDE_EXECUTABLE}" ]]; then
+    found=$(expand_home "${ARG_CLAUDE_EXECUTABLE}")
+    claude_check "${found}" latest
+    [[ -n "${CLAUDE_HAVE}" ]] ||
+      die "claude_executable ${found} ${CLAUDE_WHY_NOT}; correct claude_executable, or leave it empty to let the module find or install Claude Code"
+    have=${CLAUDE_HAVE}
+    how="claude_executable ${found}"
+  elif [[ "${ARG_INSTALL_CLAUDE_CODE}" == true && "${state_spec}" == "${spec}" ]]; then
+    have=$(claude_fits "${state_bin}" "${want}")
+    found=${state_bin}
+    how="already installed"
+  fi
+  if [[ "${ARG_INSTALL_CLAUDE_CODE}" == true ]]; then
+    # A claude the module installed earlier is not "pre-installed", even when linked elsewhere.
     real_ours=$(readlink -f -- "${state_bin:-/nonexistent}") || real_ours=""
-    # A claude the module installed earlier is not "pre-installed", even when linked there.
-    if [[ -z "${have}" && "${real}" != "${real_ours}" ]]; then
-      pre=$(claude_fits "${dir}/claude" "${want}")
+  fi
+
+  if [[ -z "${have}" ]]; then
+    bin=$(find_on_path claude "${BIN_DIR}" "${CODER_SCRIPT_BIN_DIR:-}")
+    # The resolved file, so that our own links on PATH can never point at themselves.
+    real=$(readlink -f -- "${bin:-/nonexistent}") || real=""
+    if [[ -z "${bin}" ]]; then
+      not_used+="; none on PATH"
+    elif [[ -n "${real}" && "${real}" != "${real_ours}" ]]; then
+      claude_check "${real}" "${fits}"
+      have=${CLAUDE_HAVE}
+      found=${real}
+      how="on PATH at ${bin}"
+      [[ -n "${have}" ]] || not_used+="; ${bin} on PATH ${CLAUDE_WHY_NOT}"
     fi
-    if [[ -n "${have}" ]]; then
-      found=${state_bin}
-      how="already installed"
-      log "Claude Code ${have} is already installed; nothing to install"
-    elif [[ -n "${pre}" ]]; then
-      have=${pre}
+  fi
+  if [[ -z "${have}" ]]; then
+    real=$(readlink -f -- "${dir}/claude") || real=""
+    if [[ ! -e "${dir}/claude" ]]; then
+      not_used+="; none in ${dir}"
+    elif [[ "${real}" != "${real_ours}" ]]; then
+      claude_check "${dir}/claude" "${fits}"
+      have=${CLAUDE_HAVE}
       found="${dir}/claude"
       how="pre-installed in ${dir}"
+      [[ -n "${have}" ]] || not_used+="; ${dir}/claude ${CLAUDE_WHY_NOT}"
+    fi
+  fi
+
+  if [[ -n "${have}" ]]; then
+    if [[ "${how}" == "already installed" ]]; then
+      log "Claude Code ${have} is already installed; nothing to install"
+    elif [[ "${how}" == pre-installed* && "${ARG_INSTALL_CLAUDE_CODE}" == true ]]; then
       log "using the pre-installed Claude Code ${have} in ${dir}; nothing to install"
     else
-      if [[ "${spec}" == npm* ]]; then
-        install_with_npm "${want}" "${prefix}"
-        found="${prefix}/bin/claude"
-        how="npm"
-      else
-        run_installer "${ARG_CLAUDE_INSTALLER_URL}"
-        found="${HOME}/.local/bin/claude"
-        how="official installer"
-      fi
-      have=$(claude_fits "${found}" latest)
-      [[ -n "${have}" ]] || die "the installed ${found} does not run: 'claude --version' failed"
-      [[ "${want}" == latest || "${have}" == "${want}" ]] ||
-        die "the installed Claude Code reports version ${have}, expected ${want}"
-      printf '%s\n%s\n' "${spec}" "${found}" | atomic_write "${state}" 600
-      log "installed Claude Code ${have} (${how})"
+      log "using existing Claude Code ${have} from ${found}"
     fi
+    if [[ "${want}" != latest && "${want}" != "${have}" ]]; then
+      if [[ -n "${ARG_CLAUDE_EXECUTABLE}" ]]; then
+        warn "using Claude Code ${have} from ${found}, not the requested ${want} (claude_executable is set)"
+      else
+        warn "using Claude Code ${have} from ${found}, not the requested ${want} (install_claude_code is false)"
+      fi
+    fi
+    [[ -z "${not_used}" ]] || how+="; not used:${not_used#;}"
+  elif [[ "${ARG_INSTALL_CLAUDE_CODE}" == false ]]; then
+    die "install_claude_code is false and no working claude is in ${dir} or on PATH (${not_used#; }); install it in the image, set claude_executable or claude_binary_path, or set install_claude_code = true"
+  else
+    if [[ "${spec}" == npm* ]]; then
+      install_with_npm "${want}" "${prefix}"
+      found="${prefix}/bin/claude"
+      how="npm"
+    else
+      run_installer "${ARG_CLAUDE_INSTALLER_URL}"
+      found="${HOME}/.local/bin/claude"
+      how="official installer"
+    fi
+    have=$(claude_fits "${found}" latest)
+    [[ -n "${have}" ]] || die "the installed ${found} does not run: 'claude --version' failed"
+    [[ "${want}" == latest || "${have}" == "${want}" ]] ||
+      die "the installed Claude Code reports version ${have}, expected ${want}"
+    printf '%s\n%s\n' "${spec}" "${found}" | atomic_write "${state}" 600
+    log "installed Claude Code ${have} (${how})"
+    [[ -z "${not_used}" ]] || how+="; not used:${not_used#;}"
+  fi
+  if [[ "${ARG_INSTALL_CLAUDE_CODE}" == true ]]; then
     # The default directory is on PATH in login shells of common images (~/.profile adds it).
     if [[ "${dir}" == "${HOME}/.local/bin" && "${found}" != "${dir}/claude" ]]; then
       if [[ -L "${dir}/claude" || ! -e "${dir}/claude" ]]; then
@@ -93,6 +127,24 @@ step_install_claude() {
   fi
   note "claude" "${have} (${how})"
   reconcile_update_setting
+}
+
+# claude_check BINARY WANT: sets CLAUDE_HAVE to BINARY's version when it runs and is WANT ("latest":
+# any), else to nothing, with CLAUDE_WHY_NOT saying why not.
+claude_check() {
+  CLAUDE_HAVE=""
+  CLAUDE_WHY_NOT=""
+  if [[ ! -f "$1" || ! -x "$1" ]]; then
+    CLAUDE_WHY_NOT="is not an executable file"
+    return 0
+  fi
+  CLAUDE_HAVE=$(version_of "$1")
+  if [[ -z "${CLAUDE_HAVE}" ]]; then
+    CLAUDE_WHY_NOT="does not run ('$1 --version' failed)"
+  elif [[ "$2" != latest && "$2" != "${CLAUDE_HAVE}" ]]; then
+    CLAUDE_WHY_NOT="is ${CLAUDE_HAVE}, not ${2}"
+    CLAUDE_HAVE=""
+  fi
 }
 
 # claude_fits BINARY WANT: prints the version of BINARY when it runs and is WANT ("latest": any), else nothing.

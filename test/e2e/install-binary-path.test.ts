@@ -1,7 +1,8 @@
-// claude_binary_path: where a pre-installed claude is looked for first.
+// Where claude comes from: claude_executable, a claude on PATH, claude_binary_path (where a pre-installed claude
+// is looked for), or an install.
 
 import { describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { useE2E } from "../lib/e2e.ts";
 import { claudeBinary, claudeVersion } from "../lib/paths.ts";
@@ -90,5 +91,58 @@ describe("claude_binary_path", () => {
       `using the pre-installed Claude Code ${claudeVersion} in ${join(agent.home, ".local", "bin")}`,
     );
     expect(e2e.server.hitsOf("/claude/install.sh")).toBe(installerHits);
+  });
+});
+
+describe("where claude comes from: claude_executable, then PATH, then claude_binary_path, then an install", () => {
+  test("claude_executable is used as it is, even with a claude on PATH: no install, and the summary says so", async () => {
+    const chosen = join(preinstalledDir(["claude"]), "claude");
+    const onPath = preinstalledDir(["claude"]);
+    const installerHits = e2e.server.hitsOf("/claude/install.sh");
+    const { agent, moduleDir } = await e2e.workspace({ claude_executable: chosen }, { path: [onPath] });
+    const [run] = await agent.start();
+    expect(run?.exitCode).toBe(0);
+    expect(run?.output).toContain(`using existing Claude Code ${claudeVersion} from ${chosen}`);
+    expect(run?.output).toContain(`claude:        ${claudeVersion} (claude_executable ${chosen})`);
+    expect(e2e.server.hitsOf("/claude/install.sh")).toBe(installerHits);
+    expect(existsSync(join(moduleDir, "npm"))).toBe(false);
+    expect(readlinkSync(join(moduleDir, "bin", "claude"))).toBe(chosen);
+  });
+
+  test("a claude_executable that does not run stops the start naming it; nothing is installed instead", async () => {
+    const dir = scratchDir("claude-executable");
+    const broken = join(dir, "claude");
+    writeFileSync(broken, "#!/bin/sh\nexit 1\n", { mode: 0o755 });
+    const installerHits = e2e.server.hitsOf("/claude/install.sh");
+    const { agent, moduleDir } = await e2e.workspace({ claude_executable: broken });
+    const [run] = await agent.start();
+    expect(run?.exitCode).not.toBe(0);
+    expect(run?.output).toContain(
+      `ERROR: claude_executable ${broken} does not run ('${broken} --version' failed); correct claude_executable`,
+    );
+    expect(run?.output).toContain(`details: ${join(moduleDir, "install.log")}`);
+    expect(e2e.server.hitsOf("/claude/install.sh")).toBe(installerHits);
+    expect(existsSync(join(moduleDir, "npm"))).toBe(false);
+  });
+
+  test("a claude of the pinned version on PATH is used without npm; one of another version is not, and the summary says why", async () => {
+    const right = preinstalledDir(["claude"]);
+    const used = await e2e.workspace({ claude_code_version: claudeVersion }, { path: [right] });
+    const [run] = await used.agent.start();
+    expect(run?.exitCode).toBe(0);
+    expect(run?.output).toContain(`using existing Claude Code ${claudeVersion} from ${realpathSync(claudeBinary)}`);
+    expect(run?.output).toContain(`(on PATH at ${join(right, "claude")})`);
+    expect(existsSync(join(used.moduleDir, "npm"))).toBe(false);
+
+    // An image's claude of another version: the pinned one comes from npm.
+    const wrong = scratchDir("claude-on-path");
+    writeFileSync(join(wrong, "claude"), "#!/bin/sh\necho '2.0.62 (Claude Code)'\n", { mode: 0o755 });
+    const installed = await e2e.workspace({ claude_code_version: claudeVersion }, { path: [wrong] });
+    const [second] = await installed.agent.start();
+    expect(second?.exitCode).toBe(0);
+    expect(second?.output).toContain(`installed Claude Code ${claudeVersion} (npm)`);
+    expect(second?.output).toContain(
+      `not used: ${join(wrong, "claude")} on PATH is 2.0.62, not ${claudeVersion}; none in `,
+    );
   });
 });
