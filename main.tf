@@ -328,3 +328,33 @@ resource "coder_env" "telemetry" {
   name     = each.key
   value    = local.telemetry_env[each.key]
 }
+
+# ---- Managed settings and API key helper ----
+
+locals {
+  # An empty object is "unset": the start script then takes the module's drop-in file back.
+  managed_settings = var.managed_settings == null ? "" : length(keys(var.managed_settings)) == 0 ? "" : jsonencode(var.managed_settings)
+}
+
+# Both may hold secrets, so they travel as coder_env (not in the script's text, which the agent
+# passes as a process argument), base64-encoded so the agent's $NAME expansion leaves them intact.
+resource "coder_env" "managed_settings" {
+  count    = local.managed_settings != "" ? 1 : 0
+  agent_id = var.agent_id
+  name     = "CLAUDE_MODULE_MANAGED_SETTINGS"
+  value    = base64encode(local.managed_settings)
+}
+
+resource "coder_env" "api_key_helper" {
+  count    = var.api_key_helper != null ? 1 : 0
+  agent_id = var.agent_id
+  name     = "CLAUDE_MODULE_API_KEY_HELPER"
+  value    = base64encode(var.api_key_helper.script)
+}
+
+resource "coder_env" "api_key_helper_ttl" {
+  count    = var.api_key_helper != null ? 1 : 0
+  agent_id = var.agent_id
+  name     = "CLAUDE_CODE_API_KEY_HELPER_TTL_MS"
+  value    = tostring(var.api_key_helper.ttl_ms)
+}

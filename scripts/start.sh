@@ -8,6 +8,8 @@
 #   CLAUDE_API_KEY (secret): API key for the coder CLI (claude_api_key, or set by the template).
 #   CLAUDE_CODE_OAUTH_TOKEN (secret): Claude subscription token; only its presence is read.
 #   ANTHROPIC_AUTH_TOKEN (secret): Bearer token for a gateway; only its presence is read.
+#   CLAUDE_MODULE_MANAGED_SETTINGS (secret): managed_settings as base64 JSON, for Claude Code's managed-settings.d; unset: the module's file is removed.
+#   CLAUDE_MODULE_API_KEY_HELPER (secret): api_key_helper's script, base64; unset: the module's helper is unregistered.
 #   CLAUDE_CODE_USE_BEDROCK: Set by the template to use Amazon Bedrock; Bedrock hosts are then allowed through boundary.
 #   CLAUDE_CODE_USE_VERTEX: Set by the template to use Google Vertex AI; Vertex hosts are then allowed through boundary.
 #   ANTHROPIC_BASE_URL: Claude's API endpoint, when not the default; its host is allowed.
@@ -37,6 +39,8 @@ main() {
   LOG_FILE=""
   step_check_tools
   run_logged install.log step_seed_claude_config
+  run_logged install.log step_apply_managed_settings
+  run_logged install.log step_configure_api_key_helper
   run_logged install.log step_configure_mcp
   run_logged install.log step_configure_tasks
   boundary_gate run_logged boundary.log step_setup_boundary
@@ -264,6 +268,68 @@ step_seed_claude_config() {
   printf '%s\n' "${updated}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
   log "marked onboarding done and ${WORKDIR} trusted in ${file}${ANTHROPIC_API_KEY:+; approved the API key}"
   note "claude.json" "onboarding, work dir trust${ANTHROPIC_API_KEY:+ and API key approval} set"
+}
+
+# step_apply_managed_settings: Puts managed_settings in Claude Code's managed-settings.d (as root or with passwordless sudo), or takes the module's file back once it is unset.
+step_apply_managed_settings() {
+  local want group user
+  if [[ -z "${MANAGED_SETTINGS}" ]]; then
+    remove_managed_settings
+    return 0
+  fi
+  want=$(b64d "${MANAGED_SETTINGS}")
+  group=$(id -g)
+  # shellcheck disable=SC2310 # managed_settings_current is a test: their status is the answer
+  if managed_settings_current "${want}" "${group}"; then
+    note "managed" "in place (${MANAGED_SETTINGS_FILE})"
+    return 0
+  fi
+  # shellcheck disable=SC2310 # can_be_root is a test: its status is the answer
+  if ! can_be_root; then
+    user=$(id -un)
+    warn "managed_settings were not applied: writing ${MANAGED_SETTINGS_FILE} needs root or passwordless sudo, and this workspace runs as ${user} with neither. Fix: give the workspace user passwordless sudo (or run the agent as root), or bake the file into the image, or put the settings in ~/.claude/settings.json instead (see \"Managed settings\" in the module's README)"
+    note "managed" "NOT applied: needs root or passwordless sudo"
+    return 0
+  fi
+  write_managed_settings "${want}" "${group}"
+  log "wrote managed settings to ${MANAGED_SETTINGS_FILE} (root's, readable by group ${group})"
+  note "managed" "written to ${MANAGED_SETTINGS_FILE}"
+}
+
+# step_configure_api_key_helper: Writes api_key_helper to ~/.claude-module/api-key-helper.sh (0700) and sets apiKeyHelper in ~/.claude/settings.json (merged), or takes both back once it is unset.
+step_configure_api_key_helper() {
+  local file="${HOME}/.claude/settings.json" helper="${MODULE_DIR}/api-key-helper.sh" command updated action body
+  [[ -n "${API_KEY_HELPER}" || -e "${helper}" ]] || return 0
+  need_cmd jq "to update ~/.claude/settings.json; install the jq package in the workspace image"
+  # Claude Code runs the setting as a shell command.
+  printf -v command '%q' "${helper}"
+  if [[ -n "${API_KEY_HELPER}" ]]; then
+    # The body is never an argument nor a log line: printf is a shell builtin.
+    body=$(b64d "${API_KEY_HELPER}")
+    printf '%s\n' "${body}" | atomic_write "${helper}" 700
+  fi
+  mkdir -p -- "${HOME}/.claude"
+  read_json_file "${file}"
+  if [[ -z "${JSON_TEXT}" ]]; then
+    warn "${file} is not valid JSON; left it untouched, so Claude Code does not run the api_key_helper. Fix: repair or remove the file and restart the workspace"
+    note "key helper" "settings.json malformed, not registered"
+    return 0
+  fi
+  if [[ -n "${API_KEY_HELPER}" ]]; then
+    updated=$(jq --arg cmd "${command}" '.apiKeyHelper = $cmd' <<<"${JSON_TEXT}")
+    action="registered ${helper} as apiKeyHelper"
+    note "key helper" "${helper}"
+  else
+    # Only the module's own entry is taken back.
+    updated=$(jq --arg cmd "${command}" 'if .apiKeyHelper == $cmd then del(.apiKeyHelper) else . end' <<<"${JSON_TEXT}")
+    rm -f -- "${helper}"
+    action="removed the module's apiKeyHelper"
+    note "key helper" "removed"
+  fi
+  if [[ "${updated}" != "${JSON_TEXT}" ]]; then
+    printf '%s\n' "${updated}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
+    log "${action} in ${file}"
+  fi
 }
 
 # step_configure_mcp: Reconciles the template's MCP servers with Claude's config in the work dir; a rejected server is skipped and reported.
@@ -838,6 +904,8 @@ auth_method() {
     printf 'vertex'
   elif [[ -n "${ANTHROPIC_API_KEY:-}${CLAUDE_API_KEY:-}" ]]; then
     printf 'api key'
+  elif [[ -n "${API_KEY_HELPER:-}" ]]; then
+    printf 'api key helper'
   elif [[ -n "${CLAUDE_CODE_OAUTH_TOKEN:-}" ]]; then
     printf 'oauth token'
   elif [[ -n "${ANTHROPIC_AUTH_TOKEN:-}" ]]; then
@@ -863,16 +931,74 @@ claude_project_dir() {
   printf '%s' "$1"
 }
 
-# sha256_of STRING: hex digest, for change detection of configuration.
-sha256_of() {
-  local sum
-  sum=$(printf '%s' "$1" | sha256sum)
-  printf '%s' "${sum%% *}"
+# remove_managed_settings: removes the module's file, left from a start when managed_settings was set.
+remove_managed_settings() {
+  [[ -e "${MANAGED_SETTINGS_FILE}" ]] || return 0
+  # shellcheck disable=SC2310 # can_be_root is a test: its status is the answer
+  if ! can_be_root; then
+    warn "managed_settings is no longer set, but ${MANAGED_SETTINGS_FILE} from an earlier start is still there and Claude Code still applies it; removing it needs root or passwordless sudo, which this workspace lacks. Fix: remove the file as root"
+    note "managed" "stale file left: needs root or passwordless sudo"
+    return 0
+  fi
+  as_root rm -f -- "${MANAGED_SETTINGS_FILE}"
+  log "removed ${MANAGED_SETTINGS_FILE}: managed_settings is no longer set"
+  note "managed" "removed"
+}
+
+# can_be_root: whether this script runs as root or may use sudo without a password.
+can_be_root() {
+  ((EUID == 0)) && return 0
+  command -v sudo >/dev/null 2>&1 && sudo -n true >/dev/null 2>&1
+}
+
+# as_root CMD...: runs CMD as root: directly when this script is root, else through sudo, which
+# must not ask for a password (can_be_root checked that).
+as_root() {
+  if ((EUID == 0)); then
+    "$@"
+  else
+    sudo -n -- "$@"
+  fi
 }
 
 # b64d TEXT: prints TEXT decoded from base64.
 b64d() {
   printf '%s' "$1" | base64 -d
+}
+
+# managed_settings_current JSON GID: whether the module's file holds JSON, belongs to root and
+# group GID, and has mode 0640 (a warm start then needs no privileges at all).
+managed_settings_current() {
+  local owner have
+  [[ -f "${MANAGED_SETTINGS_FILE}" && -r "${MANAGED_SETTINGS_FILE}" ]] || return 1
+  owner=$(stat -c '%u:%g:%a' -- "${MANAGED_SETTINGS_FILE}")
+  [[ "${owner}" == "0:$2:640" ]] || return 1
+  have=$(<"${MANAGED_SETTINGS_FILE}")
+  [[ "${have}" == "$1" ]]
+}
+
+# write_managed_settings JSON GID: replaces the module's file atomically (a failure stops the start) with JSON, owned by root
+# and group GID, mode 0640; creates the directories (0755) when missing.
+write_managed_settings() {
+  local file=${MANAGED_SETTINGS_FILE} dir tmp
+  dir=${file%/*}
+  # Each directory gets its mode: mkdir -p would give a new parent this script's umask (077),
+  # which would hide the file from the user.
+  [[ -d "${dir%/*}" ]] || as_root install -d -m 0755 -- "${dir%/*}"
+  [[ -d "${dir}" ]] || as_root install -d -m 0755 -- "${dir}"
+  # A dot-file until it is complete: Claude Code skips those.
+  tmp=$(as_root mktemp "${dir}/.${file##*/}.XXXXXX")
+  printf '%s\n' "$1" | as_root tee -- "${tmp}" >/dev/null
+  as_root chown "0:$2" -- "${tmp}"
+  as_root chmod 0640 -- "${tmp}"
+  as_root mv -fT -- "${tmp}" "${file}"
+}
+
+# sha256_of STRING: hex digest, for change detection of configuration.
+sha256_of() {
+  local sum
+  sum=$(printf '%s' "$1" | sha256sum)
+  printf '%s' "${sum%% *}"
 }
 
 # mcp_reason JSON OUTPUT: the first non-empty line of Claude's complaint (some start with an empty
@@ -2047,4 +2173,11 @@ LOG_FILE=""
 if [[ "${ARG_REPORT_TASKS}" == true ]]; then
   export CODER_MCP_ALLOWED_TOOLS=coder_report_task
 fi
+# managed_settings and api_key_helper may hold secrets, so they come base64-encoded through
+# coder_env; read once here, and kept out of the environment AgentAPI, Claude and its tools inherit.
+MANAGED_SETTINGS=${CLAUDE_MODULE_MANAGED_SETTINGS:-}
+API_KEY_HELPER=${CLAUDE_MODULE_API_KEY_HELPER:-}
+unset CLAUDE_MODULE_MANAGED_SETTINGS CLAUDE_MODULE_API_KEY_HELPER
+# Upstream writes 10-coder.json; a name of its own keeps the module off files it did not write.
+MANAGED_SETTINGS_FILE=/etc/claude-code/managed-settings.d/50-claude-code-module.json
 main "$@"

@@ -128,6 +128,16 @@ export const contracts = {
       { name: "CLAUDE_CODE_OAUTH_TOKEN", secret: true, doc: "Claude subscription token; only its presence is read." },
       { name: "ANTHROPIC_AUTH_TOKEN", secret: true, doc: "Bearer token for a gateway; only its presence is read." },
       {
+        name: "CLAUDE_MODULE_MANAGED_SETTINGS",
+        secret: true,
+        doc: "managed_settings as base64 JSON, for Claude Code's managed-settings.d; unset: the module's file is removed.",
+      },
+      {
+        name: "CLAUDE_MODULE_API_KEY_HELPER",
+        secret: true,
+        doc: "api_key_helper's script, base64; unset: the module's helper is unregistered.",
+      },
+      {
         name: "CLAUDE_CODE_USE_BEDROCK",
         secret: false,
         doc: "Set by the template to use Amazon Bedrock; Bedrock hosts are then allowed through boundary.",

@@ -23,6 +23,8 @@ export const start: ScriptDef<"start"> = {
       why: "Its one message is complete without a log (and a step without run_logged costs no processes).",
     },
     { step: "seed_claude_config", log: "install.log" },
+    { step: "apply_managed_settings", log: "install.log" },
+    { step: "configure_api_key_helper", log: "install.log" },
     { step: "configure_mcp", log: "install.log" },
     { step: "configure_tasks", log: "install.log" },
     { step: "setup_boundary", log: "boundary.log", gate: "boundary_gate" },
