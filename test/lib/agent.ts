@@ -24,6 +24,8 @@
 //   at most 5 minutes; all scripts share one CODER_SCRIPT_DATA_DIR (the agent gives each its own).
 // - Stopping ends every process of the workspace (found by a marker variable), as a stopped
 //   container would, unless told not to.
+// - Given a mount namespace (test/lib/private-etc.ts), every script and terminal runs in it, so
+//   what the workspace writes to /etc stays the workspace's, as in a container.
 
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -51,6 +53,8 @@ export interface AgentOptions {
    * override these, and their `$NAME`s expand to these. */
   env?: Record<string, string>;
   home?: string;
+  /** A process whose mount namespace every script and terminal runs in (test/lib/private-etc.ts). */
+  mountNamespace?: number;
 }
 
 const systemPath = "/usr/local/bin:/usr/bin:/bin:/usr/local/go/bin";
@@ -72,6 +76,7 @@ export class LocalAgent {
   private readonly resources: TfResource[];
   private readonly agentId: string;
   private readonly baseEnv: Record<string, string>;
+  private readonly mountNamespace: number | undefined;
 
   constructor(options: AgentOptions) {
     this.resources = options.resources;
@@ -80,6 +85,7 @@ export class LocalAgent {
     if (!agent) throw new Error(`no coder_agent "${agentName}" in the state`);
     this.agentId = agent.values.id;
     this.home = options.home ?? scratchDir("home");
+    this.mountNamespace = options.mountNamespace;
     this.dataDir = scratchDir("agent-data");
     this.binDir = join(this.dataDir, "bin");
     mkdirSync(this.binDir, { recursive: true });
@@ -143,7 +149,7 @@ export class LocalAgent {
       this.scripts(kind).map(async (script) => {
         // As the agent does: the script's text is one argument of `sh -c` (so it fails, as there,
         // past Linux's 128 KiB for one argument).
-        const r = await execa("sh", ["-c", script.values.script], {
+        const r = await execa(...this.command("sh", ["-c", script.values.script]), {
           cwd: this.home,
           env: this.scriptEnv,
           extendEnv: false,
@@ -167,9 +173,15 @@ export class LocalAgent {
     return runs;
   }
 
+  /** The command line that runs `command` in the workspace's mount namespace. */
+  private command(command: string, args: string[]): [string, string[]] {
+    if (this.mountNamespace === undefined) return [command, args];
+    return ["nsenter", [`--mount=/proc/${this.mountNamespace}/ns/mnt`, "--", command, ...args]];
+  }
+
   /** A command in a workspace terminal. */
   exec(command: string, args: string[], options: Options = {}) {
-    return execa(command, args, {
+    return execa(...this.command(command, args), {
       cwd: this.home,
       env: this.baseEnv,
       extendEnv: false,
