@@ -14,6 +14,8 @@ data "coder_workspace_owner" "me" {}
 
 locals {
   app_slug = "ccw"
+  # The start script's name in the agent's script sync: the scripts output, for `coder exp sync want`.
+  sync_unit = "coder-claude-code-start_script"
 
   # A pinned version must stay pinned: every way Claude Code updates itself is turned off.
   block_claude_updates = var.disable_autoupdater || var.claude_code_version != "latest"
@@ -76,6 +78,9 @@ locals {
     BOUNDARY_JAIL_TYPE    = var.boundary_jail_type
     BOUNDARY_FAIL_OPEN    = tostring(var.boundary_fail_open)
     # The deployment's host, without scheme, credentials or port (what an allow rule's domain= takes).
+    # Script sync (coder exp sync)
+    SYNC_UNIT           = local.sync_unit
+    WAIT_FOR_SCRIPTS    = join("\n", var.wait_for_scripts)
     BOUNDARY_CODER_HOST = try(regex("^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/]*@)?([A-Za-z0-9.-]+)(?::[0-9]+)?(?:[/?#].*)?$", data.coder_workspace.me.access_url)[0], "")
   }
   stop_args = {

@@ -583,3 +583,19 @@ variable "api_key_helper" {
     error_message = "api_key_helper and the AI Gateway both decide Claude Code's credential; set only one (the gateway uses the workspace owner's Coder token)."
   }
 }
+
+# ---- Ordering with the template's own scripts ----
+
+variable "wait_for_scripts" {
+  description = "Script sync units (`coder exp sync` names) that must complete before Claude Code is configured and started, such as a git clone the template's own coder_script runs and marks with `coder exp sync start/complete <name>`. Installs still run meanwhile. Needs Coder >= 2.30 with the agent's socket server on (the default from 2.36)."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for unit in var.wait_for_scripts : can(regex("^[A-Za-z0-9][A-Za-z0-9_.-]*$", unit))])
+    error_message = "Each wait_for_scripts entry must be a sync unit name: letters, digits, '_', '.' and '-', such as \"git-clone\"."
+  }
+  validation {
+    condition     = !contains(var.wait_for_scripts, "coder-claude-code-start_script")
+    error_message = "wait_for_scripts must not name the module's own unit (coder-claude-code-start_script): it would wait for itself."
+  }
+}

@@ -38,6 +38,9 @@ main() {
   # Its one message is complete without a log (and a step without run_logged costs no processes).
   LOG_FILE=""
   step_check_tools
+  if [[ -n "${ARG_WAIT_FOR_SCRIPTS}" ]]; then
+    run_logged install.log step_wait_for_scripts
+  fi
   run_logged install.log step_seed_claude_config
   run_logged install.log step_apply_managed_settings
   run_logged install.log step_configure_api_key_helper
@@ -47,6 +50,7 @@ main() {
   run_logged install.log step_start_status_relay
   run_logged agentapi-start.log step_start_agentapi
   run_logged agentapi-start.log step_wait_ready
+  run_logged install.log step_sync_complete
   LOG_FILE=""
   step_summary
 }
@@ -229,6 +233,22 @@ step_check_tools() {
   if [[ "${ARG_REPORT_TASKS}" == true ]]; then
     need_cmd coder "report_tasks = true uses 'coder exp mcp configure'; the Coder agent provides it (or set report_tasks = false)"
   fi
+}
+
+# step_wait_for_scripts: Declares that the module's unit waits for each unit of wait_for_scripts, and waits until they have all completed.
+step_wait_for_scripts() {
+  local unit out units=${ARG_WAIT_FOR_SCRIPTS//$'\n'/, }
+  local fix="the agent's script sync needs Coder >= 2.30 with the agent's socket server on (CODER_AGENT_SOCKET_SERVER_ENABLED=true, the default from 2.36); or remove wait_for_scripts"
+  need_cmd coder "wait_for_scripts uses 'coder exp sync', which the Coder agent provides"
+  while IFS= read -r unit; do
+    out=$(coder exp sync want "${ARG_SYNC_UNIT}" "${unit}" 2>&1) ||
+      die "could not make Claude Code wait for '${unit}': 'coder exp sync want' failed: ${out}. Fix: ${fix}"
+  done <<<"${ARG_WAIT_FOR_SCRIPTS}"
+  log "waiting for ${units} to complete before Claude Code is configured (coder exp sync)"
+  out=$(coder exp sync start --timeout "${SYNC_TIMEOUT}" "${ARG_SYNC_UNIT}" 2>&1) ||
+    die "Claude Code was not started: ${units} did not complete within ${SYNC_TIMEOUT} ('coder exp sync start': ${out}). Fix: see the log of the template's script that should mark them complete (coder exp sync complete <name>); ${fix}"
+  log "${units} completed"
+  note "waited for" "${units}"
 }
 
 # step_seed_claude_config: Marks onboarding done, the work dir trusted and the API key (if any) approved in ~/.claude.json (merged, never overwritten), so Claude starts without questions.
@@ -571,6 +591,24 @@ step_wait_ready() {
   done
   log "AgentAPI is ready on port ${ARG_AGENTAPI_PORT}"
   note "listening" "http://127.0.0.1:${ARG_AGENTAPI_PORT}"
+}
+
+# step_sync_complete: Marks the module's unit complete (started first when nothing was waited for), so scripts waiting for the scripts output run now.
+step_sync_complete() {
+  local out
+  if ! command -v coder >/dev/null 2>&1; then
+    note "script sync" "no coder CLI"
+    return 0
+  fi
+  if [[ -z "${ARG_WAIT_FOR_SCRIPTS}" ]] && ! out=$(coder exp sync start "${ARG_SYNC_UNIT}" 2>&1); then
+    # Most templates do not use the sync; one that does learns why from its own script's wait.
+    log "the agent's script sync is not available, so scripts that wait for ${ARG_SYNC_UNIT} cannot start: ${out}"
+    note "script sync" "unavailable"
+    return 0
+  fi
+  out=$(coder exp sync complete "${ARG_SYNC_UNIT}" 2>&1) ||
+    die "could not mark ${ARG_SYNC_UNIT} complete ('coder exp sync complete': ${out}), so the template's scripts that wait for it would not start. Fix: restart the workspace"
+  note "script sync" "${ARG_SYNC_UNIT} complete"
 }
 
 # step_summary: Prints what this start did, and keeps it in ~/.claude-module/summary.txt.
@@ -2145,10 +2183,16 @@ read_args() {
   ARG_BOUNDARY_FAIL_OPEN=$(take_arg BOUNDARY_FAIL_OPEN)
   ARG_BOUNDARY_FAIL_OPEN=${ARG_BOUNDARY_FAIL_OPEN%x}
   [[ "${ARG_BOUNDARY_FAIL_OPEN}" == true || "${ARG_BOUNDARY_FAIL_OPEN}" == false ]] || die 'BOUNDARY_FAIL_OPEN must be true or false'
+  # The start script's unit in the agent's script sync (the scripts output).
+  ARG_SYNC_UNIT=$(take_arg SYNC_UNIT)
+  ARG_SYNC_UNIT=${ARG_SYNC_UNIT%x}
+  # Sync units that must complete before Claude is configured, one per line.
+  ARG_WAIT_FOR_SCRIPTS=$(take_arg WAIT_FOR_SCRIPTS)
+  ARG_WAIT_FOR_SCRIPTS=${ARG_WAIT_FOR_SCRIPTS%x}
   # Host name of the Coder deployment (always allowed), or empty.
   ARG_BOUNDARY_CODER_HOST=$(take_arg BOUNDARY_CODER_HOST)
   ARG_BOUNDARY_CODER_HOST=${ARG_BOUNDARY_CODER_HOST%x}
-  unset CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
+  unset CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_SYNC_UNIT CLAUDE_MODULE_ARG_WAIT_FOR_SCRIPTS CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
   if [[ -n "${!CLAUDE_MODULE_ARG_*}" ]]; then
     die "unexpected arguments: ${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
   fi
@@ -2180,4 +2224,6 @@ API_KEY_HELPER=${CLAUDE_MODULE_API_KEY_HELPER:-}
 unset CLAUDE_MODULE_MANAGED_SETTINGS CLAUDE_MODULE_API_KEY_HELPER
 # Upstream writes 10-coder.json; a name of its own keeps the module off files it did not write.
 MANAGED_SETTINGS_FILE=/etc/claude-code/managed-settings.d/50-claude-code-module.json
+# A template's clone of a large repository can take a while; `coder exp sync start` waits this long.
+SYNC_TIMEOUT=30m
 main "$@"

@@ -105,6 +105,9 @@ export const contracts = {
       arg("BOUNDARY_CONFIG_PATH", "string", "The template's boundary config.yaml in the workspace, or empty."),
       arg("BOUNDARY_JAIL_TYPE", "string", "'nsjail', 'landjail', or empty for the config's or boundary's default."),
       arg("BOUNDARY_FAIL_OPEN", "bool", "Start Claude unfiltered (with a warning) when boundary cannot start."),
+      // Script sync (coder exp sync)
+      arg("SYNC_UNIT", "string", "The start script's unit in the agent's script sync (the scripts output)."),
+      arg("WAIT_FOR_SCRIPTS", "string", "Sync units that must complete before Claude is configured, one per line."),
       arg("BOUNDARY_CODER_HOST", "string", "Host name of the Coder deployment (always allowed), or empty."),
     ],
     env: [

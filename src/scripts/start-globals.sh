@@ -29,3 +29,5 @@ API_KEY_HELPER=${CLAUDE_MODULE_API_KEY_HELPER:-}
 unset CLAUDE_MODULE_MANAGED_SETTINGS CLAUDE_MODULE_API_KEY_HELPER
 # Upstream writes 10-coder.json; a name of its own keeps the module off files it did not write.
 MANAGED_SETTINGS_FILE=/etc/claude-code/managed-settings.d/50-claude-code-module.json
+# A template's clone of a large repository can take a while; `coder exp sync start` waits this long.
+SYNC_TIMEOUT=30m

@@ -22,6 +22,7 @@ export const start: ScriptDef<"start"> = {
       step: "check_tools",
       why: "Its one message is complete without a log (and a step without run_logged costs no processes).",
     },
+    { step: "wait_for_scripts", log: "install.log", whenSet: "WAIT_FOR_SCRIPTS" },
     { step: "seed_claude_config", log: "install.log" },
     { step: "apply_managed_settings", log: "install.log" },
     { step: "configure_api_key_helper", log: "install.log" },
@@ -31,6 +32,7 @@ export const start: ScriptDef<"start"> = {
     { step: "start_status_relay", log: "install.log" },
     { step: "start_agentapi", log: "agentapi-start.log" },
     { step: "wait_ready", log: "agentapi-start.log" },
+    { step: "sync_complete", log: "install.log" },
     { step: "summary" },
   ],
 };

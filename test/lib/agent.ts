@@ -18,6 +18,7 @@
 //   real CLI (the AGPL build), except the licensed `coder boundary`, which it stands in for. There
 //   is no Coder API (CODER_AGENT_URL points nowhere, so the agent token opens nothing) and no CODER_WORKSPACE_ID, GIT_ASKPASS,
 //   GIT_SSH_COMMAND, LOGNAME or SHELL.
+// - No script sync (`coder exp sync`): the agent socket the CLI is pointed at does not exist.
 // - No coder_app health checks, no startup-script timeouts or "blocks login", no cron scripts, no
 //   log files or log upload: a script's output comes back from start()/stop() instead.
 // - A script runs through `sh`, not the user's shell, as this machine's user, without a pty, for
@@ -105,6 +106,8 @@ export class LocalAgent {
       CODER_DOUBLE_LOG: join(this.dataDir, "coder-double.log"),
       CODER_REAL_BIN: coderBinary,
       CLAUDE_MODULE_TEST_AGENT: this.marker,
+      // No script sync here: `coder exp sync` must not reach a real agent's socket on this machine.
+      CODER_AGENT_SOCKET_PATH: join(this.dataDir, "no-agent.sock"),
       ...options.env,
     };
     const agentProcess = { ...image, PATH: `${image.PATH}:${doublesBin}` };
