@@ -12,9 +12,10 @@ import { filesUnder, modeOf } from "../lib/files.ts";
 import { startScriptedModel, type ScriptedModel } from "../lib/model.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
 import { commandLines } from "../lib/processes.ts";
-import { exitOf } from "../lib/start-output.ts";
+import { exitOf, readyPort } from "../lib/start-output.ts";
 import { plan, writeTemplate, type Inputs } from "../lib/terraform.ts";
 import { scratchDir } from "../lib/scratch.ts";
+import { waitFor } from "../lib/wait.ts";
 
 const e2e = useE2E();
 const image = preinstalled("claude", "agentapi");
@@ -50,9 +51,22 @@ describe("api_key_helper", () => {
     const settings = JSON.parse(readFileSync(join(home, ".claude", "settings.json"), "utf8"));
     expect(settings).toEqual({ theme: "dark", env: { MY_OWN: "1" }, apiKeyHelper: helper });
 
+    // Claude in the chat uses the helper's key without asking anything first.
+    const port = readyPort(run!.output);
+    await waitFor("AgentAPI to take a message", async () => {
+      const sent = await fetch(`http://127.0.0.1:${port}/message`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ content: "whose key?", type: "user" }),
+      });
+      return sent.ok ? true : undefined;
+    });
+    await model.waitForRequest((r) => r.lastUserText.includes("whose key?"), 90_000);
+    expect(model.sawCredential(key) || model.sawCredential(`Bearer ${key}`)).toBe(true);
+
+    // And so does a claude started in a terminal.
     const asked = await agent.exec("claude", ["-p", "whose key?"], { cwd: workdir });
     expect(asked.stdout).toContain("The helper's key.");
-    expect(model.sawCredential(key) || model.sawCredential(`Bearer ${key}`)).toBe(true);
 
     expect(run!.output).not.toContain(key);
     expect(commandLines(agent).filter((c) => c.includes(key))).toEqual([]);
