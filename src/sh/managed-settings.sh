@@ -21,7 +21,7 @@ step_apply_managed_settings() {
   fi
   want=$(b64d "${MANAGED_SETTINGS}")
   group=$(id -g)
-  # shellcheck disable=SC2310 # managed_settings_current is a test: their status is the answer
+  # shellcheck disable=SC2310 # managed_settings_current is a test: its status is the answer
   if managed_settings_current "${want}" "${group}"; then
     note "managed" "in place (${MANAGED_SETTINGS_FILE})"
     return 0
@@ -49,8 +49,8 @@ managed_settings_current() {
   [[ "${have}" == "$1" ]]
 }
 
-# write_managed_settings JSON GID: replaces the module's file atomically (a failure stops the start) with JSON, owned by root
-# and group GID, mode 0640; creates the directories (0755) when missing.
+# write_managed_settings JSON GID: replaces the module's file atomically with JSON, owned by root and
+# group GID, mode 0640 (a failure stops the start); creates the directories (0755) when missing.
 write_managed_settings() {
   local file=${MANAGED_SETTINGS_FILE} dir tmp
   dir=${file%/*}
