@@ -1,7 +1,8 @@
 // managed_settings: the real Claude Code applies what the module puts in its managed-settings.d,
-// the file is root's and hidden from everyone but the user's group, a warm start leaves it alone,
-// and unsetting the input takes it back. Each workspace gets an /etc of its own
-// (test/lib/private-etc.ts): this machine's other Claude Codes keep their policy.
+// the file is root's and hidden from everyone but the user's group, the plan does not show the
+// settings, a warm start leaves the file alone, and unsetting the input takes it back. Each
+// workspace gets an /etc of its own (test/lib/private-etc.ts): this machine's other Claude Codes
+// keep their policy.
 
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
@@ -14,7 +15,7 @@ import { preinstalled } from "../lib/preinstalled.ts";
 import { privateEtc, type PrivateEtc } from "../lib/private-etc.ts";
 import { commandLines } from "../lib/processes.ts";
 import { exitOf } from "../lib/start-output.ts";
-import type { Inputs } from "../lib/terraform.ts";
+import { plan, writeTemplate, type Inputs } from "../lib/terraform.ts";
 
 const e2e = useE2E();
 const image = preinstalled("claude", "agentapi");
@@ -43,6 +44,10 @@ describe("managed_settings", () => {
       claude_api_key: model.apiKey,
     };
     const inputs = { ...base, managed_settings: { env: { ANTHROPIC_CUSTOM_HEADERS: `X-Managed-Policy: ${secret}` } } };
+    const planned = await plan(writeTemplate({ ...inputs, workdir: "/home/coder/project" }));
+    expect(planned.exitCode).toBe(0);
+    expect(planned.all).not.toContain(secret);
+
     const { agent, workdir } = await e2e.workspace(inputs, { ...image.options, mountNamespace: etc.pid });
     const [run] = await agent.start();
     expect(exitOf(run)).toBe(0);
