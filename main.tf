@@ -14,6 +14,8 @@ data "coder_workspace_owner" "me" {}
 
 locals {
   app_slug = "ccw"
+  # The start script's name in the agent's script sync: the scripts output, for `coder exp sync want`.
+  sync_unit = "coder-claude-code-start_script"
 
   # A pinned version must stay pinned: every way Claude Code updates itself is turned off.
   block_claude_updates = var.disable_autoupdater || var.claude_code_version != "latest"
@@ -77,6 +79,9 @@ locals {
     BOUNDARY_JAIL_TYPE    = var.boundary_jail_type
     BOUNDARY_FAIL_OPEN    = tostring(var.boundary_fail_open)
     # The deployment's host, without scheme, credentials or port (what an allow rule's domain= takes).
+    # Script sync (coder exp sync)
+    SYNC_UNIT           = local.sync_unit
+    WAIT_FOR_SCRIPTS    = join("\n", var.wait_for_scripts)
     BOUNDARY_CODER_HOST = try(regex("^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/]*@)?([A-Za-z0-9.-]+)(?::[0-9]+)?(?:[/?#].*)?$", data.coder_workspace.me.access_url)[0], "")
   }
   stop_args = {
@@ -340,4 +345,34 @@ resource "coder_env" "telemetry" {
   agent_id = var.agent_id
   name     = each.key
   value    = local.telemetry_env[each.key]
+}
+
+# ---- Managed settings and API key helper ----
+
+locals {
+  # An empty object is "unset": the start script then takes the module's drop-in file back.
+  managed_settings = var.managed_settings == null ? "" : length(keys(var.managed_settings)) == 0 ? "" : jsonencode(var.managed_settings)
+}
+
+# Both may hold secrets, so they travel as coder_env (not in the script's text, which the agent
+# passes as a process argument), base64-encoded so the agent's $NAME expansion leaves them intact.
+resource "coder_env" "managed_settings" {
+  count    = local.managed_settings != "" ? 1 : 0
+  agent_id = var.agent_id
+  name     = "CLAUDE_MODULE_MANAGED_SETTINGS"
+  value    = base64encode(local.managed_settings)
+}
+
+resource "coder_env" "api_key_helper" {
+  count    = var.api_key_helper != null ? 1 : 0
+  agent_id = var.agent_id
+  name     = "CLAUDE_MODULE_API_KEY_HELPER"
+  value    = base64encode(var.api_key_helper.script)
+}
+
+resource "coder_env" "api_key_helper_ttl" {
+  count    = var.api_key_helper != null ? 1 : 0
+  agent_id = var.agent_id
+  name     = "CLAUDE_CODE_API_KEY_HELPER_TTL_MS"
+  value    = tostring(var.api_key_helper.ttl_ms)
 }

@@ -569,3 +569,58 @@ variable "telemetry" {
   }
   sensitive = true
 }
+
+# ---- Managed settings and API key helper ----
+
+variable "managed_settings" {
+  description = "Claude Code managed settings (policy), as an object such as { permissions = { deny = [\"WebFetch\"] } }: written to /etc/claude-code/managed-settings.d/50-claude-code-module.json, which Claude Code applies over every user and project setting. Needs root or passwordless sudo in the workspace; without them the start logs why and goes on. Removed again when unset. Sensitive: it may carry secrets (an env block), so the file is readable by root and the workspace user's group only."
+  type        = any
+  default     = null
+  sensitive   = true
+  validation {
+    condition     = var.managed_settings == null || can(keys(var.managed_settings))
+    error_message = "managed_settings must be an object of Claude Code settings, such as { permissions = { deny = [\"WebFetch\"] } }; for JSON text, pass jsondecode(<text>)."
+  }
+}
+
+variable "api_key_helper" {
+  description = "A script whose output Claude Code uses as its API key (Claude Code's apiKeyHelper): script is its body (run with sh; a #! line picks another interpreter), ttl_ms how long Claude Code keeps a key before running it again (CLAUDE_CODE_API_KEY_HELPER_TTL_MS). Written to ~/.claude-module/api-key-helper.sh (mode 0700) and registered in ~/.claude/settings.json; both are taken back when unset."
+  type = object({
+    script = string
+    ttl_ms = optional(number, 300000)
+  })
+  default   = null
+  sensitive = true
+  validation {
+    condition     = var.api_key_helper == null || try(trimspace(var.api_key_helper.script) != "", false)
+    error_message = "api_key_helper.script must not be empty: it is the script that prints the API key."
+  }
+  validation {
+    condition     = var.api_key_helper == null || try(var.api_key_helper.ttl_ms == floor(var.api_key_helper.ttl_ms) && var.api_key_helper.ttl_ms > 0, false)
+    error_message = "api_key_helper.ttl_ms must be a whole number of milliseconds greater than 0, such as 300000 (five minutes)."
+  }
+  validation {
+    condition     = var.api_key_helper == null || (var.claude_api_key == "" && var.anthropic_api_key == "" && var.claude_code_oauth_token == "")
+    error_message = "api_key_helper supplies Claude Code's API key, so it takes no claude_api_key, anthropic_api_key or claude_code_oauth_token: set only the helper, or only a key or token."
+  }
+  validation {
+    condition     = var.api_key_helper == null || !(var.enable_ai_gateway || var.enable_aibridge)
+    error_message = "api_key_helper and the AI Gateway both decide Claude Code's credential; set only one (the gateway uses the workspace owner's Coder token)."
+  }
+}
+
+# ---- Ordering with the template's own scripts ----
+
+variable "wait_for_scripts" {
+  description = "Script sync units (`coder exp sync` names) that must complete before Claude Code is configured and started, such as a git clone the template's own coder_script runs and marks with `coder exp sync start/complete <name>`. Installs still run meanwhile. Needs Coder >= 2.30 with the agent's socket server on (the default from 2.36)."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for unit in var.wait_for_scripts : can(regex("^[A-Za-z0-9][A-Za-z0-9_.-]*$", unit))])
+    error_message = "Each wait_for_scripts entry must be a sync unit name: letters, digits, '_', '.' and '-', such as \"git-clone\"."
+  }
+  validation {
+    condition     = !contains(var.wait_for_scripts, "coder-claude-code-start_script")
+    error_message = "wait_for_scripts must not name the module's own unit (coder-claude-code-start_script): it would wait for itself."
+  }
+}

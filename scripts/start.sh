@@ -9,6 +9,8 @@
 #   CLAUDE_API_KEY (secret): API key for the coder CLI (claude_api_key, or set by the template).
 #   CLAUDE_CODE_OAUTH_TOKEN (secret): Claude subscription token; only its presence is read.
 #   ANTHROPIC_AUTH_TOKEN (secret): Bearer token for a gateway; only its presence is read.
+#   CLAUDE_MODULE_MANAGED_SETTINGS (secret): managed_settings as base64 JSON, for Claude Code's managed-settings.d; unset: the module's file is removed.
+#   CLAUDE_MODULE_API_KEY_HELPER (secret): api_key_helper's script, base64; unset: the module's helper is unregistered.
 #   CLAUDE_CODE_USE_BEDROCK: Set by the template to use Amazon Bedrock; Bedrock hosts are then allowed through boundary.
 #   CLAUDE_CODE_USE_VERTEX: Set by the template to use Google Vertex AI; Vertex hosts are then allowed through boundary.
 #   ANTHROPIC_BASE_URL: Claude's API endpoint, when not the default; its host is allowed.
@@ -37,13 +39,19 @@ main() {
   # Its one message is complete without a log (and a step without run_logged costs no processes).
   LOG_FILE=""
   step_check_tools
+  if [[ -n "${ARG_WAIT_FOR_SCRIPTS}" ]]; then
+    run_logged install.log step_wait_for_scripts
+  fi
   run_logged install.log step_seed_claude_config
+  run_logged install.log step_apply_managed_settings
+  run_logged install.log step_configure_api_key_helper
   run_logged install.log step_configure_mcp
   run_logged install.log step_configure_tasks
   boundary_gate run_logged boundary.log step_setup_boundary
   run_logged install.log step_start_status_relay
   run_logged agentapi-start.log step_start_agentapi
   run_logged agentapi-start.log step_wait_ready
+  run_logged install.log step_sync_complete
   LOG_FILE=""
   step_summary
 }
@@ -262,6 +270,22 @@ step_check_tools() {
   fi
 }
 
+# step_wait_for_scripts: Declares that the module's unit waits for each unit of wait_for_scripts, and waits until they have all completed.
+step_wait_for_scripts() {
+  local unit out units=${ARG_WAIT_FOR_SCRIPTS//$'\n'/, }
+  local fix="the agent's script sync needs Coder >= 2.30 with the agent's socket server on (CODER_AGENT_SOCKET_SERVER_ENABLED=true, the default from 2.36); or remove wait_for_scripts"
+  need_cmd coder "wait_for_scripts uses 'coder exp sync', which the Coder agent provides"
+  while IFS= read -r unit; do
+    out=$(coder exp sync want "${ARG_SYNC_UNIT}" "${unit}" 2>&1) ||
+      die "could not make Claude Code wait for '${unit}': 'coder exp sync want' failed: ${out}. Fix: ${fix}"
+  done <<<"${ARG_WAIT_FOR_SCRIPTS}"
+  log "waiting for ${units} to complete before Claude Code is configured (coder exp sync)"
+  out=$(coder exp sync start --timeout "${SYNC_TIMEOUT}" "${ARG_SYNC_UNIT}" 2>&1) ||
+    die "Claude Code was not started: ${units} did not complete within ${SYNC_TIMEOUT} ('coder exp sync start': ${out}). Fix: see the log of the template's script that should mark them complete (coder exp sync complete <name>); ${fix}"
+  log "${units} completed"
+  note "waited for" "${units}"
+}
+
 # step_seed_claude_config: Marks onboarding done, the work dir trusted and the API key (if any) approved in ~/.claude.json (merged, never overwritten), so Claude starts without questions.
 step_seed_claude_config() {
   local file="${HOME}/.claude.json" updated auth project
@@ -299,6 +323,68 @@ step_seed_claude_config() {
   printf '%s\n' "${updated}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
   log "marked onboarding done and ${WORKDIR} trusted in ${file}${ANTHROPIC_API_KEY:+; approved the API key}"
   note "claude.json" "onboarding, work dir trust${ANTHROPIC_API_KEY:+ and API key approval} set"
+}
+
+# step_apply_managed_settings: Puts managed_settings in Claude Code's managed-settings.d (as root or with passwordless sudo), or takes the module's file back once it is unset.
+step_apply_managed_settings() {
+  local want group user
+  if [[ -z "${MANAGED_SETTINGS}" ]]; then
+    remove_managed_settings
+    return 0
+  fi
+  want=$(b64d "${MANAGED_SETTINGS}")
+  group=$(id -g)
+  # shellcheck disable=SC2310 # managed_settings_current is a test: its status is the answer
+  if managed_settings_current "${want}" "${group}"; then
+    note "managed" "in place (${MANAGED_SETTINGS_FILE})"
+    return 0
+  fi
+  # shellcheck disable=SC2310 # can_be_root is a test: its status is the answer
+  if ! can_be_root; then
+    user=$(id -un)
+    warn "managed_settings were not applied: writing ${MANAGED_SETTINGS_FILE} needs root or passwordless sudo, and this workspace runs as ${user} with neither. Fix: give the workspace user passwordless sudo (or run the agent as root), or bake the file into the image, or put the settings in ~/.claude/settings.json instead (see \"Managed settings\" in the module's README)"
+    note "managed" "NOT applied: needs root or passwordless sudo"
+    return 0
+  fi
+  write_managed_settings "${want}" "${group}"
+  log "wrote managed settings to ${MANAGED_SETTINGS_FILE} (root's, readable by group ${group})"
+  note "managed" "written to ${MANAGED_SETTINGS_FILE}"
+}
+
+# step_configure_api_key_helper: Writes api_key_helper to ~/.claude-module/api-key-helper.sh (0700) and sets apiKeyHelper in ~/.claude/settings.json (merged), or takes both back once it is unset.
+step_configure_api_key_helper() {
+  local file="${HOME}/.claude/settings.json" helper="${MODULE_DIR}/api-key-helper.sh" command updated action body
+  [[ -n "${API_KEY_HELPER}" || -e "${helper}" ]] || return 0
+  need_cmd jq "to update ~/.claude/settings.json; install the jq package in the workspace image"
+  # Claude Code runs the setting as a shell command.
+  printf -v command '%q' "${helper}"
+  if [[ -n "${API_KEY_HELPER}" ]]; then
+    # The body is never an argument nor a log line: printf is a shell builtin.
+    body=$(b64d "${API_KEY_HELPER}")
+    printf '%s\n' "${body}" | atomic_write "${helper}" 700
+  fi
+  mkdir -p -- "${HOME}/.claude"
+  read_json_file "${file}"
+  if [[ -z "${JSON_TEXT}" ]]; then
+    warn "${file} is not valid JSON; left it untouched, so Claude Code does not run the api_key_helper. Fix: repair or remove the file and restart the workspace"
+    note "key helper" "settings.json malformed, not registered"
+    return 0
+  fi
+  if [[ -n "${API_KEY_HELPER}" ]]; then
+    updated=$(jq --arg cmd "${command}" '.apiKeyHelper = $cmd' <<<"${JSON_TEXT}")
+    action="registered ${helper} as apiKeyHelper"
+    note "key helper" "${helper}"
+  else
+    # Only the module's own entry is taken back.
+    updated=$(jq --arg cmd "${command}" 'if .apiKeyHelper == $cmd then del(.apiKeyHelper) else . end' <<<"${JSON_TEXT}")
+    rm -f -- "${helper}"
+    action="removed the module's apiKeyHelper"
+    note "key helper" "removed"
+  fi
+  if [[ "${updated}" != "${JSON_TEXT}" ]]; then
+    printf '%s\n' "${updated}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
+    log "${action} in ${file}"
+  fi
 }
 
 # step_configure_mcp: Reconciles the template's MCP servers (mcp, then the remote configs of mcp_config_remote_path) with Claude's config in the work dir; a rejected server or unreadable config is skipped and reported.
@@ -566,6 +652,24 @@ step_wait_ready() {
   done
   log "AgentAPI is ready on port ${ARG_AGENTAPI_PORT}"
   note "listening" "http://127.0.0.1:${ARG_AGENTAPI_PORT}"
+}
+
+# step_sync_complete: Marks the module's unit complete (started first when nothing was waited for), so scripts waiting for the scripts output run now.
+step_sync_complete() {
+  local out
+  if ! command -v coder >/dev/null 2>&1; then
+    note "script sync" "no coder CLI"
+    return 0
+  fi
+  if [[ -z "${ARG_WAIT_FOR_SCRIPTS}" ]] && ! out=$(coder exp sync start "${ARG_SYNC_UNIT}" 2>&1); then
+    # Most templates do not use the sync; one that does learns why from its own script's wait.
+    log "the agent's script sync is not available, so scripts that wait for ${ARG_SYNC_UNIT} cannot start: ${out}"
+    note "script sync" "unavailable"
+    return 0
+  fi
+  out=$(coder exp sync complete "${ARG_SYNC_UNIT}" 2>&1) ||
+    die "could not mark ${ARG_SYNC_UNIT} complete ('coder exp sync complete': ${out}), so the template's scripts that wait for it would not start. Fix: restart the workspace"
+  note "script sync" "${ARG_SYNC_UNIT} complete"
 }
 
 # step_summary: Prints what this start did, and keeps it in ~/.claude-module/summary.txt.
@@ -916,6 +1020,8 @@ auth_method() {
     printf 'vertex'
   elif [[ -n "${ANTHROPIC_API_KEY:-}${CLAUDE_API_KEY:-}" ]]; then
     printf 'api key'
+  elif [[ -n "${API_KEY_HELPER:-}" ]]; then
+    printf 'api key helper'
   elif [[ -n "${CLAUDE_CODE_OAUTH_TOKEN:-}" ]]; then
     printf 'oauth token'
   elif [[ -n "${ANTHROPIC_AUTH_TOKEN:-}" ]]; then
@@ -947,6 +1053,69 @@ claude_project_dir() {
     dir=${dir:-/}
   done
   printf '%s' "$1"
+}
+
+# remove_managed_settings: removes the module's file, left from a start when managed_settings was set.
+remove_managed_settings() {
+  [[ -e "${MANAGED_SETTINGS_FILE}" ]] || return 0
+  # shellcheck disable=SC2310 # can_be_root is a test: its status is the answer
+  if ! can_be_root; then
+    warn "managed_settings is no longer set, but ${MANAGED_SETTINGS_FILE} from an earlier start is still there and Claude Code still applies it; removing it needs root or passwordless sudo, which this workspace lacks. Fix: remove the file as root"
+    note "managed" "stale file left: needs root or passwordless sudo"
+    return 0
+  fi
+  as_root rm -f -- "${MANAGED_SETTINGS_FILE}"
+  log "removed ${MANAGED_SETTINGS_FILE}: managed_settings is no longer set"
+  note "managed" "removed"
+}
+
+# can_be_root: whether this script runs as root or may use sudo without a password.
+can_be_root() {
+  ((EUID == 0)) && return 0
+  command -v sudo >/dev/null 2>&1 && sudo -n true >/dev/null 2>&1
+}
+
+# as_root CMD...: runs CMD as root: directly when this script is root, else through sudo, which
+# must not ask for a password (can_be_root checked that).
+as_root() {
+  if ((EUID == 0)); then
+    "$@"
+  else
+    sudo -n -- "$@"
+  fi
+}
+
+# b64d TEXT: prints TEXT decoded from base64.
+b64d() {
+  printf '%s' "$1" | base64 -d
+}
+
+# managed_settings_current JSON GID: whether the module's file holds JSON, belongs to root and
+# group GID, and has mode 0640 (a warm start then needs no privileges at all).
+managed_settings_current() {
+  local owner have
+  [[ -f "${MANAGED_SETTINGS_FILE}" && -r "${MANAGED_SETTINGS_FILE}" ]] || return 1
+  owner=$(stat -c '%u:%g:%a' -- "${MANAGED_SETTINGS_FILE}")
+  [[ "${owner}" == "0:$2:640" ]] || return 1
+  have=$(<"${MANAGED_SETTINGS_FILE}")
+  [[ "${have}" == "$1" ]]
+}
+
+# write_managed_settings JSON GID: replaces the module's file atomically with JSON, owned by root and
+# group GID, mode 0640 (a failure stops the start); creates the directories (0755) when missing.
+write_managed_settings() {
+  local file=${MANAGED_SETTINGS_FILE} dir tmp
+  dir=${file%/*}
+  # Each directory gets its mode: mkdir -p would give a new parent this script's umask (077),
+  # which would hide the file from the user.
+  [[ -d "${dir%/*}" ]] || as_root install -d -m 0755 -- "${dir%/*}"
+  [[ -d "${dir}" ]] || as_root install -d -m 0755 -- "${dir}"
+  # A dot-file until it is complete: Claude Code skips those.
+  tmp=$(as_root mktemp "${dir}/.${file##*/}.XXXXXX")
+  printf '%s\n' "$1" | as_root tee -- "${tmp}" >/dev/null
+  as_root chown "0:$2" -- "${tmp}"
+  as_root chmod 0640 -- "${tmp}"
+  as_root mv -fT -- "${tmp}" "${file}"
 }
 
 # sha256_of STRING: hex digest, for change detection of configuration.
@@ -993,11 +1162,6 @@ mcp_read_remote_configs() {
   done <<<"${urls}"
   rm -f "${err}"
   note "mcp configs" "${ok} read, ${failed} skipped${failures:+ (${failures#; })}"
-}
-
-# b64d TEXT: prints TEXT decoded from base64.
-b64d() {
-  printf '%s' "$1" | base64 -d
 }
 
 # mcp_url_shown URL: URL as logs show it: without credentials, query or fragment, any of which may
@@ -2064,7 +2228,7 @@ on_error() {
 }
 
 read_args() {
-  decode_args WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH CLAUDE_EXECUTABLE BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT APP_SLUG SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS AI_PROMPT CONTINUE RESUME_SESSION_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN BOUNDARY_CODER_HOST
+  decode_args WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH CLAUDE_EXECUTABLE BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT APP_SLUG SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS AI_PROMPT CONTINUE RESUME_SESSION_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN SYNC_UNIT WAIT_FOR_SCRIPTS BOUNDARY_CODER_HOST
   # Directory Claude Code works in; created when missing.
   ARG_WORKDIR=${DECODED[0]}
   # Install Claude Code, or only use an existing binary.
@@ -2158,9 +2322,13 @@ read_args() {
   # Start Claude unfiltered (with a warning) when boundary cannot start.
   ARG_BOUNDARY_FAIL_OPEN=${DECODED[40]}
   [[ "${ARG_BOUNDARY_FAIL_OPEN}" == true || "${ARG_BOUNDARY_FAIL_OPEN}" == false ]] || die 'BOUNDARY_FAIL_OPEN must be true or false'
+  # The start script's unit in the agent's script sync (the scripts output).
+  ARG_SYNC_UNIT=${DECODED[41]}
+  # Sync units that must complete before Claude is configured, one per line.
+  ARG_WAIT_FOR_SCRIPTS=${DECODED[42]}
   # Host name of the Coder deployment (always allowed), or empty.
-  ARG_BOUNDARY_CODER_HOST=${DECODED[41]}
-  unset DECODED CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_CLAUDE_EXECUTABLE CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
+  ARG_BOUNDARY_CODER_HOST=${DECODED[43]}
+  unset DECODED CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_CLAUDE_EXECUTABLE CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_SYNC_UNIT CLAUDE_MODULE_ARG_WAIT_FOR_SCRIPTS CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
   if [[ -n "${!CLAUDE_MODULE_ARG_*}" ]]; then
     die "unexpected arguments: ${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
   fi
@@ -2189,4 +2357,13 @@ unset CLAUDE_MODULE_MCP_CONFIG_URLS
 if [[ "${ARG_REPORT_TASKS}" == true ]]; then
   export CODER_MCP_ALLOWED_TOOLS=coder_report_task
 fi
+# managed_settings and api_key_helper may hold secrets, so they come base64-encoded through
+# coder_env; read once here, and kept out of the environment AgentAPI, Claude and its tools inherit.
+MANAGED_SETTINGS=${CLAUDE_MODULE_MANAGED_SETTINGS:-}
+API_KEY_HELPER=${CLAUDE_MODULE_API_KEY_HELPER:-}
+unset CLAUDE_MODULE_MANAGED_SETTINGS CLAUDE_MODULE_API_KEY_HELPER
+# Upstream writes 10-coder.json; a name of its own keeps the module off files it did not write.
+MANAGED_SETTINGS_FILE=/etc/claude-code/managed-settings.d/50-claude-code-module.json
+# A template's clone of a large repository can take a while; `coder exp sync start` waits this long.
+SYNC_TIMEOUT=30m
 main "$@"

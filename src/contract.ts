@@ -110,6 +110,9 @@ export const contracts = {
       arg("BOUNDARY_CONFIG_PATH", "string", "The template's boundary config.yaml in the workspace, or empty."),
       arg("BOUNDARY_JAIL_TYPE", "string", "'nsjail', 'landjail', or empty for the config's or boundary's default."),
       arg("BOUNDARY_FAIL_OPEN", "bool", "Start Claude unfiltered (with a warning) when boundary cannot start."),
+      // Script sync (coder exp sync)
+      arg("SYNC_UNIT", "string", "The start script's unit in the agent's script sync (the scripts output)."),
+      arg("WAIT_FOR_SCRIPTS", "string", "Sync units that must complete before Claude is configured, one per line."),
       arg("BOUNDARY_CODER_HOST", "string", "Host name of the Coder deployment (always allowed), or empty."),
     ],
     env: [
@@ -138,6 +141,16 @@ export const contracts = {
       },
       { name: "CLAUDE_CODE_OAUTH_TOKEN", secret: true, doc: "Claude subscription token; only its presence is read." },
       { name: "ANTHROPIC_AUTH_TOKEN", secret: true, doc: "Bearer token for a gateway; only its presence is read." },
+      {
+        name: "CLAUDE_MODULE_MANAGED_SETTINGS",
+        secret: true,
+        doc: "managed_settings as base64 JSON, for Claude Code's managed-settings.d; unset: the module's file is removed.",
+      },
+      {
+        name: "CLAUDE_MODULE_API_KEY_HELPER",
+        secret: true,
+        doc: "api_key_helper's script, base64; unset: the module's helper is unregistered.",
+      },
       {
         name: "CLAUDE_CODE_USE_BEDROCK",
         secret: false,

@@ -26,3 +26,12 @@ unset CLAUDE_MODULE_MCP_CONFIG_URLS
 if [[ "${ARG_REPORT_TASKS}" == true ]]; then
   export CODER_MCP_ALLOWED_TOOLS=coder_report_task
 fi
+# managed_settings and api_key_helper may hold secrets, so they come base64-encoded through
+# coder_env; read once here, and kept out of the environment AgentAPI, Claude and its tools inherit.
+MANAGED_SETTINGS=${CLAUDE_MODULE_MANAGED_SETTINGS:-}
+API_KEY_HELPER=${CLAUDE_MODULE_API_KEY_HELPER:-}
+unset CLAUDE_MODULE_MANAGED_SETTINGS CLAUDE_MODULE_API_KEY_HELPER
+# Upstream writes 10-coder.json; a name of its own keeps the module off files it did not write.
+MANAGED_SETTINGS_FILE=/etc/claude-code/managed-settings.d/50-claude-code-module.json
+# A template's clone of a large repository can take a while; `coder exp sync start` waits this long.
+SYNC_TIMEOUT=30m

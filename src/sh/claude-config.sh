@@ -54,6 +54,8 @@ auth_method() {
     printf 'vertex'
   elif [[ -n "${ANTHROPIC_API_KEY:-}${CLAUDE_API_KEY:-}" ]]; then
     printf 'api key'
+  elif [[ -n "${API_KEY_HELPER:-}" ]]; then
+    printf 'api key helper'
   elif [[ -n "${CLAUDE_CODE_OAUTH_TOKEN:-}" ]]; then
     printf 'oauth token'
   elif [[ -n "${ANTHROPIC_AUTH_TOKEN:-}" ]]; then

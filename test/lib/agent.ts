@@ -18,12 +18,15 @@
 //   real CLI (the AGPL build), except the licensed `coder boundary`, which it stands in for. There
 //   is no Coder API (CODER_AGENT_URL points nowhere, so the agent token opens nothing) and no CODER_WORKSPACE_ID, GIT_ASKPASS,
 //   GIT_SSH_COMMAND, LOGNAME or SHELL.
+// - No script sync (`coder exp sync`): the agent socket the CLI is pointed at does not exist.
 // - No coder_app health checks, no startup-script timeouts or "blocks login", no cron scripts, no
 //   log files or log upload: a script's output comes back from start()/stop() instead.
 // - A script runs through `sh`, not the user's shell, as this machine's user, without a pty, for
 //   at most 5 minutes; all scripts share one CODER_SCRIPT_DATA_DIR (the agent gives each its own).
 // - Stopping ends every process of the workspace (found by a marker variable), as a stopped
 //   container would, unless told not to.
+// - Given a mount namespace (test/lib/private-etc.ts), every script and terminal runs in it, so
+//   what the workspace writes to /etc stays the workspace's, as in a container.
 
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -51,6 +54,8 @@ export interface AgentOptions {
    * override these, and their `$NAME`s expand to these. */
   env?: Record<string, string>;
   home?: string;
+  /** A process whose mount namespace every script and terminal runs in (test/lib/private-etc.ts). */
+  mountNamespace?: number;
 }
 
 const systemPath = "/usr/local/bin:/usr/bin:/bin:/usr/local/go/bin";
@@ -72,6 +77,7 @@ export class LocalAgent {
   private readonly resources: TfResource[];
   private readonly agentId: string;
   private readonly baseEnv: Record<string, string>;
+  private readonly mountNamespace: number | undefined;
 
   constructor(options: AgentOptions) {
     this.resources = options.resources;
@@ -80,6 +86,7 @@ export class LocalAgent {
     if (!agent) throw new Error(`no coder_agent "${agentName}" in the state`);
     this.agentId = agent.values.id;
     this.home = options.home ?? scratchDir("home");
+    this.mountNamespace = options.mountNamespace;
     this.dataDir = scratchDir("agent-data");
     this.binDir = join(this.dataDir, "bin");
     mkdirSync(this.binDir, { recursive: true });
@@ -99,6 +106,8 @@ export class LocalAgent {
       CODER_DOUBLE_LOG: join(this.dataDir, "coder-double.log"),
       CODER_REAL_BIN: coderBinary,
       CLAUDE_MODULE_TEST_AGENT: this.marker,
+      // No script sync here: `coder exp sync` must not reach a real agent's socket on this machine.
+      CODER_AGENT_SOCKET_PATH: join(this.dataDir, "no-agent.sock"),
       ...options.env,
     };
     const agentProcess = { ...image, PATH: `${image.PATH}:${doublesBin}` };
@@ -143,7 +152,7 @@ export class LocalAgent {
       this.scripts(kind).map(async (script) => {
         // As the agent does: the script's text is one argument of `sh -c` (so it fails, as there,
         // past Linux's 128 KiB for one argument).
-        const r = await execa("sh", ["-c", script.values.script], {
+        const r = await execa(...this.command("sh", ["-c", script.values.script]), {
           cwd: this.home,
           env: this.scriptEnv,
           extendEnv: false,
@@ -172,9 +181,15 @@ export class LocalAgent {
     return runs;
   }
 
+  /** The command line that runs `command` in the workspace's mount namespace. */
+  private command(command: string, args: string[]): [string, string[]] {
+    if (this.mountNamespace === undefined) return [command, args];
+    return ["nsenter", [`--mount=/proc/${this.mountNamespace}/ns/mnt`, "--", command, ...args]];
+  }
+
   /** A command in a workspace terminal. */
   exec(command: string, args: string[], options: Options = {}) {
-    return execa(command, args, {
+    return execa(...this.command(command, args), {
       cwd: this.home,
       env: this.baseEnv,
       extendEnv: false,

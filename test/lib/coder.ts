@@ -85,8 +85,9 @@ export class Expr {
 }
 export const expr = (expression: string) => new Expr(expression);
 
-/** Module inputs; strings are taken literally. */
-export type ModuleInputs = Record<string, string | number | boolean | string[] | Expr>;
+/** Module inputs; strings are taken literally; an object (e.g. managed_settings) is passed as it is,
+ * so its strings must not hold ${ or %{. */
+export type ModuleInputs = Record<string, string | number | boolean | string[] | Expr | { [key: string]: unknown }>;
 
 export interface TemplateSpec {
   /** The module's inputs (agent_id, the mirror URLs, the API key and the port are added unless given). */

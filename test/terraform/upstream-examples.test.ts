@@ -138,6 +138,65 @@ module "claude-code" {
 }`,
 };
 
+// Upstream v5's inputs in the shapes its variables declare (managed_settings: any object;
+// api_key_helper: {script, ttl_ms}) and its scripts output as its README has templates use it.
+const v5Examples: Record<string, string> = {
+  "managed settings": `
+module "claude-code" {
+  source   = "${root}"
+  agent_id = coder_agent.main.id
+  workdir  = "/home/coder/project"
+  managed_settings = {
+    permissions = {
+      defaultMode                  = "plan"
+      deny                         = ["Bash(rm -rf:*)", "WebFetch"]
+      disableBypassPermissionsMode = "disable"
+    }
+  }
+}`,
+  "API key helper": `
+module "claude-code" {
+  source   = "${root}"
+  agent_id = coder_agent.main.id
+  workdir  = "/home/coder/project"
+  api_key_helper = {
+    script = <<-EOT
+      #!/bin/bash
+      vault kv get -field=key secret/anthropic
+    EOT
+    ttl_ms = 60000
+  }
+}`,
+  "a script ordered after the module's": `
+module "claude-code" {
+  source   = "${root}"
+  agent_id = coder_agent.main.id
+  workdir  = "/home/coder/project"
+}
+resource "coder_script" "claude" {
+  agent_id     = coder_agent.main.id
+  display_name = "Claude Code"
+  run_on_start = true
+  script       = <<-EOT
+    coder exp sync want claude-start \${join(" ", module.claude-code.scripts)}
+    coder exp sync start claude-start
+  EOT
+}`,
+};
+
+describe("upstream v5 input shapes", () => {
+  for (const [name, example] of Object.entries(v5Examples)) {
+    test(`${name}: plans with only source changed`, async () => {
+      const dir = scratchDir("example");
+      writeFileSync(join(dir, "main.tf"), preamble + example);
+      const r = await plan(dir);
+      if (r.exitCode !== 0) console.error(r.all);
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toContain("module.claude-code.coder_script.start");
+    });
+  }
+});
+
 describe("upstream v4.4.1 README examples", () => {
   for (const [name, example] of Object.entries(examples)) {
     test(`${name}: plans with only source changed`, async () => {
