@@ -20,6 +20,8 @@ with_status_hooks() {
     | . + {hooks: {
         UserPromptSubmit: [{hooks: $run}],
         PreToolUse: [{matcher: "*", hooks: $run}],
+        PostToolUse: [{matcher: "*", hooks: $run}],
+        PostToolUseFailure: [{matcher: "*", hooks: $run}],
         Notification: [{matcher: "permission_prompt|idle_prompt", hooks: $run}],
         Stop: [{hooks: $run}],
         StopFailure: [{hooks: $run}]

@@ -13,6 +13,7 @@ import { preinstalled } from "../lib/preinstalled.ts";
 import { claudeUnderAgentapi } from "../lib/processes.ts";
 import { exitOf } from "../lib/start-output.ts";
 import { waitFor } from "../lib/wait.ts";
+import { freePort } from "../lib/workspace.ts";
 
 const e2e = useE2E();
 const image = preinstalled("claude", "agentapi");
@@ -101,6 +102,75 @@ describe("status from Claude Code's hooks (the default)", () => {
     const [stop] = await agent.stop({ kill: false });
     expect(stop?.output).toContain("stopped the status relay");
     expect(agent.processes()).toEqual([]);
+  });
+
+  test("a turn whose every model call fails (529, each retry too) reports failure, naming the error", async () => {
+    const m = model();
+    const token = `agent-${randomUUID()}`;
+    const agentApi = agentApiDouble(token);
+    stops.push(agentApi.stop);
+    const prompt = `Overloaded ${randomUUID()}`;
+    m.on(prompt, [{ error: { status: 529, type: "overloaded_error", message: "Overloaded" } }]);
+    const { agent } = await e2e.workspace(
+      { ...image.inputs, ai_prompt: prompt },
+      {
+        ...image.options,
+        // Claude retries a 529 (10 times by default, with growing pauses); one retry shows it giving up.
+        env: { ...modelEnv(m), CODER_AGENT_URL: agentApi.url, CODER_AGENT_TOKEN: token, CLAUDE_CODE_MAX_RETRIES: "1" },
+      },
+    );
+    const [run] = await agent.start();
+    expect(exitOf(run)).toBe(0);
+    await waitFor(
+      "the failed turn to be reported",
+      () => (agentApi.statuses.some((s) => s.state === "failure") ? true : undefined),
+      120_000,
+    );
+    expect(m.requests().filter((r) => r.lastUserText.includes(prompt))).toHaveLength(2);
+    const seen = agentApi.statuses.map((s) => `${s.state}: ${s.message}`);
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toBe(`working: ${prompt}`);
+    expect(seen[1]).toMatch(/^failure: server_error: API Error: 529 Overloaded/);
+  });
+
+  test("a permission prompt reports waiting; the answer typed through AgentAPI continues the turn", async () => {
+    const m = model();
+    const token = `agent-${randomUUID()}`;
+    const agentApi = agentApiDouble(token);
+    stops.push(agentApi.stop);
+    const prompt = `Run a command ${randomUUID()}`;
+    m.on(prompt, [{ tool: "Bash", input: { command: "echo approved > ran.txt" } }], [{ text: "The command ran." }]);
+    const port = await freePort();
+    // An explicit permission mode: a task's default skips permissions, and Claude would never ask.
+    const { agent, workdir } = await e2e.workspace(
+      { ...image.inputs, ai_prompt: prompt, permission_mode: "default", agentapi_port: port },
+      { ...image.options, env: { ...modelEnv(m), CODER_AGENT_URL: agentApi.url, CODER_AGENT_TOKEN: token } },
+    );
+    const [run] = await agent.start();
+    expect(exitOf(run)).toBe(0);
+    const seen = () => agentApi.statuses.map((s) => `${s.state}: ${s.message}`);
+    await waitFor(
+      "the permission prompt to be reported",
+      () => (agentApi.statuses.some((s) => s.state === "idle") ? true : undefined),
+      120_000,
+    );
+    expect(seen()).toEqual([`working: ${prompt}`, "working: Using Bash", "idle: Claude needs your permission"]);
+    expect(existsSync(join(workdir, "ran.txt"))).toBe(false);
+
+    // Enter picks the dialog's first choice, "Yes".
+    const answer = await fetch(`http://127.0.0.1:${port}/message`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ type: "raw", content: "\r" }),
+    });
+    expect(answer.status).toBe(200);
+    await waitFor(
+      "the turn to be reported complete",
+      () => (agentApi.statuses.some((s) => s.state === "complete") ? true : undefined),
+      120_000,
+    );
+    expect(seen().slice(3)).toEqual(["working: Continuing after Bash", "complete: The command ran."]);
+    expect(readFileSync(join(workdir, "ran.txt"), "utf8")).toBe("approved\n");
   });
 
   test('status_source = "model": no hook, no relay, and the model is asked to report', async () => {
