@@ -413,12 +413,17 @@ step_setup_boundary() {
   note "boundary" "${BOUNDARY_FROM}, ${BOUNDARY_JAIL}, ${#BOUNDARY_RULES[@]} module rules"
 }
 
-# step_start_status_relay: Writes the status hook and relay and starts the relay (once), when hooks report the status.
+# step_start_status_relay: Writes the status hook and relay and starts the relay (once), when hooks report the status; else removes them.
 step_start_status_relay() {
   local dir="${MODULE_DIR}/status" pid_file="${MODULE_DIR}/status/relay.pid" pid reporters="Claude Code hooks"
   if [[ "${ARG_STATUS_SOURCE}" == model ]]; then
-    stop_status_relay
+    remove_status_relay
     note "status" "reported by the model (coder_report_task)"
+    return 0
+  fi
+  if [[ "${ARG_STATUS_SOURCE}" == off ]]; then
+    remove_status_relay
+    note "status" "off (web_app = false: there is no app to report to)"
     return 0
   fi
   if [[ "${ARG_STATUS_SOURCE}" == both ]]; then
@@ -1238,7 +1243,8 @@ boundary_write() {
   printf '%s\n' "${BOUNDARY_JAIL_TYPE}" | atomic_write "${BOUNDARY_DIR}/jail" 0600
   printf '%s\0' "${cmd[@]}" | atomic_write "${BOUNDARY_DIR}/command" 0600
   # With hooks alone nothing in the jail needs the agent's token: the relay outside sends the status.
-  if [[ "${ARG_STATUS_SOURCE}" == hooks ]]; then
+  # Without an app nothing reports at all.
+  if [[ "${ARG_STATUS_SOURCE}" == hooks || "${ARG_STATUS_SOURCE}" == off ]]; then
     printf 'CODER_AGENT_TOKEN\n'
   else
     printf ''
@@ -1452,6 +1458,13 @@ boundary_diagnosis() {
   printf '%s%s. Fix: %s' "${cause}" "${detail:+ (${detail})}" "${fix}"
 }
 
+# remove_status_relay: stops the relay and removes it, the hook and their files: nothing of a status source turned off stays behind.
+remove_status_relay() {
+  stop_status_relay
+  rm -f -- "${BIN_DIR}/claude-status-hook" "${BIN_DIR}/claude-status-relay"
+  rm -rf -- "${MODULE_DIR}/status"
+}
+
 # stop_status_relay: ends the status relay (its whole process group: the relay, tail and the reader) if it runs.
 stop_status_relay() {
   local pid_file="${MODULE_DIR}/status/relay.pid" pid
@@ -1588,7 +1601,7 @@ claude_args() {
   permission_args
   tool_args --allowedTools "allowed tools" "${ARG_ALLOWED_TOOLS}"
   tool_args --disallowedTools "denied tools" "${ARG_DISALLOWED_TOOLS}"
-  if [[ "${ARG_STATUS_SOURCE}" != model ]]; then
+  if [[ "${ARG_STATUS_SOURCE}" == hooks || "${ARG_STATUS_SOURCE}" == both ]]; then
     FLAG_SETTINGS=$(with_status_hooks "${FLAG_SETTINGS}")
   fi
   if [[ "${FLAG_SETTINGS}" != '{}' ]]; then
@@ -1980,7 +1993,7 @@ read_args() {
   ARG_REPORT_TASKS=$(take_arg REPORT_TASKS)
   ARG_REPORT_TASKS=${ARG_REPORT_TASKS%x}
   [[ "${ARG_REPORT_TASKS}" == true || "${ARG_REPORT_TASKS}" == false ]] || die 'REPORT_TASKS must be true or false'
-  # Who reports the app's status: 'hooks' (Claude Code's hooks), 'model' (coder_report_task) or 'both'.
+  # Who reports the app's status: 'hooks' (Claude Code's hooks), 'model' (coder_report_task), 'both', or 'off' (web_app = false: no app to report to).
   ARG_STATUS_SOURCE=$(take_arg STATUS_SOURCE)
   ARG_STATUS_SOURCE=${ARG_STATUS_SOURCE%x}
   # The deployment's access URL: the agent API when CODER_AGENT_URL is not set.

@@ -8,7 +8,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { useE2E } from "../lib/e2e.ts";
-import { modelEnv, startScriptedModel, type ScriptedModel } from "../lib/model.ts";
+import { defaultFallback, modelEnv, startScriptedModel, type ScriptedModel } from "../lib/model.ts";
+import { settledScreen, squash } from "../lib/agentapi-screen.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
 import { claudeUnderAgentapi } from "../lib/processes.ts";
 import { exitOf } from "../lib/start-output.ts";
@@ -171,6 +172,44 @@ describe("status from Claude Code's hooks (the default)", () => {
     );
     expect(seen().slice(3)).toEqual(["working: Continuing after Bash", "complete: The command ran."]);
     expect(readFileSync(join(workdir, "ran.txt"), "utf8")).toBe("approved\n");
+  });
+
+  test("web_app = false: no app to report to, so no hook and no relay, and those of an earlier start are removed", async () => {
+    const m = model();
+    const token = `agent-${randomUUID()}`;
+    const agentApi = agentApiDouble(token);
+    stops.push(agentApi.stop);
+    const options = {
+      ...image.options,
+      env: { ...modelEnv(m), CODER_AGENT_URL: agentApi.url, CODER_AGENT_TOKEN: token },
+    };
+    const standalone = { ...image.inputs, report_tasks: false };
+    // An earlier start with the app: its hook and relay are in place.
+    const first = await e2e.workspace(standalone, options);
+    const [run1] = await first.agent.start();
+    expect(exitOf(run1)).toBe(0);
+    const files = ["bin/claude-status-hook", "bin/claude-status-relay", "status"].map((f) => join(first.moduleDir, f));
+    expect(files.filter((f) => existsSync(f))).toEqual(files);
+    await first.agent.stop({ kill: false });
+
+    // The same home, now without the app.
+    const port = await freePort();
+    const { agent, moduleDir } = await e2e.workspace(
+      { ...standalone, web_app: false, ai_prompt: "Hello without an app", agentapi_port: port },
+      { ...options, home: first.agent.home },
+    );
+    expect(moduleDir).toBe(first.moduleDir);
+    const [run] = await agent.start();
+    expect(exitOf(run)).toBe(0);
+    expect(run?.output).toMatch(/status: +off \(web_app = false: there is no app to report to\)/);
+    const claude = await claudeUnderAgentapi(moduleDir);
+    expect(claude.args.join(" ")).not.toContain("claude-status-hook");
+    expect(files.filter((f) => existsSync(f))).toEqual([]);
+    // Claude's turn ends (its answer on a settled screen), and nothing reported it.
+    await m.waitForRequest((r) => r.lastUserText.includes("Hello without an app"), 120_000);
+    expect(await settledScreen(port, 120)).toContain(squash(defaultFallback));
+    expect(agentApi.statuses).toEqual([]);
+    expect(agentApi.refused).toEqual([]);
   });
 
   test('status_source = "model": no hook, no relay, and the model is asked to report', async () => {
