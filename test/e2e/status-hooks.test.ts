@@ -4,7 +4,7 @@
 // shows); Claude, AgentAPI and the hook are real.
 
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { useE2E } from "../lib/e2e.ts";
@@ -12,6 +12,7 @@ import { defaultFallback, modelEnv, startScriptedModel, type ScriptedModel } fro
 import { settledScreen, squash } from "../lib/agentapi-screen.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
 import { claudeUnderAgentapi } from "../lib/processes.ts";
+import { scratchDir } from "../lib/scratch.ts";
 import { exitOf } from "../lib/start-output.ts";
 import { waitFor } from "../lib/wait.ts";
 import { freePort } from "../lib/workspace.ts";
@@ -112,10 +113,23 @@ describe("status from Claude Code's hooks (the default)", () => {
     stops.push(agentApi.stop);
     const prompt = `Overloaded ${randomUUID()}`;
     m.on(prompt, [{ error: { status: 529, type: "overloaded_error", message: "Overloaded" } }]);
+    // Claude sends its idle notification after a second instead of a minute, and the user's own
+    // hook on it leaves a mark, so the test knows when it has come.
+    const home = scratchDir("home");
+    const idleMark = join(home, "idle-notified");
+    writeFileSync(join(home, ".claude.json"), JSON.stringify({ messageIdleNotifThresholdMs: 1000 }));
+    mkdirSync(join(home, ".claude"));
+    const touch = { type: "command", command: `touch ${idleMark}` };
+    writeFileSync(
+      join(home, ".claude", "settings.json"),
+      JSON.stringify({ hooks: { Notification: [{ matcher: "idle_prompt", hooks: [touch] }] } }),
+    );
+    const port = await freePort();
     const { agent } = await e2e.workspace(
-      { ...image.inputs, ai_prompt: prompt },
+      { ...image.inputs, ai_prompt: prompt, agentapi_port: port },
       {
         ...image.options,
+        home,
         // Claude retries a 529 (10 times by default, with growing pauses); one retry shows it giving up.
         env: { ...modelEnv(m), CODER_AGENT_URL: agentApi.url, CODER_AGENT_TOKEN: token, CLAUDE_CODE_MAX_RETRIES: "1" },
       },
@@ -129,9 +143,24 @@ describe("status from Claude Code's hooks (the default)", () => {
     );
     expect(m.requests().filter((r) => r.lastUserText.includes(prompt))).toHaveLength(2);
     const seen = agentApi.statuses.map((s) => `${s.state}: ${s.message}`);
-    expect(seen).toHaveLength(2);
     expect(seen[0]).toBe(`working: ${prompt}`);
     expect(seen[1]).toMatch(/^failure: server_error: API Error: 529 Overloaded/);
+
+    // Claude sitting idle afterwards does not hide the failure; the next prompt is working again.
+    await waitFor("Claude's idle notification", () => (existsSync(idleMark) ? true : undefined), 120_000);
+    const next = `Next ${randomUUID()}`;
+    await waitFor("AgentAPI to take the next prompt", async () => {
+      const sent = await fetch(`http://127.0.0.1:${port}/message`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ type: "user", content: next }),
+      });
+      return sent.ok ? true : undefined;
+    });
+    await waitFor("the next prompt to be reported", () =>
+      agentApi.statuses.some((s) => s.message === next) ? true : undefined,
+    );
+    expect(agentApi.statuses.map((s) => s.state).slice(0, 3)).toEqual(["working", "failure", "working"]);
   });
 
   test("a permission prompt reports waiting; the answer typed through AgentAPI continues the turn", async () => {
