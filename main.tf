@@ -61,7 +61,7 @@ locals {
     DISALLOWED_TOOLS             = join("\n", regexall(local.tool_rule_pattern, var.disallowed_tools))
     # Tasks, authentication and Claude configuration
     REPORT_TASKS   = tostring(var.report_tasks)
-    STATUS_SOURCE  = var.status_source
+    STATUS_SOURCE  = var.web_app ? var.status_source : "off" # without the web app no app takes a status
     ACCESS_URL     = data.coder_workspace.me.access_url
     SYSTEM_PROMPT  = local.system_prompt
     CLAUDE_MD_PATH = var.claude_md_path

@@ -33,7 +33,7 @@ variable "icon" {
 }
 
 variable "web_app" {
-  description = "Show the Claude Code web chat as an app in the dashboard. A task's chat is this app, so it stays on with report_tasks; standalone, AgentAPI still runs (for cli_app) when it is off."
+  description = "Show the Claude Code web chat as an app in the dashboard. A task's chat is this app, so it stays on with report_tasks; standalone, AgentAPI still runs (for cli_app) when it is off, and no status is reported (there is no app to show it)."
   type        = bool
   default     = true
   validation {
@@ -270,7 +270,7 @@ variable "report_tasks" {
 }
 
 variable "status_source" {
-  description = "Who tells Coder what Claude is doing (the app's status, a task's state): \"hooks\" (Claude Code's hooks report working, waiting and done with no model tokens, also under boundary), \"model\" (the model calls coder_report_task with summaries of its own; upstream's way) or \"both\"."
+  description = "Who tells Coder what Claude is doing (the app's status, a task's state): \"hooks\" (Claude Code's hooks report working, waiting and done with no model tokens, also under boundary), \"model\" (the model calls coder_report_task with summaries of its own; upstream's way) or \"both\". With web_app = false nothing reports: there is no app to show a status on."
   type        = string
   default     = "hooks"
   validation {

@@ -560,12 +560,17 @@ step_setup_boundary() {
   note "boundary" "${BOUNDARY_FROM}, ${BOUNDARY_JAIL}, ${#BOUNDARY_RULES[@]} module rules"
 }
 
-# step_start_status_relay: Writes the status hook and relay and starts the relay (once), when hooks report the status.
+# step_start_status_relay: Writes the status hook and relay and starts the relay (once), when hooks report the status; else removes them.
 step_start_status_relay() {
   local dir="${MODULE_DIR}/status" pid_file="${MODULE_DIR}/status/relay.pid" pid reporters="Claude Code hooks"
   if [[ "${ARG_STATUS_SOURCE}" == model ]]; then
-    stop_status_relay
+    remove_status_relay
     note "status" "reported by the model (coder_report_task)"
+    return 0
+  fi
+  if [[ "${ARG_STATUS_SOURCE}" == off ]]; then
+    remove_status_relay
+    note "status" "off (web_app = false: there is no app to report to)"
     return 0
   fi
   if [[ "${ARG_STATUS_SOURCE}" == both ]]; then
@@ -1554,7 +1559,8 @@ boundary_write() {
   printf '%s\n' "${BOUNDARY_JAIL_TYPE}" | atomic_write "${BOUNDARY_DIR}/jail" 0600
   printf '%s\0' "${cmd[@]}" | atomic_write "${BOUNDARY_DIR}/command" 0600
   # With hooks alone nothing in the jail needs the agent's token: the relay outside sends the status.
-  if [[ "${ARG_STATUS_SOURCE}" == hooks ]]; then
+  # Without an app nothing reports at all.
+  if [[ "${ARG_STATUS_SOURCE}" == hooks || "${ARG_STATUS_SOURCE}" == off ]]; then
     printf 'CODER_AGENT_TOKEN\n'
   else
     printf ''
@@ -1768,6 +1774,13 @@ boundary_diagnosis() {
   printf '%s%s. Fix: %s' "${cause}" "${detail:+ (${detail})}" "${fix}"
 }
 
+# remove_status_relay: stops the relay and removes it, the hook and their files: nothing of a status source turned off stays behind.
+remove_status_relay() {
+  stop_status_relay
+  rm -f -- "${BIN_DIR}/claude-status-hook" "${BIN_DIR}/claude-status-relay"
+  rm -rf -- "${MODULE_DIR}/status"
+}
+
 # stop_status_relay: ends the status relay (its whole process group: the relay, tail and the reader) if it runs.
 stop_status_relay() {
   local pid_file="${MODULE_DIR}/status/relay.pid" pid
@@ -1811,16 +1824,22 @@ claude_status_hook_text() {
     'here=$(dirname -- "${BASH_SOURCE[0]}")' \
     'status_dir="${here}/../status"' \
     'slug=$(<"${status_dir}/app-slug") || exit 0' \
+    '# After a permission prompt no hook fires when the user answers it; the tool'\''s end is the first' \
+    '# sign that Claude works again, so only then does the end of a tool report anything. A failed turn' \
+    '# stays a failure until the next prompt: Claude'\''s idle notification a minute later must not hide it.' \
+    'last_state=$(tail -n 1 -- "${status_dir}/events" 2>/dev/null | jq -r '\''.state // empty'\'' 2>/dev/null) || last_state=""' \
     '# Coder takes a message of at most 160 bytes; the first non-blank line says what matters.' \
-    'line=$(jq -c --arg slug "${slug}" '\''' \
+    'line=$(jq -c --arg slug "${slug}" --arg last_state "${last_state}" '\''' \
     '  def first_line: (. // "") | tostring | [splits("\n") | select(test("\\S"))] | (.[0] // "") | sub("^\\s+"; "");' \
     '  def cut: if utf8bytelength > 159 then .[0:length - 1] | cut else . end;' \
     '  def status(state; message): {app_slug: $slug, state: state, message: (message | cut), uri: ""};' \
     '  if .hook_event_name == "UserPromptSubmit" then status("working"; .prompt | first_line)' \
     '  elif .hook_event_name == "PreToolUse" then status("working"; "Using \(.tool_name // "a tool")")' \
+    '  elif (.hook_event_name == "PostToolUse" or .hook_event_name == "PostToolUseFailure") and $last_state == "idle" then' \
+    '    status("working"; "Continuing after \(.tool_name // "a tool")")' \
     '  elif .hook_event_name == "Notification" and .notification_type == "permission_prompt" then' \
     '    status("idle"; .message | first_line)' \
-    '  elif .hook_event_name == "Notification" and .notification_type == "idle_prompt" then' \
+    '  elif .hook_event_name == "Notification" and .notification_type == "idle_prompt" and $last_state != "failure" then' \
     '    status("idle"; "Waiting for input")' \
     '  elif .hook_event_name == "Stop" then status("complete"; .last_assistant_message | first_line)' \
     '  elif .hook_event_name == "StopFailure" then' \
@@ -1903,7 +1922,7 @@ claude_args() {
   permission_args
   tool_args --allowedTools "allowed tools" "${ARG_ALLOWED_TOOLS}"
   tool_args --disallowedTools "denied tools" "${ARG_DISALLOWED_TOOLS}"
-  if [[ "${ARG_STATUS_SOURCE}" != model ]]; then
+  if [[ "${ARG_STATUS_SOURCE}" == hooks || "${ARG_STATUS_SOURCE}" == both ]]; then
     FLAG_SETTINGS=$(with_status_hooks "${FLAG_SETTINGS}")
   fi
   if [[ "${FLAG_SETTINGS}" != '{}' ]]; then
@@ -2153,6 +2172,8 @@ with_status_hooks() {
     | . + {hooks: {
         UserPromptSubmit: [{hooks: $run}],
         PreToolUse: [{matcher: "*", hooks: $run}],
+        PostToolUse: [{matcher: "*", hooks: $run}],
+        PostToolUseFailure: [{matcher: "*", hooks: $run}],
         Notification: [{matcher: "permission_prompt|idle_prompt", hooks: $run}],
         Stop: [{hooks: $run}],
         StopFailure: [{hooks: $run}]
@@ -2290,7 +2311,7 @@ read_args() {
   # Task mode (report status to Coder) or standalone.
   ARG_REPORT_TASKS=${DECODED[25]}
   [[ "${ARG_REPORT_TASKS}" == true || "${ARG_REPORT_TASKS}" == false ]] || die 'REPORT_TASKS must be true or false'
-  # Who reports the app's status: 'hooks' (Claude Code's hooks), 'model' (coder_report_task) or 'both'.
+  # Who reports the app's status: 'hooks' (Claude Code's hooks), 'model' (coder_report_task), 'both', or 'off' (web_app = false: no app to report to).
   ARG_STATUS_SOURCE=${DECODED[26]}
   # The deployment's access URL: the agent API when CODER_AGENT_URL is not set.
   ARG_ACCESS_URL=${DECODED[27]}

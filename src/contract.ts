@@ -84,7 +84,7 @@ export const contracts = {
       arg(
         "STATUS_SOURCE",
         "string",
-        "Who reports the app's status: 'hooks' (Claude Code's hooks), 'model' (coder_report_task) or 'both'.",
+        "Who reports the app's status: 'hooks' (Claude Code's hooks), 'model' (coder_report_task), 'both', or 'off' (web_app = false: no app to report to).",
       ),
       arg("ACCESS_URL", "string", "The deployment's access URL: the agent API when CODER_AGENT_URL is not set."),
       arg("SYSTEM_PROMPT", "string", "Instructions for Claude's CLAUDE.md (task reporting and/or the template's own)."),

@@ -261,6 +261,21 @@ run "web_app_false_standalone_drops_the_chat_app" {
     condition     = length(coder_app.web) == 0 && length(coder_app.cli) == 1 && output.task_app_id == ""
     error_message = "web_app = false removes the chat app only; the CLI app stays, and task_app_id is empty"
   }
+  assert {
+    condition     = local.start_args.STATUS_SOURCE == "off"
+    error_message = "web_app = false leaves no app to report a status to: the start script gets status source off"
+  }
+}
+
+run "web_app_keeps_the_status_source" {
+  command = plan
+  variables {
+    status_source = "both"
+  }
+  assert {
+    condition     = local.start_args.STATUS_SOURCE == "both"
+    error_message = "with the web app, the start script gets status_source as given"
+  }
 }
 
 run "web_app_false_with_tasks_is_refused" {

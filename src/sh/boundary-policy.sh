@@ -133,7 +133,8 @@ boundary_write() {
   printf '%s\n' "${BOUNDARY_JAIL_TYPE}" | atomic_write "${BOUNDARY_DIR}/jail" 0600
   printf '%s\0' "${cmd[@]}" | atomic_write "${BOUNDARY_DIR}/command" 0600
   # With hooks alone nothing in the jail needs the agent's token: the relay outside sends the status.
-  if [[ "${ARG_STATUS_SOURCE}" == hooks ]]; then
+  # Without an app nothing reports at all.
+  if [[ "${ARG_STATUS_SOURCE}" == hooks || "${ARG_STATUS_SOURCE}" == off ]]; then
     printf 'CODER_AGENT_TOKEN\n'
   else
     printf ''

@@ -13,7 +13,7 @@ claude_args() {
   permission_args
   tool_args --allowedTools "allowed tools" "${ARG_ALLOWED_TOOLS}"
   tool_args --disallowedTools "denied tools" "${ARG_DISALLOWED_TOOLS}"
-  if [[ "${ARG_STATUS_SOURCE}" != model ]]; then
+  if [[ "${ARG_STATUS_SOURCE}" == hooks || "${ARG_STATUS_SOURCE}" == both ]]; then
     FLAG_SETTINGS=$(with_status_hooks "${FLAG_SETTINGS}")
   fi
   if [[ "${FLAG_SETTINGS}" != '{}' ]]; then

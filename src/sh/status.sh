@@ -20,18 +20,25 @@ with_status_hooks() {
     | . + {hooks: {
         UserPromptSubmit: [{hooks: $run}],
         PreToolUse: [{matcher: "*", hooks: $run}],
+        PostToolUse: [{matcher: "*", hooks: $run}],
+        PostToolUseFailure: [{matcher: "*", hooks: $run}],
         Notification: [{matcher: "permission_prompt|idle_prompt", hooks: $run}],
         Stop: [{hooks: $run}],
         StopFailure: [{hooks: $run}]
       }}' <<<"$1"
 }
 
-# step_start_status_relay: Writes the status hook and relay and starts the relay (once), when hooks report the status.
+# step_start_status_relay: Writes the status hook and relay and starts the relay (once), when hooks report the status; else removes them.
 step_start_status_relay() {
   local dir="${MODULE_DIR}/status" pid_file="${MODULE_DIR}/status/relay.pid" pid reporters="Claude Code hooks"
   if [[ "${ARG_STATUS_SOURCE}" == model ]]; then
-    stop_status_relay
+    remove_status_relay
     note "status" "reported by the model (coder_report_task)"
+    return 0
+  fi
+  if [[ "${ARG_STATUS_SOURCE}" == off ]]; then
+    remove_status_relay
+    note "status" "off (web_app = false: there is no app to report to)"
     return 0
   fi
   if [[ "${ARG_STATUS_SOURCE}" == both ]]; then
@@ -87,6 +94,13 @@ stop_status_relay() {
     log "stopped the status relay (pid ${pid})"
   fi
   rm -f -- "${pid_file}"
+}
+
+# remove_status_relay: stops the relay and removes it, the hook and their files: nothing of a status source turned off stays behind.
+remove_status_relay() {
+  stop_status_relay
+  rm -f -- "${BIN_DIR}/claude-status-hook" "${BIN_DIR}/claude-status-relay"
+  rm -rf -- "${MODULE_DIR}/status"
 }
 
 # step_stop_status_relay: Stops the status relay after AgentAPI, so Claude's last status is sent.

@@ -22,6 +22,17 @@ import { waitFor } from "../lib/wait.ts";
 const level = useCoder();
 let template: string;
 let modelReports: string;
+let oneRetry: string;
+let asks: string;
+
+/** Claude retries a failed model call 10 times by default, with growing pauses; once is enough to see it give up. */
+const oneRetryTf = `
+resource "coder_env" "max_retries" {
+  agent_id = coder_agent.main.id
+  name     = "CLAUDE_CODE_MAX_RETRIES"
+  value    = "1"
+}
+`;
 
 const report = (state: string, summary: string) => ({
   tool: "mcp__coder__coder_report_task",
@@ -30,9 +41,12 @@ const report = (state: string, summary: string) => ({
 
 beforeAll(async () => {
   const module = { workdir: "~/project", ai_prompt: expr("data.coder_task.me.prompt") };
-  [template, modelReports] = await Promise.all([
+  [template, modelReports, oneRetry, asks] = await Promise.all([
     level.push("tasks", { module, files: { "tasks.tf": tasksTf } }),
     level.push("tasks-model", { module: { ...module, status_source: "model" }, files: { "tasks.tf": tasksTf } }),
+    level.push("tasks-retry", { module, files: { "tasks.tf": tasksTf, "retries.tf": oneRetryTf } }),
+    // An explicit permission mode: a task's default skips permissions, and Claude would never ask.
+    level.push("tasks-ask", { module: { ...module, permission_mode: "default" }, files: { "tasks.tf": tasksTf } }),
   ]);
 });
 
@@ -44,11 +58,12 @@ interface TaskView {
 
 const taskStatus = (task: string) => api<TaskView>(level.d, `/api/v2/tasks/admin/${task}`);
 
-/** Every status the module's app reported to Coder, as "state: message" (the dashboard's history). */
+/** Every status the module's app reported to Coder, oldest first, as "state: message" (the
+ * dashboard's history; the API lists it newest first). */
 const appStatuses = async (ws: string) =>
-  (agentOf(await workspaceView(level.d, ws))?.apps.find((a) => a.slug === "ccw")?.statuses ?? []).map(
-    (s) => `${s.state}: ${s.message}`,
-  );
+  (agentOf(await workspaceView(level.d, ws))?.apps.find((a) => a.slug === "ccw")?.statuses ?? [])
+    .map((s) => `${s.state}: ${s.message}`)
+    .reverse();
 
 /** Waits until the task is done with a turn: idle or complete, showing `message`. The coder MCP
  * server turns the model's "complete" into "idle" once AgentAPI's screen is stable. */
@@ -60,6 +75,22 @@ const waitDone = (task: string, message: string) => {
       const state = (await taskStatus(task)).current_state;
       last = `${state?.state}: ${state?.message}`;
       return ["idle", "complete"].includes(state?.state ?? "") && state?.message === message ? state : undefined;
+    },
+    180_000,
+  ).catch((e: Error) => {
+    throw new Error(`${e.message}; it shows "${last}"`);
+  });
+};
+
+/** Waits until the task's current state is `state`; returns its message. */
+const waitState = (task: string, state: string) => {
+  let last = "";
+  return waitFor(
+    `task ${task} to show ${state}`,
+    async () => {
+      const current = (await taskStatus(task)).current_state;
+      last = `${current?.state}: ${current?.message}`;
+      return current?.state === state ? current.message : undefined;
     },
     180_000,
   ).catch((e: Error) => {
@@ -134,6 +165,44 @@ describe(`Coder Tasks on ${coderVersionLabel}`, () => {
     expect(promptRequests()).toBe(sentBefore);
     await waitDone(task, "Resumed.");
   }, 600_000); // a task workspace build, three model turns, a stop and a start
+
+  test("a turn whose every model call fails (529, its retry too) shows failure, naming the error", async () => {
+    const { model } = level;
+    const prompt = `Overloaded ${uniqueName("p")}`;
+    model.on(prompt, [{ error: { status: 529, type: "overloaded_error", message: "Overloaded" } }]);
+    const { task, ws } = await level.startTask(oneRetry, prompt);
+    // Coder shows the app's "failure" as the task's "failed".
+    const message = await waitState(task, "failed");
+    expect(message).toMatch(/^server_error: API Error: 529 Overloaded/);
+    expect(model.requests().filter((r) => r.lastUserText.includes(prompt))).toHaveLength(2);
+    expect(await appStatuses(ws)).toEqual([`working: ${prompt}`, `failure: ${message}`]);
+  }, 600_000); // a task workspace build and a failed turn
+
+  test("a permission prompt shows idle until the user answers it in the chat; then working, then complete", async () => {
+    const { d, model } = level;
+    const prompt = `Run a command ${uniqueName("p")}`;
+    model.on(prompt, [{ tool: "Bash", input: { command: "echo approved > ran.txt" } }], [{ text: "The command ran." }]);
+    const { task, ws } = await level.startTask(asks, prompt);
+    expect(await waitState(task, "idle")).toBe("Claude needs your permission");
+    expect(await appStatuses(ws)).toEqual([
+      `working: ${prompt}`,
+      "working: Using Bash",
+      "idle: Claude needs your permission",
+    ]);
+
+    // The answer goes the way the chat sends keys: through Coder's app proxy to AgentAPI's /message;
+    // Enter picks the dialog's first choice, "Yes".
+    const answer = await fetch(`${d.url}/@admin/${ws}.main/apps/ccw/message`, {
+      method: "POST",
+      headers: { "Coder-Session-Token": d.token, "Content-Type": "application/json" },
+      body: JSON.stringify({ type: "raw", content: "\r" }),
+    });
+    expect(answer.status).toBe(200);
+    expect(await waitState(task, "complete")).toBe("The command ran.");
+    expect((await appStatuses(ws)).slice(3)).toEqual(["working: Continuing after Bash", "complete: The command ran."]);
+    const file = await cli(d, ["ssh", ws, "--", "cat ~/project/ran.txt"]);
+    expect(file.stdout).toBe("approved");
+  }, 600_000); // a task workspace build and a turn of two steps
 
   test('status_source = "model": the model\'s coder_report_task calls become the status', async () => {
     const { model } = level;

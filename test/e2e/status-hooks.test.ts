@@ -4,15 +4,18 @@
 // shows); Claude, AgentAPI and the hook are real.
 
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { useE2E } from "../lib/e2e.ts";
-import { modelEnv, startScriptedModel, type ScriptedModel } from "../lib/model.ts";
+import { defaultFallback, modelEnv, startScriptedModel, type ScriptedModel } from "../lib/model.ts";
+import { settledScreen, squash } from "../lib/agentapi-screen.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
 import { claudeUnderAgentapi } from "../lib/processes.ts";
+import { scratchDir } from "../lib/scratch.ts";
 import { exitOf } from "../lib/start-output.ts";
 import { waitFor } from "../lib/wait.ts";
+import { freePort } from "../lib/workspace.ts";
 
 const e2e = useE2E();
 const image = preinstalled("claude", "agentapi");
@@ -101,6 +104,141 @@ describe("status from Claude Code's hooks (the default)", () => {
     const [stop] = await agent.stop({ kill: false });
     expect(stop?.output).toContain("stopped the status relay");
     expect(agent.processes()).toEqual([]);
+  });
+
+  test("a turn whose every model call fails (529, each retry too) reports failure, naming the error", async () => {
+    const m = model();
+    const token = `agent-${randomUUID()}`;
+    const agentApi = agentApiDouble(token);
+    stops.push(agentApi.stop);
+    const prompt = `Overloaded ${randomUUID()}`;
+    m.on(prompt, [{ error: { status: 529, type: "overloaded_error", message: "Overloaded" } }]);
+    // Claude sends its idle notification after a second instead of a minute, and the user's own
+    // hook on it leaves a mark, so the test knows when it has come.
+    const home = scratchDir("home");
+    const idleMark = join(home, "idle-notified");
+    writeFileSync(join(home, ".claude.json"), JSON.stringify({ messageIdleNotifThresholdMs: 1000 }));
+    mkdirSync(join(home, ".claude"));
+    const touch = { type: "command", command: `touch ${idleMark}` };
+    writeFileSync(
+      join(home, ".claude", "settings.json"),
+      JSON.stringify({ hooks: { Notification: [{ matcher: "idle_prompt", hooks: [touch] }] } }),
+    );
+    const port = await freePort();
+    const { agent } = await e2e.workspace(
+      { ...image.inputs, ai_prompt: prompt, agentapi_port: port },
+      {
+        ...image.options,
+        home,
+        // Claude retries a 529 (10 times by default, with growing pauses); one retry shows it giving up.
+        env: { ...modelEnv(m), CODER_AGENT_URL: agentApi.url, CODER_AGENT_TOKEN: token, CLAUDE_CODE_MAX_RETRIES: "1" },
+      },
+    );
+    const [run] = await agent.start();
+    expect(exitOf(run)).toBe(0);
+    await waitFor(
+      "the failed turn to be reported",
+      () => (agentApi.statuses.some((s) => s.state === "failure") ? true : undefined),
+      120_000,
+    );
+    expect(m.requests().filter((r) => r.lastUserText.includes(prompt))).toHaveLength(2);
+    const seen = agentApi.statuses.map((s) => `${s.state}: ${s.message}`);
+    expect(seen[0]).toBe(`working: ${prompt}`);
+    expect(seen[1]).toMatch(/^failure: server_error: API Error: 529 Overloaded/);
+
+    // Claude sitting idle afterwards does not hide the failure; the next prompt is working again.
+    await waitFor("Claude's idle notification", () => (existsSync(idleMark) ? true : undefined), 120_000);
+    const next = `Next ${randomUUID()}`;
+    await waitFor("AgentAPI to take the next prompt", async () => {
+      const sent = await fetch(`http://127.0.0.1:${port}/message`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ type: "user", content: next }),
+      });
+      return sent.ok ? true : undefined;
+    });
+    await waitFor("the next prompt to be reported", () =>
+      agentApi.statuses.some((s) => s.message === next) ? true : undefined,
+    );
+    expect(agentApi.statuses.map((s) => s.state).slice(0, 3)).toEqual(["working", "failure", "working"]);
+  });
+
+  test("a permission prompt reports waiting; the answer typed through AgentAPI continues the turn", async () => {
+    const m = model();
+    const token = `agent-${randomUUID()}`;
+    const agentApi = agentApiDouble(token);
+    stops.push(agentApi.stop);
+    const prompt = `Run a command ${randomUUID()}`;
+    m.on(prompt, [{ tool: "Bash", input: { command: "echo approved > ran.txt" } }], [{ text: "The command ran." }]);
+    const port = await freePort();
+    // An explicit permission mode: a task's default skips permissions, and Claude would never ask.
+    const { agent, workdir } = await e2e.workspace(
+      { ...image.inputs, ai_prompt: prompt, permission_mode: "default", agentapi_port: port },
+      { ...image.options, env: { ...modelEnv(m), CODER_AGENT_URL: agentApi.url, CODER_AGENT_TOKEN: token } },
+    );
+    const [run] = await agent.start();
+    expect(exitOf(run)).toBe(0);
+    const seen = () => agentApi.statuses.map((s) => `${s.state}: ${s.message}`);
+    await waitFor(
+      "the permission prompt to be reported",
+      () => (agentApi.statuses.some((s) => s.state === "idle") ? true : undefined),
+      120_000,
+    );
+    expect(seen()).toEqual([`working: ${prompt}`, "working: Using Bash", "idle: Claude needs your permission"]);
+    expect(existsSync(join(workdir, "ran.txt"))).toBe(false);
+
+    // Enter picks the dialog's first choice, "Yes".
+    const answer = await fetch(`http://127.0.0.1:${port}/message`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ type: "raw", content: "\r" }),
+    });
+    expect(answer.status).toBe(200);
+    await waitFor(
+      "the turn to be reported complete",
+      () => (agentApi.statuses.some((s) => s.state === "complete") ? true : undefined),
+      120_000,
+    );
+    expect(seen().slice(3)).toEqual(["working: Continuing after Bash", "complete: The command ran."]);
+    expect(readFileSync(join(workdir, "ran.txt"), "utf8")).toBe("approved\n");
+  });
+
+  test("web_app = false: no app to report to, so no hook and no relay, and those of an earlier start are removed", async () => {
+    const m = model();
+    const token = `agent-${randomUUID()}`;
+    const agentApi = agentApiDouble(token);
+    stops.push(agentApi.stop);
+    const options = {
+      ...image.options,
+      env: { ...modelEnv(m), CODER_AGENT_URL: agentApi.url, CODER_AGENT_TOKEN: token },
+    };
+    const standalone = { ...image.inputs, report_tasks: false };
+    // An earlier start with the app: its hook and relay are in place.
+    const first = await e2e.workspace(standalone, options);
+    const [run1] = await first.agent.start();
+    expect(exitOf(run1)).toBe(0);
+    const files = ["bin/claude-status-hook", "bin/claude-status-relay", "status"].map((f) => join(first.moduleDir, f));
+    expect(files.filter((f) => existsSync(f))).toEqual(files);
+    await first.agent.stop({ kill: false });
+
+    // The same home, now without the app.
+    const port = await freePort();
+    const { agent, moduleDir } = await e2e.workspace(
+      { ...standalone, web_app: false, ai_prompt: "Hello without an app", agentapi_port: port },
+      { ...options, home: first.agent.home },
+    );
+    expect(moduleDir).toBe(first.moduleDir);
+    const [run] = await agent.start();
+    expect(exitOf(run)).toBe(0);
+    expect(run?.output).toMatch(/status: +off \(web_app = false: there is no app to report to\)/);
+    const claude = await claudeUnderAgentapi(moduleDir);
+    expect(claude.args.join(" ")).not.toContain("claude-status-hook");
+    expect(files.filter((f) => existsSync(f))).toEqual([]);
+    // Claude's turn ends (its answer on a settled screen), and nothing reported it.
+    await m.waitForRequest((r) => r.lastUserText.includes("Hello without an app"), 120_000);
+    expect(await settledScreen(port, 120)).toContain(squash(defaultFallback));
+    expect(agentApi.statuses).toEqual([]);
+    expect(agentApi.refused).toEqual([]);
   });
 
   test('status_source = "model": no hook, no relay, and the model is asked to report', async () => {

@@ -10,8 +10,9 @@
 //
 // What it does NOT do: there is no real model behind it (answers never depend on anything but
 // the script and the conversation's shape), no thinking or redacted_thinking blocks, no
-// server-side tools, no citations, no token counting beyond fixed numbers, no rate limits,
-// retries or errors (a test wanting those needs its own server), no prompt caching, and no
+// server-side tools, no citations, no token counting beyond fixed numbers, no rate limits, no
+// errors but the scripted ones (an `error` step answers every request at that point of the
+// conversation with that HTTP error, so each of Claude's retries gets it too), no prompt caching, and no
 // streaming delays: each answer is written in one go (a turn can be held back until the test lets
 // it go, so that a test can watch the state Claude is in while it waits for the model). Auto-mode safeguards always say
 // "not flagged". Nothing but the script decides an answer; it is no stand-in for a model's judgement.
@@ -24,7 +25,9 @@ export type Step =
   /** A tool_use block (name e.g. "Write", "Bash", "mcp__coder__coder_report_task"). */
   | { tool: string; input: Record<string, unknown> }
   /** Not a block: the answer is sent once this settles (a slow model, under the test's control). */
-  | { hold: Promise<unknown> };
+  | { hold: Promise<unknown> }
+  /** Not a block: the request is answered with this API error instead (e.g. 529 overloaded_error). */
+  | { error: { status: number; type: string; message: string } };
 /** One model answer: blocks in order. Ends with stop_reason tool_use if any block is a tool, else end_turn. */
 export type Turn = Step[];
 /** A string matches as a substring of the last user text. */
@@ -175,7 +178,7 @@ const id = (prefix: string) => prefix + randomBytes(12).toString("hex");
 
 function toBlocks(turn: Turn, cwd: string | undefined): Block[] {
   return turn.flatMap((step): Block[] =>
-    "hold" in step
+    "hold" in step || "error" in step
       ? []
       : "tool" in step
         ? [{ type: "tool_use", id: id("toolu_"), name: step.tool, input: fillCwd(step.input, cwd) }]
@@ -312,6 +315,8 @@ export function startScriptedModel(
       try {
         const turn = side || withoutTools ? [{ text: sideRequestText }] : answer(body, text, turnsSince, waited);
         await Promise.all(holds(turn));
+        const error = turn.find((step) => "error" in step);
+        if (error && "error" in error) return apiError(error.error.status, error.error.type, error.error.message);
         blocks = toBlocks(turn, workingDirectory(body));
       } catch (e) {
         // A script error ends the turn with a message Claude prints, rather than an API error it retries.
