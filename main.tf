@@ -29,7 +29,7 @@ locals {
   # What each script receives: the contract in src/contract.ts, checked by test/terraform/contract.test.ts.
   start_args = {
     # Workspace and apps
-    WORKDIR = var.workdir
+    WORKDIR = coalesce(var.workdir, "$HOME")
     # Installing Claude Code
     INSTALL_CLAUDE_CODE  = tostring(var.install_claude_code)
     CLAUDE_CODE_VERSION  = var.claude_code_version

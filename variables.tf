@@ -6,10 +6,11 @@ variable "agent_id" {
 }
 
 variable "workdir" {
-  description = "The directory Claude Code works in. Created when missing. A leading ~ or $HOME means the workspace user's home."
+  description = "The directory Claude Code works in. Created when missing. A leading ~ or $HOME means the workspace user's home. Unset (null, as upstream v5 allows): the home itself."
   type        = string
+  default     = null
   validation {
-    condition     = startswith(var.workdir, "/") || var.workdir == "~" || startswith(var.workdir, "~/") || var.workdir == "$HOME" || startswith(var.workdir, "$HOME/")
+    condition     = var.workdir == null || startswith(coalesce(var.workdir, "/"), "/") || var.workdir == "~" || startswith(coalesce(var.workdir, "/"), "~/") || var.workdir == "$HOME" || startswith(coalesce(var.workdir, "/"), "$HOME/")
     error_message = "workdir must be absolute (\"/home/coder/project\") or start with ~/ or $HOME/."
   }
 }

@@ -285,3 +285,15 @@ run "web_app_false_with_tasks_is_refused" {
   }
   expect_failures = [var.web_app]
 }
+
+# Upstream v5 made workdir optional: a template without it plans, and Claude works in the home.
+run "workdir_unset_means_the_home" {
+  command = plan
+  variables {
+    workdir = null
+  }
+  assert {
+    condition     = local.start_args.WORKDIR == "$HOME"
+    error_message = "an unset workdir reaches the script as $HOME, which it expands to the user's home"
+  }
+}
