@@ -84,3 +84,15 @@ describe("a pinned version stays pinned", () => {
 function mcpServersOf(claudeJson: string, workdir: string): unknown {
   return JSON.parse(claudeJson).projects?.[workdir]?.mcpServers;
 }
+
+describe("workdir left out, as upstream v5 allows", () => {
+  test("Claude works in the user's home, trusted there without a question", async () => {
+    const { agent, moduleDir } = await e2e.workspace({ workdir: null });
+    const [run] = await agent.start();
+    expect(run?.exitCode).toBe(0);
+    const claude = await claudeUnderAgentapi(moduleDir);
+    expect(claude.cwd).toBe(agent.home);
+    const config = JSON.parse(readFileSync(join(agent.home, ".claude.json"), "utf8"));
+    expect(config.projects[agent.home].hasTrustDialogAccepted).toBe(true);
+  });
+});
