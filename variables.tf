@@ -156,6 +156,12 @@ variable "agentapi_port" {
   }
 }
 
+variable "enable_state_persistence" {
+  description = "Keep the web chat's history (AgentAPI's /messages) across workspace restarts, in ~/.claude-module/chat. It comes back when Claude resumes the same session; a new session starts with an empty chat. Needs AgentAPI v0.12.0 or later: with an older pinned agentapi_version it stays off (a plan warning says so); with \"latest\" or install_agentapi = false the start checks the binary and logs a line when it cannot."
+  type        = bool
+  default     = true
+}
+
 # ---- Prompt, sessions and permissions ----
 
 variable "ai_prompt" {

@@ -477,11 +477,14 @@ step_start_agentapi() {
     die "port ${ARG_AGENTAPI_PORT} is already in use by another program; set agentapi_port to a free port"
   fi
   claude_args
+  chat_state_args
   launch_command "${BIN_DIR}/claude" "${CLAUDE_ARGS[@]}"
   cd -- "${WORKDIR}"
   log "starting AgentAPI on port ${ARG_AGENTAPI_PORT} in ${WORKDIR}"
+  # No --pid-file: PID_FILE is written from $! below, for every AgentAPI version, and AgentAPI
+  # would refuse to start on finding its own pid there ("another instance is already running").
   setsid "${BIN_DIR}/agentapi" server --type claude --port "${ARG_AGENTAPI_PORT}" \
-    --term-width 67 --term-height 1190 \
+    --term-width 67 --term-height 1190 "${STATE_ARGS[@]}" \
     -- "${LAUNCH[@]}" >>"${LOG_FILE}" 2>&1 </dev/null {START_LOCK_FD}>&- &
   # setsid execs in place (a background job is no group leader), so $! is AgentAPI itself.
   printf '%s' "$!" >"${PID_FILE}"
@@ -1602,11 +1605,13 @@ claude_args() {
   fi
 }
 
-# choose_session: sets SESSION_ARGS (Claude's session arguments) and SEND_PROMPT (true only when a
-# new session starts, so the prompt is never sent twice into one conversation).
+# choose_session: sets SESSION_ARGS (Claude's session arguments), SESSION_ID (the session Claude
+# runs) and SEND_PROMPT (true only when a new session starts, so the prompt is never sent twice into
+# one conversation).
 choose_session() {
   local id file
   SESSION_ARGS=()
+  SESSION_ID=""
   SEND_PROMPT=false
   CLAUDE_PROJECTS="${HOME}/.claude/projects"
   need_cmd jq "to read Claude's session transcripts; install the jq package in the workspace image"
@@ -1620,6 +1625,7 @@ choose_session() {
       # shellcheck disable=SC2310 # is_session_id and message_cwd are tests: their status is the answer
       if [[ -s "${file}" ]] && message_cwd "${file}" "${id}" >/dev/null; then
         SESSION_ARGS=(--resume "${id}")
+        SESSION_ID=${id}
         note "session" "resumed ${id} (resume_session_id)"
         return 0
       fi
@@ -1630,6 +1636,7 @@ choose_session() {
   if [[ "${ARG_CONTINUE}" == false ]]; then
     id=$(new_session_id)
     SESSION_ARGS=(--session-id "${id}")
+    SESSION_ID=${id}
     SEND_PROMPT=true
     note "session" "new ${id} (continue = false)"
     return 0
@@ -1641,10 +1648,12 @@ choose_session() {
   latest_session_in_workdir
   if [[ -n "${LATEST_SESSION}" ]]; then
     SESSION_ARGS=(--continue)
+    SESSION_ID=${LATEST_SESSION}
     note "session" "continued the most recent in the work dir (${LATEST_SESSION})"
   else
     id=$(new_session_id)
     SESSION_ARGS=(--session-id "${id}")
+    SESSION_ID=${id}
     SEND_PROMPT=true
     note "session" "new ${id} (no earlier session in the work dir)"
   fi
@@ -1715,6 +1724,7 @@ task_session() {
     moved+="${moved:+, }${dest}"
   done
 
+  SESSION_ID=${id}
   if [[ "${usable}" == true ]]; then
     SESSION_ARGS=(--resume "${id}")
     note "session" "resumed ${id}${moved:+ (an unusable copy was moved to ${moved})}"
@@ -1723,6 +1733,7 @@ task_session() {
   if [[ -n "${moved}" ]]; then
     old=${id}
     id=$(new_session_id)
+    SESSION_ID=${id}
     printf '%s\n' "${id}" | atomic_write "${state}" 0600
     log "new session id ${id} for ${WORKDIR} replaces ${old}"
     note "session" "new ${id} (the transcript of ${old} was unusable and moved to ${moved})"
@@ -1838,6 +1849,40 @@ with_status_hooks() {
       }}' <<<"$1"
 }
 
+# chat_state_args: sets STATE_ARGS, AgentAPI's arguments that keep the chat of session SESSION_ID.
+chat_state_args() {
+  local dir="${MODULE_DIR}/chat" mode=${ARG_STATE_PERSISTENCE} help file
+  STATE_ARGS=()
+  if [[ "${mode}" == off ]]; then
+    # Turned off: no history of earlier runs stays behind to come back later.
+    rm -rf -- "${dir}"
+    note "chat history" "not kept (enable_state_persistence = false)"
+    return 0
+  fi
+  if [[ "${mode}" == check ]]; then
+    # "latest" or a binary of the image: only the binary knows whether it can.
+    help=$("${BIN_DIR}/agentapi" server --help 2>&1) || true
+    mode=unsupported
+    if [[ "${help}" == *--state-file* ]]; then
+      mode=on
+    fi
+  fi
+  if [[ "${mode}" != on ]]; then
+    log "the chat history will not survive a restart: this AgentAPI has no --state-file (it needs v0.12.0 or later; set agentapi_version)"
+    note "chat history" "not kept (AgentAPI older than v0.12.0)"
+    return 0
+  fi
+  mkdir -p -- "${dir}"
+  # Only the running session's chat can come back; older ones would only grow.
+  for file in "${dir}"/*.json; do
+    if [[ -f "${file}" && "${file}" != "${dir}/${SESSION_ID}.json" ]]; then
+      rm -f -- "${file}"
+    fi
+  done
+  STATE_ARGS=(--state-file "${dir}/${SESSION_ID}.json")
+  note "chat history" "kept in ${dir}/${SESSION_ID}.json"
+}
+
 # launch_command CMD...: fills the global array LAUNCH with the command AgentAPI runs. With
 # boundary enabled, CMD runs inside it; without a successful boundary set-up (or the explicit
 # boundary_fail_open), nothing is launched.
@@ -1929,6 +1974,9 @@ read_args() {
   ARG_AGENTAPI_PORT=$(take_arg AGENTAPI_PORT)
   ARG_AGENTAPI_PORT=${ARG_AGENTAPI_PORT%x}
   [[ "${ARG_AGENTAPI_PORT}" =~ ^[0-9]+$ ]] || die 'AGENTAPI_PORT must be a port number'
+  # Keep the chat's history across restarts: 'on', 'off', 'unsupported' (a pinned AgentAPI before v0.12.0) or 'check' (ask the binary).
+  ARG_STATE_PERSISTENCE=$(take_arg STATE_PERSISTENCE)
+  ARG_STATE_PERSISTENCE=${ARG_STATE_PERSISTENCE%x}
   # Slug of the web chat coder_app (part of the path-based URL).
   ARG_APP_SLUG=$(take_arg APP_SLUG)
   ARG_APP_SLUG=${ARG_APP_SLUG%x}
@@ -2022,7 +2070,7 @@ read_args() {
   # Host name of the Coder deployment (always allowed), or empty.
   ARG_BOUNDARY_CODER_HOST=$(take_arg BOUNDARY_CODER_HOST)
   ARG_BOUNDARY_CODER_HOST=${ARG_BOUNDARY_CODER_HOST%x}
-  unset CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
+  unset CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_STATE_PERSISTENCE CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
   if [[ -n "${!CLAUDE_MODULE_ARG_*}" ]]; then
     die "unexpected arguments: ${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
   fi

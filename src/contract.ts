@@ -59,6 +59,11 @@ export const contracts = {
       arg("AGENTAPI_RELEASES_URL", "string", "Base URL of AgentAPI releases (a mirror in air-gapped setups)."),
       arg("AGENTAPI_SHA256", "string", "Expected sha256 of the AgentAPI binary, or empty."),
       arg("AGENTAPI_PORT", "port", "Port AgentAPI listens on (loopback)."),
+      arg(
+        "STATE_PERSISTENCE",
+        "string",
+        "Keep the chat's history across restarts: 'on', 'off', 'unsupported' (a pinned AgentAPI before v0.12.0) or 'check' (ask the binary).",
+      ),
       // The web app
       arg("APP_SLUG", "string", "Slug of the web chat coder_app (part of the path-based URL)."),
       arg("SUBDOMAIN", "bool", "Whether the web chat is served on a subdomain."),

@@ -1,5 +1,6 @@
 // The stop script: shuts AgentAPI (and Claude under it) down cleanly when the workspace stops, so
-// Claude can finish writing its transcript, then the status relay that sends Claude's last status.
+// Claude can finish writing its transcript and AgentAPI its state file, then the status relay that
+// sends Claude's last status.
 
 import type { ScriptDef } from "../script.ts";
 
