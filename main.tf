@@ -81,6 +81,8 @@ locals {
   }
   stop_args = {
     AGENTAPI_PORT = tostring(var.agentapi_port)
+    TASK_ID       = lower(var.task_id)
+    ACCESS_URL    = data.coder_workspace.me.access_url
   }
 }
 

@@ -250,6 +250,16 @@ variable "report_tasks" {
   default     = true
 }
 
+variable "task_id" {
+  description = "The Coder Task's id, for the chat's log snapshot: on stop, the task's conversation is uploaded to Coder, which shows it while the workspace is stopped (Coder v2.30 and later). Pass data.coder_task.me.id (provider >= 2.13); a workspace that is no task is skipped quietly. Empty: no snapshot."
+  type        = string
+  default     = ""
+  validation {
+    condition     = can(regex("^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$", var.task_id))
+    error_message = "task_id must be empty or a UUID, as data.coder_task.me.id gives it."
+  }
+}
+
 variable "status_source" {
   description = "Who tells Coder what Claude is doing (the app's status, a task's state): \"hooks\" (Claude Code's hooks report working, waiting and done with no model tokens, also under boundary), \"model\" (the model calls coder_report_task with summaries of its own; upstream's way) or \"both\"."
   type        = string

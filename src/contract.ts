@@ -162,8 +162,21 @@ export const contracts = {
         "port",
         "Port AgentAPI listens on: with its binary, how the stop tells it from other processes.",
       ),
+      arg(
+        "TASK_ID",
+        "string",
+        "The Coder Task's id (task_id), or empty: its chat is uploaded as the task's log snapshot.",
+      ),
+      arg("ACCESS_URL", "string", "The deployment's access URL: the agent API when CODER_AGENT_URL is not set."),
     ],
-    env: [],
+    env: [
+      { name: "CODER_AGENT_URL", secret: false, doc: "Set by the Coder agent: where its API is." },
+      {
+        name: "CODER_AGENT_TOKEN",
+        secret: true,
+        doc: "Set by the Coder agent: authenticates the log snapshot upload.",
+      },
+    ],
   },
 } as const satisfies Record<string, ScriptContract>;
 

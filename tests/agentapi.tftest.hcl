@@ -83,3 +83,30 @@ run "an_old_version_turned_off_is_simply_off" {
     error_message = "turned off, an old AgentAPI is not even considered"
   }
 }
+
+run "task_id_reaches_the_stop_script" {
+  command = plan
+  variables {
+    task_id = "0F8FAD5B-D9CB-469F-A165-70867728950E"
+  }
+  assert {
+    condition     = local.stop_args.TASK_ID == "0f8fad5b-d9cb-469f-a165-70867728950e"
+    error_message = "the task's id reaches the stop script, lowercase"
+  }
+}
+
+run "no_task_id_by_default" {
+  command = plan
+  assert {
+    condition     = local.stop_args.TASK_ID == ""
+    error_message = "no snapshot without a task id"
+  }
+}
+
+run "task_id_must_be_a_uuid" {
+  command = plan
+  variables {
+    task_id = "not-a-task; rm -rf /"
+  }
+  expect_failures = [var.task_id]
+}

@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# The web chat's history (AgentAPI's /messages): kept across restarts in AgentAPI's state file.
+# The web chat's history (AgentAPI's /messages): kept across restarts in AgentAPI's state file, and
+# handed to Coder as a task's log snapshot when the workspace stops.
 #
 # The history is kept per Claude session, in ~/.claude-module/chat/<session id>.json. Claude's
 # transcript is the conversation itself; the chat only shows it. So the chat comes back exactly when
@@ -45,3 +46,70 @@ chat_state_args() {
   note "chat history" "kept in ${dir}/${SESSION_ID}.json"
 }
 
+# step_task_log_snapshot: Uploads the chat to Coder as the task's log snapshot (what Coder shows of
+# a task whose workspace is stopped), before AgentAPI stops. Best effort: never fails the stop.
+step_task_log_snapshot() {
+  if [[ -z "${ARG_TASK_ID}" ]]; then
+    return 0
+  fi
+  # A subshell for its EXIT trap; under || errexit is off inside, so every failure is checked.
+  # shellcheck disable=SC2310 # the snapshot is best effort: a failure is reported, not fatal
+  (upload_task_log_snapshot) || warn "the chat was not uploaded as the task's log snapshot (cause above); the stop goes on"
+}
+
+# upload_task_log_snapshot: POSTs AgentAPI's /messages, the newest that fit Coder's 64 KiB limit, to
+# the agent API's log-snapshot endpoint. The agent's token reaches curl on stdin, never in its
+# arguments. Fails (with a message) only on an error worth a warning; Coder without the endpoint
+# (404) is skipped.
+upload_task_log_snapshot() {
+  local pid count status base url body
+  [[ -f "${PID_FILE}" ]] || return 0
+  pid=$(<"${PID_FILE}")
+  identify_agentapi "${pid}"
+  [[ "${OUR_AGENTAPI}" == true ]] || return 0
+  if [[ -z "${CODER_AGENT_TOKEN:-}" ]]; then
+    log "CODER_AGENT_TOKEN is not set (not run by a Coder agent?), so the task's log snapshot is skipped"
+    return 0
+  fi
+  if ! command -v curl >/dev/null 2>&1 || ! command -v jq >/dev/null 2>&1; then
+    log "the task's log snapshot needs curl and jq; skipped"
+    return 0
+  fi
+  # dir is global (to the subshell): the EXIT trap reads it after this function has returned.
+  dir=$(mktemp -d "${MODULE_DIR}/.snapshot.XXXXXX") || return 1
+  trap 'rm -rf -- "${dir}"' EXIT
+  curl --silent --show-error --fail --max-time 5 --output "${dir}/messages" \
+    "http://127.0.0.1:${ARG_AGENTAPI_PORT}/messages" || return 1
+  jq -c --argjson max 65000 '
+    def size: tojson | utf8bytelength;
+    def tail($n): if utf8bytelength <= $n then . else .[(length / 10 | floor) + 1:] | tail($n) end;
+    .messages as $all
+    | (reduce ($all | reverse[]) as $m ({keep: [], size: 20, full: false};
+        if .full then .
+        else ($m | size + 1) as $s
+          | if .size + $s > $max then .full = true else .keep = [$m] + .keep | .size += $s end
+        end)).keep as $keep
+    | if ($keep | length) == 0 and ($all | length) > 0
+      then {messages: [$all[-1] | .content |= "[earlier part cut to fit]\n" + tail($max - 1000)]}
+      else {messages: $keep} end' <"${dir}/messages" >"${dir}/payload" || return 1
+  count=$(jq '.messages | length' <"${dir}/payload") || return 1
+  if [[ "${count}" == 0 ]]; then
+    log "the chat is empty, so there is no log snapshot to upload"
+    return 0
+  fi
+  base=${CODER_AGENT_URL:-${ARG_ACCESS_URL}}
+  url="${base%/}/api/v2/workspaceagents/me/tasks/${ARG_TASK_ID}/log-snapshot?format=agentapi"
+  status=$(printf 'header = "Coder-Session-Token: %s"\n' "${CODER_AGENT_TOKEN}" |
+    curl --silent --show-error --max-time 10 --config - --request POST \
+      --header 'Content-Type: application/json' --data-binary "@${dir}/payload" \
+      --output "${dir}/response" --write-out '%{http_code}' -- "${url}") || return 1
+  case "${status}" in
+    2??) log "uploaded the chat (${count} messages) as the task's log snapshot" ;;
+    404) log "Coder has no log snapshot endpoint for task ${ARG_TASK_ID} (404: Coder before v2.30, or no such task); skipped" ;;
+    *)
+      body=$(head -c 300 -- "${dir}/response") || body=""
+      warn "Coder answered ${status} to the log snapshot upload: ${body}"
+      return 1
+      ;;
+  esac
+}

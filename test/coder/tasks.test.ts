@@ -1,7 +1,8 @@
 // A Coder Task running the module, in a real Coder with the scripted model: the task's prompt
 // reaches the model, Claude Code's hooks (the default) or the model's coder_report_task calls
-// become the status Coder shows, `coder task send` reaches Claude, and a stop and start resumes the
-// conversation without re-sending the prompt or downloading anything.
+// become the status Coder shows, `coder task send` reaches Claude, a stop leaves the conversation
+// with Coder (the task's log snapshot, shown while the workspace is stopped), and a start resumes
+// the conversation without re-sending the prompt or downloading anything.
 
 import { beforeAll, describe, expect, test } from "bun:test";
 import {
@@ -29,7 +30,11 @@ const report = (state: string, summary: string) => ({
 });
 
 beforeAll(async () => {
-  const module = { workdir: "~/project", ai_prompt: expr("data.coder_task.me.prompt") };
+  const module = {
+    workdir: "~/project",
+    ai_prompt: expr("data.coder_task.me.prompt"),
+    task_id: expr("data.coder_task.me.id"),
+  };
   [template, modelReports] = await Promise.all([
     level.push("tasks", { module, files: { "tasks.tf": tasksTf } }),
     level.push("tasks-model", { module: { ...module, status_source: "model" }, files: { "tasks.tf": tasksTf } }),
@@ -43,6 +48,14 @@ interface TaskView {
 }
 
 const taskStatus = (task: string) => api<TaskView>(level.d, `/api/v2/tasks/admin/${task}`);
+
+interface TaskLogs {
+  snapshot: boolean;
+  logs: { type: "input" | "output"; content: string }[];
+}
+
+/** The task's conversation as Coder shows it: live from AgentAPI, or its snapshot while stopped. */
+const taskLogs = (task: string) => api<TaskLogs>(level.d, `/api/v2/tasks/admin/${task}/logs`);
 
 /** Every status the module's app reported to Coder, as "state: message" (the dashboard's history). */
 const appStatuses = async (ws: string) =>
@@ -115,6 +128,15 @@ describe(`Coder Tasks on ${coderVersionLabel}`, () => {
     const served = mirrorRequests(d).length;
     await coder(d, ["stop", ws, "--yes"], { timeout: 180_000 });
     await waitBuild(d, ws, "stopped");
+
+    // Stopped, the task's conversation is the snapshot the stop script uploaded.
+    const stopped = await waitFor("the task's logs from its snapshot", async () => {
+      const logs = await taskLogs(task).catch(() => undefined);
+      return logs?.snapshot ? logs : undefined;
+    });
+    expect(stopped.logs.some((l) => l.type === "input" && l.content.includes(followUp))).toBe(true);
+    expect(stopped.logs.some((l) => l.type === "output" && l.content.includes("Answered the follow-up."))).toBe(true);
+
     await coder(d, ["start", ws, "--yes"], { timeout: 180_000 });
     await readyAgent(d, ws);
     expect(mirrorRequests(d).slice(served)).toEqual([]);
