@@ -99,6 +99,21 @@ describe("the chat's history across a restart (enable_state_persistence)", () =>
     expect(count(after, answer)).toBe(1);
   });
 
+  test("standalone (Claude's --continue): the chat comes back after every restart, each exchange once", async () => {
+    const m = model();
+    const ws = await e2e.workspace({ ...image.inputs, report_tasks: false }, { ...image.options, env: modelEnv(m) });
+    const first = await converse(m, await start(ws));
+    await ws.agent.stop();
+    const port = await start(ws);
+    await waitForMessage(port, "user", first.question);
+    const second = await converse(m, port);
+    await ws.agent.stop();
+
+    const again = await start(ws);
+    const all = await waitForMessage(again, "user", second.question);
+    for (const text of [first.question, first.answer, second.question, second.answer]) expect(count(all, text)).toBe(1);
+  });
+
   test("a new Claude session (continue = false) starts with an empty chat, not the old session's", async () => {
     const m = model();
     const ws = await e2e.workspace({ ...image.inputs, continue: false }, { ...image.options, env: modelEnv(m) });
