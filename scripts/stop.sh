@@ -86,18 +86,21 @@ upload_task_log_snapshot() {
   trap 'rm -rf -- "${dir}"' EXIT
   curl --silent --show-error --fail --max-time 5 --output "${dir}/messages" \
     "http://127.0.0.1:${ARG_AGENTAPI_PORT}/messages" || return 1
+  # AgentAPI pads each line of a message to the terminal's width: trimmed, a screenful costs little.
+  # The newest message gets at most half the budget (its end, when longer), older ones the rest.
   jq -c --argjson max 65000 '
     def size: tojson | utf8bytelength;
-    def tail($n): if utf8bytelength <= $n then . else .[(length / 10 | floor) + 1:] | tail($n) end;
-    .messages as $all
-    | (reduce ($all | reverse[]) as $m ({keep: [], size: 20, full: false};
+    def tail($n): if size <= $n then . else .[(length / 10 | floor) + 1:] | tail($n) end;
+    def trim: split("\n") | map(sub("\\s+$"; "")) | join("\n") | sub("\\s+$"; "");
+    [.messages[] | .content |= trim]
+    | if length > 0 and (last | size) > $max / 2
+      then .[length - 1].content |= "[earlier part cut to fit]\n" + tail($max / 2 - 200) else . end
+    | reduce reverse[] as $m ({keep: [], size: 20, full: false};
         if .full then .
         else ($m | size + 1) as $s
           | if .size + $s > $max then .full = true else .keep = [$m] + .keep | .size += $s end
-        end)).keep as $keep
-    | if ($keep | length) == 0 and ($all | length) > 0
-      then {messages: [$all[-1] | .content |= "[earlier part cut to fit]\n" + tail($max - 1000)]}
-      else {messages: $keep} end' <"${dir}/messages" >"${dir}/payload" || return 1
+        end)
+    | {messages: .keep}' <"${dir}/messages" >"${dir}/payload" || return 1
   count=$(jq '.messages | length' <"${dir}/payload") || return 1
   if [[ "${count}" == 0 ]]; then
     log "the chat is empty, so there is no log snapshot to upload"
