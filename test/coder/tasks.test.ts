@@ -12,6 +12,7 @@ import {
   coder,
   expr,
   mirrorRequests,
+  storedTaskSnapshot,
   tasksTf,
   uniqueName,
   waitBuild,
@@ -42,6 +43,7 @@ beforeAll(async () => {
 });
 
 interface TaskView {
+  id: string;
   status: string;
   workspace_name: string;
   current_state: { state: string; message: string } | null;
@@ -49,13 +51,33 @@ interface TaskView {
 
 const taskStatus = (task: string) => api<TaskView>(level.d, `/api/v2/tasks/admin/${task}`);
 
-interface TaskLogs {
-  snapshot: boolean;
-  logs: { type: "input" | "output"; content: string }[];
+interface TaskLog {
+  type: "input" | "output";
+  content: string;
 }
 
-/** The task's conversation as Coder shows it: live from AgentAPI, or its snapshot while stopped. */
-const taskLogs = (task: string) => api<TaskLogs>(level.d, `/api/v2/tasks/admin/${task}/logs`);
+/** The task's conversation Coder kept from the stop's log snapshot. From v2.36 Coder shows it as the
+ * task's logs while the workspace is stopped; v2.30 stores it but reads its task logs only from the
+ * live app, so there it is read from Coder's database. */
+async function snapshotLogs(task: string): Promise<TaskLog[]> {
+  if (Bun.semver.order(level.d.version, "2.36.0") >= 0) {
+    const stopped = await waitFor("the task's logs from its snapshot", async () => {
+      const r = await api<{ snapshot: boolean; logs: TaskLog[] }>(level.d, `/api/v2/tasks/admin/${task}/logs`).catch(
+        () => undefined,
+      );
+      return r?.snapshot ? r : undefined;
+    });
+    return stopped.logs;
+  }
+  const stored = (await storedTaskSnapshot(level.d, (await taskStatus(task)).id)) as
+    | { format: string; data: { messages: { role: string; content: string }[] } }
+    | undefined;
+  expect(stored?.format).toBe("agentapi");
+  return (stored?.data.messages ?? []).map((m) => ({
+    type: m.role === "user" ? "input" : "output",
+    content: m.content,
+  }));
+}
 
 /** Every status the module's app reported to Coder, as "state: message" (the dashboard's history). */
 const appStatuses = async (ws: string) =>
@@ -130,12 +152,9 @@ describe(`Coder Tasks on ${coderVersionLabel}`, () => {
     await waitBuild(d, ws, "stopped");
 
     // Stopped, the task's conversation is the snapshot the stop script uploaded.
-    const stopped = await waitFor("the task's logs from its snapshot", async () => {
-      const logs = await taskLogs(task).catch(() => undefined);
-      return logs?.snapshot ? logs : undefined;
-    });
-    expect(stopped.logs.some((l) => l.type === "input" && l.content.includes(followUp))).toBe(true);
-    expect(stopped.logs.some((l) => l.type === "output" && l.content.includes("Answered the follow-up."))).toBe(true);
+    const stopped = await snapshotLogs(task);
+    expect(stopped.some((l) => l.type === "input" && l.content.includes(followUp))).toBe(true);
+    expect(stopped.some((l) => l.type === "output" && l.content.includes("Answered the follow-up."))).toBe(true);
 
     await coder(d, ["start", ws, "--yes"], { timeout: 180_000 });
     await readyAgent(d, ws);
