@@ -251,7 +251,7 @@ variable "report_tasks" {
 }
 
 variable "task_id" {
-  description = "The Coder Task's id, for the chat's log snapshot: on stop, the task's conversation is uploaded to Coder, which shows it while the workspace is stopped (Coder v2.30 and later). Pass data.coder_task.me.id (provider >= 2.13); a workspace that is no task is skipped quietly. Empty: no snapshot."
+  description = "The Coder Task's id, for the chat's log snapshot: on stop, the task's conversation is uploaded to Coder (v2.30 stores it; v2.36 shows it as the task's logs while the workspace is stopped). Pass data.coder_task.me.id (provider >= 2.13); a workspace that is no task is skipped quietly. Empty: no snapshot."
   type        = string
   default     = ""
   validation {
