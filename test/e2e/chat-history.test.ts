@@ -146,3 +146,53 @@ describe("the chat's history across a restart (enable_state_persistence)", () =>
     expect(existsSync(join(ws.moduleDir, "chat"))).toBe(false);
   });
 });
+
+/** A loopback stand-in for the Coder agent API's log-snapshot endpoint, answering `status` (a named double). */
+function snapshotEndpointDouble(status: number) {
+  const seen: { path: string; token: string | null; body: string }[] = [];
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    async fetch(req) {
+      const url = new URL(req.url);
+      // The status relay PATCHes app statuses here too; only the snapshot is recorded.
+      if (req.method !== "POST") return new Response(null, { status: 204 });
+      seen.push({
+        path: url.pathname + url.search,
+        token: req.headers.get("coder-session-token"),
+        body: await req.text(),
+      });
+      return new Response(status === 204 ? null : "broken", { status });
+    },
+  });
+  stops.push(() => server.stop(true));
+  return { url: `http://127.0.0.1:${server.port}/`, seen };
+}
+
+describe("the task's log snapshot on stop, against a double of the agent API (the real Coder level checks what Coder keeps)", () => {
+  const taskId = randomUUID();
+  for (const [status, logged] of [
+    [404, `Coder has no log snapshot endpoint for task ${taskId}`],
+    [500, "WARNING: Coder answered 500 to the log snapshot upload: broken"],
+  ] as const) {
+    test(`an answer of ${status} never fails the stop, and AgentAPI stops`, async () => {
+      const m = model();
+      const token = `agent-${randomUUID()}`;
+      const api = snapshotEndpointDouble(status);
+      const ws = await e2e.workspace(
+        { ...image.inputs, task_id: taskId },
+        { ...image.options, env: { ...modelEnv(m), CODER_AGENT_URL: api.url, CODER_AGENT_TOKEN: token } },
+      );
+      const { question } = await converse(m, await start(ws));
+      const [stop] = await ws.agent.stop({ kill: false });
+      expect(stop?.exitCode).toBe(0);
+      expect(stop?.output).toContain(logged);
+      expect(stop?.output).toContain("AgentAPI stopped");
+      expect(stop?.output).not.toContain(token);
+      expect(api.seen).toHaveLength(1);
+      expect(api.seen[0]!.path).toBe(`/api/v2/workspaceagents/me/tasks/${taskId}/log-snapshot?format=agentapi`);
+      expect(api.seen[0]!.token).toBe(token);
+      expect(said(JSON.parse(api.seen[0]!.body).messages, question)).toBe(1);
+    });
+  }
+});
