@@ -44,6 +44,7 @@ locals {
     AGENTAPI_RELEASES_URL = var.agentapi_releases_url
     AGENTAPI_SHA256       = var.agentapi_sha256
     AGENTAPI_PORT         = tostring(var.agentapi_port)
+    STATE_PERSISTENCE     = local.state_persistence
     # The web app
     APP_SLUG        = local.app_slug
     SUBDOMAIN       = tostring(var.subdomain)
@@ -86,6 +87,30 @@ locals {
   }
   stop_args = {
     AGENTAPI_PORT = tostring(var.agentapi_port)
+    TASK_ID       = lower(var.task_id)
+    ACCESS_URL    = data.coder_workspace.me.access_url
+  }
+}
+
+# ---- AgentAPI ----
+
+locals {
+  # AgentAPI keeps a chat in a state file from v0.12.0. A pinned download is known now; "latest" and
+  # a binary of the image are asked at start ("check").
+  agentapi_pinned      = var.install_agentapi && var.agentapi_version != "latest"
+  agentapi_major_minor = local.agentapi_pinned ? [for n in regex("^v?([0-9]+)\\.([0-9]+)\\.", var.agentapi_version) : tonumber(n)] : [0, 0]
+  state_persistence = (
+    !var.enable_state_persistence ? "off" :
+    !local.agentapi_pinned ? "check" :
+    local.agentapi_major_minor[0] > 0 || local.agentapi_major_minor[1] >= 12 ? "on" : "unsupported"
+  )
+}
+
+# A warning, not an error: the default is on, and an older AgentAPI runs fine without it.
+check "state_persistence_supported" {
+  assert {
+    condition     = local.state_persistence != "unsupported"
+    error_message = "enable_state_persistence is on, but AgentAPI ${var.agentapi_version} cannot keep the chat (state files came in v0.12.0): the chat's history will not survive a restart. Set agentapi_version to v0.12.0 or later, or enable_state_persistence = false."
   }
 }
 

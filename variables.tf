@@ -168,6 +168,12 @@ variable "agentapi_port" {
   }
 }
 
+variable "enable_state_persistence" {
+  description = "Keep the web chat's history (AgentAPI's /messages) across workspace restarts, in ~/.claude-module/chat. It comes back when Claude resumes the same session; a new session starts with an empty chat. Needs AgentAPI v0.12.0 or later: with an older pinned agentapi_version it stays off (a plan warning says so); with \"latest\" or install_agentapi = false the start checks the binary and logs a line when it cannot."
+  type        = bool
+  default     = true
+}
+
 # ---- Prompt, sessions and permissions ----
 
 variable "ai_prompt" {
@@ -268,6 +274,16 @@ variable "report_tasks" {
   description = "Run as a Coder Task: Claude reports its status to Coder through the coder CLI's MCP server. When false, Claude Code runs standalone (still behind AgentAPI)."
   type        = bool
   default     = true
+}
+
+variable "task_id" {
+  description = "The Coder Task's id, for the chat's log snapshot: on stop, the task's conversation is uploaded to Coder (v2.30 stores it; v2.36 shows it as the task's logs while the workspace is stopped). Pass data.coder_task.me.id (provider >= 2.13); a workspace that is no task is skipped quietly. Empty: no snapshot."
+  type        = string
+  default     = ""
+  validation {
+    condition     = can(regex("^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$", var.task_id))
+    error_message = "task_id must be empty or a UUID, as data.coder_task.me.id gives it."
+  }
 }
 
 variable "status_source" {

@@ -629,11 +629,14 @@ step_start_agentapi() {
     die "port ${ARG_AGENTAPI_PORT} is already in use by another program; set agentapi_port to a free port"
   fi
   claude_args
+  chat_state_args
   launch_command "${BIN_DIR}/claude" "${CLAUDE_ARGS[@]}"
   cd -- "${WORKDIR}"
   log "starting AgentAPI on port ${ARG_AGENTAPI_PORT} in ${WORKDIR}"
+  # No --pid-file: PID_FILE is written from $! below, for every AgentAPI version, and AgentAPI
+  # would refuse to start on finding its own pid there ("another instance is already running").
   setsid "${BIN_DIR}/agentapi" server --type claude --port "${ARG_AGENTAPI_PORT}" \
-    --term-width 67 --term-height 1190 \
+    --term-width 67 --term-height 1190 "${STATE_ARGS[@]}" \
     -- "${LAUNCH[@]}" >>"${LOG_FILE}" 2>&1 </dev/null {START_LOCK_FD}>&- &
   # setsid execs in place (a background job is no group leader), so $! is AgentAPI itself.
   printf '%s' "$!" >"${PID_FILE}"
@@ -1942,11 +1945,13 @@ claude_args() {
   fi
 }
 
-# choose_session: sets SESSION_ARGS (Claude's session arguments) and SEND_PROMPT (true only when a
-# new session starts, so the prompt is never sent twice into one conversation).
+# choose_session: sets SESSION_ARGS (Claude's session arguments), SESSION_ID (the session Claude
+# runs) and SEND_PROMPT (true only when a new session starts, so the prompt is never sent twice into
+# one conversation).
 choose_session() {
   local id file
   SESSION_ARGS=()
+  SESSION_ID=""
   SEND_PROMPT=false
   CLAUDE_PROJECTS="${HOME}/.claude/projects"
   need_cmd jq "to read Claude's session transcripts; install the jq package in the workspace image"
@@ -1960,6 +1965,7 @@ choose_session() {
       # shellcheck disable=SC2310 # is_session_id and message_cwd are tests: their status is the answer
       if [[ -s "${file}" ]] && message_cwd "${file}" "${id}" >/dev/null; then
         SESSION_ARGS=(--resume "${id}")
+        SESSION_ID=${id}
         note "session" "resumed ${id} (resume_session_id)"
         return 0
       fi
@@ -1970,6 +1976,7 @@ choose_session() {
   if [[ "${ARG_CONTINUE}" == false ]]; then
     id=$(new_session_id)
     SESSION_ARGS=(--session-id "${id}")
+    SESSION_ID=${id}
     SEND_PROMPT=true
     note "session" "new ${id} (continue = false)"
     return 0
@@ -1981,10 +1988,12 @@ choose_session() {
   latest_session_in_workdir
   if [[ -n "${LATEST_SESSION}" ]]; then
     SESSION_ARGS=(--continue)
+    SESSION_ID=${LATEST_SESSION}
     note "session" "continued the most recent in the work dir (${LATEST_SESSION})"
   else
     id=$(new_session_id)
     SESSION_ARGS=(--session-id "${id}")
+    SESSION_ID=${id}
     SEND_PROMPT=true
     note "session" "new ${id} (no earlier session in the work dir)"
   fi
@@ -2055,6 +2064,7 @@ task_session() {
     moved+="${moved:+, }${dest}"
   done
 
+  SESSION_ID=${id}
   if [[ "${usable}" == true ]]; then
     SESSION_ARGS=(--resume "${id}")
     note "session" "resumed ${id}${moved:+ (an unusable copy was moved to ${moved})}"
@@ -2063,6 +2073,7 @@ task_session() {
   if [[ -n "${moved}" ]]; then
     old=${id}
     id=$(new_session_id)
+    SESSION_ID=${id}
     printf '%s\n' "${id}" | atomic_write "${state}" 0600
     log "new session id ${id} for ${WORKDIR} replaces ${old}"
     note "session" "new ${id} (the transcript of ${old} was unusable and moved to ${moved})"
@@ -2180,6 +2191,40 @@ with_status_hooks() {
       }}' <<<"$1"
 }
 
+# chat_state_args: sets STATE_ARGS, AgentAPI's arguments that keep the chat of session SESSION_ID.
+chat_state_args() {
+  local dir="${MODULE_DIR}/chat" mode=${ARG_STATE_PERSISTENCE} help file
+  STATE_ARGS=()
+  if [[ "${mode}" == off ]]; then
+    # Turned off: no history of earlier runs stays behind to come back later.
+    rm -rf -- "${dir}"
+    note "chat history" "not kept (enable_state_persistence = false)"
+    return 0
+  fi
+  if [[ "${mode}" == check ]]; then
+    # "latest" or a binary of the image: only the binary knows whether it can.
+    help=$("${BIN_DIR}/agentapi" server --help 2>&1) || true
+    mode=unsupported
+    if [[ "${help}" == *--state-file* ]]; then
+      mode=on
+    fi
+  fi
+  if [[ "${mode}" != on ]]; then
+    log "the chat history will not survive a restart: this AgentAPI has no --state-file (it needs v0.12.0 or later; set agentapi_version)"
+    note "chat history" "not kept (AgentAPI older than v0.12.0)"
+    return 0
+  fi
+  mkdir -p -- "${dir}"
+  # Only the running session's chat can come back; older ones would only grow.
+  for file in "${dir}"/*.json; do
+    if [[ -f "${file}" && "${file}" != "${dir}/${SESSION_ID}.json" ]]; then
+      rm -f -- "${file}"
+    fi
+  done
+  STATE_ARGS=(--state-file "${dir}/${SESSION_ID}.json")
+  note "chat history" "kept in ${dir}/${SESSION_ID}.json"
+}
+
 # launch_command CMD...: fills the global array LAUNCH with the command AgentAPI runs. With
 # boundary enabled, CMD runs inside it; without a successful boundary set-up (or the explicit
 # boundary_fail_open), nothing is launched.
@@ -2249,7 +2294,7 @@ on_error() {
 }
 
 read_args() {
-  decode_args WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH CLAUDE_EXECUTABLE BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT APP_SLUG SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS AI_PROMPT CONTINUE RESUME_SESSION_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN SYNC_UNIT WAIT_FOR_SCRIPTS BOUNDARY_CODER_HOST
+  decode_args WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH CLAUDE_EXECUTABLE BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT STATE_PERSISTENCE APP_SLUG SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS AI_PROMPT CONTINUE RESUME_SESSION_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN SYNC_UNIT WAIT_FOR_SCRIPTS BOUNDARY_CODER_HOST
   # Directory Claude Code works in; created when missing.
   ARG_WORKDIR=${DECODED[0]}
   # Install Claude Code, or only use an existing binary.
@@ -2281,75 +2326,77 @@ read_args() {
   # Port AgentAPI listens on (loopback).
   ARG_AGENTAPI_PORT=${DECODED[12]}
   [[ "${ARG_AGENTAPI_PORT}" =~ ^[0-9]+$ ]] || die 'AGENTAPI_PORT must be a port number'
+  # Keep the chat's history across restarts: 'on', 'off', 'unsupported' (a pinned AgentAPI before v0.12.0) or 'check' (ask the binary).
+  ARG_STATE_PERSISTENCE=${DECODED[13]}
   # Slug of the web chat coder_app (part of the path-based URL).
-  ARG_APP_SLUG=${DECODED[13]}
+  ARG_APP_SLUG=${DECODED[14]}
   # Whether the web chat is served on a subdomain.
-  ARG_SUBDOMAIN=${DECODED[14]}
+  ARG_SUBDOMAIN=${DECODED[15]}
   [[ "${ARG_SUBDOMAIN}" == true || "${ARG_SUBDOMAIN}" == false ]] || die 'SUBDOMAIN must be true or false'
   # Workspace owner name, for the path-based chat URL.
-  ARG_WORKSPACE_OWNER=${DECODED[15]}
+  ARG_WORKSPACE_OWNER=${DECODED[16]}
   # Workspace name, for the path-based chat URL.
-  ARG_WORKSPACE_NAME=${DECODED[16]}
+  ARG_WORKSPACE_NAME=${DECODED[17]}
   # MCP servers: name and JSON definition per line.
-  ARG_MCP_SERVERS=${DECODED[17]}
+  ARG_MCP_SERVERS=${DECODED[18]}
   # Initial prompt for Claude, or empty; sent only when a new session starts.
-  ARG_AI_PROMPT=${DECODED[18]}
+  ARG_AI_PROMPT=${DECODED[19]}
   # Resume the previous session on restart.
-  ARG_CONTINUE=${DECODED[19]}
+  ARG_CONTINUE=${DECODED[20]}
   [[ "${ARG_CONTINUE}" == true || "${ARG_CONTINUE}" == false ]] || die 'CONTINUE must be true or false'
   # Session UUID (lowercase) to resume instead of choosing one, or empty.
-  ARG_RESUME_SESSION_ID=${DECODED[20]}
+  ARG_RESUME_SESSION_ID=${DECODED[21]}
   # Start Claude with --dangerously-skip-permissions.
-  ARG_DANGEROUSLY_SKIP_PERMISSIONS=${DECODED[21]}
+  ARG_DANGEROUSLY_SKIP_PERMISSIONS=${DECODED[22]}
   [[ "${ARG_DANGEROUSLY_SKIP_PERMISSIONS}" == true || "${ARG_DANGEROUSLY_SKIP_PERMISSIONS}" == false ]] || die 'DANGEROUSLY_SKIP_PERMISSIONS must be true or false'
   # Claude's --permission-mode (validated at plan time), or empty.
-  ARG_PERMISSION_MODE=${DECODED[22]}
+  ARG_PERMISSION_MODE=${DECODED[23]}
   # Tool rules for --allowedTools, one per line (split at plan time).
-  ARG_ALLOWED_TOOLS=${DECODED[23]}
+  ARG_ALLOWED_TOOLS=${DECODED[24]}
   # Tool rules for --disallowedTools, one per line (split at plan time).
-  ARG_DISALLOWED_TOOLS=${DECODED[24]}
+  ARG_DISALLOWED_TOOLS=${DECODED[25]}
   # Task mode (report status to Coder) or standalone.
-  ARG_REPORT_TASKS=${DECODED[25]}
+  ARG_REPORT_TASKS=${DECODED[26]}
   [[ "${ARG_REPORT_TASKS}" == true || "${ARG_REPORT_TASKS}" == false ]] || die 'REPORT_TASKS must be true or false'
   # Who reports the app's status: 'hooks' (Claude Code's hooks), 'model' (coder_report_task), 'both', or 'off' (web_app = false: no app to report to).
-  ARG_STATUS_SOURCE=${DECODED[26]}
+  ARG_STATUS_SOURCE=${DECODED[27]}
   # The deployment's access URL: the agent API when CODER_AGENT_URL is not set.
-  ARG_ACCESS_URL=${DECODED[27]}
+  ARG_ACCESS_URL=${DECODED[28]}
   # Instructions for Claude's CLAUDE.md (task reporting and/or the template's own).
-  ARG_SYSTEM_PROMPT=${DECODED[28]}
+  ARG_SYSTEM_PROMPT=${DECODED[29]}
   # The user-level CLAUDE.md; a leading ~ or $HOME means the home directory.
-  ARG_CLAUDE_MD_PATH=${DECODED[29]}
+  ARG_CLAUDE_MD_PATH=${DECODED[30]}
   # Bash run before anything is installed, or empty.
-  ARG_PRE_INSTALL_SCRIPT=${DECODED[30]}
+  ARG_PRE_INSTALL_SCRIPT=${DECODED[31]}
   # Bash run after the installs, before Claude is configured, or empty.
-  ARG_POST_INSTALL_SCRIPT=${DECODED[31]}
+  ARG_POST_INSTALL_SCRIPT=${DECODED[32]}
   # Run Claude inside boundary (network allowlist); fail closed when it cannot start.
-  ARG_ENABLE_BOUNDARY=${DECODED[32]}
+  ARG_ENABLE_BOUNDARY=${DECODED[33]}
   [[ "${ARG_ENABLE_BOUNDARY}" == true || "${ARG_ENABLE_BOUNDARY}" == false ]] || die 'ENABLE_BOUNDARY must be true or false'
   # Where boundary comes from: 'coder' (subcommand), 'release' (download) or 'source' (go build).
-  ARG_BOUNDARY_MODE=${DECODED[33]}
+  ARG_BOUNDARY_MODE=${DECODED[34]}
   # Exact boundary version for the release and source modes, such as v0.8.0.
-  ARG_BOUNDARY_VERSION=${DECODED[34]}
+  ARG_BOUNDARY_VERSION=${DECODED[35]}
   # Base URL of boundary releases (a mirror in air-gapped setups).
-  ARG_BOUNDARY_RELEASES_URL=${DECODED[35]}
+  ARG_BOUNDARY_RELEASES_URL=${DECODED[36]}
   # Expected sha256 of the boundary release archive, or empty.
-  ARG_BOUNDARY_SHA256=${DECODED[36]}
+  ARG_BOUNDARY_SHA256=${DECODED[37]}
   # The template's extra allow rules, one per line.
-  ARG_BOUNDARY_ALLOWLIST=${DECODED[37]}
+  ARG_BOUNDARY_ALLOWLIST=${DECODED[38]}
   # The template's boundary config.yaml in the workspace, or empty.
-  ARG_BOUNDARY_CONFIG_PATH=${DECODED[38]}
+  ARG_BOUNDARY_CONFIG_PATH=${DECODED[39]}
   # 'nsjail', 'landjail', or empty for the config's or boundary's default.
-  ARG_BOUNDARY_JAIL_TYPE=${DECODED[39]}
+  ARG_BOUNDARY_JAIL_TYPE=${DECODED[40]}
   # Start Claude unfiltered (with a warning) when boundary cannot start.
-  ARG_BOUNDARY_FAIL_OPEN=${DECODED[40]}
+  ARG_BOUNDARY_FAIL_OPEN=${DECODED[41]}
   [[ "${ARG_BOUNDARY_FAIL_OPEN}" == true || "${ARG_BOUNDARY_FAIL_OPEN}" == false ]] || die 'BOUNDARY_FAIL_OPEN must be true or false'
   # The start script's unit in the agent's script sync (the scripts output).
-  ARG_SYNC_UNIT=${DECODED[41]}
+  ARG_SYNC_UNIT=${DECODED[42]}
   # Sync units that must complete before Claude is configured, one per line.
-  ARG_WAIT_FOR_SCRIPTS=${DECODED[42]}
+  ARG_WAIT_FOR_SCRIPTS=${DECODED[43]}
   # Host name of the Coder deployment (always allowed), or empty.
-  ARG_BOUNDARY_CODER_HOST=${DECODED[43]}
-  unset DECODED CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_CLAUDE_EXECUTABLE CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_SYNC_UNIT CLAUDE_MODULE_ARG_WAIT_FOR_SCRIPTS CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
+  ARG_BOUNDARY_CODER_HOST=${DECODED[44]}
+  unset DECODED CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_CLAUDE_EXECUTABLE CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_STATE_PERSISTENCE CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_SYNC_UNIT CLAUDE_MODULE_ARG_WAIT_FOR_SCRIPTS CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
   if [[ -n "${!CLAUDE_MODULE_ARG_*}" ]]; then
     die "unexpected arguments: ${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
   fi

@@ -64,6 +64,11 @@ export const contracts = {
       arg("AGENTAPI_RELEASES_URL", "string", "Base URL of AgentAPI releases (a mirror in air-gapped setups)."),
       arg("AGENTAPI_SHA256", "string", "Expected sha256 of the AgentAPI binary, or empty."),
       arg("AGENTAPI_PORT", "port", "Port AgentAPI listens on (loopback)."),
+      arg(
+        "STATE_PERSISTENCE",
+        "string",
+        "Keep the chat's history across restarts: 'on', 'off', 'unsupported' (a pinned AgentAPI before v0.12.0) or 'check' (ask the binary).",
+      ),
       // The web app
       arg("APP_SLUG", "string", "Slug of the web chat coder_app (part of the path-based URL)."),
       arg("SUBDOMAIN", "bool", "Whether the web chat is served on a subdomain."),
@@ -181,8 +186,21 @@ export const contracts = {
         "port",
         "Port AgentAPI listens on: with its binary, how the stop tells it from other processes.",
       ),
+      arg(
+        "TASK_ID",
+        "string",
+        "The Coder Task's id (task_id), or empty: its chat is uploaded as the task's log snapshot.",
+      ),
+      arg("ACCESS_URL", "string", "The deployment's access URL: the agent API when CODER_AGENT_URL is not set."),
     ],
-    env: [],
+    env: [
+      { name: "CODER_AGENT_URL", secret: false, doc: "Set by the Coder agent: where its API is." },
+      {
+        name: "CODER_AGENT_TOKEN",
+        secret: true,
+        doc: "Set by the Coder agent: authenticates the log snapshot upload.",
+      },
+    ],
   },
 } as const satisfies Record<string, ScriptContract>;
 

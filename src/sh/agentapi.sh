@@ -36,11 +36,14 @@ step_start_agentapi() {
     die "port ${ARG_AGENTAPI_PORT} is already in use by another program; set agentapi_port to a free port"
   fi
   claude_args
+  chat_state_args
   launch_command "${BIN_DIR}/claude" "${CLAUDE_ARGS[@]}"
   cd -- "${WORKDIR}"
   log "starting AgentAPI on port ${ARG_AGENTAPI_PORT} in ${WORKDIR}"
+  # No --pid-file: PID_FILE is written from $! below, for every AgentAPI version, and AgentAPI
+  # would refuse to start on finding its own pid there ("another instance is already running").
   setsid "${BIN_DIR}/agentapi" server --type claude --port "${ARG_AGENTAPI_PORT}" \
-    --term-width 67 --term-height 1190 \
+    --term-width 67 --term-height 1190 "${STATE_ARGS[@]}" \
     -- "${LAUNCH[@]}" >>"${LOG_FILE}" 2>&1 </dev/null {START_LOCK_FD}>&- &
   # setsid execs in place (a background job is no group leader), so $! is AgentAPI itself.
   printf '%s' "$!" >"${PID_FILE}"

@@ -7,11 +7,13 @@
 # shellcheck disable=SC2034 # sets globals that functions in other files read
 # shellcheck disable=SC2154 # globals come from outside this file: ARG_* from the generated prologue, MODULE_DIR and the like from src/scripts/*-globals.sh, results from helpers in other files
 
-# choose_session: sets SESSION_ARGS (Claude's session arguments) and SEND_PROMPT (true only when a
-# new session starts, so the prompt is never sent twice into one conversation).
+# choose_session: sets SESSION_ARGS (Claude's session arguments), SESSION_ID (the session Claude
+# runs) and SEND_PROMPT (true only when a new session starts, so the prompt is never sent twice into
+# one conversation).
 choose_session() {
   local id file
   SESSION_ARGS=()
+  SESSION_ID=""
   SEND_PROMPT=false
   CLAUDE_PROJECTS="${HOME}/.claude/projects"
   need_cmd jq "to read Claude's session transcripts; install the jq package in the workspace image"
@@ -25,6 +27,7 @@ choose_session() {
       # shellcheck disable=SC2310 # is_session_id and message_cwd are tests: their status is the answer
       if [[ -s "${file}" ]] && message_cwd "${file}" "${id}" >/dev/null; then
         SESSION_ARGS=(--resume "${id}")
+        SESSION_ID=${id}
         note "session" "resumed ${id} (resume_session_id)"
         return 0
       fi
@@ -35,6 +38,7 @@ choose_session() {
   if [[ "${ARG_CONTINUE}" == false ]]; then
     id=$(new_session_id)
     SESSION_ARGS=(--session-id "${id}")
+    SESSION_ID=${id}
     SEND_PROMPT=true
     note "session" "new ${id} (continue = false)"
     return 0
@@ -46,10 +50,12 @@ choose_session() {
   latest_session_in_workdir
   if [[ -n "${LATEST_SESSION}" ]]; then
     SESSION_ARGS=(--continue)
+    SESSION_ID=${LATEST_SESSION}
     note "session" "continued the most recent in the work dir (${LATEST_SESSION})"
   else
     id=$(new_session_id)
     SESSION_ARGS=(--session-id "${id}")
+    SESSION_ID=${id}
     SEND_PROMPT=true
     note "session" "new ${id} (no earlier session in the work dir)"
   fi
@@ -87,6 +93,7 @@ task_session() {
     moved+="${moved:+, }${dest}"
   done
 
+  SESSION_ID=${id}
   if [[ "${usable}" == true ]]; then
     SESSION_ARGS=(--resume "${id}")
     note "session" "resumed ${id}${moved:+ (an unusable copy was moved to ${moved})}"
@@ -95,6 +102,7 @@ task_session() {
   if [[ -n "${moved}" ]]; then
     old=${id}
     id=$(new_session_id)
+    SESSION_ID=${id}
     printf '%s\n' "${id}" | atomic_write "${state}" 0600
     log "new session id ${id} for ${WORKDIR} replaces ${old}"
     note "session" "new ${id} (the transcript of ${old} was unusable and moved to ${moved})"

@@ -1,7 +1,8 @@
 // A Coder Task running the module, in a real Coder with the scripted model: the task's prompt
 // reaches the model, Claude Code's hooks (the default) or the model's coder_report_task calls
-// become the status Coder shows, `coder task send` reaches Claude, and a stop and start resumes the
-// conversation without re-sending the prompt or downloading anything.
+// become the status Coder shows, `coder task send` reaches Claude, a stop leaves the conversation
+// with Coder (the task's log snapshot, shown while the workspace is stopped), and a start resumes
+// the conversation without re-sending the prompt or downloading anything.
 
 import { beforeAll, describe, expect, test } from "bun:test";
 import {
@@ -11,6 +12,7 @@ import {
   coder,
   expr,
   mirrorRequests,
+  storedTaskSnapshot,
   tasksTf,
   uniqueName,
   waitBuild,
@@ -40,7 +42,11 @@ const report = (state: string, summary: string) => ({
 });
 
 beforeAll(async () => {
-  const module = { workdir: "~/project", ai_prompt: expr("data.coder_task.me.prompt") };
+  const module = {
+    workdir: "~/project",
+    ai_prompt: expr("data.coder_task.me.prompt"),
+    task_id: expr("data.coder_task.me.id"),
+  };
   [template, modelReports, oneRetry, asks] = await Promise.all([
     level.push("tasks", { module, files: { "tasks.tf": tasksTf } }),
     level.push("tasks-model", { module: { ...module, status_source: "model" }, files: { "tasks.tf": tasksTf } }),
@@ -51,12 +57,41 @@ beforeAll(async () => {
 });
 
 interface TaskView {
+  id: string;
   status: string;
   workspace_name: string;
   current_state: { state: string; message: string } | null;
 }
 
 const taskStatus = (task: string) => api<TaskView>(level.d, `/api/v2/tasks/admin/${task}`);
+
+interface TaskLog {
+  type: "input" | "output";
+  content: string;
+}
+
+/** The task's conversation Coder kept from the stop's log snapshot. From v2.36 Coder shows it as the
+ * task's logs while the workspace is stopped; v2.30 stores it but reads its task logs only from the
+ * live app, so there it is read from Coder's database. */
+async function snapshotLogs(task: string): Promise<TaskLog[]> {
+  if (Bun.semver.order(level.d.version, "2.36.0") >= 0) {
+    const stopped = await waitFor("the task's logs from its snapshot", async () => {
+      const r = await api<{ snapshot: boolean; logs: TaskLog[] }>(level.d, `/api/v2/tasks/admin/${task}/logs`).catch(
+        () => undefined,
+      );
+      return r?.snapshot ? r : undefined;
+    });
+    return stopped.logs;
+  }
+  const stored = (await storedTaskSnapshot(level.d, (await taskStatus(task)).id)) as
+    | { format: string; data: { messages: { role: string; content: string }[] } }
+    | undefined;
+  expect(stored?.format).toBe("agentapi");
+  return (stored?.data.messages ?? []).map((m) => ({
+    type: m.role === "user" ? "input" : "output",
+    content: m.content,
+  }));
+}
 
 /** Every status the module's app reported to Coder, oldest first, as "state: message" (the
  * dashboard's history; the API lists it newest first). */
@@ -146,6 +181,12 @@ describe(`Coder Tasks on ${coderVersionLabel}`, () => {
     const served = mirrorRequests(d).length;
     await coder(d, ["stop", ws, "--yes"], { timeout: 180_000 });
     await waitBuild(d, ws, "stopped");
+
+    // Stopped, the task's conversation is the snapshot the stop script uploaded.
+    const stopped = await snapshotLogs(task);
+    expect(stopped.some((l) => l.type === "input" && l.content.includes(followUp))).toBe(true);
+    expect(stopped.some((l) => l.type === "output" && l.content.includes("Answered the follow-up."))).toBe(true);
+
     await coder(d, ["start", ws, "--yes"], { timeout: 180_000 });
     await readyAgent(d, ws);
     expect(mirrorRequests(d).slice(served)).toEqual([]);
@@ -171,8 +212,8 @@ describe(`Coder Tasks on ${coderVersionLabel}`, () => {
     const prompt = `Overloaded ${uniqueName("p")}`;
     model.on(prompt, [{ error: { status: 529, type: "overloaded_error", message: "Overloaded" } }]);
     const { task, ws } = await level.startTask(oneRetry, prompt);
-    // Coder shows the app's "failure" as the task's "failed".
-    const message = await waitState(task, "failed");
+    // Coder v2.36 shows the app's "failure" as the task's "failed"; v2.30 passes the app's state on as it is.
+    const message = await waitState(task, Bun.semver.order(level.d.version, "2.36.0") >= 0 ? "failed" : "failure");
     expect(message).toMatch(/^server_error: API Error: 529 Overloaded/);
     expect(model.requests().filter((r) => r.lastUserText.includes(prompt))).toHaveLength(2);
     expect(await appStatuses(ws)).toEqual([`working: ${prompt}`, `failure: ${message}`]);

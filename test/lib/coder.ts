@@ -79,6 +79,24 @@ export async function api<T = any>(d: Deployment, path: string) {
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/** What Coder stored as a task's log snapshot (its task_snapshots row), read from the deployment's
+ * database: Coder v2.30 stores what the agent uploads but has no API that reads it back (its task
+ * logs are the live app's only). Undefined when there is none. */
+export async function storedTaskSnapshot(d: Deployment, taskId: string): Promise<unknown> {
+  const found = execaSync("find", ["/usr/lib/postgresql", "-maxdepth", "3", "-path", "*/bin/psql"]).stdout;
+  const psql = found.split("\n").sort().at(-1);
+  if (!psql) throw new Error("PostgreSQL's psql is missing: run tools/bootstrap.sh");
+  // tools/coder.sh puts PostgreSQL two ports above the server's.
+  const port = Number(new URL(d.url).port) + 2;
+  if (!/^[0-9a-f-]{36}$/.test(taskId)) throw new Error(`not a task id: ${taskId}`);
+  const r = await execa(psql, [
+    `postgres://postgres@127.0.0.1:${port}/coder?sslmode=disable`,
+    "-Atc",
+    `select log_snapshot::text from task_snapshots where task_id = '${taskId}'`,
+  ]);
+  return r.stdout === "" ? undefined : JSON.parse(r.stdout);
+}
+
 /** A Terraform expression in the template (e.g. `data.coder_task.me.prompt`), not a literal string. */
 export class Expr {
   constructor(readonly expression: string) {}

@@ -23,8 +23,14 @@ async function diagnose(jail: string, errorText: string): Promise<string> {
       main: `BOUNDARY_JAIL_TYPE=${quote(jail)} BOUNDARY_DIR=${quote(dir)}; boundary_diagnosis ${quote(file)}`,
       globals: "",
     });
-    // The stop script's one argument, so its prologue runs as it does in a workspace.
-    const env = { PATH: process.env.PATH!, CLAUDE_MODULE_ARG_AGENTAPI_PORT: Buffer.from("3284").toString("base64") };
+    // The stop script's arguments, so its prologue runs as it does in a workspace.
+    const b64 = (text: string) => Buffer.from(text).toString("base64");
+    const env = {
+      PATH: process.env.PATH!,
+      CLAUDE_MODULE_ARG_AGENTAPI_PORT: b64("3284"),
+      CLAUDE_MODULE_ARG_TASK_ID: "",
+      CLAUDE_MODULE_ARG_ACCESS_URL: b64("https://coder.example.com"),
+    };
     const r = await execa("bash", ["--norc", "-c", script], { env, extendEnv: false, reject: false });
     expect(r.stderr).toBe("");
     return r.stdout;

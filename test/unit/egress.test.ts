@@ -5,6 +5,7 @@ import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
+import { contracts } from "../../src/contract.ts";
 import { composeScript } from "../../src/script.ts";
 import { root } from "../lib/paths.ts";
 
@@ -17,7 +18,12 @@ test("the README's egress row for Claude Code lists the hosts boundary's policy 
     main: `claude_code_hosts; printf '%s\\n' "\${CLAUDE_CODE_HOSTS[@]}"`,
     globals: "",
   });
-  const env = { PATH: process.env.PATH!, CLAUDE_MODULE_ARG_AGENTAPI_PORT: Buffer.from("3284").toString("base64") };
+  // The stop script's arguments, so its prologue runs as it does in a workspace.
+  const args = contracts.stop.args.map((a) => [
+    `CLAUDE_MODULE_ARG_${a.name}`,
+    Buffer.from(a.type === "port" ? "3284" : "").toString("base64"),
+  ]);
+  const env = { PATH: process.env.PATH!, ...Object.fromEntries(args) };
   const r = await execa("bash", ["--norc", "-c", script], { env, extendEnv: false });
   const policy = r.stdout.split("\n").sort();
 
