@@ -72,7 +72,7 @@ locals {
     # Boundary
     ENABLE_BOUNDARY       = tostring(var.enable_boundary)
     BOUNDARY_MODE         = var.compile_boundary_from_source ? "source" : var.use_boundary_directly ? "release" : "coder"
-    BOUNDARY_VERSION      = var.boundary_version
+    BOUNDARY_VERSION      = local.boundary_version
     BOUNDARY_RELEASES_URL = var.boundary_releases_url
     BOUNDARY_SHA256       = var.boundary_sha256
     BOUNDARY_ALLOWLIST    = join("\n", var.boundary_allowlist)
@@ -107,6 +107,20 @@ locals {
 }
 
 # A warning, not an error: the default is on, and an older AgentAPI runs fine without it.
+locals {
+  # Upstream's moving "latest" (v4.5+) and "main" (v4.4.1) become boundary_version's default release
+  # (the same string as in variables.tf; test/unit/defaults.test.ts checks they agree).
+  boundary_moving  = contains(["latest", "main"], var.boundary_version)
+  boundary_version = local.boundary_moving ? "v0.8.0" : var.boundary_version
+}
+
+check "boundary_version_pinned" {
+  assert {
+    condition     = !local.boundary_moving
+    error_message = "boundary_version = \"${var.boundary_version}\" is read as ${local.boundary_version}, the release this module verifies; set it to an exact release to say which one you want."
+  }
+}
+
 check "state_persistence_supported" {
   assert {
     condition     = local.state_persistence != "unsupported"

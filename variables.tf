@@ -410,12 +410,12 @@ variable "enable_boundary" {
 }
 
 variable "boundary_version" {
-  description = "Exact boundary release to download (use_boundary_directly) or build (compile_boundary_from_source), such as \"v0.8.0\". Not used by the default mode, which runs the workspace's `coder boundary` subcommand."
+  description = "Exact boundary release to download (use_boundary_directly) or build (compile_boundary_from_source), such as \"v0.8.0\". Upstream's moving defaults \"latest\" and \"main\" are read as the default release, with a plan-time warning: the module verifies the version it installs. Not used by the default mode, which runs the workspace's `coder boundary` subcommand."
   type        = string
   default     = "v0.8.0"
   validation {
-    condition     = can(regex("^v?[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.]+)?$", var.boundary_version))
-    error_message = "boundary_version must be an exact release such as \"v0.8.0\"; branches and \"latest\" are not accepted because the module verifies the version it installs."
+    condition     = can(regex("^v?[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.]+)?$", var.boundary_version)) || contains(["latest", "main"], var.boundary_version)
+    error_message = "boundary_version must be an exact release such as \"v0.8.0\" (other branches are not accepted: the module verifies the version it installs)."
   }
 }
 

@@ -136,17 +136,34 @@ run "a_rule_spanning_lines_is_rejected" {
 run "a_branch_is_not_a_boundary_version" {
   command = plan
   variables {
-    boundary_version = "main"
+    boundary_version = "feature-x"
   }
   expect_failures = [var.boundary_version]
 }
 
-run "latest_is_not_a_boundary_version" {
+# Upstream's moving defaults plan (a template keeps working) as the default release, with a warning.
+run "latest_is_read_as_the_default_release" {
   command = plan
   variables {
     boundary_version = "latest"
   }
-  expect_failures = [var.boundary_version]
+  assert {
+    condition     = local.start_args.BOUNDARY_VERSION == local.boundary_version && can(regex("^v[0-9]", local.boundary_version))
+    error_message = "\"latest\" becomes an exact release (the default; test/unit/defaults.test.ts checks it is the same)"
+  }
+  expect_failures = [check.boundary_version_pinned]
+}
+
+run "main_is_read_as_the_default_release" {
+  command = plan
+  variables {
+    boundary_version = "main"
+  }
+  assert {
+    condition     = local.start_args.BOUNDARY_VERSION == local.boundary_version && can(regex("^v[0-9]", local.boundary_version))
+    error_message = "\"main\" (upstream 4.4.1's default) becomes an exact release"
+  }
+  expect_failures = [check.boundary_version_pinned]
 }
 
 run "upstream_style_versions_are_accepted" {
