@@ -72,7 +72,8 @@ describe(`README examples on ${coderVersionLabel}`, () => {
     const prompt = `README task ${uniqueName("p")}`;
     model.on(prompt, [{ text: "Planned it." }]);
     const { task, start } = await level.startTask(template, prompt, 600_000);
-    expect(start).toMatch(new RegExp(`claude: +${claudeVersion.replaceAll(".", "\\.")} \\(npm\\)`));
+    // The summary names npm, and after it which places it looked in first.
+    expect(start).toMatch(new RegExp(`claude: +${claudeVersion.replaceAll(".", "\\.")} \\(npm[;)]`));
 
     const request = await model.waitForRequest((r) => r.lastUserText.includes(prompt), 120_000);
     // model = "sonnet" reached Claude, which asks for a Sonnet model.
