@@ -5,9 +5,8 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execa } from "execa";
-import { composeScript } from "../../src/script.ts";
 import { quote } from "../../src/sh.ts";
+import { probe } from "../lib/probe.ts";
 
 /** boundary_diagnosis run on its own over ERROR_TEXT, with BOUNDARY_JAIL_TYPE set to jail. */
 async function diagnose(jail: string, errorText: string): Promise<string> {
@@ -15,23 +14,10 @@ async function diagnose(jail: string, errorText: string): Promise<string> {
   try {
     const file = join(dir, "preflight.err");
     writeFileSync(file, errorText);
-    // The stop script's prologue with a main that calls boundary_diagnosis: the composer brings it in.
-    const script = composeScript({
-      name: "stop",
-      doc: "probe",
-      source: "test/unit/boundary-diagnosis.test.ts",
-      main: `BOUNDARY_JAIL_TYPE=${quote(jail)} BOUNDARY_DIR=${quote(dir)}; boundary_diagnosis ${quote(file)}`,
-      globals: "",
-    });
-    // The stop script's arguments, so its prologue runs as it does in a workspace.
-    const b64 = (text: string) => Buffer.from(text).toString("base64");
-    const env = {
-      PATH: process.env.PATH!,
-      CLAUDE_MODULE_ARG_AGENTAPI_PORT: b64("3284"),
-      CLAUDE_MODULE_ARG_TASK_ID: "",
-      CLAUDE_MODULE_ARG_ACCESS_URL: b64("https://coder.example.com"),
-    };
-    const r = await execa("bash", ["--norc", "-c", script], { env, extendEnv: false, reject: false });
+    const r = await probe(
+      "test/unit/boundary-diagnosis.test.ts",
+      `BOUNDARY_JAIL_TYPE=${quote(jail)} BOUNDARY_DIR=${quote(dir)}; boundary_diagnosis ${quote(file)}`,
+    );
     expect(r.stderr).toBe("");
     return r.stdout;
   } finally {

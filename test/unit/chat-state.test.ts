@@ -5,9 +5,8 @@ import { describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execa } from "execa";
-import { composeScript } from "../../src/script.ts";
 import { quote } from "../../src/sh.ts";
+import { probe } from "../lib/probe.ts";
 
 const session = "0f8fad5b-d9cb-469f-a165-70867728950e";
 
@@ -22,27 +21,16 @@ async function stateArgs(mode: string, help: string) {
     const agentapi = join(moduleDir, "bin", "agentapi");
     writeFileSync(agentapi, `#!/bin/sh\ncat <<'EOF'\n${help}\nEOF\n`);
     chmodSync(agentapi, 0o755);
-    const script = composeScript({
-      name: "stop",
-      doc: "probe",
-      source: "test/unit/chat-state.test.ts",
-      main: [
+    const r = await probe(
+      "test/unit/chat-state.test.ts",
+      [
         `MODULE_DIR=${quote(moduleDir)} BIN_DIR=${quote(join(moduleDir, "bin"))}`,
         `SUMMARY_FILE=${quote(join(moduleDir, "summary.txt"))} SESSION_ID=${quote(session)}`,
         `ARG_STATE_PERSISTENCE=${quote(mode)}`,
         `chat_state_args`,
         `printf 'args:%s\\n' "\${STATE_ARGS[*]}"`,
       ].join("\n"),
-      globals: "",
-    });
-    const b64 = (text: string) => Buffer.from(text).toString("base64");
-    const env = {
-      PATH: process.env.PATH!,
-      CLAUDE_MODULE_ARG_AGENTAPI_PORT: b64("3284"),
-      CLAUDE_MODULE_ARG_TASK_ID: "",
-      CLAUDE_MODULE_ARG_ACCESS_URL: b64("https://coder.example.com"),
-    };
-    const r = await execa("bash", ["--norc", "-c", script], { env, extendEnv: false, reject: false });
+    );
     return {
       exitCode: r.exitCode,
       out: r.stdout + r.stderr,

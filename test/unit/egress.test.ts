@@ -4,27 +4,12 @@
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { execa } from "execa";
-import { contracts } from "../../src/contract.ts";
-import { composeScript } from "../../src/script.ts";
+import { probe } from "../lib/probe.ts";
 import { root } from "../lib/paths.ts";
 
 test("the README's egress row for Claude Code lists the hosts boundary's policy allows, no more, no fewer", async () => {
-  // The stop script's prologue with a main that prints the list: the composer brings claude_code_hosts in.
-  const script = composeScript({
-    name: "stop",
-    doc: "probe",
-    source: "test/unit/egress.test.ts",
-    main: `claude_code_hosts; printf '%s\\n' "\${CLAUDE_CODE_HOSTS[@]}"`,
-    globals: "",
-  });
-  // The stop script's arguments, so its prologue runs as it does in a workspace.
-  const args = contracts.stop.args.map((a) => [
-    `CLAUDE_MODULE_ARG_${a.name}`,
-    Buffer.from(a.type === "port" ? "3284" : "").toString("base64"),
-  ]);
-  const env = { PATH: process.env.PATH!, ...Object.fromEntries(args) };
-  const r = await execa("bash", ["--norc", "-c", script], { env, extendEnv: false });
+  const r = await probe("test/unit/egress.test.ts", `claude_code_hosts; printf '%s\\n' "\${CLAUDE_CODE_HOSTS[@]}"`);
+  expect(r.exitCode).toBe(0);
   const policy = r.stdout.split("\n").sort();
 
   const readme = readFileSync(join(root, "README.md"), "utf8");
