@@ -241,7 +241,7 @@ variable "disallowed_tools" {
 # ---- MCP servers ----
 
 variable "mcp" {
-  description = "MCP servers for Claude Code as JSON: {\"mcpServers\": {\"<name>\": {...}}}. Reconciled on every start in the work dir. Keep secrets out: use \"$${VAR}\" references to coder_env variables."
+  description = "MCP servers for Claude Code as JSON: {\"mcpServers\": {\"<name>\": {...}}}. Reconciled on every start in the work dir. Sensitive, since definitions often carry tokens (a plan does not show it); better still, keep secrets out and use \"$${VAR}\" references to coder_env variables."
   type        = string
   default     = ""
   validation {
@@ -252,6 +252,7 @@ variable "mcp" {
     condition     = var.mcp == "" || alltrue([for name in try(keys(jsondecode(var.mcp).mcpServers), []) : can(regex("^[A-Za-z0-9_.-]{1,64}$", name))])
     error_message = "Each MCP server name in mcp must be 1-64 characters of letters, digits, '_', '.' or '-'."
   }
+  sensitive = true
 }
 
 variable "mcp_config_remote_path" {
@@ -259,13 +260,13 @@ variable "mcp_config_remote_path" {
   type        = list(string)
   default     = []
   nullable    = false
-  sensitive   = true
   validation {
     # Quotes, backslashes, whitespace and control characters never belong in a URL (they are percent-encoded), and keeping
     # them out keeps the URL one quoted string in the curl config the start script hands curl.
     condition     = alltrue([for url in var.mcp_config_remote_path : can(regex("^(?i:https?)://[^/?#\\s\"\\\\[:cntrl:]]+([/?#][^\\s\"\\\\[:cntrl:]]*)?$", url))])
     error_message = "Each URL in mcp_config_remote_path must start with http:// or https:// and a host, and contain no spaces, quotes, backslashes or control characters (percent-encode them)."
   }
+  sensitive = true
 }
 
 # ---- Tasks, authentication and Claude configuration ----
@@ -312,7 +313,6 @@ variable "claude_api_key" {
   description = "Anthropic API key. Exported as CLAUDE_API_KEY and ANTHROPIC_API_KEY and approved in ~/.claude.json (by its last 20 characters, as Claude Code itself records it), so Claude Code uses it without asking. The whole key is never written to disk."
   type        = string
   default     = ""
-  sensitive   = true
   validation {
     condition     = !can(regex("[[:space:]]", var.claude_api_key))
     error_message = "claude_api_key must not contain spaces or newlines; paste the key alone."
@@ -321,6 +321,7 @@ variable "claude_api_key" {
     condition     = !strcontains(var.claude_api_key, "$")
     error_message = "claude_api_key must not contain \"$\": it reaches the workspace through coder_env, whose values the Coder agent expands like a shell ($NAME, with no escape), so Claude Code would get a different key. Anthropic API keys use only letters, digits, - and _."
   }
+  sensitive = true
 }
 
 variable "anthropic_api_key" {
@@ -342,7 +343,6 @@ variable "claude_code_oauth_token" {
   description = "Long-lived Claude subscription token from `claude setup-token`. Exported as CLAUDE_CODE_OAUTH_TOKEN."
   type        = string
   default     = ""
-  sensitive   = true
   validation {
     condition     = !can(regex("[[:space:]]", var.claude_code_oauth_token))
     error_message = "claude_code_oauth_token must not contain spaces or newlines; paste the token alone."
@@ -351,6 +351,7 @@ variable "claude_code_oauth_token" {
     condition     = !strcontains(var.claude_code_oauth_token, "$")
     error_message = "claude_code_oauth_token must not contain \"$\": it reaches the workspace through coder_env, whose values the Coder agent expands like a shell ($NAME, with no escape), so Claude Code would get a different token. Tokens from `claude setup-token` use only letters, digits, - and _."
   }
+  sensitive = true
 }
 
 variable "model" {
@@ -593,11 +594,11 @@ variable "managed_settings" {
   description = "Claude Code managed settings (policy), as an object such as { permissions = { deny = [\"WebFetch\"] } }: written to /etc/claude-code/managed-settings.d/50-claude-code-module.json, which Claude Code applies over every user and project setting. Needs root or passwordless sudo in the workspace; without them the start logs why and goes on. Removed again when unset. Sensitive: it may carry secrets (an env block), so the file is readable by root and the workspace user's group only."
   type        = any
   default     = null
-  sensitive   = true
   validation {
     condition     = var.managed_settings == null || can(keys(var.managed_settings))
     error_message = "managed_settings must be an object of Claude Code settings, such as { permissions = { deny = [\"WebFetch\"] } }; for JSON text, pass jsondecode(<text>)."
   }
+  sensitive = true
 }
 
 variable "api_key_helper" {
@@ -606,8 +607,7 @@ variable "api_key_helper" {
     script = string
     ttl_ms = optional(number, 300000)
   })
-  default   = null
-  sensitive = true
+  default = null
   validation {
     condition     = var.api_key_helper == null || try(trimspace(var.api_key_helper.script) != "", false)
     error_message = "api_key_helper.script must not be empty: it is the script that prints the API key."
@@ -624,6 +624,7 @@ variable "api_key_helper" {
     condition     = var.api_key_helper == null || !(var.enable_ai_gateway || var.enable_aibridge)
     error_message = "api_key_helper and the AI Gateway both decide Claude Code's credential; set only one (the gateway uses the workspace owner's Coder token)."
   }
+  sensitive = true
 }
 
 # ---- Ordering with the template's own scripts ----
