@@ -1326,13 +1326,14 @@ mcp_check_stdio() {
     return 0
   fi
   mkfifo "${work}.in" "${work}.out"
-  # Values reach the server through its environment, never its command line.
+  # Values reach the server through its environment, never its command line. Whatever it leaves
+  # running must not hold the start lock.
   (
     cd -- "${WORKDIR}"
     for line in "${env[@]}"; do export "${line?}"; done
     if command -v setsid >/dev/null; then exec setsid -- "${command}" "${args[@]}"; fi
     exec "${command}" "${args[@]}"
-  ) <"${work}.in" >"${work}.out" 2>"${work}.err" &
+  ) <"${work}.in" >"${work}.out" 2>"${work}.err" {START_LOCK_FD}>&- &
   pid=$!
   exec {in}>"${work}.in" {out}<"${work}.out"
   mcp_request 1 initialize >&"${in}" || true
