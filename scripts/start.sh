@@ -537,7 +537,7 @@ step_check_mcp() {
   for key in "${checked_dir}"/*; do
     [[ ! -f "${key}" || -f "${state_dir}/${key##*/}" ]] || rm -f -- "${key}"
   done
-  note "mcp check" "${ok} ok, ${failed} failed, ${skipped} unchanged"
+  ((${#names[@]} == 0)) || note "mcp check" "${ok} ok, ${failed} failed, ${skipped} unchanged"
 
   while IFS= read -r name; do
     [[ -n "${name}" ]] || continue
