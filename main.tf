@@ -51,7 +51,9 @@ locals {
     WORKSPACE_OWNER = data.coder_workspace_owner.me.name
     WORKSPACE_NAME  = data.coder_workspace.me.name
     # MCP servers
-    MCP_SERVERS = join("\n", [for name, server in local.mcp_servers : "${base64encode(name)} ${base64encode(jsonencode(server))}"])
+    MCP_SERVERS       = join("\n", [for name, server in local.mcp_servers : "${base64encode(name)} ${base64encode(jsonencode(server))}"])
+    MCP_CHECK_TIMEOUT = tostring(var.mcp_check_timeout)
+    MCP_REQUIRED      = join("\n", var.mcp_required)
     # Prompt, sessions and permissions
     AI_PROMPT                    = var.ai_prompt
     CONTINUE                     = tostring(var.continue)

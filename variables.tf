@@ -177,7 +177,7 @@ variable "enable_state_persistence" {
 # ---- Prompt, sessions and permissions ----
 
 variable "ai_prompt" {
-  description = "Initial prompt for Claude Code. Sent once, when a new session starts; never re-sent when a session is resumed. The whole start script, this prompt included (base64-encoded), must fit the 128 KiB the Coder agent can run: about 70 KB of prompt with the other inputs at their defaults."
+  description = "Initial prompt for Claude Code. Sent once, when a new session starts; never re-sent when a session is resumed. The whole start script, this prompt included (base64-encoded), must fit the 128 KiB the Coder agent can run: about 55 KB of prompt with the other inputs at their defaults."
   type        = string
   default     = ""
 }
@@ -267,6 +267,33 @@ variable "mcp_config_remote_path" {
     error_message = "Each URL in mcp_config_remote_path must start with http:// or https:// and a host, and contain no spaces, quotes, backslashes or control characters (percent-encode them)."
   }
   sensitive = true
+}
+
+variable "mcp_check_timeout" {
+  description = "Seconds each of the module's MCP servers (from mcp and mcp_config_remote_path) has to answer initialize and tools/list when the start checks it with an MCP client of its own. The servers are checked at the same time, so the start waits at most this long; a server that does not answer is reported, never fatal unless named in mcp_required."
+  type        = number
+  default     = 5
+  nullable    = false
+  validation {
+    condition     = var.mcp_check_timeout == floor(var.mcp_check_timeout) && var.mcp_check_timeout >= 1 && var.mcp_check_timeout <= 120
+    error_message = "mcp_check_timeout must be a whole number of seconds from 1 to 120."
+  }
+}
+
+variable "mcp_required" {
+  description = "Names of MCP servers (from mcp or mcp_config_remote_path) that must pass the start's check: when one fails (or is not configured), the start stops with the cause. Other servers that fail are only reported."
+  type        = list(string)
+  default     = []
+  nullable    = false
+  validation {
+    condition     = alltrue([for name in var.mcp_required : can(regex("^[A-Za-z0-9_.-]{1,64}$", name))])
+    error_message = "Each name in mcp_required must be an MCP server name: 1-64 characters of letters, digits, '_', '.' or '-'."
+  }
+  validation {
+    # A remote config's names are known only in the workspace; the start checks those.
+    condition     = nonsensitive(length(var.mcp_config_remote_path)) > 0 || alltrue([for name in var.mcp_required : contains(try(keys(jsondecode(var.mcp).mcpServers), []), name)])
+    error_message = "Each name in mcp_required must be a server in mcp (or in a config of mcp_config_remote_path, when set); add the server or drop the name from mcp_required."
+  }
 }
 
 # ---- Tasks, authentication and Claude configuration ----

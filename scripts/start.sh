@@ -46,6 +46,7 @@ main() {
   run_logged install.log step_apply_managed_settings
   run_logged install.log step_configure_api_key_helper
   run_logged install.log step_configure_mcp
+  run_logged install.log step_check_mcp
   run_logged install.log step_configure_tasks
   boundary_gate run_logged boundary.log step_setup_boundary
   run_logged install.log step_start_status_relay
@@ -473,6 +474,81 @@ step_configure_mcp() {
     removed=$((removed + 1))
   done
   note "mcp" "${added} added, ${unchanged} unchanged, ${removed} removed, ${skipped} skipped${skipped_names:+ (${skipped_names# })}"
+}
+
+# step_check_mcp: Starts each of the module's MCP servers once and reports per server "ok, N tools" or why not; fatal only for a server named in mcp_required.
+step_check_mcp() {
+  local state_dir checked_dir work project configured name_b64 json_b64 name key entry result
+  local ok=0 failed=0 skipped=0 names=()
+  local -A def=() outcome=()
+  state_dir="${MODULE_DIR}/mcp/$(sha256_of "${WORKDIR}")"
+  checked_dir="${MODULE_DIR}/mcp-checked/$(sha256_of "${WORKDIR}")"
+  mkdir -p "${checked_dir}"
+  work=$(mktemp -d "${MODULE_DIR}/.mcp-check.XXXXXX")
+  # shellcheck disable=SC2064 # the path is fixed now
+  trap "rm -rf -- '${work}'" EXIT
+  project=$(claude_project_dir "${WORKDIR}")
+  # Claude's own copy of each definition: what it will start.
+  configured=$(jq -r --arg dir "${project}" '.projects[$dir].mcpServers // {} | to_entries | sort_by(.key)[]
+    | "\(.key | @base64) \(.value | tojson | @base64)"' "${HOME}/.claude.json" 2>/dev/null || true)
+  while read -r name_b64 json_b64; do
+    [[ -n "${name_b64}" ]] || continue
+    name=$(b64d "${name_b64}")
+    key=$(sha256_of "${name}")
+    # Only the module's servers: a user's own and the coder CLI's are left alone.
+    [[ -f "${state_dir}/${key}" ]] || continue
+    names+=("${name}")
+    def["${name}"]=$(b64d "${json_b64}")
+    entry=$(<"${state_dir}/${key}")
+    result=$(head -n 1 "${checked_dir}/${key}" 2>/dev/null || true)
+    if [[ "${result}" == "${entry}" ]]; then
+      outcome["${name}"]=skipped
+      continue
+    fi
+    mcp_check_server "${def[${name}]}" "${ARG_MCP_CHECK_TIMEOUT}" "${work}/${key}" >"${work}/${key}.result" 2>/dev/null &
+  done <<<"${configured}"
+  wait
+
+  for name in "${names[@]}"; do
+    key=$(sha256_of "${name}")
+    if [[ "${outcome[${name}]:-}" == skipped ]]; then
+      result=$(sed -n 2p "${checked_dir}/${key}")
+      log "MCP server '${name}': check skipped, unchanged since it answered with ${result} tools"
+      note "mcp ${name}" "ok, ${result} tools (unchanged, not checked again)"
+      skipped=$((skipped + 1))
+      continue
+    fi
+    result=$(cat "${work}/${key}.result" 2>/dev/null || true)
+    result=$(mcp_mask "${def[${name}]}" "${result:-failed: the check ended without a result}")
+    if [[ "${result}" =~ ^ok\ ([0-9]+)$ ]]; then
+      printf '%s\n%s\n' "$(<"${state_dir}/${key}")" "${BASH_REMATCH[1]}" | atomic_write "${checked_dir}/${key}" 0600
+      result="ok, ${BASH_REMATCH[1]} tools"
+      log "MCP server '${name}': ${result}"
+      ok=$((ok + 1))
+    else
+      rm -f -- "${checked_dir}/${key}"
+      outcome["${name}"]=${result}
+      warn "MCP server '${name}': ${result}"
+      failed=$((failed + 1))
+    fi
+    note "mcp ${name}" "${result}"
+  done
+  # Results of servers the module no longer has.
+  for key in "${checked_dir}"/*; do
+    [[ ! -f "${key}" || -f "${state_dir}/${key##*/}" ]] || rm -f -- "${key}"
+  done
+  ((${#names[@]} == 0)) || note "mcp check" "${ok} ok, ${failed} failed, ${skipped} unchanged"
+
+  while IFS= read -r name; do
+    [[ -n "${name}" ]] || continue
+    if [[ -z "${def[${name}]+set}" ]]; then
+      die "MCP server '${name}' is named in mcp_required but is not configured (see the MCP lines above: it may be missing from mcp or its remote config, or rejected by Claude Code); add it, or drop it from mcp_required"
+    fi
+    result=${outcome[${name}]:-}
+    if [[ -n "${result}" && "${result}" != skipped ]]; then
+      die "MCP server '${name}' is named in mcp_required and failed its check: ${result}; fix its definition, the command or credentials it needs in the workspace, or drop it from mcp_required"
+    fi
+  done <<<"${ARG_MCP_REQUIRED}"
 }
 
 # step_configure_tasks: Task mode: has the coder CLI configure Claude to report status to Coder. Standalone: keeps the system prompt in CLAUDE.md.
@@ -1205,6 +1281,230 @@ mcp_reason() {
     [[ -n "${secret}" ]] && reason=${reason//"${secret}"/***}
   done < <(jq -r '((.env // {}), (.headers // {})) | .[] | tostring' <<<"$1" 2>/dev/null || true)
   printf '%s' "${reason:0:300}"
+}
+
+# mcp_check_server JSON TIMEOUT WORK: checks one server (its definition as Claude has it), using
+# WORK as a prefix for its temporary files. Prints "ok <tool count>" or a cause starting with
+# "failed:" or "not checked"; the caller masks secrets in it.
+mcp_check_server() {
+  local json=$1 timeout=$2 work=$3 missing type
+  # A server that dies must not take the check with it by SIGPIPE.
+  trap '' PIPE
+  json=$(mcp_expand "${json}")
+  missing=$(jq -r '[.. | strings | scan("\\$\\{([A-Za-z_][A-Za-z0-9_]*)\\}") | .[0]] | unique | join(", ")' <<<"${json}")
+  type=$(jq -r '.type // (if .url then "http" else "stdio" end)' <<<"${json}")
+  DEADLINE=$((${EPOCHREALTIME/./} + timeout * 1000000))
+  if [[ -n "${missing}" ]]; then
+    printf 'failed: environment variable %s not set (Claude passes the reference on literally)' "${missing}"
+  elif [[ "${type}" == stdio ]]; then
+    mcp_check_stdio "${json}" "${timeout}" "${work}"
+  elif [[ "${type}" == http ]]; then
+    mcp_check_http "${json}" "${timeout}" "${work}"
+  else
+    printf 'not checked (%s)' "${type:0:20}"
+  fi
+}
+
+# mcp_expand JSON: JSON with ${VAR} and ${VAR:-default} replaced in command, args, env, url and
+# headers, as Claude Code does: a set variable's value (even empty), else the default; a reference
+# to an unset variable without a default stays as it is.
+mcp_expand() {
+  jq '(.command, .args, .env, .url, .headers) |= (if . == null then . else walk(if type == "string" then
+      gsub("\\$\\{(?<n>[A-Za-z_][A-Za-z0-9_]*)(?<d>:-[^}]*)?\\}"; $ENV[.n] // (.d // null | if . then .[2:] else null end) // "${\(.n)}")
+    else . end) end)' <<<"$1"
+}
+
+# mcp_check_stdio JSON TIMEOUT WORK: starts the server as Claude would (its env on top of the
+# workspace's, in the work dir), sends initialize, the initialized notification and tools/list, and
+# reads line-delimited answers until the deadline. The server is killed afterwards, with anything
+# it started (it runs in a session of its own).
+# shellcheck disable=SC2310 # its helpers fail as answers (no time left, no HTTP status), not as errors to stop at
+mcp_check_stdio() {
+  local json=$1 timeout=$2 work=$3 command shown line left answer="" id=1 pid in out result status=0 read_status
+  local -a args=() env=()
+  command=$(jq -r '.command // ""' <<<"${json}")
+  shown=$(jq -r '.command // "" | .[0:80]' <<<"${json}")
+  mapfile -d '' -t args < <(jq -j '.args // [] | .[] | tostring + "\u0000"' <<<"${json}" || true)
+  mapfile -d '' -t env < <(jq -j '.env // {} | to_entries[] | "\(.key)=\(.value | tostring)\u0000"' <<<"${json}" || true)
+  if ! (
+    cd -- "${WORKDIR}" && for line in "${env[@]}"; do export "${line?}"; done
+    command -v -- "${command}" >/dev/null
+  ); then
+    printf 'failed: command not found: %s' "${shown}"
+    return 0
+  fi
+  mkfifo "${work}.in" "${work}.out"
+  # Values reach the server through its environment, never its command line. Whatever it leaves
+  # running must not hold the start lock.
+  (
+    cd -- "${WORKDIR}"
+    for line in "${env[@]}"; do export "${line?}"; done
+    if command -v setsid >/dev/null; then exec setsid -- "${command}" "${args[@]}"; fi
+    exec "${command}" "${args[@]}"
+  ) <"${work}.in" >"${work}.out" 2>"${work}.err" {START_LOCK_FD}>&- &
+  pid=$!
+  exec {in}>"${work}.in" {out}<"${work}.out"
+  mcp_request 1 initialize >&"${in}" || true
+  while [[ -z "${answer}" ]]; do
+    read_status=142
+    if left=$(mcp_remaining); then
+      read_status=0
+      IFS= read -r -t "${left}" -u "${out}" line || read_status=$?
+    fi
+    if ((read_status != 0)); then
+      if ((read_status > 128)); then
+        result="failed: timeout, no answer to $([[ "${id}" == 1 ]] && echo initialize || echo tools/list) within ${timeout}s"
+      else
+        # The server closed its output: it exited, or is about to.
+        wait "${pid}" || status=$?
+        result="failed: exit status ${status} before answering $([[ "${id}" == 1 ]] && echo initialize || echo tools/list)"
+        line=$(grep -m 1 '[^[:space:]]' "${work}.err" 2>/dev/null || true)
+        [[ -z "${line}" ]] || result+=": ${line:0:200}"
+      fi
+      break
+    fi
+    answer=$(mcp_answer "${id}" <<<"${line}")
+    if [[ "${answer}" == error:* ]]; then
+      result="failed: ${answer:0:200}"
+    elif [[ "${answer}" == initialized ]]; then
+      answer="" id=2
+      { mcp_request "" notifications/initialized && mcp_request 2 tools/list; } >&"${in}" || true
+      continue
+    elif [[ -n "${answer}" ]]; then
+      result="ok ${answer}"
+    fi
+  done
+  exec {in}>&- {out}<&-
+  kill -TERM -- "-${pid}" 2>/dev/null || kill -TERM "${pid}" 2>/dev/null || true
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    kill -0 "${pid}" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL -- "-${pid}" 2>/dev/null || kill -KILL "${pid}" 2>/dev/null || true
+  printf '%s' "${result}"
+}
+
+# mcp_request ID METHOD: a JSON-RPC request line of the MCP client (ID empty: a notification).
+mcp_request() {
+  jq -cn --arg id "$1" --arg method "$2" --arg version 2025-06-18 '{jsonrpc: "2.0", method: $method}
+    + (if $id == "" then {} else {id: ($id | tonumber)} end)
+    + (if $method == "initialize" then {params: {protocolVersion: $version, capabilities: {},
+        clientInfo: {name: "claude-code-module-check", version: "1"}}} else {} end)'
+}
+
+# mcp_remaining: prints the seconds (with microseconds) left until DEADLINE; fails when none are.
+mcp_remaining() {
+  local left=$((DEADLINE - ${EPOCHREALTIME/./}))
+  ((left > 0)) || return 1
+  printf '%d.%06d' $((left / 1000000)) $((left % 1000000))
+}
+
+# mcp_answer ID: from JSON-RPC messages on stdin, the tool count of the answer with ID (tools/list),
+# "initialized" for an answer to initialize, or "error: <message>"; nothing when none is there.
+mcp_answer() {
+  jq -nrR --argjson id "$1" 'first(inputs | fromjson? | select(type == "object" and .id == $id))
+    | if .error then "error: \(.error.message // .error | tostring)"
+      elif $id == 1 then "initialized" else (.result.tools // [] | length | tostring) end' 2>/dev/null || true
+}
+
+# mcp_check_http JSON TIMEOUT WORK: the streamable HTTP transport: each message is a POST, the
+# answer is JSON or an SSE stream, and a Mcp-Session-Id header from initialize goes on every later
+# request. URL and headers reach curl on stdin, never on its command line.
+# shellcheck disable=SC2310 # its helpers fail as answers (no time left, no HTTP status), not as errors to stop at
+mcp_check_http() {
+  local json=$1 timeout=$2 work=$3 config session="" code answer
+  command -v curl >/dev/null || {
+    printf "not checked ('curl' was not found on PATH)"
+    return 0
+  }
+  if ! config=$(jq -r '"url = \"\(.url | gsub("(?<c>[\"\\\\])"; "\\\(.c)"))\"",
+      (.headers // {} | to_entries[] | "header = \"\(.key): \(.value | tostring | gsub("(?<c>[\"\\\\])"; "\\\(.c)"))\""),
+      (if [.url, (.headers // {} | .[] | tostring)] | any(test("[[:cntrl:]]")) then error("control") else empty end)' <<<"${json}" 2>/dev/null); then
+    printf 'failed: a control character in the url or a header value'
+    return 0
+  fi
+  code=$(mcp_post "${config}" "${work}" 1 initialize) || {
+    printf 'failed: %s' "${code}"
+    return 0
+  }
+  answer=$(mcp_http_answer "${work}" 1)
+  if [[ "${code}" != 2?? ]]; then
+    printf 'failed: HTTP %s' "${code}"
+    return 0
+  elif [[ "${answer}" != initialized ]]; then
+    printf 'failed: %s' "${answer:-no answer to initialize}"
+    return 0
+  fi
+  session=$(sed -n 's/^[Mm][Cc][Pp]-[Ss][Ee][Ss][Ss][Ii][Oo][Nn]-[Ii][Dd]:[[:space:]]*\([!-~]*\).*/\1/p' "${work}.headers")
+  session=${session%%$'\n'*}
+  # The version mcp_request asks for.
+  config+=$'\n''header = "MCP-Protocol-Version: 2025-06-18"'
+  [[ ! "${session}" =~ ^[!-~]+$ ]] || config+=$'\n'"header = \"Mcp-Session-Id: ${session//\"/}\""
+  mcp_post "${config}" "${work}" "" notifications/initialized >/dev/null || true
+  code=$(mcp_post "${config}" "${work}" 2 tools/list) || {
+    printf 'failed: %s (tools/list)' "${code}"
+    return 0
+  }
+  answer=$(mcp_http_answer "${work}" 2)
+  if [[ "${code}" != 2?? ]]; then
+    printf 'failed: HTTP %s (tools/list)' "${code}"
+  elif [[ "${answer}" =~ ^[0-9]+$ ]]; then
+    printf 'ok %s' "${answer}"
+  else
+    printf 'failed: %s' "${answer:-no answer to tools/list}"
+  fi
+}
+
+# mcp_post CONFIG WORK ID METHOD: POSTs a request within the time left; the answer lands in
+# WORK.body and its headers in WORK.headers. Prints the HTTP status, or the cause when there is none.
+# shellcheck disable=SC2310 # its helpers fail as answers (no time left, no HTTP status), not as errors to stop at
+mcp_post() {
+  local config=$1 work=$2 left code rc=0
+  mcp_request "$3" "$4" >"${work}.request"
+  left=$(mcp_remaining) || {
+    printf 'timeout'
+    return 1
+  }
+  code=$(printf '%s\n' "${config}" | curl --config - --silent --show-error --proto '=http,https' \
+    --max-time "${left}" --request POST --header 'Content-Type: application/json' \
+    --header 'Accept: application/json, text/event-stream' --data-binary "@${work}.request" \
+    --dump-header "${work}.headers" --output "${work}.body" --write-out '%{http_code}' 2>"${work}.err") || rc=$?
+  # An SSE stream the server keeps open ends in curl's timeout, after the answer arrived.
+  if ((rc == 28)); then
+    code=$(mcp_http_answer "${work}" "$3")
+    [[ -z "${code}" ]] || rc=0
+    code=200
+  fi
+  case ${rc} in
+    0) printf '%s' "${code}" ;;
+    28) printf 'timeout, no answer to %s within the time left' "$4" ;;
+    *) printf 'connection failed (curl exit %s)' "${rc}" ;;
+  esac
+  ((rc == 0))
+}
+
+# mcp_http_answer WORK ID: mcp_answer for the last HTTP answer, plain JSON or SSE "data:" lines.
+mcp_http_answer() {
+  [[ -n "$2" ]] || return 0
+  if grep -qi '^content-type:[[:space:]]*text/event-stream' "$1.headers" 2>/dev/null; then
+    { sed -n 's/^data:[[:space:]]\{0,1\}//p' "$1.body" 2>/dev/null || true; } | mcp_answer "$2"
+  else
+    { jq -c . "$1.body" 2>/dev/null || true; } | mcp_answer "$2"
+  fi
+}
+
+# mcp_mask JSON TEXT: TEXT with the values of the server's env and headers, its URL's query, and
+# the expanded forms of all of them masked.
+# shellcheck disable=SC2310 # a failed expansion masks nothing more, and the text is still printed
+mcp_mask() {
+  local text=$2 secret
+  while IFS= read -r secret; do
+    [[ ${#secret} -lt 3 ]] || text=${text//"${secret}"/***}
+  done < <({
+    printf '%s' "$1"
+    mcp_expand "$1"
+  } | jq -r '(((.env // {}), (.headers // {})) | .[] | tostring), (.url // "" | capture("[?#](?<q>.*)").q)' 2>/dev/null || true)
+  printf '%s' "${text:0:300}"
 }
 
 # claude_md_path: the CLAUDE.md the system prompt goes to (Claude's user-level one by default).
@@ -2294,7 +2594,7 @@ on_error() {
 }
 
 read_args() {
-  decode_args WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH CLAUDE_EXECUTABLE BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT STATE_PERSISTENCE APP_SLUG SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS AI_PROMPT CONTINUE RESUME_SESSION_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN SYNC_UNIT WAIT_FOR_SCRIPTS BOUNDARY_CODER_HOST
+  decode_args WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH CLAUDE_EXECUTABLE BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT STATE_PERSISTENCE APP_SLUG SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS MCP_CHECK_TIMEOUT MCP_REQUIRED AI_PROMPT CONTINUE RESUME_SESSION_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN SYNC_UNIT WAIT_FOR_SCRIPTS BOUNDARY_CODER_HOST
   # Directory Claude Code works in; created when missing.
   ARG_WORKDIR=${DECODED[0]}
   # Install Claude Code, or only use an existing binary.
@@ -2339,64 +2639,68 @@ read_args() {
   ARG_WORKSPACE_NAME=${DECODED[17]}
   # MCP servers: name and JSON definition per line.
   ARG_MCP_SERVERS=${DECODED[18]}
+  # Seconds each MCP server has to answer initialize and tools/list (1-120).
+  ARG_MCP_CHECK_TIMEOUT=${DECODED[19]}
+  # Names of MCP servers whose failed check stops the start, one per line.
+  ARG_MCP_REQUIRED=${DECODED[20]}
   # Initial prompt for Claude, or empty; sent only when a new session starts.
-  ARG_AI_PROMPT=${DECODED[19]}
+  ARG_AI_PROMPT=${DECODED[21]}
   # Resume the previous session on restart.
-  ARG_CONTINUE=${DECODED[20]}
+  ARG_CONTINUE=${DECODED[22]}
   [[ "${ARG_CONTINUE}" == true || "${ARG_CONTINUE}" == false ]] || die 'CONTINUE must be true or false'
   # Session UUID (lowercase) to resume instead of choosing one, or empty.
-  ARG_RESUME_SESSION_ID=${DECODED[21]}
+  ARG_RESUME_SESSION_ID=${DECODED[23]}
   # Start Claude with --dangerously-skip-permissions.
-  ARG_DANGEROUSLY_SKIP_PERMISSIONS=${DECODED[22]}
+  ARG_DANGEROUSLY_SKIP_PERMISSIONS=${DECODED[24]}
   [[ "${ARG_DANGEROUSLY_SKIP_PERMISSIONS}" == true || "${ARG_DANGEROUSLY_SKIP_PERMISSIONS}" == false ]] || die 'DANGEROUSLY_SKIP_PERMISSIONS must be true or false'
   # Claude's --permission-mode (validated at plan time), or empty.
-  ARG_PERMISSION_MODE=${DECODED[23]}
+  ARG_PERMISSION_MODE=${DECODED[25]}
   # Tool rules for --allowedTools, one per line (split at plan time).
-  ARG_ALLOWED_TOOLS=${DECODED[24]}
+  ARG_ALLOWED_TOOLS=${DECODED[26]}
   # Tool rules for --disallowedTools, one per line (split at plan time).
-  ARG_DISALLOWED_TOOLS=${DECODED[25]}
+  ARG_DISALLOWED_TOOLS=${DECODED[27]}
   # Task mode (report status to Coder) or standalone.
-  ARG_REPORT_TASKS=${DECODED[26]}
+  ARG_REPORT_TASKS=${DECODED[28]}
   [[ "${ARG_REPORT_TASKS}" == true || "${ARG_REPORT_TASKS}" == false ]] || die 'REPORT_TASKS must be true or false'
   # Who reports the app's status: 'hooks' (Claude Code's hooks), 'model' (coder_report_task), 'both', or 'off' (web_app = false: no app to report to).
-  ARG_STATUS_SOURCE=${DECODED[27]}
+  ARG_STATUS_SOURCE=${DECODED[29]}
   # The deployment's access URL: the agent API when CODER_AGENT_URL is not set.
-  ARG_ACCESS_URL=${DECODED[28]}
+  ARG_ACCESS_URL=${DECODED[30]}
   # Instructions for Claude's CLAUDE.md (task reporting and/or the template's own).
-  ARG_SYSTEM_PROMPT=${DECODED[29]}
+  ARG_SYSTEM_PROMPT=${DECODED[31]}
   # The user-level CLAUDE.md; a leading ~ or $HOME means the home directory.
-  ARG_CLAUDE_MD_PATH=${DECODED[30]}
+  ARG_CLAUDE_MD_PATH=${DECODED[32]}
   # Bash run before anything is installed, or empty.
-  ARG_PRE_INSTALL_SCRIPT=${DECODED[31]}
+  ARG_PRE_INSTALL_SCRIPT=${DECODED[33]}
   # Bash run after the installs, before Claude is configured, or empty.
-  ARG_POST_INSTALL_SCRIPT=${DECODED[32]}
+  ARG_POST_INSTALL_SCRIPT=${DECODED[34]}
   # Run Claude inside boundary (network allowlist); fail closed when it cannot start.
-  ARG_ENABLE_BOUNDARY=${DECODED[33]}
+  ARG_ENABLE_BOUNDARY=${DECODED[35]}
   [[ "${ARG_ENABLE_BOUNDARY}" == true || "${ARG_ENABLE_BOUNDARY}" == false ]] || die 'ENABLE_BOUNDARY must be true or false'
   # Where boundary comes from: 'coder' (subcommand), 'release' (download) or 'source' (go build).
-  ARG_BOUNDARY_MODE=${DECODED[34]}
+  ARG_BOUNDARY_MODE=${DECODED[36]}
   # Exact boundary version for the release and source modes, such as v0.8.0.
-  ARG_BOUNDARY_VERSION=${DECODED[35]}
+  ARG_BOUNDARY_VERSION=${DECODED[37]}
   # Base URL of boundary releases (a mirror in air-gapped setups).
-  ARG_BOUNDARY_RELEASES_URL=${DECODED[36]}
+  ARG_BOUNDARY_RELEASES_URL=${DECODED[38]}
   # Expected sha256 of the boundary release archive, or empty.
-  ARG_BOUNDARY_SHA256=${DECODED[37]}
+  ARG_BOUNDARY_SHA256=${DECODED[39]}
   # The template's extra allow rules, one per line.
-  ARG_BOUNDARY_ALLOWLIST=${DECODED[38]}
+  ARG_BOUNDARY_ALLOWLIST=${DECODED[40]}
   # The template's boundary config.yaml in the workspace, or empty.
-  ARG_BOUNDARY_CONFIG_PATH=${DECODED[39]}
+  ARG_BOUNDARY_CONFIG_PATH=${DECODED[41]}
   # 'nsjail', 'landjail', or empty for the config's or boundary's default.
-  ARG_BOUNDARY_JAIL_TYPE=${DECODED[40]}
+  ARG_BOUNDARY_JAIL_TYPE=${DECODED[42]}
   # Start Claude unfiltered (with a warning) when boundary cannot start.
-  ARG_BOUNDARY_FAIL_OPEN=${DECODED[41]}
+  ARG_BOUNDARY_FAIL_OPEN=${DECODED[43]}
   [[ "${ARG_BOUNDARY_FAIL_OPEN}" == true || "${ARG_BOUNDARY_FAIL_OPEN}" == false ]] || die 'BOUNDARY_FAIL_OPEN must be true or false'
   # The start script's unit in the agent's script sync (the scripts output).
-  ARG_SYNC_UNIT=${DECODED[42]}
+  ARG_SYNC_UNIT=${DECODED[44]}
   # Sync units that must complete before Claude is configured, one per line.
-  ARG_WAIT_FOR_SCRIPTS=${DECODED[43]}
+  ARG_WAIT_FOR_SCRIPTS=${DECODED[45]}
   # Host name of the Coder deployment (always allowed), or empty.
-  ARG_BOUNDARY_CODER_HOST=${DECODED[44]}
-  unset DECODED CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_CLAUDE_EXECUTABLE CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_STATE_PERSISTENCE CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_SYNC_UNIT CLAUDE_MODULE_ARG_WAIT_FOR_SCRIPTS CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
+  ARG_BOUNDARY_CODER_HOST=${DECODED[46]}
+  unset DECODED CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_CLAUDE_EXECUTABLE CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_STATE_PERSISTENCE CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_MCP_CHECK_TIMEOUT CLAUDE_MODULE_ARG_MCP_REQUIRED CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_SYNC_UNIT CLAUDE_MODULE_ARG_WAIT_FOR_SCRIPTS CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
   if [[ -n "${!CLAUDE_MODULE_ARG_*}" ]]; then
     die "unexpected arguments: ${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
   fi

@@ -76,6 +76,8 @@ export const contracts = {
       arg("WORKSPACE_NAME", "string", "Workspace name, for the path-based chat URL."),
       // MCP servers
       arg("MCP_SERVERS", "pairs", "MCP servers: name and JSON definition per line."),
+      arg("MCP_CHECK_TIMEOUT", "string", "Seconds each MCP server has to answer initialize and tools/list (1-120)."),
+      arg("MCP_REQUIRED", "string", "Names of MCP servers whose failed check stops the start, one per line."),
       // Prompt, sessions and permissions
       arg("AI_PROMPT", "string", "Initial prompt for Claude, or empty; sent only when a new session starts."),
       arg("CONTINUE", "bool", "Resume the previous session on restart."),

@@ -27,6 +27,7 @@ export const start: ScriptDef<"start"> = {
     { step: "apply_managed_settings", log: "install.log" },
     { step: "configure_api_key_helper", log: "install.log" },
     { step: "configure_mcp", log: "install.log" },
+    { step: "check_mcp", log: "install.log" },
     { step: "configure_tasks", log: "install.log" },
     { step: "setup_boundary", log: "boundary.log", gate: "boundary_gate" },
     { step: "start_status_relay", log: "install.log" },
