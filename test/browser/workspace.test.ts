@@ -4,7 +4,17 @@
 
 import { afterAll, beforeAll, describe, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { deleteWorkspace, deployment, workspacesOf, pushTemplate, uniqueName, type Deployment } from "../lib/coder.ts";
+import {
+  agentOf,
+  deleteWorkspace,
+  deployment,
+  workspacesOf,
+  workspaceView,
+  pushTemplate,
+  uniqueName,
+  type Deployment,
+} from "../lib/coder.ts";
+import { waitFor } from "../lib/wait.ts";
 import { launch, logIn, newContext, Screenshots, shows } from "../lib/browser.ts";
 import { startScriptedModel, type ScriptedModel } from "../lib/model.ts";
 
@@ -64,7 +74,17 @@ describe(`a workspace's Claude Code apps on v${process.env.CODER_VERSION ?? "new
       await page.getByRole("button", { name: "Create workspace" }).click();
       await page.waitForURL(new RegExp(`/@admin/${ws}$`));
 
-      // The chat app, from the workspace page.
+      // The chat app, from the workspace page, once the dashboard shows it healthy (as a person
+      // waits for a starting app): AgentAPI's chat page opened before its server answers keeps
+      // showing "Loading chat interface..." until reloaded.
+      await waitFor(
+        "the chat app to be healthy",
+        async () =>
+          agentOf(await workspaceView(d, ws))?.apps.find((a) => a.slug === "ccw")?.health === "healthy"
+            ? true
+            : undefined,
+        240_000,
+      );
       const chat = await openApp(page, "Claude Code");
       await shots.take(page, "workspace");
       // fill waits for the box to be enabled: Claude is ready for input.

@@ -25,9 +25,24 @@ export async function launch(): Promise<Browser> {
   });
 }
 
+/** What each context's windows logged as errors and which of their requests failed, for failed.txt. */
+const troubles = new WeakMap<BrowserContext, string[]>();
+
 /** A fresh browser profile with a window size the dashboard lays out in full. */
 export async function newContext(browser: Browser): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  const seen: string[] = [];
+  troubles.set(context, seen);
+  context.on("page", (page) => {
+    page.on("pageerror", (e) => seen.push(`${page.url()}: page error: ${e.message}`));
+    page.on("console", (m) => {
+      if (m.type() === "error") seen.push(`${page.url()}: console: ${m.text()}`);
+    });
+    page.on("requestfailed", (r) => seen.push(`${page.url()}: request failed: ${r.url()} (${r.failure()?.errorText})`));
+    page.on("response", (r) => {
+      if (r.status() >= 500) seen.push(`${page.url()}: HTTP ${r.status()} from ${r.url()}`);
+    });
+  });
   // Long enough for a workspace build and Claude's turn; a wait that needs longer says so.
   context.setDefaultTimeout(60_000);
   return context;
@@ -50,7 +65,7 @@ export class Screenshots {
   }
   /** Runs `steps`; when one fails, keeps what the browser showed then: a screenshot "failed-<n>" of
    * each window `page` and the apps it opened show, and in failed.txt the address and text of each
-   * window and of each frame in them. */
+   * window and of each frame in them, and the windows' errors and failed requests. */
   async whileWalking(page: Page, steps: () => Promise<void>): Promise<void> {
     try {
       await steps();
@@ -63,6 +78,7 @@ export class Screenshots {
           texts.push(`== window ${n + 1}: ${f.url()}\n${text}`);
         }
       }
+      texts.push(`== errors and failed requests\n${(troubles.get(page.context()) ?? []).join("\n")}`);
       writeFileSync(join(this.dir, "failed.txt"), texts.join("\n\n"));
       throw e;
     }
