@@ -150,7 +150,8 @@ resource "coder_script" "start" {
   lifecycle {
     precondition {
       condition     = length(local.start_script) <= local.script_limit
-      error_message = "The start script would be ${length(local.start_script)} bytes, more than the ${local.script_limit} the Coder agent can run (it passes the script as one command-line argument, which Linux caps at 128 KiB). Its inputs travel base64-encoded in it: ai_prompt takes ${length(base64encode(var.ai_prompt))} bytes, the system prompt ${length(base64encode(local.system_prompt))}, mcp ${length(base64encode(local.start_args.MCP_SERVERS))}. Shorten the largest: put long instructions in a file in the repository and refer to it."
+      # Lengths only: the script holds mcp, which is sensitive.
+      error_message = "The start script would be ${nonsensitive(length(local.start_script))} bytes, more than the ${local.script_limit} the Coder agent can run (it passes the script as one command-line argument, which Linux caps at 128 KiB). Its inputs travel base64-encoded in it: ai_prompt takes ${length(base64encode(var.ai_prompt))} bytes, the system prompt ${length(base64encode(local.system_prompt))}, mcp ${nonsensitive(length(base64encode(local.start_args.MCP_SERVERS)))}. Shorten the largest: put long instructions in a file in the repository and refer to it."
     }
   }
 }
