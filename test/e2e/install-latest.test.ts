@@ -94,7 +94,13 @@ describe("latest Claude Code from the official installer", () => {
     expect(readlinkSync(join(latest.agent.home, ".local", "bin", "claude"))).toContain(
       join(".local", "share", "claude", "versions"),
     );
-    expect(settingsOf(latest.agent.home)?.env?.DISABLE_AUTOUPDATER).toBeUndefined();
+    // The module took its update setting back. (Claude Code, running, may write its own into
+    // settings.json at a moment of its choosing, so that file cannot tell who did.)
+    expect(second?.output).toContain(
+      `handed updates back to Claude Code in ${join(latest.agent.home, ".claude", "settings.json")}`,
+    );
+    expect(second?.output).toMatch(/auto-update: +left to Claude Code\n/);
+    expect(existsSync(join(latest.moduleDir, "claude-updates-blocked"))).toBe(false);
     const claude = await claudeUnderAgentapi(latest.moduleDir);
     expect(claude.env.has("DISABLE_AUTOUPDATER")).toBe(false);
   });
