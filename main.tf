@@ -149,8 +149,8 @@ resource "coder_script" "start" {
   script       = local.start_script
   lifecycle {
     precondition {
+      # The message prints lengths only: the script holds mcp, which is sensitive.
       condition     = length(local.start_script) <= local.script_limit
-      # Lengths only: the script holds mcp, which is sensitive.
       error_message = "The start script would be ${nonsensitive(length(local.start_script))} bytes, more than the ${local.script_limit} the Coder agent can run (it passes the script as one command-line argument, which Linux caps at 128 KiB). Its inputs travel base64-encoded in it: ai_prompt takes ${length(base64encode(var.ai_prompt))} bytes, the system prompt ${length(base64encode(local.system_prompt))}, mcp ${nonsensitive(length(base64encode(local.start_args.MCP_SERVERS)))}. Shorten the largest: put long instructions in a file in the repository and refer to it."
     }
   }
