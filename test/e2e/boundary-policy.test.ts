@@ -7,9 +7,11 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import {
   boundaryWorkspace,
   curlInside,
+  execInNetworkOf,
   expectNotStarted,
   jailedCommand,
   localhostCertificate,
@@ -292,21 +294,57 @@ describe.skipIf(!existsSync("/usr/sbin/iptables"))("nsjail, in a network namespa
     expectNotStarted(ws);
   });
 
-  test("the chat's Claude gets its own network; allowed hosts answer through the proxy, others are refused", async () => {
+  test("the chat's Claude gets its own network, its status still reaches the agent API; allowed hosts answer through the proxy, others are refused", async () => {
     const port = await freePort();
     const ws = await boundaryWorkspace(e2e.server, offline, {
       path: ["/usr/sbin"],
-      env: withSubcommand,
+      env: { ...withSubcommand, CODER_AGENT_URL: `http://127.0.0.1:${port}/` },
       accessUrl: `http://localhost:${port}`,
     });
-    const run = await startInPrivateNetwork(ws, { serverPort: port });
+    const statusLog = join(scratchDir("status"), "statuses.jsonl");
+    const run = await startInPrivateNetwork(ws, { serverPort: port, statusLog });
     expect(run.output).toContain("boundary works: nsjail (own network namespace)");
+    expect(run.output).toMatch(/status: +Claude Code hooks, relayed to Coder/);
     expect(exitOf(run)).toBe(0);
 
     const claude = await waitFor("Claude under AgentAPI", () => claudeProcesses(ws.agent)[0]);
     const agentapi = agentapiPid(ws.moduleDir);
     expect(ancestors(claude.pid).some((p) => p.exe === realBoundary)).toBe(true);
     expect(readlinkSync(`/proc/${claude.pid}/ns/net`)).not.toBe(readlinkSync(`/proc/${agentapi}/ns/net`));
+
+    // The jailed Claude's hooks reach the agent API (the recording server in the test's namespace)
+    // through the relay outside the jail: a prompt sent to the chat is reported as working.
+    const prompt = `Status from the jail ${randomUUID()}`;
+    const message = JSON.stringify({ type: "user", content: prompt });
+    const chat = `http://127.0.0.1:${readyPort(run.output)}/message`;
+    await waitFor("AgentAPI to take the prompt", async () => {
+      const sent = await execInNetworkOf(ws, agentapi, "curl", [
+        "-fsS",
+        "-o",
+        "/dev/null",
+        "-H",
+        "content-type: application/json",
+        "--data-binary",
+        message,
+        chat,
+      ]);
+      return sent.exitCode === 0 ? true : undefined;
+    });
+    // No model is configured for this Claude, so the turn fails: reported as a failure, also from the jail.
+    const statuses = () =>
+      existsSync(statusLog)
+        ? readFileSync(statusLog, "utf8")
+            .trim()
+            .split("\n")
+            .map((l) => JSON.parse(l) as { app_slug: string; state: string; message: string; uri: string })
+        : [];
+    await waitFor("the failed turn to be reported", () =>
+      statuses().some((s) => s.state === "failure") ? true : undefined,
+    );
+    const [working, failure] = statuses();
+    expect(working).toEqual({ app_slug: "ccw", state: "working", message: prompt, uri: "" });
+    expect(failure?.state).toBe("failure");
+    expect(failure?.message).toContain("Not logged in");
 
     // boundary gives every nsjail jail the same subnet; a second one (a terminal's claude) would
     // have no network while the chat's runs, so it is refused with the reason.
@@ -319,7 +357,7 @@ describe.skipIf(!existsSync("/usr/sbin/iptables"))("nsjail, in a network namespa
     // With the chat stopped, a jail of its own: every TCP connection out of it ends at boundary's
     // proxy (192.168.100.1 is the jail's gateway, inside the test's namespace), which goes on only
     // to allowed hosts.
-    const site = ws.agent.processes().find((pid) => processIfAlive(pid)?.argv.join(" ").includes("private ok"))!;
+    const site = ws.agent.processes().find((pid) => processIfAlive(pid)?.argv.join(" ").includes("private-server.ts"))!;
     process.kill(agentapi, "SIGTERM");
     await waitFor("the chat's jail to be gone", () => (claudeProcesses(ws.agent).length === 0 ? true : undefined));
     await waitFor("the jail's network to be removed", () => {

@@ -75,8 +75,10 @@ export function expectNotStarted(ws: BoundaryWorkspace) {
 }
 
 export interface PrivateNetwork {
-  /** Also run a server on 127.0.0.1:<port> in there, answering "private ok". */
+  /** Also run a server on 127.0.0.1:<port> in there, answering "private ok" and, standing in for
+   * the Coder agent API, recording each app status PATCHed to it in the file `statusLog`. */
   serverPort?: number;
+  statusLog?: string;
   /** Run the start script without this capability, like a container that lacks it. */
   withoutCapability?: string;
   /** Run in a user namespace that may create no further user namespaces (user.max_user_namespaces = 0). */
@@ -98,9 +100,11 @@ export async function startInPrivateNetwork(ws: BoundaryWorkspace, network: Priv
   chmodSync(file, 0o755);
   const lines = ["set -e", "ip link set lo up"];
   if (network.serverPort) {
+    const server = join(ws.agent.dataDir, "private-server.ts");
+    writeFileSync(server, privateServer(network.serverPort, network.statusLog ?? "/dev/null"));
     lines.push(
-      `"${process.execPath}" -e 'Bun.serve({ hostname: "127.0.0.1", port: ${network.serverPort}, fetch: () => new Response("private ok") })' >/dev/null 2>&1 </dev/null &`,
-      "sleep 1",
+      `"${process.execPath}" '${server}' >/dev/null 2>&1 </dev/null &`,
+      `until (exec 3<>/dev/tcp/127.0.0.1/${network.serverPort}) 2>/dev/null; do sleep 0.05; done`,
     );
   }
   if (network.noUserNamespaces) lines.push("echo 0 >/proc/sys/user/max_user_namespaces");
@@ -112,6 +116,22 @@ export async function startInPrivateNetwork(ws: BoundaryWorkspace, network: Priv
     timeout: 300_000,
   });
   return { displayName: script.values.display_name, exitCode: r.exitCode ?? -1, output: String(r.all ?? "") };
+}
+
+function privateServer(port: number, statusLog: string): string {
+  return `import { appendFileSync } from "node:fs";
+Bun.serve({
+  hostname: "127.0.0.1",
+  port: ${port},
+  async fetch(req) {
+    if (req.method === "PATCH" && new URL(req.url).pathname === "/api/v2/workspaceagents/me/app-status") {
+      appendFileSync(${JSON.stringify(statusLog)}, JSON.stringify(await req.json()) + "\\n");
+      return new Response(null, { status: 204 });
+    }
+    return new Response("private ok");
+  },
+});
+`;
 }
 
 function agentIdOf(ws: BoundaryWorkspace): string {
