@@ -2542,14 +2542,25 @@ launch_command() {
   esac
 }
 
-# decode_args NAME...: sets DECODED to the values of CLAUDE_MODULE_ARG_<NAME>, decoded from base64,
-# in order, byte for byte (trailing newlines included). One base64 process decodes them all: each
-# value is padded base64 (Terraform's base64encode), so the values and an encoded NUL ("AA==")
+# decode_args FILE NAME...: sets DECODED to the values of CLAUDE_MODULE_ARG_<NAME>, decoded from
+# base64, in order, byte for byte (trailing newlines included). One base64 process decodes them all:
+# each value is padded base64 (Terraform's base64encode), so the values and an encoded NUL ("AA==")
 # after each concatenate into one stream that splits back on the NULs, which no value can hold.
 # A decoder that stops at the first padding (busybox) yields too few values; then each is decoded
-# on its own.
+# on its own. The launcher's arguments are saved in FILE; run without any (by hand, from a
+# terminal), the script takes them from there.
 decode_args() {
-  local name var stream=""
+  local file=$1 name var stream="" given=0
+  shift
+  for name in "$@"; do
+    var="CLAUDE_MODULE_ARG_${name}"
+    [[ -z "${!var+set}" ]] || given=$((given + 1))
+  done
+  if ((given == 0)); then
+    load_saved_args "${file}"
+  elif ((given == $#)); then
+    save_args "${file}" "$@"
+  fi
   for name in "$@"; do
     var="CLAUDE_MODULE_ARG_${name}"
     [[ -n "${!var+set}" ]] || die "missing argument ${name}: the module and its scripts are out of sync"
@@ -2568,6 +2579,39 @@ decode_args() {
     )")
     DECODED[-1]=${DECODED[-1]%x}
   done
+}
+
+# load_saved_args FILE: exports the arguments the last start saved in FILE, for a script run again
+# by hand; without them it cannot know the template's inputs, so it says where they come from.
+load_saved_args() {
+  local file=$1 line
+  [[ -f "${file}" ]] || die "no arguments: this script gets them from the module's launcher (the claude-code coder_script the Coder agent runs), and no start has saved them in ${file} yet. Fix: restart the workspace; after one start, the script can be run again by hand"
+  while IFS= read -r line; do
+    [[ "${line}" =~ ^(CLAUDE_MODULE_ARG_[A-Z0-9_]+)=([A-Za-z0-9+/=]*)$ ]] ||
+      die "${file} is damaged (a line is not NAME=base64); restart the workspace to write it again"
+    export "${BASH_REMATCH[1]}=${BASH_REMATCH[2]}"
+  done <"${file}"
+  log "run by hand: using the arguments the last start saved in ${file}" >&2
+}
+
+# save_args FILE NAME...: keeps the encoded CLAUDE_MODULE_ARG_<NAME> values in FILE for a run by
+# hand, rewriting it only when they changed (a warm restart writes nothing). Secrets are never
+# arguments (they come from coder_env), so the file holds none; it is private like its directory.
+save_args() {
+  local file=$1 name var text="" old=""
+  shift
+  # The launcher creates the directory; a script run some other way has nothing to save.
+  [[ -d "${file%/*}" ]] || return 0
+  for name in "$@"; do
+    var="CLAUDE_MODULE_ARG_${name}"
+    text+="${var}=${!var}"$'\n'
+  done
+  if [[ -f "${file}" ]]; then
+    IFS= read -r -d '' old <"${file}" || true
+  fi
+  [[ "${old}" != "${text}" ]] || return 0
+  printf '%s' "${text}" >"${file}.$$"
+  mv -f -- "${file}.$$" "${file}"
 }
 
 # on_error STATUS: the ERR trap (set -E carries it into functions and subshells). A plain command
@@ -2594,7 +2638,7 @@ on_error() {
 }
 
 read_args() {
-  decode_args WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH CLAUDE_EXECUTABLE BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT STATE_PERSISTENCE APP_SLUG SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS MCP_CHECK_TIMEOUT MCP_REQUIRED AI_PROMPT CONTINUE RESUME_SESSION_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN SYNC_UNIT WAIT_FOR_SCRIPTS BOUNDARY_CODER_HOST
+  decode_args "${HOME}/.claude-module/scripts/start.args" WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH CLAUDE_EXECUTABLE BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT STATE_PERSISTENCE APP_SLUG SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS MCP_CHECK_TIMEOUT MCP_REQUIRED AI_PROMPT CONTINUE RESUME_SESSION_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN SYNC_UNIT WAIT_FOR_SCRIPTS BOUNDARY_CODER_HOST
   # Directory Claude Code works in; created when missing.
   ARG_WORKDIR=${DECODED[0]}
   # Install Claude Code, or only use an existing binary.

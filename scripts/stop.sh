@@ -190,14 +190,25 @@ identify_status_relay() {
   OUR_RELAY=true
 }
 
-# decode_args NAME...: sets DECODED to the values of CLAUDE_MODULE_ARG_<NAME>, decoded from base64,
-# in order, byte for byte (trailing newlines included). One base64 process decodes them all: each
-# value is padded base64 (Terraform's base64encode), so the values and an encoded NUL ("AA==")
+# decode_args FILE NAME...: sets DECODED to the values of CLAUDE_MODULE_ARG_<NAME>, decoded from
+# base64, in order, byte for byte (trailing newlines included). One base64 process decodes them all:
+# each value is padded base64 (Terraform's base64encode), so the values and an encoded NUL ("AA==")
 # after each concatenate into one stream that splits back on the NULs, which no value can hold.
 # A decoder that stops at the first padding (busybox) yields too few values; then each is decoded
-# on its own.
+# on its own. The launcher's arguments are saved in FILE; run without any (by hand, from a
+# terminal), the script takes them from there.
 decode_args() {
-  local name var stream=""
+  local file=$1 name var stream="" given=0
+  shift
+  for name in "$@"; do
+    var="CLAUDE_MODULE_ARG_${name}"
+    [[ -z "${!var+set}" ]] || given=$((given + 1))
+  done
+  if ((given == 0)); then
+    load_saved_args "${file}"
+  elif ((given == $#)); then
+    save_args "${file}" "$@"
+  fi
   for name in "$@"; do
     var="CLAUDE_MODULE_ARG_${name}"
     [[ -n "${!var+set}" ]] || die "missing argument ${name}: the module and its scripts are out of sync"
@@ -218,6 +229,19 @@ decode_args() {
   done
 }
 
+# load_saved_args FILE: exports the arguments the last start saved in FILE, for a script run again
+# by hand; without them it cannot know the template's inputs, so it says where they come from.
+load_saved_args() {
+  local file=$1 line
+  [[ -f "${file}" ]] || die "no arguments: this script gets them from the module's launcher (the claude-code coder_script the Coder agent runs), and no start has saved them in ${file} yet. Fix: restart the workspace; after one start, the script can be run again by hand"
+  while IFS= read -r line; do
+    [[ "${line}" =~ ^(CLAUDE_MODULE_ARG_[A-Z0-9_]+)=([A-Za-z0-9+/=]*)$ ]] ||
+      die "${file} is damaged (a line is not NAME=base64); restart the workspace to write it again"
+    export "${BASH_REMATCH[1]}=${BASH_REMATCH[2]}"
+  done <"${file}"
+  log "run by hand: using the arguments the last start saved in ${file}" >&2
+}
+
 # die MESSAGE...: fail closed: prints the error (and the log to read, when there is one) and ends
 # the shell.
 die() {
@@ -234,6 +258,26 @@ die() {
 exit_reported() {
   ((BASH_SUBSHELL == 0)) || exit 200
   exit 1
+}
+
+# save_args FILE NAME...: keeps the encoded CLAUDE_MODULE_ARG_<NAME> values in FILE for a run by
+# hand, rewriting it only when they changed (a warm restart writes nothing). Secrets are never
+# arguments (they come from coder_env), so the file holds none; it is private like its directory.
+save_args() {
+  local file=$1 name var text="" old=""
+  shift
+  # The launcher creates the directory; a script run some other way has nothing to save.
+  [[ -d "${file%/*}" ]] || return 0
+  for name in "$@"; do
+    var="CLAUDE_MODULE_ARG_${name}"
+    text+="${var}=${!var}"$'\n'
+  done
+  if [[ -f "${file}" ]]; then
+    IFS= read -r -d '' old <"${file}" || true
+  fi
+  [[ "${old}" != "${text}" ]] || return 0
+  printf '%s' "${text}" >"${file}.$$"
+  mv -f -- "${file}.$$" "${file}"
 }
 
 # b64d TEXT: prints TEXT decoded from base64.
@@ -265,7 +309,7 @@ on_error() {
 }
 
 read_args() {
-  decode_args AGENTAPI_PORT TASK_ID ACCESS_URL
+  decode_args "${HOME}/.claude-module/scripts/stop.args" AGENTAPI_PORT TASK_ID ACCESS_URL
   # Port AgentAPI listens on: with its binary, how the stop tells it from other processes.
   ARG_AGENTAPI_PORT=${DECODED[0]}
   [[ "${ARG_AGENTAPI_PORT}" =~ ^[0-9]+$ ]] || die 'AGENTAPI_PORT must be a port number'

@@ -67,8 +67,9 @@ export function mainBody<S extends ScriptName>(steps: readonly Run<S>[]): string
 }
 
 /** Reads, decodes and type-checks every declared argument, then drops the encoded copies
- * so AgentAPI, Claude and MCP servers never inherit them. */
-function readArgs(args: readonly Arg[]): string {
+ * so AgentAPI, Claude and MCP servers never inherit them. The launcher's arguments are kept in
+ * ~/.claude-module/scripts/<name>.args, from which a run by hand takes them. */
+function readArgs(name: ScriptName, args: readonly Arg[]): string {
   const lines = args.flatMap((a, i) => {
     const out = `ARG_${ident(a.name)}`;
     const check: Record<Arg["type"], string | undefined> = {
@@ -81,7 +82,7 @@ function readArgs(args: readonly Arg[]): string {
   });
   const names = args.map((a) => ident(a.name));
   return [
-    ...(names.length ? [`decode_args ${names.join(" ")}`] : []),
+    ...(names.length ? [`decode_args "\${HOME}/.claude-module/scripts/${name}.args" ${names.join(" ")}`] : []),
     ...lines,
     ...(names.length ? [`unset DECODED ${names.map((n) => `CLAUDE_MODULE_ARG_${n}`).join(" ")}`] : []),
     `if [[ -n "\${!CLAUDE_MODULE_ARG_*}" ]]; then`,
@@ -114,7 +115,7 @@ export interface Composition {
 export function composeScript(c: Composition): string {
   const lib = c.library ?? loadLibrary();
   const contract = contracts[c.name];
-  const prologue = readArgs(contract.args);
+  const prologue = readArgs(c.name, contract.args);
   const roots = [
     ...callsIn(words(c.main), lib, "main"),
     ...callsIn(words(c.globals), lib, `the ${c.name} script's globals`),

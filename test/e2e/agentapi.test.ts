@@ -1,7 +1,7 @@
 // AgentAPI as the module runs it: the chat URL, the port, readiness and shutdown.
 
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { useE2E } from "../lib/e2e.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
@@ -108,6 +108,27 @@ describe("start-up", () => {
     expect(again?.exitCode).toBe(0);
     expect(again?.output).toContain(`AgentAPI is already running (pid ${pid})`);
     expect(agentapiPid(ws.moduleDir)).toBe(pid);
+  });
+
+  test("an admin running the saved start script by hand, without the launcher's arguments, gets the last start's", async () => {
+    const ws = await start();
+    await ws.agent.start();
+    const pid = agentapiPid(ws.moduleDir);
+    const script = join(ws.moduleDir, "scripts", "start.sh");
+    const byHand = await ws.agent.exec(script, []);
+    expect(byHand.exitCode).toBe(0);
+    expect(String(byHand.all)).toContain(
+      `using the arguments the last start saved in ${script.replace(/\.sh$/, ".args")}`,
+    );
+    expect(String(byHand.all)).toContain(`AgentAPI is already running (pid ${pid})`);
+    expect(statSync(join(ws.moduleDir, "scripts", "start.args")).mode & 0o777).toBe(0o600);
+
+    // Without a saved copy, the message says where the arguments come from.
+    rmSync(join(ws.moduleDir, "scripts", "start.args"));
+    const lost = await ws.agent.exec(script, []);
+    expect(lost.exitCode).toBe(1);
+    expect(String(lost.all)).toContain("no arguments: this script gets them from the module's launcher");
+    expect(String(lost.all)).toContain("Fix: restart the workspace");
   });
 
   test("two starts at once on a fresh home run one after the other: one AgentAPI, named by the pid file, ended by the stop", async () => {

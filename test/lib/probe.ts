@@ -4,6 +4,7 @@
 import { execa } from "execa";
 import { contracts } from "../../src/contract.ts";
 import { composeScript } from "../../src/script.ts";
+import { scratchDir } from "./scratch.ts";
 
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 
@@ -17,7 +18,7 @@ export async function probe(source: string, main: string, env: Record<string, st
     ]),
   );
   return execa("bash", ["--norc", "-c", script], {
-    env: { PATH: process.env.PATH!, ...args, ...env },
+    env: { PATH: process.env.PATH!, HOME: scratchDir("probe-home"), ...args, ...env },
     extendEnv: false,
     reject: false,
   });

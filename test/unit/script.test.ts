@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { execa } from "execa";
 import { contracts } from "../../src/contract.ts";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadLibrary, shDir, words } from "../../src/library.ts";
@@ -9,6 +9,7 @@ import { composeScript, mainBody, renderScript } from "../../src/script.ts";
 import { start } from "../../src/scripts/start.ts";
 import { stop } from "../../src/scripts/stop.ts";
 import { hostile } from "../lib/hostile.ts";
+import { scratchDir } from "../lib/scratch.ts";
 
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
 
@@ -23,10 +24,10 @@ const prologueProbe = composeScript({
   globals: "",
 });
 
-/** The prologue, run on its own. */
+/** The prologue, run on its own (in a new home unless `env` names one). */
 async function readArgs(env: Record<string, string>) {
   const r = await execa("bash", ["-c", prologueProbe], {
-    env: { PATH: process.env.PATH!, ...env },
+    env: { PATH: process.env.PATH!, HOME: scratchDir("home"), ...env },
     extendEnv: false,
     reject: false,
     stripFinalNewline: false,
@@ -63,7 +64,7 @@ describe("generated argument prologue", () => {
       for (const value of hostile) {
         const env = validArgs({ WORKDIR: value, AI_PROMPT: value });
         const r = await execa("bash", ["-c", prologueProbe], {
-          env: { PATH: `${dir}:${process.env.PATH!}`, ...env },
+          env: { PATH: `${dir}:${process.env.PATH!}`, HOME: dir, ...env },
           extendEnv: false,
           reject: false,
           stripFinalNewline: false,
@@ -84,6 +85,45 @@ describe("generated argument prologue", () => {
     const r = await readArgs(env);
     expect(r.exitCode).not.toBe(0);
     expect(r.stderr).toContain("missing argument WORKDIR");
+  });
+
+  test("the launcher's arguments are kept beside the script, private, and rewritten only when they change", async () => {
+    const home = scratchDir("home");
+    const saved = join(home, ".claude-module", "scripts", "start.args");
+    mkdirSync(join(home, ".claude-module", "scripts"), { recursive: true });
+    expect((await readArgs({ HOME: home, ...validArgs({ AI_PROMPT: "first" }) })).exitCode).toBe(0);
+    const first = statSync(saved);
+    expect(first.mode & 0o777).toBe(0o600);
+    expect(readFileSync(saved, "utf8")).toContain(`CLAUDE_MODULE_ARG_AI_PROMPT=${b64("first")}\n`);
+    expect((await readArgs({ HOME: home, ...validArgs({ AI_PROMPT: "first" }) })).exitCode).toBe(0);
+    expect(statSync(saved).ino).toBe(first.ino);
+    expect((await readArgs({ HOME: home, ...validArgs({ AI_PROMPT: "second" }) })).exitCode).toBe(0);
+    expect(readFileSync(saved, "utf8")).toContain(`CLAUDE_MODULE_ARG_AI_PROMPT=${b64("second")}\n`);
+  });
+
+  test("run without arguments (by hand), the script takes the saved ones, byte for byte", async () => {
+    const home = scratchDir("home");
+    mkdirSync(join(home, ".claude-module", "scripts"), { recursive: true });
+    for (const value of hostile) {
+      expect((await readArgs({ HOME: home, ...validArgs({ WORKDIR: value }) })).exitCode).toBe(0);
+      const byHand = await readArgs({ HOME: home });
+      expect(byHand.exitCode).toBe(0);
+      expect(byHand.values[names.indexOf("WORKDIR")]).toBe(value);
+      expect(byHand.stderr).toContain("run by hand: using the arguments the last start saved in");
+    }
+  });
+
+  test("run without arguments and nothing saved, or a damaged copy: the script says where arguments come from", async () => {
+    const home = scratchDir("home");
+    const none = await readArgs({ HOME: home });
+    expect(none.exitCode).not.toBe(0);
+    expect(none.stderr).toContain("no arguments: this script gets them from the module's launcher");
+    expect(none.stderr).toContain("Fix: restart the workspace");
+    mkdirSync(join(home, ".claude-module", "scripts"), { recursive: true });
+    writeFileSync(join(home, ".claude-module", "scripts", "start.args"), "CLAUDE_MODULE_ARG_WORKDIR=$(id)\n");
+    const damaged = await readArgs({ HOME: home });
+    expect(damaged.exitCode).not.toBe(0);
+    expect(damaged.stderr).toContain("start.args is damaged");
   });
 
   test("an argument the contract does not declare is refused", async () => {
@@ -117,7 +157,7 @@ describe("composer", () => {
     expect(new Set(defined).size).toBe(defined.length);
     expect(defined.sort()).toEqual(
       ["b64d", "die", "exit_reported", "identify_agentapi", "log", "main", "on_error", "read_args"]
-        .concat(["step_stop_agentapi", "decode_args", "warn"])
+        .concat(["step_stop_agentapi", "decode_args", "save_args", "load_saved_args", "warn"])
         .concat(["identify_status_relay", "step_stop_status_relay", "stop_status_relay"])
         .concat(["step_task_log_snapshot", "upload_task_log_snapshot"])
         .sort(),
