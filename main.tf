@@ -45,7 +45,8 @@ locals {
     AGENTAPI_SHA256       = var.agentapi_sha256
     AGENTAPI_PORT         = tostring(var.agentapi_port)
     STATE_PERSISTENCE     = local.state_persistence
-    # The web app
+    # The apps
+    SESSION_APP     = var.session_app
     APP_SLUG        = local.app_slug
     SUBDOMAIN       = tostring(var.subdomain)
     WORKSPACE_OWNER = data.coder_workspace_owner.me.name
@@ -64,7 +65,7 @@ locals {
     DISALLOWED_TOOLS             = join("\n", regexall(local.tool_rule_pattern, var.disallowed_tools))
     # Tasks, authentication and Claude configuration
     REPORT_TASKS   = tostring(var.report_tasks)
-    STATUS_SOURCE  = var.web_app ? var.status_source : "off" # without the web app no app takes a status
+    STATUS_SOURCE  = var.web_app || var.session_app == "tmux" ? var.status_source : "off" # without an app, no app takes a status
     ACCESS_URL     = data.coder_workspace.me.access_url
     SYSTEM_PROMPT  = local.system_prompt
     CLAUDE_MD_PATH = var.claude_md_path
@@ -169,7 +170,7 @@ resource "coder_script" "stop" {
 }
 
 resource "coder_app" "web" {
-  count        = var.web_app ? 1 : 0
+  count        = var.web_app && var.session_app == "agentapi" ? 1 : 0
   agent_id     = var.agent_id
   slug         = local.app_slug
   display_name = var.web_app_display_name
@@ -183,6 +184,28 @@ resource "coder_app" "web" {
     interval  = 3
     threshold = 20
   }
+}
+
+# session_app = "tmux": a terminal on the module's tmux session, which the start script created.
+# The session outlives the window; when Claude has exited, the launcher starts it again (resumed)
+# through the start script, with the arguments the last start saved.
+resource "coder_app" "session" {
+  count        = var.session_app == "tmux" ? 1 : 0
+  agent_id     = var.agent_id
+  slug         = local.app_slug
+  display_name = var.web_app_display_name
+  icon         = var.icon
+  order        = var.order
+  group        = var.group
+  open_in      = "slim-window"
+  command      = <<-EOT
+    session="$HOME/.claude-module/bin/claude-session"
+    if [ ! -x "$session" ]; then
+      echo "Claude Code is not set up yet: $session is missing. Wait for the workspace's Claude Code script to finish." >&2
+      exit 1
+    fi
+    exec "$session"
+  EOT
 }
 
 # The web app had no count before web_app existed: existing workspaces keep the same app.
@@ -292,7 +315,7 @@ resource "coder_env" "claude_md_path" {
 # A terminal attached to the session AgentAPI runs. The binary path is fixed by the start script;
 # the port is a validated whole number, so it is safe in the command text.
 resource "coder_app" "cli" {
-  count        = var.cli_app ? 1 : 0
+  count        = var.cli_app && var.session_app == "agentapi" ? 1 : 0
   agent_id     = var.agent_id
   slug         = "${local.app_slug}-cli"
   display_name = var.cli_app_display_name

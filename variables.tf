@@ -43,6 +43,20 @@ variable "web_app" {
   }
 }
 
+variable "session_app" {
+  description = "How Claude's session is served. \"agentapi\": AgentAPI with the web chat app, what Coder Tasks need (Coder up to v2.36 and the 2.34 ESR). \"tmux\": a tmux session in the workspace, opened by a terminal app in a slim window, that outlives the browser and is resumed after restarts; for Coder v2.37 and later (no Tasks) or any workspace without a task. The image needs tmux."
+  type        = string
+  default     = "agentapi"
+  validation {
+    condition     = contains(["agentapi", "tmux"], var.session_app)
+    error_message = "session_app must be \"agentapi\" (web chat, Coder Tasks) or \"tmux\" (a terminal session, any Coder version)."
+  }
+  validation {
+    condition     = var.session_app == "agentapi" || !var.report_tasks
+    error_message = "session_app = \"tmux\" needs report_tasks = false: a Coder Task's chat is AgentAPI's web app, which tmux mode does not run. Use tmux for workspaces without a task (and on Coder v2.37+, which has no Tasks)."
+  }
+}
+
 variable "web_app_display_name" {
   description = "Display name of the Claude Code web chat app."
   type        = string

@@ -32,7 +32,9 @@ main() {
     run_logged pre_install.log step_pre_install_hook
   fi
   run_logged install.log step_install_claude
-  run_logged install.log step_install_agentapi
+  if [[ "${ARG_SESSION_APP}" == agentapi ]]; then
+    run_logged install.log step_install_agentapi
+  fi
   if [[ -n "${ARG_POST_INSTALL_SCRIPT}" ]]; then
     run_logged post_install.log step_post_install_hook
   fi
@@ -50,8 +52,15 @@ main() {
   run_logged install.log step_configure_tasks
   boundary_gate run_logged boundary.log step_setup_boundary
   run_logged install.log step_start_status_relay
-  run_logged agentapi-start.log step_start_agentapi
-  run_logged agentapi-start.log step_wait_ready
+  if [[ "${ARG_SESSION_APP}" == agentapi ]]; then
+    run_logged agentapi-start.log step_start_agentapi
+  fi
+  if [[ "${ARG_SESSION_APP}" == agentapi ]]; then
+    run_logged agentapi-start.log step_wait_ready
+  fi
+  if [[ "${ARG_SESSION_APP}" == tmux ]]; then
+    run_logged session.log step_start_tmux_session
+  fi
   run_logged install.log step_sync_complete
   LOG_FILE=""
   step_summary
@@ -266,6 +275,9 @@ step_check_tools() {
   need_cmd jq "to update Claude's configuration; install the jq package in the workspace image"
   need_cmd sha256sum "to keep track of MCP servers; install coreutils in the workspace image"
   need_cmd setsid "to start AgentAPI detached; install util-linux in the workspace image"
+  if [[ "${ARG_SESSION_APP}" == tmux ]]; then
+    need_cmd tmux "session_app = \"tmux\" runs Claude in a tmux session; install the tmux package in the workspace image (or set session_app = \"agentapi\")"
+  fi
   if [[ "${ARG_REPORT_TASKS}" == true ]]; then
     need_cmd coder "report_tasks = true uses 'coder exp mcp configure'; the Coder agent provides it (or set report_tasks = false)"
   fi
@@ -736,6 +748,29 @@ step_wait_ready() {
   done
   log "AgentAPI is ready on port ${ARG_AGENTAPI_PORT}"
   note "listening" "http://127.0.0.1:${ARG_AGENTAPI_PORT}"
+}
+
+# step_start_tmux_session: Starts Claude in the module's tmux session (detached), unless it runs there already, and writes the app's launcher.
+step_start_tmux_session() {
+  local pid
+  claude_session_text | atomic_write "${BIN_DIR}/claude-session" 0755
+  printf '%s\n' "${ARG_APP_SLUG}" | atomic_write "${MODULE_DIR}/session-name" 0600
+  if tmux -S "${TMUX_SOCKET}" has-session -t "=${ARG_APP_SLUG}" 2>/dev/null; then
+    log "Claude is already running in the tmux session '${ARG_APP_SLUG}'; leaving it as it is"
+    note "session" "tmux, already running (tmux -S ${TMUX_SOCKET} attach -t ${ARG_APP_SLUG})"
+    return 0
+  fi
+  claude_args
+  launch_command "${BIN_DIR}/claude" "${CLAUDE_ARGS[@]}"
+  log "starting Claude in the tmux session '${ARG_APP_SLUG}' in ${WORKDIR}"
+  # Several words after the options are run as they are, without a shell. The server keeps this
+  # script's environment for its sessions.
+  tmux -S "${TMUX_SOCKET}" new-session -d -s "${ARG_APP_SLUG}" -c "${WORKDIR}" -x 200 -y 50 \
+    -- "${LAUNCH[@]}" {START_LOCK_FD}>&-
+  pid=$(tmux -S "${TMUX_SOCKET}" list-panes -t "=${ARG_APP_SLUG}" -F '#{pane_pid}' 2>/dev/null) ||
+    die "Claude exited at once in its tmux session; run ${BIN_DIR}/claude in ${WORKDIR} to see why"
+  log "Claude runs in the tmux session '${ARG_APP_SLUG}' (pid ${pid})"
+  note "session" "tmux (tmux -S ${TMUX_SOCKET} attach -t ${ARG_APP_SLUG})"
 }
 
 # step_sync_complete: Marks the module's unit complete (started first when nothing was waited for), so scripts waiting for the scripts output run now.
@@ -2542,6 +2577,29 @@ launch_command() {
   esac
 }
 
+# claude_session_text: prints src/sh/files/claude-session.sh, which the start writes into the workspace.
+claude_session_text() {
+  # Lines holding ${...} are shell code of that file, not expansions here.
+  # shellcheck disable=SC2016
+  printf '%s\n' \
+    '#!/bin/sh' \
+    '# The claude-code module'\''s session app runs this (written by the module on every start): it opens' \
+    '# the tmux session in which Claude runs. When Claude is not running (it was exited, or tmux was' \
+    '# ended), it runs the module'\''s start script first, which starts Claude again, resumed, with the' \
+    '# arguments the last start saved.' \
+    'here=$(dirname -- "$0")' \
+    'socket="${here}/../tmux.sock"' \
+    'name=$(cat -- "${here}/../session-name") || exit 1' \
+    'if ! tmux -S "${socket}" has-session -t "=${name}" 2>/dev/null; then' \
+    '  echo "Claude Code is not running; starting it (resumed)..."' \
+    '  "${here}/../scripts/start.sh" >/dev/null || {' \
+    '    echo "Claude Code could not be started: see ${here%/bin}/install.log and ${here%/bin}/session.log" >&2' \
+    '    exit 1' \
+    '  }' \
+    'fi' \
+    'exec tmux -S "${socket}" attach-session -t "=${name}"'
+}
+
 # decode_args FILE NAME...: sets DECODED to the values of CLAUDE_MODULE_ARG_<NAME>, decoded from
 # base64, in order, byte for byte (trailing newlines included). One base64 process decodes them all:
 # each value is padded base64 (Terraform's base64encode), so the values and an encoded NUL ("AA==")
@@ -2638,7 +2696,7 @@ on_error() {
 }
 
 read_args() {
-  decode_args "${HOME}/.claude-module/scripts/start.args" WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH CLAUDE_EXECUTABLE BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT STATE_PERSISTENCE APP_SLUG SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS MCP_CHECK_TIMEOUT MCP_REQUIRED AI_PROMPT CONTINUE RESUME_SESSION_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN SYNC_UNIT WAIT_FOR_SCRIPTS BOUNDARY_CODER_HOST
+  decode_args "${HOME}/.claude-module/scripts/start.args" WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH CLAUDE_EXECUTABLE BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT STATE_PERSISTENCE SESSION_APP APP_SLUG SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS MCP_CHECK_TIMEOUT MCP_REQUIRED AI_PROMPT CONTINUE RESUME_SESSION_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN SYNC_UNIT WAIT_FOR_SCRIPTS BOUNDARY_CODER_HOST
   # Directory Claude Code works in; created when missing.
   ARG_WORKDIR=${DECODED[0]}
   # Install Claude Code, or only use an existing binary.
@@ -2672,79 +2730,81 @@ read_args() {
   [[ "${ARG_AGENTAPI_PORT}" =~ ^[0-9]+$ ]] || die 'AGENTAPI_PORT must be a port number'
   # Keep the chat's history across restarts: 'on', 'off', 'unsupported' (a pinned AgentAPI before v0.12.0) or 'check' (ask the binary).
   ARG_STATE_PERSISTENCE=${DECODED[13]}
-  # Slug of the web chat coder_app (part of the path-based URL).
-  ARG_APP_SLUG=${DECODED[14]}
+  # How Claude's session is served: 'agentapi' (web chat) or 'tmux' (a terminal session).
+  ARG_SESSION_APP=${DECODED[14]}
+  # Slug of the Claude Code coder_app (part of the path-based URL; the tmux session's name).
+  ARG_APP_SLUG=${DECODED[15]}
   # Whether the web chat is served on a subdomain.
-  ARG_SUBDOMAIN=${DECODED[15]}
+  ARG_SUBDOMAIN=${DECODED[16]}
   [[ "${ARG_SUBDOMAIN}" == true || "${ARG_SUBDOMAIN}" == false ]] || die 'SUBDOMAIN must be true or false'
   # Workspace owner name, for the path-based chat URL.
-  ARG_WORKSPACE_OWNER=${DECODED[16]}
+  ARG_WORKSPACE_OWNER=${DECODED[17]}
   # Workspace name, for the path-based chat URL.
-  ARG_WORKSPACE_NAME=${DECODED[17]}
+  ARG_WORKSPACE_NAME=${DECODED[18]}
   # MCP servers: name and JSON definition per line.
-  ARG_MCP_SERVERS=${DECODED[18]}
+  ARG_MCP_SERVERS=${DECODED[19]}
   # Seconds each MCP server has to answer initialize and tools/list (1-120).
-  ARG_MCP_CHECK_TIMEOUT=${DECODED[19]}
+  ARG_MCP_CHECK_TIMEOUT=${DECODED[20]}
   # Names of MCP servers whose failed check stops the start, one per line.
-  ARG_MCP_REQUIRED=${DECODED[20]}
+  ARG_MCP_REQUIRED=${DECODED[21]}
   # Initial prompt for Claude, or empty; sent only when a new session starts.
-  ARG_AI_PROMPT=${DECODED[21]}
+  ARG_AI_PROMPT=${DECODED[22]}
   # Resume the previous session on restart.
-  ARG_CONTINUE=${DECODED[22]}
+  ARG_CONTINUE=${DECODED[23]}
   [[ "${ARG_CONTINUE}" == true || "${ARG_CONTINUE}" == false ]] || die 'CONTINUE must be true or false'
   # Session UUID (lowercase) to resume instead of choosing one, or empty.
-  ARG_RESUME_SESSION_ID=${DECODED[23]}
+  ARG_RESUME_SESSION_ID=${DECODED[24]}
   # Start Claude with --dangerously-skip-permissions.
-  ARG_DANGEROUSLY_SKIP_PERMISSIONS=${DECODED[24]}
+  ARG_DANGEROUSLY_SKIP_PERMISSIONS=${DECODED[25]}
   [[ "${ARG_DANGEROUSLY_SKIP_PERMISSIONS}" == true || "${ARG_DANGEROUSLY_SKIP_PERMISSIONS}" == false ]] || die 'DANGEROUSLY_SKIP_PERMISSIONS must be true or false'
   # Claude's --permission-mode (validated at plan time), or empty.
-  ARG_PERMISSION_MODE=${DECODED[25]}
+  ARG_PERMISSION_MODE=${DECODED[26]}
   # Tool rules for --allowedTools, one per line (split at plan time).
-  ARG_ALLOWED_TOOLS=${DECODED[26]}
+  ARG_ALLOWED_TOOLS=${DECODED[27]}
   # Tool rules for --disallowedTools, one per line (split at plan time).
-  ARG_DISALLOWED_TOOLS=${DECODED[27]}
+  ARG_DISALLOWED_TOOLS=${DECODED[28]}
   # Task mode (report status to Coder) or standalone.
-  ARG_REPORT_TASKS=${DECODED[28]}
+  ARG_REPORT_TASKS=${DECODED[29]}
   [[ "${ARG_REPORT_TASKS}" == true || "${ARG_REPORT_TASKS}" == false ]] || die 'REPORT_TASKS must be true or false'
   # Who reports the app's status: 'hooks' (Claude Code's hooks), 'model' (coder_report_task), 'both', or 'off' (web_app = false: no app to report to).
-  ARG_STATUS_SOURCE=${DECODED[29]}
+  ARG_STATUS_SOURCE=${DECODED[30]}
   # The deployment's access URL: the agent API when CODER_AGENT_URL is not set.
-  ARG_ACCESS_URL=${DECODED[30]}
+  ARG_ACCESS_URL=${DECODED[31]}
   # Instructions for Claude's CLAUDE.md (task reporting and/or the template's own).
-  ARG_SYSTEM_PROMPT=${DECODED[31]}
+  ARG_SYSTEM_PROMPT=${DECODED[32]}
   # The user-level CLAUDE.md; a leading ~ or $HOME means the home directory.
-  ARG_CLAUDE_MD_PATH=${DECODED[32]}
+  ARG_CLAUDE_MD_PATH=${DECODED[33]}
   # Bash run before anything is installed, or empty.
-  ARG_PRE_INSTALL_SCRIPT=${DECODED[33]}
+  ARG_PRE_INSTALL_SCRIPT=${DECODED[34]}
   # Bash run after the installs, before Claude is configured, or empty.
-  ARG_POST_INSTALL_SCRIPT=${DECODED[34]}
+  ARG_POST_INSTALL_SCRIPT=${DECODED[35]}
   # Run Claude inside boundary (network allowlist); fail closed when it cannot start.
-  ARG_ENABLE_BOUNDARY=${DECODED[35]}
+  ARG_ENABLE_BOUNDARY=${DECODED[36]}
   [[ "${ARG_ENABLE_BOUNDARY}" == true || "${ARG_ENABLE_BOUNDARY}" == false ]] || die 'ENABLE_BOUNDARY must be true or false'
   # Where boundary comes from: 'coder' (subcommand), 'release' (download) or 'source' (go build).
-  ARG_BOUNDARY_MODE=${DECODED[36]}
+  ARG_BOUNDARY_MODE=${DECODED[37]}
   # Exact boundary version for the release and source modes, such as v0.8.0.
-  ARG_BOUNDARY_VERSION=${DECODED[37]}
+  ARG_BOUNDARY_VERSION=${DECODED[38]}
   # Base URL of boundary releases (a mirror in air-gapped setups).
-  ARG_BOUNDARY_RELEASES_URL=${DECODED[38]}
+  ARG_BOUNDARY_RELEASES_URL=${DECODED[39]}
   # Expected sha256 of the boundary release archive, or empty.
-  ARG_BOUNDARY_SHA256=${DECODED[39]}
+  ARG_BOUNDARY_SHA256=${DECODED[40]}
   # The template's extra allow rules, one per line.
-  ARG_BOUNDARY_ALLOWLIST=${DECODED[40]}
+  ARG_BOUNDARY_ALLOWLIST=${DECODED[41]}
   # The template's boundary config.yaml in the workspace, or empty.
-  ARG_BOUNDARY_CONFIG_PATH=${DECODED[41]}
+  ARG_BOUNDARY_CONFIG_PATH=${DECODED[42]}
   # 'nsjail', 'landjail', or empty for the config's or boundary's default.
-  ARG_BOUNDARY_JAIL_TYPE=${DECODED[42]}
+  ARG_BOUNDARY_JAIL_TYPE=${DECODED[43]}
   # Start Claude unfiltered (with a warning) when boundary cannot start.
-  ARG_BOUNDARY_FAIL_OPEN=${DECODED[43]}
+  ARG_BOUNDARY_FAIL_OPEN=${DECODED[44]}
   [[ "${ARG_BOUNDARY_FAIL_OPEN}" == true || "${ARG_BOUNDARY_FAIL_OPEN}" == false ]] || die 'BOUNDARY_FAIL_OPEN must be true or false'
   # The start script's unit in the agent's script sync (the scripts output).
-  ARG_SYNC_UNIT=${DECODED[44]}
+  ARG_SYNC_UNIT=${DECODED[45]}
   # Sync units that must complete before Claude is configured, one per line.
-  ARG_WAIT_FOR_SCRIPTS=${DECODED[45]}
+  ARG_WAIT_FOR_SCRIPTS=${DECODED[46]}
   # Host name of the Coder deployment (always allowed), or empty.
-  ARG_BOUNDARY_CODER_HOST=${DECODED[46]}
-  unset DECODED CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_CLAUDE_EXECUTABLE CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_STATE_PERSISTENCE CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_MCP_CHECK_TIMEOUT CLAUDE_MODULE_ARG_MCP_REQUIRED CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_SYNC_UNIT CLAUDE_MODULE_ARG_WAIT_FOR_SCRIPTS CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
+  ARG_BOUNDARY_CODER_HOST=${DECODED[47]}
+  unset DECODED CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_CLAUDE_EXECUTABLE CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_STATE_PERSISTENCE CLAUDE_MODULE_ARG_SESSION_APP CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_MCP_CHECK_TIMEOUT CLAUDE_MODULE_ARG_MCP_REQUIRED CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_SYNC_UNIT CLAUDE_MODULE_ARG_WAIT_FOR_SCRIPTS CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
   if [[ -n "${!CLAUDE_MODULE_ARG_*}" ]]; then
     die "unexpected arguments: ${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
   fi
@@ -2754,6 +2814,8 @@ read_args
 MODULE_DIR="${HOME}/.claude-module"
 BIN_DIR="${MODULE_DIR}/bin"
 PID_FILE="${MODULE_DIR}/agentapi.pid"
+# session_app = "tmux": the socket of the module's own tmux server, which holds Claude's session.
+TMUX_SOCKET="${MODULE_DIR}/tmux.sock"
 SUMMARY_FILE="${MODULE_DIR}/summary.txt"
 READY_TIMEOUT=60
 # A cold start (installs, pre_install_script) can take minutes; a second start waits this long.

@@ -14,6 +14,7 @@ umask 077
 main() {
   step_task_log_snapshot
   step_stop_agentapi
+  step_stop_tmux_session
   step_stop_status_relay
 }
 
@@ -56,6 +57,15 @@ step_stop_agentapi() {
   done
   rm -f "${PID_FILE}"
   log "AgentAPI stopped"
+}
+
+# step_stop_tmux_session: Ends the module's tmux server, and Claude in it, when one runs.
+step_stop_tmux_session() {
+  [[ -S "${TMUX_SOCKET}" ]] || return 0
+  command -v tmux >/dev/null 2>&1 || return 0
+  if tmux -S "${TMUX_SOCKET}" kill-server 2>/dev/null; then
+    log "stopped the tmux session (and Claude in it)"
+  fi
 }
 
 # step_stop_status_relay: Stops the status relay after AgentAPI, so Claude's last status is sent.
@@ -327,6 +337,8 @@ read_args
 MODULE_DIR="${HOME}/.claude-module"
 BIN_DIR="${MODULE_DIR}/bin"
 PID_FILE="${MODULE_DIR}/agentapi.pid"
+# session_app = "tmux": the socket of the module's own tmux server, which holds Claude's session.
+TMUX_SOCKET="${MODULE_DIR}/tmux.sock"
 STOP_TIMEOUT=15
 LOG_FILE=""
 main "$@"

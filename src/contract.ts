@@ -69,8 +69,17 @@ export const contracts = {
         "string",
         "Keep the chat's history across restarts: 'on', 'off', 'unsupported' (a pinned AgentAPI before v0.12.0) or 'check' (ask the binary).",
       ),
-      // The web app
-      arg("APP_SLUG", "string", "Slug of the web chat coder_app (part of the path-based URL)."),
+      // The apps
+      arg(
+        "SESSION_APP",
+        "string",
+        "How Claude's session is served: 'agentapi' (web chat) or 'tmux' (a terminal session).",
+      ),
+      arg(
+        "APP_SLUG",
+        "string",
+        "Slug of the Claude Code coder_app (part of the path-based URL; the tmux session's name).",
+      ),
       arg("SUBDOMAIN", "bool", "Whether the web chat is served on a subdomain."),
       arg("WORKSPACE_OWNER", "string", "Workspace owner name, for the path-based chat URL."),
       arg("WORKSPACE_NAME", "string", "Workspace name, for the path-based chat URL."),

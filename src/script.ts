@@ -17,6 +17,8 @@ export interface Run<S extends ScriptName> {
   readonly log?: string;
   /** Runs only when this argument is not empty. */
   readonly whenSet?: ArgName<S>;
+  /** Runs only when this argument has this value. */
+  readonly whenIs?: readonly [ArgName<S>, string];
   /** Runs under boundary_gate, which decides what a failure of the step means. */
   readonly gate?: "boundary_gate";
   /** One line for main, above the call: why the entry is as it is. */
@@ -61,6 +63,9 @@ export function mainBody<S extends ScriptName>(steps: readonly Run<S>[]): string
     logged ||= run.log !== undefined;
     if (run.whenSet) {
       out.push(`if [[ -n "\${ARG_${ident(run.whenSet)}}" ]]; then`, indent(call), "fi");
+    } else if (run.whenIs) {
+      const [arg, value] = run.whenIs;
+      out.push(`if [[ "\${ARG_${ident(arg)}}" == ${quote(value)} ]]; then`, indent(call), "fi");
     } else out.push(call);
   }
   return out.join("\n");

@@ -126,3 +126,49 @@ run "resume_session_id_must_be_a_uuid" {
   }
   expect_failures = [var.resume_session_id]
 }
+
+run "tmux_session_app_replaces_the_web_and_cli_apps" {
+  command = plan
+  variables {
+    session_app  = "tmux"
+    report_tasks = false
+    cli_app      = true
+  }
+  assert {
+    condition     = length(coder_app.web) == 0 && length(coder_app.cli) == 0 && length(coder_app.session) == 1
+    error_message = "tmux mode has one app, the terminal on the session, and neither AgentAPI app"
+  }
+  assert {
+    condition     = coder_app.session[0].slug == "ccw" && coder_app.session[0].open_in == "slim-window" && strcontains(coder_app.session[0].command, "/.claude-module/bin/claude-session")
+    error_message = "the session app keeps the chat's slug (statuses name it), opens in a slim window and runs the module's launcher"
+  }
+  assert {
+    condition     = local.start_args.SESSION_APP == "tmux" && local.start_args.STATUS_SOURCE == "hooks"
+    error_message = "the start script learns the mode, and hooks report the status to the session app"
+  }
+}
+
+run "agentapi_is_the_default_session_app" {
+  command = plan
+  assert {
+    condition     = local.start_args.SESSION_APP == "agentapi" && length(coder_app.session) == 0 && length(coder_app.web) == 1
+    error_message = "the default serves Claude with AgentAPI and its web chat, as before"
+  }
+}
+
+run "tmux_with_a_task_is_refused" {
+  command = plan
+  variables {
+    session_app = "tmux"
+  }
+  expect_failures = [var.session_app]
+}
+
+run "unknown_session_app_is_refused" {
+  command = plan
+  variables {
+    session_app  = "screen"
+    report_tasks = false
+  }
+  expect_failures = [var.session_app]
+}

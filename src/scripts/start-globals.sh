@@ -7,6 +7,8 @@
 MODULE_DIR="${HOME}/.claude-module"
 BIN_DIR="${MODULE_DIR}/bin"
 PID_FILE="${MODULE_DIR}/agentapi.pid"
+# session_app = "tmux": the socket of the module's own tmux server, which holds Claude's session.
+TMUX_SOCKET="${MODULE_DIR}/tmux.sock"
 SUMMARY_FILE="${MODULE_DIR}/summary.txt"
 READY_TIMEOUT=60
 # A cold start (installs, pre_install_script) can take minutes; a second start waits this long.

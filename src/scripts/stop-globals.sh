@@ -6,5 +6,7 @@
 MODULE_DIR="${HOME}/.claude-module"
 BIN_DIR="${MODULE_DIR}/bin"
 PID_FILE="${MODULE_DIR}/agentapi.pid"
+# session_app = "tmux": the socket of the module's own tmux server, which holds Claude's session.
+TMUX_SOCKET="${MODULE_DIR}/tmux.sock"
 STOP_TIMEOUT=15
 LOG_FILE=""

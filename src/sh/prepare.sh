@@ -26,6 +26,9 @@ step_check_tools() {
   need_cmd jq "to update Claude's configuration; install the jq package in the workspace image"
   need_cmd sha256sum "to keep track of MCP servers; install coreutils in the workspace image"
   need_cmd setsid "to start AgentAPI detached; install util-linux in the workspace image"
+  if [[ "${ARG_SESSION_APP}" == tmux ]]; then
+    need_cmd tmux "session_app = \"tmux\" runs Claude in a tmux session; install the tmux package in the workspace image (or set session_app = \"agentapi\")"
+  fi
   if [[ "${ARG_REPORT_TASKS}" == true ]]; then
     need_cmd coder "report_tasks = true uses 'coder exp mcp configure'; the Coder agent provides it (or set report_tasks = false)"
   fi

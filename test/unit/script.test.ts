@@ -159,7 +159,7 @@ describe("composer", () => {
       ["b64d", "die", "exit_reported", "identify_agentapi", "log", "main", "on_error", "read_args"]
         .concat(["step_stop_agentapi", "decode_args", "save_args", "load_saved_args", "warn"])
         .concat(["identify_status_relay", "step_stop_status_relay", "stop_status_relay"])
-        .concat(["step_task_log_snapshot", "upload_task_log_snapshot"])
+        .concat(["step_task_log_snapshot", "upload_task_log_snapshot", "step_stop_tmux_session"])
         .sort(),
     );
   });

@@ -1,0 +1,148 @@
+// session_app = "tmux": Claude in the module's own tmux session instead of behind AgentAPI, opened
+// by the session app's command in a terminal. Real tmux, Claude Code and the module's scripts; the
+// model is the scripted Messages API endpoint (a named double).
+
+import { afterEach, describe, expect, test } from "bun:test";
+import { randomUUID } from "node:crypto";
+import { existsSync, readlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { execa } from "execa";
+import type { LocalAgent } from "../lib/agent.ts";
+import { squash } from "../lib/agentapi-screen.ts";
+import { useE2E } from "../lib/e2e.ts";
+import { modelEnv, startScriptedModel, type ScriptedModel } from "../lib/model.ts";
+import { preinstalled } from "../lib/preinstalled.ts";
+import { ancestors, claudeProcesses, commandLines, splitSettings } from "../lib/processes.ts";
+import { scratchDir } from "../lib/scratch.ts";
+import { exitOf } from "../lib/start-output.ts";
+import { waitFor } from "../lib/wait.ts";
+import { summaryOf } from "../lib/workspace-files.ts";
+import type { Workspace } from "../lib/workspace.ts";
+
+const e2e = useE2E();
+const image = preinstalled("claude");
+const scratch = scratchDir("session-app");
+
+const stops: (() => void)[] = [];
+afterEach(() => {
+  for (const stop of stops.splice(0)) stop();
+});
+
+function model(): ScriptedModel {
+  const m = startScriptedModel();
+  stops.push(() => m.stop());
+  return m;
+}
+
+/** Runs an app command the way a workspace terminal does (a login shell in a PTY) for `seconds`. */
+async function runInTerminal(agent: LocalAgent, command: string, seconds: number) {
+  const file = join(scratch, `app-${randomUUID()}.sh`);
+  writeFileSync(file, command);
+  const r = await execa("timeout", ["--signal=TERM", String(seconds), "script", "-qfec", `bash ${file}`, "/dev/null"], {
+    cwd: agent.home,
+    env: { ...agent.env, TERM: "xterm-256color", SHELL: "/bin/bash" },
+    extendEnv: false,
+    reject: false,
+    all: true,
+  });
+  return { exitCode: r.exitCode, screen: squash(String(r.all).replace(/\x1b\[[0-9;?>=]*[A-Za-z]/g, "")) };
+}
+
+/** What the module's tmux session shows now. */
+async function pane(ws: Workspace): Promise<string> {
+  const r = await execa("tmux", ["-S", join(ws.moduleDir, "tmux.sock"), "capture-pane", "-p", "-t", "ccw:"], {
+    env: ws.agent.env,
+    extendEnv: false,
+    reject: false,
+  });
+  if (r.exitCode !== 0) throw new Error(`tmux capture-pane failed: ${r.stderr}`);
+  return squash(r.stdout);
+}
+
+function sessionApp(ws: Workspace) {
+  const app = ws.resources.find((r) => r.type === "coder_app" && r.values.slug === "ccw");
+  if (!app) throw new Error("no session app in the state");
+  return app.values;
+}
+
+const agentapiRuns = (ws: Workspace) => commandLines(ws.agent).some((l) => / server --type claude /.test(l));
+
+describe('session_app = "tmux"', () => {
+  test("Claude runs in the module's tmux session with the prompt, works, and the app's command shows it", async () => {
+    const m = model();
+    const prompt = `Write notes.txt ${randomUUID()}`;
+    m.on(
+      "Write notes.txt",
+      [{ tool: "Write", input: { file_path: "{cwd}/notes.txt", content: "notes\n" } }],
+      [{ text: "Wrote notes.txt for you." }],
+    );
+    const ws = await e2e.workspace(
+      { ...image.inputs, session_app: "tmux", report_tasks: false, ai_prompt: prompt },
+      { ...image.options, env: modelEnv(m) },
+    );
+    const app = sessionApp(ws);
+    expect(app.open_in).toBe("slim-window");
+    expect(ws.resources.some((r) => r.type === "coder_app" && r.values.url)).toBe(false);
+
+    const [run] = await ws.agent.start();
+    expect(exitOf(run)).toBe(0);
+    expect(run?.output).toMatch(/session: +tmux \(tmux -S .*tmux\.sock attach -t ccw\)/);
+    expect(agentapiRuns(ws)).toBe(false);
+    expect(existsSync(join(ws.moduleDir, "bin", "agentapi"))).toBe(false);
+
+    const claude = await waitFor("Claude in the tmux session", () => claudeProcesses(ws.agent)[0]);
+    expect(ancestors(claude.pid).some((p) => p.argv[0] === "tmux")).toBe(true);
+    expect(readlinkSync(`/proc/${claude.pid}/cwd`)).toBe(ws.workdir);
+    expect(claude.argv.at(-1)).toBe(prompt);
+    await m.waitForRequest((r) => r.lastUserText.includes(prompt), 90_000);
+    await waitFor("notes.txt", () => (existsSync(join(ws.workdir, "notes.txt")) ? true : undefined), 90_000);
+    await waitFor("Claude's answer in the session", async () =>
+      (await pane(ws)).includes("Wrotenotes.txtforyou") ? true : undefined,
+    );
+
+    // The app attaches to the session: the window shows Claude's conversation; closing it leaves Claude running.
+    const opened = await runInTerminal(ws.agent, app.command, 8);
+    expect(opened.exitCode).toBe(124);
+    expect(opened.screen).toContain("Wrotenotes.txtforyou");
+    expect(claudeProcesses(ws.agent).map((p) => p.pid)).toEqual([claude.pid]);
+  });
+
+  test("the stop ends the session; a start resumes it without the prompt; after Claude was exited the app starts it again, resumed", async () => {
+    const m = model();
+    const prompt = `First ${randomUUID()}`;
+    const ws = await e2e.workspace(
+      { ...image.inputs, session_app: "tmux", report_tasks: false, ai_prompt: prompt },
+      { ...image.options, env: modelEnv(m) },
+    );
+    await ws.agent.start();
+    await m.waitForRequest((r) => r.lastUserText.includes(prompt), 90_000);
+    const first = await waitFor("Claude in the tmux session", () => claudeProcesses(ws.agent)[0]);
+    expect(splitSettings(first.argv.slice(1)).args[0]).toBe("--session-id");
+
+    const [stop] = await ws.agent.stop({ kill: false });
+    expect(stop?.output).toContain("stopped the tmux session");
+    await waitFor("Claude to end", () => (claudeProcesses(ws.agent).length === 0 ? true : undefined));
+
+    const [again] = await ws.agent.start();
+    expect(exitOf(again)).toBe(0);
+    expect(summaryOf(ws.moduleDir)).toContain("prompt:        not sent (the session was resumed)");
+    const resumed = await waitFor("Claude in the tmux session", () => claudeProcesses(ws.agent)[0]);
+    expect(splitSettings(resumed.argv.slice(1)).args).toEqual(["--continue"]);
+
+    // The user ends Claude (or tmux): the app's next opening starts it again through the start script.
+    await execa("tmux", ["-S", join(ws.moduleDir, "tmux.sock"), "kill-server"], { env: ws.agent.env });
+    await waitFor("Claude to end", () => (claudeProcesses(ws.agent).length === 0 ? true : undefined));
+    const reopened = await runInTerminal(ws.agent, sessionApp(ws).command, 20);
+    expect(reopened.screen).toContain("ClaudeCodeisnotrunning;startingit(resumed)");
+    const restarted = await waitFor("Claude in the tmux session", () => claudeProcesses(ws.agent)[0]);
+    expect(splitSettings(restarted.argv.slice(1)).args).toEqual(["--continue"]);
+    expect(reopened.screen).toContain("runbyhand:usingtheargumentsthelaststartsaved");
+  });
+
+  test("before the module has set the session up, the app says so instead of failing obscurely", async () => {
+    const ws = await e2e.workspace({ session_app: "tmux", report_tasks: false });
+    const opened = await runInTerminal(ws.agent, sessionApp(ws).command, 8);
+    expect(opened.exitCode).toBe(1);
+    expect(opened.screen).toContain("ClaudeCodeisnotsetupyet");
+  });
+});
