@@ -192,7 +192,13 @@ export interface Agent {
   name: string;
   lifecycle_state: string;
   log_sources?: { id: string; display_name: string }[];
-  apps: { slug: string; health: string; command?: string; statuses?: { state: string; message: string }[] }[];
+  apps: {
+    slug: string;
+    health: string;
+    command?: string;
+    open_in?: string;
+    statuses?: { state: string; message: string }[];
+  }[];
 }
 
 export interface WorkspaceView {
