@@ -71,6 +71,8 @@ command -v ip >/dev/null 2>&1 || [[ -x /usr/sbin/ip ]] || apt_install iproute2
 [[ -x /usr/sbin/iptables ]] || apt_install iptables
 # The browser tests' browser (driven by playwright-core from npm; no browser download from elsewhere).
 [[ -x /usr/bin/chromium ]] || apt_install chromium fonts-liberation
+# Workspaces with session_app = "tmux" run Claude in tmux.
+command -v tmux >/dev/null 2>&1 || apt_install tmux
 # tools/bench.sh counts the processes a start spawns with strace.
 command -v strace >/dev/null 2>&1 || apt_install strace
 

@@ -98,6 +98,19 @@ describe(`README examples on ${coderVersionLabel}`, () => {
     expect(version.stdout).toContain(claudeVersion);
   }, 900_000); // a template push and an npm install of Claude Code
 
+  test("Coder without Tasks: Claude runs in the module's tmux session, in the work dir", async () => {
+    const template = await pushExample("readme-session", "Coder without Tasks (v2.37 and later)");
+    const { ws, start } = await level.start(template, 600_000);
+    expect(start).toMatch(/session: +tmux/);
+    const panes = await cli(level.d, [
+      "ssh",
+      ws,
+      "--",
+      "tmux -S ~/.claude-module/tmux.sock list-panes -F '#{pane_current_path}'",
+    ]);
+    expect(panes.stdout).toBe("/home/coder/project");
+  }, 900_000); // a template push and an npm install of Claude Code
+
   test("Restricted networks: every download comes from the mirror, AgentAPI checked against its sha256", async () => {
     const template = await pushExample("readme-mirror", "Restricted networks");
     const served = mirrorRequests(level.d).length;
