@@ -4,10 +4,12 @@ import { describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { squash, waitForScreen } from "../lib/agentapi-screen.ts";
 import { useE2E } from "../lib/e2e.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
 import { claudeUnderAgentapi, splitSettings } from "../lib/processes.ts";
 import { scratchDir } from "../lib/scratch.ts";
+import { readyPort } from "../lib/start-output.ts";
 import { sessionFiles, summaryOf, transcriptsOf, waitForTranscript } from "../lib/workspace-files.ts";
 
 const e2e = useE2E();
@@ -16,6 +18,9 @@ const image = preinstalled("claude", "agentapi");
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The session id upstream hard-coded for every workspace. */
 const upstreamConstant = "cd32e253-ca16-4fd3-9825-d837e74ae3c2";
+
+/** Claude's answer to a prompt sent without credentials, as a resumed conversation shows it. */
+const earlierAnswerShown = (screen: string) => screen.includes("⎿Notloggedin·Pleaserun/login");
 
 function workdirWithDotsUnderscoresAndSpaces(): string {
   const base = scratchDir("work");
@@ -72,7 +77,9 @@ describe("task mode (report_tasks = true, continue = true)", () => {
     expect(resumed.args.slice(0, 2)).toEqual(["--resume", id]);
     expect(resumed.args).not.toContain("--");
     expect(summaryOf(moduleDir)).toContain(`session:       resumed ${id}`);
-    await Bun.sleep(3000);
+    // The earlier turn's answer (this Claude has no credentials) is on the screen: the conversation
+    // was loaded, as no prompt was sent this time.
+    await waitForScreen(readyPort(second!.output), earlierAnswerShown);
     expect(resumed.alive()).toBe(true);
     await agent.stop();
 
@@ -82,10 +89,11 @@ describe("task mode (report_tasks = true, continue = true)", () => {
     mkdirSync(elsewhere);
     renameSync(transcript, join(elsewhere, basename(transcript)));
     appendFileSync(join(elsewhere, basename(transcript)), '{"parentUuid":"x","type":"assistant","mess');
-    await agent.start();
-    expect((await claudeUnderAgentapi(moduleDir)).args.slice(0, 2)).toEqual(["--resume", id]);
-    await Bun.sleep(3000);
-    expect((await claudeUnderAgentapi(moduleDir)).alive()).toBe(true);
+    const [third] = await agent.start();
+    const again = await claudeUnderAgentapi(moduleDir);
+    expect(again.args.slice(0, 2)).toEqual(["--resume", id]);
+    await waitForScreen(readyPort(third!.output), earlierAnswerShown);
+    expect(again.alive()).toBe(true);
     await agent.stop();
 
     // Another work dir in the same home has a session of its own.
@@ -163,11 +171,12 @@ describe("standalone (report_tasks = false)", () => {
     await waitForTranscript(agent.home, id);
     await agent.stop();
 
-    await agent.start();
+    const [again] = await agent.start();
     const second = await claudeUnderAgentapi(moduleDir);
     expect(splitSettings(second.args).args).toEqual(["--continue"]);
     expect(summaryOf(moduleDir)).toContain(`session:       continued the most recent in the work dir (${id})`);
-    await Bun.sleep(3000);
+    // The continued conversation is on Claude's screen, and Claude keeps running with it.
+    await waitForScreen(readyPort(again!.output), (s) => s.includes(squash(prompt)));
     expect(second.alive()).toBe(true);
   });
 
@@ -207,8 +216,8 @@ describe("resume_session_id", () => {
       expect(claude.args.slice(0, 2)).toEqual(["--resume", id]);
       expect(claude.args).not.toContain("--");
       expect(summaryOf(moduleDir)).toContain(`session:       resumed ${id} (resume_session_id)`);
-      // Claude found the conversation: without it, it exits with "No conversation found".
-      await Bun.sleep(4000);
+      // Claude found the conversation and shows it: without it, it exits with "No conversation found".
+      await waitForScreen(readyPort(run!.output), (s) => s.includes("earlierwork"));
       expect(claude.alive()).toBe(true);
     });
   }
