@@ -45,6 +45,21 @@ export interface TemplateExtra {
   [block: string]: unknown;
 }
 
+/** What a hand-written template (HCL) puts before the module block: the coder provider, the
+ * workspace and one coder_agent ("main"). */
+export const templatePreamble = `
+terraform {
+  required_providers {
+    coder = { source = "coder/coder" }
+  }
+}
+data "coder_workspace" "me" {}
+resource "coder_agent" "main" {
+  os   = "linux"
+  arch = "amd64"
+}
+`;
+
 /** A template with one coder_agent ("main") and the module under test, in a fresh directory. */
 export function writeTemplate(inputs: Inputs, extra: TemplateExtra = {}): string {
   const dir = scratchDir("template");

@@ -5,22 +5,9 @@
 import { describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { apply, type TfResource } from "../lib/terraform.ts";
+import { apply, templatePreamble, type TfResource } from "../lib/terraform.ts";
 import { root } from "../lib/paths.ts";
 import { scratchDir } from "../lib/scratch.ts";
-
-const preamble = `
-terraform {
-  required_providers {
-    coder = { source = "coder/coder" }
-  }
-}
-data "coder_workspace" "me" {}
-resource "coder_agent" "main" {
-  os   = "linux"
-  arch = "amd64"
-}
-`;
 
 const mcp = `<<-EOF
   {
@@ -145,7 +132,7 @@ module "claude-code" {
 
 async function applied(template: string): Promise<TfResource[]> {
   const dir = scratchDir("migration");
-  writeFileSync(join(dir, "main.tf"), preamble + template);
+  writeFileSync(join(dir, "main.tf"), templatePreamble + template);
   return apply(dir);
 }
 

@@ -3,21 +3,9 @@
 import { describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { plan } from "../lib/terraform.ts";
+import { plan, templatePreamble } from "../lib/terraform.ts";
 import { root } from "../lib/paths.ts";
 import { scratchDir } from "../lib/scratch.ts";
-
-const preamble = `
-terraform {
-  required_providers {
-    coder = { source = "coder/coder" }
-  }
-}
-resource "coder_agent" "main" {
-  os   = "linux"
-  arch = "amd64"
-}
-`;
 
 const examples: Record<string, string> = {
   basic: `
@@ -184,28 +172,20 @@ resource "coder_script" "claude" {
 }`,
 };
 
-describe("upstream v5 input shapes", () => {
-  for (const [name, example] of Object.entries(v5Examples)) {
-    test(`${name}: plans with only source changed`, async () => {
-      const dir = scratchDir("example");
-      writeFileSync(join(dir, "main.tf"), preamble + example);
-      const r = await plan(dir);
-      if (r.exitCode !== 0) console.error(r.all);
-      expect(r.exitCode).toBe(0);
-      expect(r.stdout).toContain("module.claude-code.coder_script.start");
-    });
-  }
-});
-
-describe("upstream v4.4.1 README examples", () => {
+/** A test per example: the template plans with only `source` changed. */
+function plansWithOnlySourceChanged(examples: Record<string, string>) {
   for (const [name, example] of Object.entries(examples)) {
     test(`${name}: plans with only source changed`, async () => {
       const dir = scratchDir("example");
-      writeFileSync(join(dir, "main.tf"), preamble + example);
+      writeFileSync(join(dir, "main.tf"), templatePreamble + example);
       const r = await plan(dir);
       if (r.exitCode !== 0) console.error(r.all);
       expect(r.exitCode).toBe(0);
       expect(r.stdout).toContain("module.claude-code.coder_script.start");
     });
   }
-});
+}
+
+describe("upstream v5 input shapes", () => plansWithOnlySourceChanged(v5Examples));
+
+describe("upstream v4.4.1 README examples", () => plansWithOnlySourceChanged(examples));
