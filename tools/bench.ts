@@ -4,6 +4,7 @@
 //   bare  - `agentapi server -- claude` in a prepared home, until /status answers
 //   cold  - the module's start script in a fresh workspace (installs from loopback)
 //   warm  - the start script again after a stop, nothing changed (must install nothing)
+//   the same with three stdio MCP servers configured: their check runs on the cold start only
 // Processes are counted in one more warm restart, traced by strace (which slows it, so it is not
 // timed): every process the start script and its children create, AgentAPI included, but not what
 // AgentAPI itself starts (Claude and its helpers), which the bare launch starts as well.
@@ -15,6 +16,7 @@ import { execa } from "execa";
 import { agentapiBinary, claudeBinary } from "../test/lib/paths.ts";
 import { startReleaseServer } from "../test/lib/release-server.ts";
 import { waitFor } from "../test/lib/wait.ts";
+import type { Inputs } from "../test/lib/terraform.ts";
 import { disposeWorkspaces, freePort, workspace, type Workspace } from "../test/lib/workspace.ts";
 
 const runs = Number(process.env.BENCH_RUNS ?? 10);
@@ -128,25 +130,49 @@ const server = startReleaseServer();
 const bareTimes: number[] = [];
 for (let i = 0; i < runs; i++) bareTimes.push(await bare());
 
-const coldTimes: number[] = [];
-const warmTimes: number[] = [];
-let rss = 0;
-for (let i = 0; i < runs; i++) {
-  const ws = await workspace(server);
-  let t0 = performance.now();
-  const [cold] = await ws.agent.start();
-  if (cold?.exitCode !== 0) throw new Error(`cold start failed:\n${cold?.output}`);
-  coldTimes.push((performance.now() - t0) / 1000);
-  await ws.agent.stop();
-  const downloads = server.downloads();
-  t0 = performance.now();
-  const [warm] = await ws.agent.start();
-  if (warm?.exitCode !== 0) throw new Error(`warm start failed:\n${warm?.output}`);
-  warmTimes.push((performance.now() - t0) / 1000);
-  if (server.downloads() !== downloads) throw new Error("the warm start downloaded something");
-  rss = rssKiB(ws.agent.processes());
-  disposeWorkspaces();
+/** A tiny stdio MCP server in bash and jq: answers initialize and tools/list with one tool. */
+const tinyServer = `while IFS= read -r line; do
+  id=$(jq -r '.id // empty' <<<"$line")
+  case $(jq -r .method <<<"$line") in
+    initialize) jq -cn --argjson id "$id" '{jsonrpc:"2.0",id:$id,result:{protocolVersion:"2025-06-18",capabilities:{}}}' ;;
+    tools/list) jq -cn --argjson id "$id" '{jsonrpc:"2.0",id:$id,result:{tools:[{name:"t",inputSchema:{type:"object"}}]}}' ;;
+  esac
+done`;
+const threeServers = JSON.stringify({
+  mcpServers: Object.fromEntries(
+    ["one", "two", "three"].map((n) => [n, { command: "bash", args: ["-c", tinyServer] }]),
+  ),
+});
+
+/** Cold and warm start times (s) of `runs` fresh workspaces with these inputs; the RSS after the last. */
+async function startTimes(inputs: Inputs): Promise<{ cold: number[]; warm: number[]; rss: number }> {
+  const cold: number[] = [];
+  const warm: number[] = [];
+  let rss = 0;
+  for (let i = 0; i < runs; i++) {
+    const ws = await workspace(server, inputs);
+    let t0 = performance.now();
+    const [first] = await ws.agent.start();
+    if (first?.exitCode !== 0) throw new Error(`cold start failed:\n${first?.output}`);
+    cold.push((performance.now() - t0) / 1000);
+    await ws.agent.stop();
+    const downloads = server.downloads();
+    t0 = performance.now();
+    const [again] = await ws.agent.start();
+    if (again?.exitCode !== 0) throw new Error(`warm start failed:\n${again?.output}`);
+    warm.push((performance.now() - t0) / 1000);
+    if (server.downloads() !== downloads) throw new Error("the warm start downloaded something");
+    rss = rssKiB(ws.agent.processes());
+    disposeWorkspaces();
+  }
+  return { cold, warm, rss };
 }
+
+const plain = await startTimes({});
+const withMcp = await startTimes({ mcp: threeServers });
+const coldTimes = plain.cold;
+const warmTimes = plain.warm;
+const rss = plain.rss;
 
 const traced = await workspace(server);
 const [first] = await traced.agent.start();
@@ -158,11 +184,13 @@ server.stop();
 
 const b = median(bareTimes);
 const row = (name: string, t: number) =>
-  `${name.padEnd(6)} ${t.toFixed(2).padStart(6)} s   ${(t / b).toFixed(2)}x bare`;
+  `${name.padEnd(20)} ${t.toFixed(2).padStart(6)} s   ${(t / b).toFixed(2)}x bare`;
 console.log(`start-up, median of ${runs} runs (until AgentAPI answers /status):`);
 console.log(row("bare", b));
 console.log(row("warm", median(warmTimes)));
 console.log(row("cold", median(coldTimes)));
+console.log(row("warm, 3 MCP servers", median(withMcp.warm)));
+console.log(row("cold, 3 MCP servers", median(withMcp.cold)));
 console.log(`a warm restart adds ${((median(warmTimes) - b) * 1000).toFixed(0)} ms to the bare launch`);
 console.log(`processes a warm restart spawns (AgentAPI included, not what AgentAPI starts): ${warmProcesses}`);
 console.log(`memory of AgentAPI + Claude after a module start: ${(rss / 1024).toFixed(0)} MiB RSS`);
