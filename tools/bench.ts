@@ -1,6 +1,7 @@
 // Start-up benchmark: how much the module adds to launching AgentAPI + Claude by hand.
 // Prints seconds (median of several runs), ratios against the bare launch, what a warm restart adds
-// to it in milliseconds, and how many processes a warm restart spawns.
+// to it in milliseconds, how many processes a warm restart spawns, and the status figures of
+// tools/bench-status.ts.
 //   bare  - `agentapi server -- claude` in a prepared home, until /status answers
 //   cold  - the module's start script in a fresh workspace (installs from loopback)
 //   warm  - the start script again after a stop, nothing changed (must install nothing)
@@ -14,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { agentapiBinary, claudeBinary } from "../test/lib/paths.ts";
+import { statusFigures } from "./bench-status.ts";
 import { startReleaseServer } from "../test/lib/release-server.ts";
 import { waitFor } from "../test/lib/wait.ts";
 import type { Inputs } from "../test/lib/terraform.ts";
@@ -174,6 +176,8 @@ const coldTimes = plain.cold;
 const warmTimes = plain.warm;
 const rss = plain.rss;
 
+const status = await statusFigures(server);
+
 const traced = await workspace(server);
 const [first] = await traced.agent.start();
 if (first?.exitCode !== 0) throw new Error(`start failed:\n${first?.output}`);
@@ -194,3 +198,4 @@ console.log(row("cold, 3 MCP servers", median(withMcp.cold)));
 console.log(`a warm restart adds ${((median(warmTimes) - b) * 1000).toFixed(0)} ms to the bare launch`);
 console.log(`processes a warm restart spawns (AgentAPI included, not what AgentAPI starts): ${warmProcesses}`);
 console.log(`memory of AgentAPI + Claude after a module start: ${(rss / 1024).toFixed(0)} MiB RSS`);
+for (const line of status) console.log(line);
