@@ -203,6 +203,54 @@ describe("status from Claude Code's hooks (the default)", () => {
     expect(readFileSync(join(workdir, "ran.txt"), "utf8")).toBe("approved\n");
   });
 
+  test("a denied permission prompt: nothing runs, and the next prompt is reported working, then complete", async () => {
+    const m = model();
+    const token = `agent-${randomUUID()}`;
+    const agentApi = agentApiDouble(token);
+    stops.push(agentApi.stop);
+    const prompt = `Run a command ${randomUUID()}`;
+    const next = `Then just answer ${randomUUID()}`;
+    m.on(prompt, [{ tool: "Bash", input: { command: "echo approved > ran.txt" } }], [{ text: "The command ran." }]);
+    m.on(next, [{ text: "Answered without the command." }]);
+    const port = await freePort();
+    const { agent, workdir } = await e2e.workspace(
+      { ...image.inputs, ai_prompt: prompt, permission_mode: "default", agentapi_port: port },
+      { ...image.options, env: { ...modelEnv(m), CODER_AGENT_URL: agentApi.url, CODER_AGENT_TOKEN: token } },
+    );
+    const [run] = await agent.start();
+    expect(exitOf(run)).toBe(0);
+    const seen = () => agentApi.statuses.map((s) => `${s.state}: ${s.message}`);
+    await waitFor(
+      "the permission prompt to be reported",
+      () => (agentApi.statuses.some((s) => s.state === "idle") ? true : undefined),
+      120_000,
+    );
+
+    // Escape denies. No hook fires for a denial, so the app keeps showing the prompt (idle) until
+    // the user's next message, which Claude then works on.
+    const post = (content: string, type: "raw" | "user") =>
+      fetch(`http://127.0.0.1:${port}/message`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ type, content }),
+      });
+    expect((await post("\u001b", "raw")).status).toBe(200);
+    await waitFor("AgentAPI to take the next prompt", async () => ((await post(next, "user")).ok ? true : undefined));
+    await waitFor(
+      "the next turn to be reported complete",
+      () => (agentApi.statuses.some((s) => s.state === "complete") ? true : undefined),
+      120_000,
+    );
+    expect(seen()).toEqual([
+      `working: ${prompt}`,
+      "working: Using Bash",
+      "idle: Claude needs your permission",
+      `working: ${next}`,
+      "complete: Answered without the command.",
+    ]);
+    expect(existsSync(join(workdir, "ran.txt"))).toBe(false);
+  });
+
   test("web_app = false: no app to report to, so no hook and no relay, and those of an earlier start are removed", async () => {
     const m = model();
     const token = `agent-${randomUUID()}`;
