@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import type { LocalAgent } from "../lib/agent.ts";
 import { squash } from "../lib/agentapi-screen.ts";
+import { boundaryWorkspace } from "../lib/boundary.ts";
 import { useE2E } from "../lib/e2e.ts";
 import { modelEnv, startScriptedModel, type ScriptedModel } from "../lib/model.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
@@ -137,6 +138,23 @@ describe('session_app = "tmux"', () => {
     const restarted = await waitFor("Claude in the tmux session", () => claudeProcesses(ws.agent)[0]);
     expect(splitSettings(restarted.argv.slice(1)).args).toEqual(["--continue"]);
     expect(reopened.screen).toContain("runbyhand:usingtheargumentsthelaststartsaved");
+  });
+
+  test("with boundary on, Claude in the tmux session runs inside the jail", async () => {
+    const ws = await boundaryWorkspace(e2e.server, {
+      session_app: "tmux",
+      report_tasks: false,
+      boundary_jail_type: "landjail",
+    });
+    const [run] = await ws.agent.start();
+    expect(run?.output).toContain("boundary works: landjail (Landlock)");
+    expect(exitOf(run)).toBe(0);
+    const claude = await waitFor("Claude in the tmux session", () => claudeProcesses(ws.agent)[0]);
+    const chain = ancestors(claude.pid);
+    expect(chain.some((p) => p.argv[0] === "tmux")).toBe(true);
+    expect(chain.some((p) => p.exe === join(ws.moduleDir, "bin", "boundary"))).toBe(true);
+    // Landlock requires no_new_privs: a process outside the jail does not have it.
+    expect(claude.noNewPrivs).toBe(true);
   });
 
   test("before the module has set the session up, the app says so instead of failing obscurely", async () => {
