@@ -51,6 +51,21 @@ describe("the status hook", () => {
     expect(h.statuses().slice(2)).toEqual(["working: Again", "idle: Waiting for input"]);
   });
 
+  test("a finished turn stays complete with its summary when Claude later sits idle", async () => {
+    const h = hook();
+    await h.fire({ hook_event_name: "UserPromptSubmit", prompt: "Do it" });
+    await h.fire({ hook_event_name: "Stop", last_assistant_message: "Done.\nDetails follow." });
+    await h.fire(idle);
+    expect(h.statuses()).toEqual(["working: Do it", "complete: Done."]);
+  });
+
+  test("an interrupted turn (no Stop fires) shows as waiting for input once Claude sits idle", async () => {
+    const h = hook();
+    await h.fire({ hook_event_name: "UserPromptSubmit", prompt: "Do it" });
+    await h.fire(idle);
+    expect(h.statuses()).toEqual(["working: Do it", "idle: Waiting for input"]);
+  });
+
   test("a tool's end reports working only after a permission prompt", async () => {
     const h = hook();
     const bash = { tool_name: "Bash", tool_input: { command: "true" } };

@@ -9,8 +9,9 @@ here=$(dirname -- "${BASH_SOURCE[0]}")
 status_dir="${here}/../status"
 slug=$(<"${status_dir}/app-slug") || exit 0
 # After a permission prompt no hook fires when the user answers it; the tool's end is the first
-# sign that Claude works again, so only then does the end of a tool report anything. A failed turn
-# stays a failure until the next prompt: Claude's idle notification a minute later must not hide it.
+# sign that Claude works again, so only then does the end of a tool report anything. A finished turn
+# stays complete (with its summary) and a failed one a failure until the next prompt: Claude's idle
+# notification a minute later must not hide what the turn ended with.
 last_state=$(tail -n 1 -- "${status_dir}/events" 2>/dev/null | jq -r '.state // empty' 2>/dev/null) || last_state=""
 # Coder takes a message of at most 160 bytes; the first non-blank line says what matters.
 line=$(jq -c --arg slug "${slug}" --arg last_state "${last_state}" '
@@ -23,7 +24,7 @@ line=$(jq -c --arg slug "${slug}" --arg last_state "${last_state}" '
     status("working"; "Continuing after \(.tool_name // "a tool")")
   elif .hook_event_name == "Notification" and .notification_type == "permission_prompt" then
     status("idle"; .message | first_line)
-  elif .hook_event_name == "Notification" and .notification_type == "idle_prompt" and $last_state != "failure" then
+  elif .hook_event_name == "Notification" and .notification_type == "idle_prompt" and ($last_state | IN("failure", "complete") | not) then
     status("idle"; "Waiting for input")
   elif .hook_event_name == "Stop" then status("complete"; .last_assistant_message | first_line)
   elif .hook_event_name == "StopFailure" then
