@@ -10,9 +10,11 @@ import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, FrameLocator, Page } from "playwright-core";
 import {
+  agentOf,
   deleteWorkspace,
   deployment,
   workspacesOf,
+  workspaceView,
   expr,
   pushTemplate,
   tasksTf,
@@ -22,6 +24,7 @@ import {
 import { appTokensExpired, launch, logIn, newContext, Screenshots, shows } from "../lib/browser.ts";
 import { startScriptedModel, type ScriptedModel } from "../lib/model.ts";
 import { root } from "../lib/paths.ts";
+import { waitFor } from "../lib/wait.ts";
 
 let d: Deployment;
 let model: ScriptedModel;
@@ -120,6 +123,18 @@ describe(`the Coder Tasks UI on v${process.env.CODER_VERSION ?? "newest"}`, () =
       await shots.take(page, "task-paused");
       await row.getByRole("button", { name: "Resume task" }).click();
       await shows(row, /active/i, 180_000);
+      // Then, as a person waits for a starting app, until the dashboard shows the chat app healthy:
+      // AgentAPI's chat page opened before its server answers keeps showing "Loading chat
+      // interface..." until reloaded.
+      const [ws] = await workspacesOf(d, template);
+      await waitFor(
+        "the resumed task's chat app to be healthy",
+        async () =>
+          agentOf(await workspaceView(d, ws!))?.apps.find((a) => a.slug === "ccw")?.health === "healthy"
+            ? true
+            : undefined,
+        240_000,
+      );
 
       // Claude resumed its session: a new message from the chat box goes on with the conversation.
       const afterResume = `After resume ${id}`;
