@@ -103,6 +103,9 @@ export class LocalAgent {
       // The module installs pinned Claude Code from npm; a shared cache keeps that fast.
       npm_config_cache: join(root, ".tools", "npm-cache"),
       npm_config_update_notifier: "false",
+      // A global npm install in the workspace (Claude Code's own updater, run as root here) lands in
+      // the workspace's data dir, never in this machine's /usr, where later tests would find it.
+      npm_config_prefix: join(this.dataDir, "npm-global"),
       CODER_DOUBLE_LOG: join(this.dataDir, "coder-double.log"),
       CODER_REAL_BIN: coderBinary,
       CLAUDE_MODULE_TEST_AGENT: this.marker,
