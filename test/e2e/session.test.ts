@@ -19,8 +19,11 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The session id upstream hard-coded for every workspace. */
 const upstreamConstant = "cd32e253-ca16-4fd3-9825-d837e74ae3c2";
 
-/** Claude's answer to a prompt sent without credentials, as a resumed conversation shows it. */
-const earlierAnswerShown = (screen: string) => screen.includes("⎿Notloggedin·Pleaserun/login");
+/** The earlier turn on a resumed Claude's screen: its prompt, or (when that has scrolled away) the
+ * answer Claude gave it without credentials. No prompt is sent on a resume, so either shows that
+ * the conversation was loaded. */
+const earlierTurnShown = (prompt: string) => (screen: string) =>
+  screen.includes(squash(prompt)) || screen.includes("⎿Notloggedin·Pleaserun/login");
 
 function workdirWithDotsUnderscoresAndSpaces(): string {
   const base = scratchDir("work");
@@ -77,9 +80,8 @@ describe("task mode (report_tasks = true, continue = true)", () => {
     expect(resumed.args.slice(0, 2)).toEqual(["--resume", id]);
     expect(resumed.args).not.toContain("--");
     expect(summaryOf(moduleDir)).toContain(`session:       resumed ${id}`);
-    // The earlier turn's answer (this Claude has no credentials) is on the screen: the conversation
-    // was loaded, as no prompt was sent this time.
-    await waitForScreen(readyPort(second!.output), earlierAnswerShown);
+    // The earlier turn is on the screen: the conversation was loaded.
+    await waitForScreen(readyPort(second!.output), earlierTurnShown(prompt));
     expect(resumed.alive()).toBe(true);
     await agent.stop();
 
@@ -92,7 +94,7 @@ describe("task mode (report_tasks = true, continue = true)", () => {
     const [third] = await agent.start();
     const again = await claudeUnderAgentapi(moduleDir);
     expect(again.args.slice(0, 2)).toEqual(["--resume", id]);
-    await waitForScreen(readyPort(third!.output), earlierAnswerShown);
+    await waitForScreen(readyPort(third!.output), earlierTurnShown(prompt));
     expect(again.alive()).toBe(true);
     await agent.stop();
 
