@@ -78,13 +78,17 @@ describe(`README examples on ${coderVersionLabel}`, () => {
     const request = await model.waitForRequest((r) => r.lastUserText.includes(prompt), 120_000);
     // model = "sonnet" reached Claude, which asks for a Sonnet model.
     expect(String(request.body.model)).toContain("sonnet");
+    // The turn is done: its status carries the first line of the model's answer.
     await waitFor(
-      "the task to go idle after the model's answer",
-      async () =>
-        (await api<{ current_state: { state: string } | null }>(d, `/api/v2/tasks/admin/${task}`)).current_state
-          ?.state === "idle"
-          ? true
-          : undefined,
+      "the task to finish the turn after the model's answer",
+      async () => {
+        const t = await api<{ current_state: { state: string; message: string } | null }>(
+          d,
+          `/api/v2/tasks/admin/${task}`,
+        );
+        const done = ["idle", "complete"].includes(t.current_state?.state ?? "");
+        return done && t.current_state?.message === "Planned it." ? true : undefined;
+      },
       120_000,
     );
   }, 900_000); // a template push, an npm install of Claude Code and a model turn
