@@ -4,7 +4,7 @@
 
 import { afterEach, describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
-import { existsSync, readlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import type { LocalAgent } from "../lib/agent.ts";
@@ -14,15 +14,14 @@ import { useE2E } from "../lib/e2e.ts";
 import { modelEnv, startScriptedModel, type ScriptedModel } from "../lib/model.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
 import { ancestors, claudeProcesses, commandLines, splitSettings } from "../lib/processes.ts";
-import { scratchDir } from "../lib/scratch.ts";
 import { exitOf } from "../lib/start-output.ts";
 import { waitFor } from "../lib/wait.ts";
+import { runInTerminal } from "../lib/terminal.ts";
 import { summaryOf } from "../lib/workspace-files.ts";
 import type { Workspace } from "../lib/workspace.ts";
 
 const e2e = useE2E();
 const image = preinstalled("claude");
-const scratch = scratchDir("session-app");
 
 const stops: (() => void)[] = [];
 afterEach(() => {
@@ -35,17 +34,10 @@ function model(): ScriptedModel {
   return m;
 }
 
-/** Runs an app command the way a workspace terminal does (a login shell in a PTY) for `seconds`. */
-async function runInTerminal(agent: LocalAgent, command: string, seconds: number) {
-  const file = join(scratch, `app-${randomUUID()}.sh`);
-  writeFileSync(file, command);
-  const r = await execa("timeout", ["--signal=TERM", String(seconds), "script", "-qfec", `bash ${file}`, "/dev/null"], {
-    cwd: agent.home,
-    env: { ...agent.env, TERM: "xterm-256color", SHELL: "/bin/bash" },
-    extendEnv: false,
-    reject: false,
-    all: true,
-  });
+/** An app's command in a terminal for `seconds`: its exit status and what it showed, escapes and
+ * whitespace removed. */
+async function openApp(agent: LocalAgent, command: string, seconds: number) {
+  const r = await runInTerminal(agent, command, seconds);
   return { exitCode: r.exitCode, screen: squash(String(r.all).replace(/\x1b\[[0-9;?>=]*[A-Za-z]/g, "")) };
 }
 
@@ -102,7 +94,7 @@ describe('session_app = "tmux"', () => {
     );
 
     // The app attaches to the session: the window shows Claude's conversation; closing it leaves Claude running.
-    const opened = await runInTerminal(ws.agent, app.command, 8);
+    const opened = await openApp(ws.agent, app.command, 8);
     expect(opened.exitCode).toBe(124);
     expect(opened.screen).toContain("Wrotenotes.txtforyou");
     expect(claudeProcesses(ws.agent).map((p) => p.pid)).toEqual([claude.pid]);
@@ -133,7 +125,7 @@ describe('session_app = "tmux"', () => {
     // The user ends Claude (or tmux): the app's next opening starts it again through the start script.
     await execa("tmux", ["-S", join(ws.moduleDir, "tmux.sock"), "kill-server"], { env: ws.agent.env });
     await waitFor("Claude to end", () => (claudeProcesses(ws.agent).length === 0 ? true : undefined));
-    const reopened = await runInTerminal(ws.agent, sessionApp(ws).command, 20);
+    const reopened = await openApp(ws.agent, sessionApp(ws).command, 20);
     expect(reopened.screen).toContain("ClaudeCodeisnotrunning;startingit(resumed)");
     const restarted = await waitFor("Claude in the tmux session", () => claudeProcesses(ws.agent)[0]);
     expect(splitSettings(restarted.argv.slice(1)).args).toEqual(["--continue"]);
@@ -159,7 +151,7 @@ describe('session_app = "tmux"', () => {
 
   test("before the module has set the session up, the app says so instead of failing obscurely", async () => {
     const ws = await e2e.workspace({ session_app: "tmux", report_tasks: false });
-    const opened = await runInTerminal(ws.agent, sessionApp(ws).command, 8);
+    const opened = await openApp(ws.agent, sessionApp(ws).command, 8);
     expect(opened.exitCode).toBe(1);
     expect(opened.screen).toContain("ClaudeCodeisnotsetupyet");
   });

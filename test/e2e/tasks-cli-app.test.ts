@@ -5,32 +5,18 @@ import { describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
-import { execa } from "execa";
-import type { LocalAgent } from "../lib/agent.ts";
 import { squash, waitForScreen } from "../lib/agentapi-screen.ts";
 import { useE2E } from "../lib/e2e.ts";
 import { modelEnv, startScriptedModel } from "../lib/model.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
 import { scratchDir } from "../lib/scratch.ts";
 import { readyPort, exitOf } from "../lib/start-output.ts";
+import { runInTerminal } from "../lib/terminal.ts";
 import { waitFor } from "../lib/wait.ts";
 
 const e2e = useE2E();
 const image = preinstalled("claude");
 const scratch = scratchDir("cli-app");
-
-/** Runs an app command the way a workspace terminal does (a login shell in a PTY) for a few seconds. */
-async function runInTerminal(agent: LocalAgent, command: string, seconds: number) {
-  const file = join(scratch, `app-${Date.now()}.sh`);
-  writeFileSync(file, command);
-  return execa("timeout", ["--signal=TERM", String(seconds), "script", "-qfec", `bash ${file}`, "/dev/null"], {
-    cwd: agent.home,
-    env: { ...agent.env, TERM: "xterm-256color", SHELL: "/bin/bash" },
-    extendEnv: false,
-    reject: false,
-    all: true,
-  });
-}
 
 describe("cli_app", () => {
   test("the app's command attaches to the running session and shows Claude's screen", async () => {
