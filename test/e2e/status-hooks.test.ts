@@ -61,6 +61,31 @@ function model(): ScriptedModel {
   return m;
 }
 
+/** A task whose prompt has Claude ask permission to run a Bash command (an explicit permission
+ * mode: a task's default skips permissions, and Claude would never ask), started and waited for
+ * until the permission prompt is reported. `m` may hold further rules. */
+async function atPermissionPrompt(m: ScriptedModel) {
+  const token = `agent-${randomUUID()}`;
+  const agentApi = agentApiDouble(token);
+  stops.push(agentApi.stop);
+  const prompt = `Run a command ${randomUUID()}`;
+  m.on(prompt, [{ tool: "Bash", input: { command: "echo approved > ran.txt" } }], [{ text: "The command ran." }]);
+  const port = await freePort();
+  const { agent, workdir } = await e2e.workspace(
+    { ...image.inputs, ai_prompt: prompt, permission_mode: "default", agentapi_port: port },
+    { ...image.options, env: { ...modelEnv(m), CODER_AGENT_URL: agentApi.url, CODER_AGENT_TOKEN: token } },
+  );
+  const [run] = await agent.start();
+  expect(exitOf(run)).toBe(0);
+  await waitFor(
+    "the permission prompt to be reported",
+    () => (agentApi.statuses.some((s) => s.state === "idle") ? true : undefined),
+    120_000,
+  );
+  const seen = () => agentApi.statuses.map((s) => `${s.state}: ${s.message}`);
+  return { agentApi, prompt, port, workdir, seen };
+}
+
 describe("status from Claude Code's hooks (the default)", () => {
   test("a tool turn reports working (the prompt, then the tool) and complete with the reply's first line", async () => {
     const m = model();
@@ -164,26 +189,7 @@ describe("status from Claude Code's hooks (the default)", () => {
   });
 
   test("a permission prompt reports waiting; the answer typed through AgentAPI continues the turn", async () => {
-    const m = model();
-    const token = `agent-${randomUUID()}`;
-    const agentApi = agentApiDouble(token);
-    stops.push(agentApi.stop);
-    const prompt = `Run a command ${randomUUID()}`;
-    m.on(prompt, [{ tool: "Bash", input: { command: "echo approved > ran.txt" } }], [{ text: "The command ran." }]);
-    const port = await freePort();
-    // An explicit permission mode: a task's default skips permissions, and Claude would never ask.
-    const { agent, workdir } = await e2e.workspace(
-      { ...image.inputs, ai_prompt: prompt, permission_mode: "default", agentapi_port: port },
-      { ...image.options, env: { ...modelEnv(m), CODER_AGENT_URL: agentApi.url, CODER_AGENT_TOKEN: token } },
-    );
-    const [run] = await agent.start();
-    expect(exitOf(run)).toBe(0);
-    const seen = () => agentApi.statuses.map((s) => `${s.state}: ${s.message}`);
-    await waitFor(
-      "the permission prompt to be reported",
-      () => (agentApi.statuses.some((s) => s.state === "idle") ? true : undefined),
-      120_000,
-    );
+    const { agentApi, prompt, port, workdir, seen } = await atPermissionPrompt(model());
     expect(seen()).toEqual([`working: ${prompt}`, "working: Using Bash", "idle: Claude needs your permission"]);
     expect(existsSync(join(workdir, "ran.txt"))).toBe(false);
 
@@ -205,26 +211,9 @@ describe("status from Claude Code's hooks (the default)", () => {
 
   test("a denied permission prompt: nothing runs, and the next prompt is reported working, then complete", async () => {
     const m = model();
-    const token = `agent-${randomUUID()}`;
-    const agentApi = agentApiDouble(token);
-    stops.push(agentApi.stop);
-    const prompt = `Run a command ${randomUUID()}`;
     const next = `Then just answer ${randomUUID()}`;
-    m.on(prompt, [{ tool: "Bash", input: { command: "echo approved > ran.txt" } }], [{ text: "The command ran." }]);
     m.on(next, [{ text: "Answered without the command." }]);
-    const port = await freePort();
-    const { agent, workdir } = await e2e.workspace(
-      { ...image.inputs, ai_prompt: prompt, permission_mode: "default", agentapi_port: port },
-      { ...image.options, env: { ...modelEnv(m), CODER_AGENT_URL: agentApi.url, CODER_AGENT_TOKEN: token } },
-    );
-    const [run] = await agent.start();
-    expect(exitOf(run)).toBe(0);
-    const seen = () => agentApi.statuses.map((s) => `${s.state}: ${s.message}`);
-    await waitFor(
-      "the permission prompt to be reported",
-      () => (agentApi.statuses.some((s) => s.state === "idle") ? true : undefined),
-      120_000,
-    );
+    const { agentApi, prompt, port, workdir, seen } = await atPermissionPrompt(m);
 
     // Escape denies. No hook fires for a denial, so the app keeps showing the prompt (idle) until
     // the user's next message, which Claude then works on.
