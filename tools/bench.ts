@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { agentapiBinary, claudeBinary } from "../test/lib/paths.ts";
+import { tinyStdioServer } from "../test/lib/mcp-server.ts";
 import { statusFigures } from "./bench-status.ts";
 import { startReleaseServer } from "../test/lib/release-server.ts";
 import { waitFor } from "../test/lib/wait.ts";
@@ -132,17 +133,9 @@ const server = startReleaseServer();
 const bareTimes: number[] = [];
 for (let i = 0; i < runs; i++) bareTimes.push(await bare());
 
-/** A tiny stdio MCP server in bash and jq: answers initialize and tools/list with one tool. */
-const tinyServer = `while IFS= read -r line; do
-  id=$(jq -r '.id // empty' <<<"$line")
-  case $(jq -r .method <<<"$line") in
-    initialize) jq -cn --argjson id "$id" '{jsonrpc:"2.0",id:$id,result:{protocolVersion:"2025-06-18",capabilities:{}}}' ;;
-    tools/list) jq -cn --argjson id "$id" '{jsonrpc:"2.0",id:$id,result:{tools:[{name:"t",inputSchema:{type:"object"}}]}}' ;;
-  esac
-done`;
 const threeServers = JSON.stringify({
   mcpServers: Object.fromEntries(
-    ["one", "two", "three"].map((n) => [n, { command: "bash", args: ["-c", tinyServer] }]),
+    ["one", "two", "three"].map((n) => [n, { command: "bash", args: ["-c", tinyStdioServer(1)] }]),
   ),
 });
 

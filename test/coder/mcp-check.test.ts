@@ -4,23 +4,15 @@
 
 import { describe, expect, test } from "bun:test";
 import { coderVersionLabel, useCoder } from "../lib/coder-level.ts";
+import { tinyStdioServer } from "../lib/mcp-server.ts";
 
 const level = useCoder();
-
-/** A tiny stdio MCP server, in bash and jq (both in the workspace image): two tools. */
-const tinyServer = `while IFS= read -r line; do
-  id=$(jq -r '.id // empty' <<<"$line")
-  case $(jq -r .method <<<"$line") in
-    initialize) jq -cn --argjson id "$id" '{jsonrpc:"2.0",id:$id,result:{protocolVersion:"2025-06-18",capabilities:{tools:{}},serverInfo:{name:"tiny",version:"1"}}}' ;;
-    tools/list) jq -cn --argjson id "$id" '{jsonrpc:"2.0",id:$id,result:{tools:[{name:"a",inputSchema:{type:"object"}},{name:"b",inputSchema:{type:"object"}}]}}' ;;
-  esac
-done`;
 
 describe(`the MCP server check on ${coderVersionLabel}`, () => {
   test("the agent's log of the start has a line per server: ok with its tools, or the cause", async () => {
     const mcp = {
       mcpServers: {
-        tiny: { command: "bash", args: ["-c", tinyServer] },
+        tiny: { command: "bash", args: ["-c", tinyStdioServer(2)] },
         missing: { command: "/nonexistent/mcp-server" },
       },
     };
