@@ -65,7 +65,7 @@ export class Screenshots {
   }
   /** Runs `steps`; when one fails, keeps what the browser showed then: a screenshot "failed-<n>" of
    * each window `page` and the apps it opened show, and in failed.txt the address and text of each
-   * window and of each frame in them, and the windows' errors and failed requests. */
+   * window and of each frame in them, and the windows' errors and failed requests (also printed). */
   async whileWalking(page: Page, steps: () => Promise<void>): Promise<void> {
     try {
       await steps();
@@ -79,7 +79,10 @@ export class Screenshots {
         }
       }
       texts.push(`== errors and failed requests\n${(troubles.get(page.context()) ?? []).join("\n")}`);
-      writeFileSync(join(this.dir, "failed.txt"), texts.join("\n\n"));
+      const report = texts.join("\n\n");
+      writeFileSync(join(this.dir, "failed.txt"), report);
+      // CI keeps only the output: what the browser showed goes there too (the windows' text is short).
+      console.error(`=== ${join(this.dir, "failed.txt")}\n${report.slice(0, 20_000)}\n=== end of failed.txt`);
       throw e;
     }
   }

@@ -1,6 +1,7 @@
 // One workspace for an end-to-end test: the template applied with the real
 // provider, and the local agent ready to run its scripts.
 
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LocalAgent, type AgentOptions } from "./agent.ts";
 import type { ReleaseServer } from "./release-server.ts";
@@ -57,9 +58,21 @@ export function disposeWorkspaces(): void {
   for (const agent of open.splice(0)) agent.dispose();
 }
 
+/** A port on 127.0.0.1 that nothing listens on, for a server started later (AgentAPI's, a test's
+ * own). Picked from 3000-5999, below the kernel's range for bind(0) and outgoing connections: a
+ * port from that range can be taken by any other socket on the machine before the server listens. */
 export async function freePort(): Promise<number> {
-  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
-  const port = server.port!;
-  server.stop(true);
-  return port;
+  const [ephemeral] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
+  if (!(ephemeral! > 6000))
+    throw new Error(`net.ipv4.ip_local_port_range starts at ${ephemeral}; the tests need it above 6000`);
+  for (let tries = 0; tries < 100; tries++) {
+    const port = 3000 + Math.floor(Math.random() * 3000);
+    try {
+      Bun.serve({ hostname: "127.0.0.1", port, fetch: () => new Response() }).stop(true);
+      return port;
+    } catch {
+      // taken: another
+    }
+  }
+  throw new Error("no free port on 127.0.0.1 in 3000-5999 after 100 tries");
 }
