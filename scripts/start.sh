@@ -402,9 +402,9 @@ step_configure_api_key_helper() {
 
 # step_configure_mcp: Reconciles the template's MCP servers (mcp, then the remote configs of mcp_config_remote_path) with Claude's config in the work dir; a rejected server or unreadable config is skipped and reported.
 step_configure_mcp() {
-  local state_dir project name_b64 json_b64 source name json key want entry out existing
+  local state_dir project name_b64 json_b64 source name json key want entry out existing fingerprint
   local added=0 unchanged=0 skipped=0 removed=0 skipped_names="" servers=${ARG_MCP_SERVERS}
-  local -A keep=() present=() seen=() unreadable=()
+  local -A keep=() present=() present_b64=() seen=() unreadable=()
   need_cmd jq "to read Claude's MCP configuration; install the jq package in the workspace image"
   state_dir="${MODULE_DIR}/mcp/$(sha256_of "${WORKDIR}")"
   mkdir -p "${state_dir}"
@@ -412,11 +412,28 @@ step_configure_mcp() {
   # Servers Claude has for this work dir now; one the user deleted by hand is added again.
   # Claude files local-scope servers under the git work tree's root when there is one.
   project=$(claude_project_dir "${WORKDIR}")
-  existing=$(jq -r --arg dir "${project}" '.projects[$dir].mcpServers // {} | keys[]' "${HOME}/.claude.json" 2>/dev/null || true)
-  while IFS= read -r name; do
-    [[ -n "${name}" ]] && present["${name}"]=1
+  # (Each name also in base64, as the servers' lines carry it. A user's name may hold any character,
+  # but the module's names are plain and match exactly.)
+  existing=$(jq -r --arg dir "${project}" '.projects[$dir].mcpServers // {} | keys[] | "\(@base64) \(.)"' "${HOME}/.claude.json" 2>/dev/null || true)
+  while read -r name_b64 name; do
+    [[ -z "${name_b64}" ]] || present_b64["${name_b64}"]=1 present["${name}"]=1
   done <<<"${existing}"
   [[ -z "${MCP_CONFIG_URLS_B64}" ]] || mcp_read_remote_configs "${state_dir}"
+  # The same servers as when every one was last configured, and Claude still has them all: nothing
+  # to do, and no process per server (a warm restart stays as fast as without servers).
+  fingerprint=$(mcp_fingerprint "${state_dir}" "${servers}")
+  if [[ ${#unreadable[@]} == 0 && -f "${state_dir}/.fingerprint" && "$(<"${state_dir}/.fingerprint")" == "${fingerprint}" ]]; then
+    while read -r name_b64 _; do
+      [[ -z "${name_b64}" ]] || unchanged=$((unchanged + 1))
+      [[ -z "${name_b64}" || -n "${present_b64[${name_b64}]:-}" ]] || fingerprint=""
+    done <<<"${servers}"
+    if [[ -n "${fingerprint}" ]]; then
+      note "mcp" "0 added, ${unchanged} unchanged, 0 removed, 0 skipped"
+      return 0
+    fi
+    unchanged=0
+  fi
+  rm -f -- "${state_dir}/.fingerprint"
 
   # A remote server's line carries its config's source (sha256 of its URL); mcp's lines carry none.
   while read -r name_b64 json_b64 source; do
@@ -486,45 +503,61 @@ step_configure_mcp() {
     removed=$((removed + 1))
   done
   note "mcp" "${added} added, ${unchanged} unchanged, ${removed} removed, ${skipped} skipped${skipped_names:+ (${skipped_names# })}"
+  # Only a start that configured every server may let the next one skip them all.
+  if ((skipped == 0 && ${#unreadable[@]} == 0)); then
+    mcp_fingerprint "${state_dir}" "${servers}" | atomic_write "${state_dir}/.fingerprint" 0600
+  fi
 }
 
 # step_check_mcp: Starts each of the module's MCP servers once and reports per server "ok, N tools" or why not; fatal only for a server named in mcp_required.
 step_check_mcp() {
-  local state_dir checked_dir work project configured name_b64 json_b64 name key entry result
+  local state_dir checked_dir work project mine="" configured file name_b64 json_b64 name key entry result
   local ok=0 failed=0 skipped=0 names=()
-  local -A def=() outcome=()
+  local -A def=() outcome=() key_of=() entry_of=() key_by_name=()
   state_dir="${MODULE_DIR}/mcp/$(sha256_of "${WORKDIR}")"
   checked_dir="${MODULE_DIR}/mcp-checked/$(sha256_of "${WORKDIR}")"
   mkdir -p "${checked_dir}"
   work=$(mktemp -d "${MODULE_DIR}/.mcp-check.XXXXXX")
   # shellcheck disable=SC2064 # the path is fixed now
   trap "rm -rf -- '${work}'" EXIT
+  # Only the module's servers, known by its records of what it added (mcp.sh): a user's own and the
+  # coder CLI's are left alone. Read with builtins: an unchanged server costs no process.
+  for file in "${state_dir}"/*; do
+    [[ -f "${file}" ]] || continue
+    read -r entry <"${file}" || [[ -n "${entry}" ]] || continue
+    read -r _ name_b64 _ <<<"${entry}"
+    key_of["${name_b64}"]=${file##*/}
+    entry_of["${name_b64}"]=${entry}
+    mine+=" ${name_b64}"
+  done
   project=$(claude_project_dir "${WORKDIR}")
-  # Claude's own copy of each definition: what it will start.
-  configured=$(jq -r --arg dir "${project}" '.projects[$dir].mcpServers // {} | to_entries | sort_by(.key)[]
-    | "\(.key | @base64) \(.value | tojson | @base64)"' "${HOME}/.claude.json" 2>/dev/null || true)
-  while read -r name_b64 json_b64; do
+  # Claude's own copy of each definition: what it will start. The module's names are plain
+  # (checked at plan time and by mcp.sh), so they need no decoding.
+  configured=$(jq -r --arg dir "${project}" --arg mine "${mine}" '($mine | split(" ")) as $mine
+    | .projects[$dir].mcpServers // {} | to_entries | sort_by(.key)[] | select(.key | @base64 | IN($mine[]))
+    | "\(.key | @base64) \(.key) \(.value | tojson | @base64)"' "${HOME}/.claude.json" 2>/dev/null || true)
+  while read -r name_b64 name json_b64; do
     [[ -n "${name_b64}" ]] || continue
-    name=$(b64d "${name_b64}")
-    key=$(sha256_of "${name}")
-    # Only the module's servers: a user's own and the coder CLI's are left alone.
-    [[ -f "${state_dir}/${key}" ]] || continue
+    key=${key_of[${name_b64}]}
+    key_by_name["${name}"]=${key}
     names+=("${name}")
-    def["${name}"]=$(b64d "${json_b64}")
-    entry=$(<"${state_dir}/${key}")
-    result=$(head -n 1 "${checked_dir}/${key}" 2>/dev/null || true)
-    if [[ "${result}" == "${entry}" ]]; then
+    result=""
+    [[ ! -f "${checked_dir}/${key}" ]] || read -r result <"${checked_dir}/${key}" || true
+    if [[ "${result}" == "${entry_of[${name_b64}]}" ]]; then
+      # Not started, so its definition is not needed.
+      def["${name}"]=""
       outcome["${name}"]=skipped
       continue
     fi
+    def["${name}"]=$(b64d "${json_b64}")
     mcp_check_server "${def[${name}]}" "${ARG_MCP_CHECK_TIMEOUT}" "${work}/${key}" >"${work}/${key}.result" 2>/dev/null &
   done <<<"${configured}"
   wait
 
   for name in "${names[@]}"; do
-    key=$(sha256_of "${name}")
+    key=${key_by_name[${name}]}
     if [[ "${outcome[${name}]:-}" == skipped ]]; then
-      result=$(sed -n 2p "${checked_dir}/${key}")
+      { read -r _ && read -r result; } <"${checked_dir}/${key}"
       log "MCP server '${name}': check skipped, unchanged since it answered with ${result} tools"
       note "mcp ${name}" "ok, ${result} tools (unchanged, not checked again)"
       skipped=$((skipped + 1))
@@ -1302,6 +1335,13 @@ mcp_fetch() {
     --proto '=http,https' --proto-redir '=http,https' --connect-timeout 10 --max-time 30 --max-filesize 1048576
 }
 
+# mcp_fingerprint STATE_DIR SERVERS: a digest of the servers wanted and of the module's records of
+# what it added.
+mcp_fingerprint() {
+  local records=("$1"/*)
+  sha256_of "$2"$'\n\n'"${records[*]##*/}"
+}
+
 # mcp_reason JSON OUTPUT: the first non-empty line of Claude's complaint (some start with an empty
 # line), with the server's env and header values masked.
 mcp_reason() {
@@ -1335,6 +1375,8 @@ mcp_check_server() {
     mcp_check_stdio "${json}" "${timeout}" "${work}"
   elif [[ "${type}" == http ]]; then
     mcp_check_http "${json}" "${timeout}" "${work}"
+  elif [[ "${type}" == sse ]]; then
+    mcp_check_sse "${json}" "${timeout}" "${work}"
   else
     printf 'not checked (%s)' "${type:0:20}"
   fi
@@ -1452,9 +1494,7 @@ mcp_check_http() {
     printf "not checked ('curl' was not found on PATH)"
     return 0
   }
-  if ! config=$(jq -r '"url = \"\(.url | gsub("(?<c>[\"\\\\])"; "\\\(.c)"))\"",
-      (.headers // {} | to_entries[] | "header = \"\(.key): \(.value | tostring | gsub("(?<c>[\"\\\\])"; "\\\(.c)"))\""),
-      (if [.url, (.headers // {} | .[] | tostring)] | any(test("[[:cntrl:]]")) then error("control") else empty end)' <<<"${json}" 2>/dev/null); then
+  if ! config=$(mcp_curl_config "${json}"); then
     printf 'failed: a control character in the url or a header value'
     return 0
   fi
@@ -1488,6 +1528,15 @@ mcp_check_http() {
   else
     printf 'failed: %s' "${answer:-no answer to tools/list}"
   fi
+}
+
+# mcp_curl_config JSON [URL]: curl config lines for the server's url (or URL) and headers; fails on
+# a control character, which a config line cannot hold.
+mcp_curl_config() {
+  jq -r --arg url "${2:-}" '(if $url == "" then .url else $url end) as $u
+    | "url = \"\($u | gsub("(?<c>[\"\\\\])"; "\\\(.c)"))\"",
+      (.headers // {} | to_entries[] | "header = \"\(.key): \(.value | tostring | gsub("(?<c>[\"\\\\])"; "\\\(.c)"))\""),
+      (if [$u, (.headers // {} | .[] | tostring)] | any(test("[[:cntrl:]]")) then error("control") else empty end)' <<<"$1" 2>/dev/null
 }
 
 # mcp_post CONFIG WORK ID METHOD: POSTs a request within the time left; the answer lands in
@@ -1525,6 +1574,108 @@ mcp_http_answer() {
     { sed -n 's/^data:[[:space:]]\{0,1\}//p' "$1.body" 2>/dev/null || true; } | mcp_answer "$2"
   else
     { jq -c . "$1.body" 2>/dev/null || true; } | mcp_answer "$2"
+  fi
+}
+
+# mcp_check_sse JSON TIMEOUT WORK: the older HTTP+SSE transport: a GET opens an event stream whose
+# first "endpoint" event says where to POST messages, and the answers come back on that stream.
+# The endpoint must be on the server's own origin: the POSTs carry the server's headers.
+# shellcheck disable=SC2310 # its helpers fail as answers (no time left, no HTTP status), not as errors to stop at
+mcp_check_sse() {
+  local json=$1 timeout=$2 work=$3 config url origin left stream pid line event="" data endpoint="" id=0 answer
+  local result="" read_status status waiting="the endpoint event"
+  command -v curl >/dev/null || {
+    printf "not checked ('curl' was not found on PATH)"
+    return 0
+  }
+  if ! config=$(mcp_curl_config "${json}"); then
+    printf 'failed: a control character in the url or a header value'
+    return 0
+  fi
+  url=$(jq -r .url <<<"${json}")
+  [[ "${url}" =~ ^https?://[^/?#]+ ]] && origin=${BASH_REMATCH[0]}
+  left=$(mcp_remaining) || left=0.1
+  # The config (headers may hold tokens) reaches curl on stdin; curl is the substitution's process,
+  # so $! is curl's pid.
+  exec {stream}< <(exec curl --config - --silent --show-error --no-buffer --proto '=http,https' \
+    --max-time "${left}" --header 'Accept: text/event-stream' --dump-header "${work}.stream-headers" \
+    2>"${work}.err" <<<"${config}" || true)
+  pid=$!
+  while [[ -z "${result}" ]]; do
+    read_status=142
+    if left=$(mcp_remaining); then
+      read_status=0
+      IFS= read -r -t "${left}" -u "${stream}" line || read_status=$?
+    fi
+    if ((read_status > 128)); then
+      result="failed: timeout, no ${waiting} within ${timeout}s"
+    elif ((read_status != 0)); then
+      # The stream ended: an HTTP error, a failed connection, or a server that closed it.
+      status=$(sed -n '1s/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p' "${work}.stream-headers" 2>/dev/null || true)
+      if [[ -n "${status}" && "${status}" != 2?? ]]; then
+        result="failed: HTTP ${status}"
+      elif [[ -z "${status}" ]]; then
+        result="failed: connection failed: $(head -c 200 "${work}.err" 2>/dev/null || true)"
+      else
+        result="failed: the event stream ended before ${waiting}"
+      fi
+    fi
+    [[ -z "${result}" ]] || break
+    line=${line%$'\r'}
+    case ${line} in
+      event:*) event=${line#event:} event=${event# } ;;
+      data:*)
+        data=${line#data:} data=${data# }
+        if [[ "${event}" == endpoint && -z "${endpoint}" ]]; then
+          if [[ "${data}" == /* ]]; then
+            endpoint=${origin}${data}
+          elif [[ "${data}" == "${origin}"/* ]]; then
+            endpoint=${data}
+          else
+            result="failed: the endpoint event names another server: ${data:0:80}"
+            break
+          fi
+          id=1 waiting="answer to initialize"
+          mcp_sse_post "${json}" "${endpoint}" "${work}" 1 initialize || result="failed: $(<"${work}.post")"
+          continue
+        fi
+        ((id > 0)) || continue
+        answer=$(mcp_answer "${id}" <<<"${data}")
+        if [[ "${answer}" == error:* ]]; then
+          result="failed: ${answer:0:200}"
+        elif [[ "${answer}" == initialized ]]; then
+          id=2 waiting="answer to tools/list"
+          mcp_sse_post "${json}" "${endpoint}" "${work}" "" notifications/initialized || true
+          mcp_sse_post "${json}" "${endpoint}" "${work}" 2 tools/list || result="failed: $(<"${work}.post") (tools/list)"
+        elif [[ -n "${answer}" ]]; then
+          result="ok ${answer}"
+        fi
+        ;;
+      "") event="" ;;
+      *) ;;
+    esac
+  done
+  exec {stream}<&-
+  kill "${pid}" 2>/dev/null || true
+  printf '%s' "${result}"
+}
+
+# mcp_sse_post JSON ENDPOINT WORK ID METHOD: POSTs a message to an SSE server's endpoint, with the
+# server's headers. Fails, with the cause in WORK.post, unless the server accepts it (HTTP 2xx).
+# shellcheck disable=SC2310 # its helpers' failures are causes to report, not errors to stop at
+mcp_sse_post() {
+  local config code
+  if ! config=$(mcp_curl_config "$1" "$2"); then
+    printf 'a control character in the endpoint' >"$3.post"
+    return 1
+  fi
+  if ! code=$(mcp_post "${config}" "$3" "$4" "$5"); then
+    printf '%s' "${code}" >"$3.post"
+    return 1
+  fi
+  if [[ "${code}" != 2?? ]]; then
+    printf 'HTTP %s' "${code}" >"$3.post"
+    return 1
   fi
 }
 

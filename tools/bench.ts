@@ -6,9 +6,10 @@
 //   cold  - the module's start script in a fresh workspace (installs from loopback)
 //   warm  - the start script again after a stop, nothing changed (must install nothing)
 //   the same with three stdio MCP servers configured: their check runs on the cold start only
-// Processes are counted in one more warm restart, traced by strace (which slows it, so it is not
-// timed): every process the start script and its children create, AgentAPI included, but not what
-// AgentAPI itself starts (Claude and its helpers), which the bare launch starts as well.
+// Processes are counted in one more warm restart (without, then with the three servers), traced by
+// strace (which slows it, so it is not timed): every process the start script and its children
+// create, AgentAPI included, but not what AgentAPI itself starts (Claude and its helpers), which the
+// bare launch starts as well.
 
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -171,12 +172,18 @@ const rss = plain.rss;
 
 const status = await statusFigures(server);
 
-const traced = await workspace(server);
-const [first] = await traced.agent.start();
-if (first?.exitCode !== 0) throw new Error(`start failed:\n${first?.output}`);
-await traced.agent.stop();
-const warmProcesses = await startProcesses(traced);
-disposeWorkspaces();
+/** The processes of a warm restart (traced) of a workspace with these inputs. */
+async function warmProcessCount(inputs: Inputs): Promise<number> {
+  const traced = await workspace(server, inputs);
+  const [first] = await traced.agent.start();
+  if (first?.exitCode !== 0) throw new Error(`start failed:\n${first?.output}`);
+  await traced.agent.stop();
+  const n = await startProcesses(traced);
+  disposeWorkspaces();
+  return n;
+}
+const warmProcesses = await warmProcessCount({});
+const warmProcessesMcp = await warmProcessCount({ mcp: threeServers });
 server.stop();
 
 const b = median(bareTimes);
@@ -190,5 +197,6 @@ console.log(row("warm, 3 MCP servers", median(withMcp.warm)));
 console.log(row("cold, 3 MCP servers", median(withMcp.cold)));
 console.log(`a warm restart adds ${((median(warmTimes) - b) * 1000).toFixed(0)} ms to the bare launch`);
 console.log(`processes a warm restart spawns (AgentAPI included, not what AgentAPI starts): ${warmProcesses}`);
+console.log(`the same with 3 MCP servers: ${warmProcessesMcp}`);
 console.log(`memory of AgentAPI + Claude after a module start: ${(rss / 1024).toFixed(0)} MiB RSS`);
 for (const line of status) console.log(line);

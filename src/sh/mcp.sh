@@ -13,9 +13,9 @@
 
 # step_configure_mcp: Reconciles the template's MCP servers (mcp, then the remote configs of mcp_config_remote_path) with Claude's config in the work dir; a rejected server or unreadable config is skipped and reported.
 step_configure_mcp() {
-  local state_dir project name_b64 json_b64 source name json key want entry out existing
+  local state_dir project name_b64 json_b64 source name json key want entry out existing fingerprint
   local added=0 unchanged=0 skipped=0 removed=0 skipped_names="" servers=${ARG_MCP_SERVERS}
-  local -A keep=() present=() seen=() unreadable=()
+  local -A keep=() present=() present_b64=() seen=() unreadable=()
   need_cmd jq "to read Claude's MCP configuration; install the jq package in the workspace image"
   state_dir="${MODULE_DIR}/mcp/$(sha256_of "${WORKDIR}")"
   mkdir -p "${state_dir}"
@@ -23,11 +23,28 @@ step_configure_mcp() {
   # Servers Claude has for this work dir now; one the user deleted by hand is added again.
   # Claude files local-scope servers under the git work tree's root when there is one.
   project=$(claude_project_dir "${WORKDIR}")
-  existing=$(jq -r --arg dir "${project}" '.projects[$dir].mcpServers // {} | keys[]' "${HOME}/.claude.json" 2>/dev/null || true)
-  while IFS= read -r name; do
-    [[ -n "${name}" ]] && present["${name}"]=1
+  # (Each name also in base64, as the servers' lines carry it. A user's name may hold any character,
+  # but the module's names are plain and match exactly.)
+  existing=$(jq -r --arg dir "${project}" '.projects[$dir].mcpServers // {} | keys[] | "\(@base64) \(.)"' "${HOME}/.claude.json" 2>/dev/null || true)
+  while read -r name_b64 name; do
+    [[ -z "${name_b64}" ]] || present_b64["${name_b64}"]=1 present["${name}"]=1
   done <<<"${existing}"
   [[ -z "${MCP_CONFIG_URLS_B64}" ]] || mcp_read_remote_configs "${state_dir}"
+  # The same servers as when every one was last configured, and Claude still has them all: nothing
+  # to do, and no process per server (a warm restart stays as fast as without servers).
+  fingerprint=$(mcp_fingerprint "${state_dir}" "${servers}")
+  if [[ ${#unreadable[@]} == 0 && -f "${state_dir}/.fingerprint" && "$(<"${state_dir}/.fingerprint")" == "${fingerprint}" ]]; then
+    while read -r name_b64 _; do
+      [[ -z "${name_b64}" ]] || unchanged=$((unchanged + 1))
+      [[ -z "${name_b64}" || -n "${present_b64[${name_b64}]:-}" ]] || fingerprint=""
+    done <<<"${servers}"
+    if [[ -n "${fingerprint}" ]]; then
+      note "mcp" "0 added, ${unchanged} unchanged, 0 removed, 0 skipped"
+      return 0
+    fi
+    unchanged=0
+  fi
+  rm -f -- "${state_dir}/.fingerprint"
 
   # A remote server's line carries its config's source (sha256 of its URL); mcp's lines carry none.
   while read -r name_b64 json_b64 source; do
@@ -97,6 +114,17 @@ step_configure_mcp() {
     removed=$((removed + 1))
   done
   note "mcp" "${added} added, ${unchanged} unchanged, ${removed} removed, ${skipped} skipped${skipped_names:+ (${skipped_names# })}"
+  # Only a start that configured every server may let the next one skip them all.
+  if ((skipped == 0 && ${#unreadable[@]} == 0)); then
+    mcp_fingerprint "${state_dir}" "${servers}" | atomic_write "${state_dir}/.fingerprint" 0600
+  fi
+}
+
+# mcp_fingerprint STATE_DIR SERVERS: a digest of the servers wanted and of the module's records of
+# what it added.
+mcp_fingerprint() {
+  local records=("$1"/*)
+  sha256_of "$2"$'\n\n'"${records[*]##*/}"
 }
 
 # mcp_read_remote_configs STATE_DIR: fetches each remote config and appends its servers to the

@@ -44,16 +44,42 @@ const failingServer = script(
 );
 const hangingServer = script("hanging-server", "exec sleep 600");
 
-/** A double of remote MCP servers on loopback (streamable HTTP): /denied answers 401; /ok answers
- * initialize with a session id as an SSE stream and tools/list only under that session. */
+/** A double of remote MCP servers on loopback. /denied answers 401. Streamable HTTP: /ok answers
+ * initialize with a session id as an SSE stream and tools/list only under that session. The older
+ * HTTP+SSE transport: GET /sse opens an event stream whose endpoint event names /messages?stream=N;
+ * what is POSTed there is answered on that stream (both only with the secret's bearer token). */
 const session = "session-1234";
+const streams: ReadableStreamDefaultController<string>[] = [];
 const http = Bun.serve({
   hostname: "127.0.0.1",
   port: 0,
   async fetch(request) {
     const url = new URL(request.url);
     if (url.pathname === "/denied") return new Response("unauthorized", { status: 401 });
+    // The SSE server wants the definition's header on the stream and on every message.
+    const bearer = request.headers.get("authorization") === `Bearer ${secret}`;
+    if (url.pathname === "/sse") {
+      if (!bearer) return new Response("unauthorized", { status: 401 });
+      const body = new ReadableStream<string>({
+        start(controller) {
+          controller.enqueue(`event: endpoint\ndata: /messages?stream=${streams.push(controller) - 1}\n\n`);
+        },
+      });
+      return new Response(body, { headers: { "Content-Type": "text/event-stream" } });
+    }
     const message = (await request.json()) as { id?: number; method: string };
+    if (url.pathname === "/messages") {
+      if (!bearer) return new Response("unauthorized", { status: 401 });
+      const answer =
+        message.method === "initialize"
+          ? { protocolVersion: "2024-11-05", capabilities: {} }
+          : { tools: [{ name: "a" }, { name: "b" }, { name: "c" }] };
+      if (message.id !== undefined) {
+        const data = JSON.stringify({ jsonrpc: "2.0", id: message.id, result: answer });
+        streams[Number(url.searchParams.get("stream"))]!.enqueue(`event: message\ndata: ${data}\n\n`);
+      }
+      return new Response("Accepted", { status: 202 });
+    }
     if (message.id === undefined) return new Response(null, { status: 202 });
     if (message.method === "initialize") {
       const answer = { jsonrpc: "2.0", id: message.id, result: { protocolVersion: "2025-06-18", capabilities: {} } };
@@ -100,7 +126,8 @@ describe("MCP server check", () => {
       hanging: { command: hangingServer },
       denied: { type: "http", url: `${base}/denied?token=${secret}`, headers: { Authorization: `Bearer ${secret}` } },
       remote: { type: "http", url: `${base}/ok` },
-      legacy: { type: "sse", url: `${base}/sse` },
+      legacy: { type: "sse", url: `${base}/sse`, headers: { Authorization: `Bearer ${secret}` } },
+      legacyDenied: { type: "sse", url: `${base}/denied` },
       unset: { command: stdioServer, args: ["1"], env: { TOKEN: "${MCP_CHECK_UNSET_VARIABLE}" } },
     });
     expect(run.exitCode).toBe(0);
@@ -112,9 +139,10 @@ describe("MCP server check", () => {
     expect(output).toContain("MCP server 'hanging': failed: timeout, no answer to initialize within 10s");
     expect(output).toContain("MCP server 'denied': failed: HTTP 401");
     expect(output).toContain("MCP server 'remote': ok, 2 tools");
-    expect(output).toContain("MCP server 'legacy': not checked (sse)");
+    expect(output).toContain("MCP server 'legacy': ok, 3 tools");
+    expect(output).toContain("MCP server 'legacyDenied': failed: HTTP 401");
     expect(output).toContain("MCP server 'unset': failed: environment variable MCP_CHECK_UNSET_VARIABLE not set");
-    expect(output).toContain("mcp check:     2 ok, 6 failed, 0 unchanged");
+    expect(output).toContain("mcp check:     3 ok, 6 failed, 0 unchanged");
     expect(output).toContain("AgentAPI is ready");
     expect(output).not.toContain(secret);
     const log = readFileSync(join(ws.moduleDir, "install.log"), "utf8");
