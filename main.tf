@@ -52,9 +52,10 @@ locals {
     WORKSPACE_OWNER = data.coder_workspace_owner.me.name
     WORKSPACE_NAME  = data.coder_workspace.me.name
     # MCP servers
-    MCP_SERVERS       = join("\n", [for name, server in local.mcp_servers : "${base64encode(name)} ${base64encode(jsonencode(server))}"])
-    MCP_CHECK_TIMEOUT = tostring(var.mcp_check_timeout)
-    MCP_REQUIRED      = join("\n", var.mcp_required)
+    MCP_SERVERS            = join("\n", [for name, server in local.mcp_servers : "${base64encode(name)} ${base64encode(jsonencode(server))}"])
+    MCP_CHECK_TIMEOUT      = tostring(var.mcp_check_timeout)
+    MCP_REQUIRED           = join("\n", var.mcp_required)
+    MCP_CHECK_USER_SERVERS = tostring(var.mcp_check_user_servers)
     # Prompt, sessions and permissions
     AI_PROMPT                    = var.ai_prompt
     CONTINUE                     = tostring(var.continue)

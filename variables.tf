@@ -294,6 +294,13 @@ variable "mcp_check_timeout" {
   }
 }
 
+variable "mcp_check_user_servers" {
+  description = "Also check the MCP servers the user configured themselves (the work dir's and user-scope ones in ~/.claude.json; not the coder CLI's `coder`) the way the module's are checked, on every start (the module keeps no record of them), and report them as \"(yours)\". Never fatal."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 variable "mcp_required" {
   description = "Names of MCP servers (from mcp or mcp_config_remote_path) that must pass the start's check: when one fails (or is not configured), the start stops with the cause. Other servers that fail are only reported."
   type        = list(string)

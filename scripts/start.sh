@@ -505,14 +505,15 @@ step_configure_mcp() {
   note "mcp" "${added} added, ${unchanged} unchanged, ${removed} removed, ${skipped} skipped${skipped_names:+ (${skipped_names# })}"
   # Only a start that configured every server may let the next one skip them all.
   if ((skipped == 0 && ${#unreadable[@]} == 0)); then
-    mcp_fingerprint "${state_dir}" "${servers}" | atomic_write "${state_dir}/.fingerprint" 0600
+    fingerprint=$(mcp_fingerprint "${state_dir}" "${servers}")
+    printf '%s' "${fingerprint}" | atomic_write "${state_dir}/.fingerprint" 0600
   fi
 }
 
-# step_check_mcp: Starts each of the module's MCP servers once and reports per server "ok, N tools" or why not; fatal only for a server named in mcp_required.
+# step_check_mcp: Starts each of the module's MCP servers (and the user's own, with mcp_check_user_servers) once and reports per server "ok, N tools" or why not; fatal only for a server named in mcp_required.
 step_check_mcp() {
   local state_dir checked_dir work project mine="" configured file name_b64 json_b64 name key entry result
-  local ok=0 failed=0 skipped=0 names=()
+  local ok=0 failed=0 skipped=0 names=() yours_name=() yours_def=() n
   local -A def=() outcome=() key_of=() entry_of=() key_by_name=()
   state_dir="${MODULE_DIR}/mcp/$(sha256_of "${WORKDIR}")"
   checked_dir="${MODULE_DIR}/mcp-checked/$(sha256_of "${WORKDIR}")"
@@ -552,6 +553,24 @@ step_check_mcp() {
     def["${name}"]=$(b64d "${json_b64}")
     mcp_check_server "${def[${name}]}" "${ARG_MCP_CHECK_TIMEOUT}" "${work}/${key}" >"${work}/${key}.result" 2>/dev/null &
   done <<<"${configured}"
+  # The user's own servers (the work dir's and user-scope ones; not the coder CLI's `coder`), when
+  # the template asks: checked on every start, since the module keeps no record of them.
+  if [[ "${ARG_MCP_CHECK_USER_SERVERS}" == true ]]; then
+    configured=$(jq -r --arg dir "${project}" --arg mine "${mine}" '($mine | split(" ")) as $mine
+      | (.projects[$dir].mcpServers // {}) as $local
+      | [($local | to_entries[]), (.mcpServers // {} | to_entries[] | select(.key | in($local) | not))]
+      | sort_by(.key)[] | select((.key | @base64 | IN($mine[])) or .key == "coder" | not)
+      | "\(.key | @base64) \(.value | tojson | @base64)"' "${HOME}/.claude.json" 2>/dev/null || true)
+    while read -r name_b64 json_b64; do
+      [[ -n "${name_b64}" ]] || continue
+      name=$(b64d "${name_b64}")
+      # A name of the user's may hold anything; logs show it printable.
+      yours_name+=("${name//[^[:print:]]/?}")
+      yours_def+=("$(b64d "${json_b64}")")
+      key="yours-${#yours_def[@]}"
+      mcp_check_server "${yours_def[-1]}" "${ARG_MCP_CHECK_TIMEOUT}" "${work}/${key}" >"${work}/${key}.result" 2>/dev/null &
+    done <<<"${configured}"
+  fi
   wait
 
   for name in "${names[@]}"; do
@@ -578,11 +597,24 @@ step_check_mcp() {
     fi
     note "mcp ${name}" "${result}"
   done
+  for n in "${!yours_name[@]}"; do
+    result=$(cat "${work}/yours-$((n + 1)).result" 2>/dev/null || true)
+    result=$(mcp_mask "${yours_def[n]}" "${result:-failed: the check ended without a result}")
+    if [[ "${result}" =~ ^ok\ ([0-9]+)$ ]]; then
+      result="ok, ${BASH_REMATCH[1]} tools"
+      log "MCP server '${yours_name[n]}' (yours): ${result}"
+      ok=$((ok + 1))
+    else
+      warn "MCP server '${yours_name[n]}' (yours): ${result}"
+      failed=$((failed + 1))
+    fi
+    note "mcp ${yours_name[n]} (yours)" "${result}"
+  done
   # Results of servers the module no longer has.
   for key in "${checked_dir}"/*; do
     [[ ! -f "${key}" || -f "${state_dir}/${key##*/}" ]] || rm -f -- "${key}"
   done
-  ((${#names[@]} == 0)) || note "mcp check" "${ok} ok, ${failed} failed, ${skipped} unchanged"
+  ((${#names[@]} + ${#yours_name[@]} == 0)) || note "mcp check" "${ok} ok, ${failed} failed, ${skipped} unchanged"
 
   while IFS= read -r name; do
     [[ -n "${name}" ]] || continue
@@ -2848,7 +2880,7 @@ on_error() {
 }
 
 read_args() {
-  decode_args "${HOME}/.claude-module/scripts/start.args" WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH CLAUDE_EXECUTABLE BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT STATE_PERSISTENCE SESSION_APP APP_SLUG SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS MCP_CHECK_TIMEOUT MCP_REQUIRED AI_PROMPT CONTINUE RESUME_SESSION_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN SYNC_UNIT WAIT_FOR_SCRIPTS BOUNDARY_CODER_HOST
+  decode_args "${HOME}/.claude-module/scripts/start.args" WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH CLAUDE_EXECUTABLE BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT STATE_PERSISTENCE SESSION_APP APP_SLUG SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS MCP_CHECK_TIMEOUT MCP_REQUIRED MCP_CHECK_USER_SERVERS AI_PROMPT CONTINUE RESUME_SESSION_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN SYNC_UNIT WAIT_FOR_SCRIPTS BOUNDARY_CODER_HOST
   # Directory Claude Code works in; created when missing.
   ARG_WORKDIR=${DECODED[0]}
   # Install Claude Code, or only use an existing binary.
@@ -2899,64 +2931,67 @@ read_args() {
   ARG_MCP_CHECK_TIMEOUT=${DECODED[20]}
   # Names of MCP servers whose failed check stops the start, one per line.
   ARG_MCP_REQUIRED=${DECODED[21]}
+  # Also check the user's own MCP servers (not the coder CLI's), on every start.
+  ARG_MCP_CHECK_USER_SERVERS=${DECODED[22]}
+  [[ "${ARG_MCP_CHECK_USER_SERVERS}" == true || "${ARG_MCP_CHECK_USER_SERVERS}" == false ]] || die 'MCP_CHECK_USER_SERVERS must be true or false'
   # Initial prompt for Claude, or empty; sent only when a new session starts.
-  ARG_AI_PROMPT=${DECODED[22]}
+  ARG_AI_PROMPT=${DECODED[23]}
   # Resume the previous session on restart.
-  ARG_CONTINUE=${DECODED[23]}
+  ARG_CONTINUE=${DECODED[24]}
   [[ "${ARG_CONTINUE}" == true || "${ARG_CONTINUE}" == false ]] || die 'CONTINUE must be true or false'
   # Session UUID (lowercase) to resume instead of choosing one, or empty.
-  ARG_RESUME_SESSION_ID=${DECODED[24]}
+  ARG_RESUME_SESSION_ID=${DECODED[25]}
   # Start Claude with --dangerously-skip-permissions.
-  ARG_DANGEROUSLY_SKIP_PERMISSIONS=${DECODED[25]}
+  ARG_DANGEROUSLY_SKIP_PERMISSIONS=${DECODED[26]}
   [[ "${ARG_DANGEROUSLY_SKIP_PERMISSIONS}" == true || "${ARG_DANGEROUSLY_SKIP_PERMISSIONS}" == false ]] || die 'DANGEROUSLY_SKIP_PERMISSIONS must be true or false'
   # Claude's --permission-mode (validated at plan time), or empty.
-  ARG_PERMISSION_MODE=${DECODED[26]}
+  ARG_PERMISSION_MODE=${DECODED[27]}
   # Tool rules for --allowedTools, one per line (split at plan time).
-  ARG_ALLOWED_TOOLS=${DECODED[27]}
+  ARG_ALLOWED_TOOLS=${DECODED[28]}
   # Tool rules for --disallowedTools, one per line (split at plan time).
-  ARG_DISALLOWED_TOOLS=${DECODED[28]}
+  ARG_DISALLOWED_TOOLS=${DECODED[29]}
   # Task mode (report status to Coder) or standalone.
-  ARG_REPORT_TASKS=${DECODED[29]}
+  ARG_REPORT_TASKS=${DECODED[30]}
   [[ "${ARG_REPORT_TASKS}" == true || "${ARG_REPORT_TASKS}" == false ]] || die 'REPORT_TASKS must be true or false'
   # Who reports the app's status: 'hooks' (Claude Code's hooks), 'model' (coder_report_task), 'both', or 'off' (web_app = false: no app to report to).
-  ARG_STATUS_SOURCE=${DECODED[30]}
+  ARG_STATUS_SOURCE=${DECODED[31]}
   # The deployment's access URL: the agent API when CODER_AGENT_URL is not set.
-  ARG_ACCESS_URL=${DECODED[31]}
+  ARG_ACCESS_URL=${DECODED[32]}
   # Instructions for Claude's CLAUDE.md (task reporting and/or the template's own).
-  ARG_SYSTEM_PROMPT=${DECODED[32]}
+  ARG_SYSTEM_PROMPT=${DECODED[33]}
   # The user-level CLAUDE.md; a leading ~ or $HOME means the home directory.
-  ARG_CLAUDE_MD_PATH=${DECODED[33]}
+  ARG_CLAUDE_MD_PATH=${DECODED[34]}
   # Bash run before anything is installed, or empty.
-  ARG_PRE_INSTALL_SCRIPT=${DECODED[34]}
+  ARG_PRE_INSTALL_SCRIPT=${DECODED[35]}
   # Bash run after the installs, before Claude is configured, or empty.
-  ARG_POST_INSTALL_SCRIPT=${DECODED[35]}
+  ARG_POST_INSTALL_SCRIPT=${DECODED[36]}
   # Run Claude inside boundary (network allowlist); fail closed when it cannot start.
-  ARG_ENABLE_BOUNDARY=${DECODED[36]}
+  ARG_ENABLE_BOUNDARY=${DECODED[37]}
   [[ "${ARG_ENABLE_BOUNDARY}" == true || "${ARG_ENABLE_BOUNDARY}" == false ]] || die 'ENABLE_BOUNDARY must be true or false'
   # Where boundary comes from: 'coder' (subcommand), 'release' (download) or 'source' (go build).
-  ARG_BOUNDARY_MODE=${DECODED[37]}
+  ARG_BOUNDARY_MODE=${DECODED[38]}
   # Exact boundary version for the release and source modes, such as v0.8.0.
-  ARG_BOUNDARY_VERSION=${DECODED[38]}
+  ARG_BOUNDARY_VERSION=${DECODED[39]}
   # Base URL of boundary releases (a mirror in air-gapped setups).
-  ARG_BOUNDARY_RELEASES_URL=${DECODED[39]}
+  ARG_BOUNDARY_RELEASES_URL=${DECODED[40]}
   # Expected sha256 of the boundary release archive, or empty.
-  ARG_BOUNDARY_SHA256=${DECODED[40]}
+  ARG_BOUNDARY_SHA256=${DECODED[41]}
   # The template's extra allow rules, one per line.
-  ARG_BOUNDARY_ALLOWLIST=${DECODED[41]}
+  ARG_BOUNDARY_ALLOWLIST=${DECODED[42]}
   # The template's boundary config.yaml in the workspace, or empty.
-  ARG_BOUNDARY_CONFIG_PATH=${DECODED[42]}
+  ARG_BOUNDARY_CONFIG_PATH=${DECODED[43]}
   # 'nsjail', 'landjail', or empty for the config's or boundary's default.
-  ARG_BOUNDARY_JAIL_TYPE=${DECODED[43]}
+  ARG_BOUNDARY_JAIL_TYPE=${DECODED[44]}
   # Start Claude unfiltered (with a warning) when boundary cannot start.
-  ARG_BOUNDARY_FAIL_OPEN=${DECODED[44]}
+  ARG_BOUNDARY_FAIL_OPEN=${DECODED[45]}
   [[ "${ARG_BOUNDARY_FAIL_OPEN}" == true || "${ARG_BOUNDARY_FAIL_OPEN}" == false ]] || die 'BOUNDARY_FAIL_OPEN must be true or false'
   # The start script's unit in the agent's script sync (the scripts output).
-  ARG_SYNC_UNIT=${DECODED[45]}
+  ARG_SYNC_UNIT=${DECODED[46]}
   # Sync units that must complete before Claude is configured, one per line.
-  ARG_WAIT_FOR_SCRIPTS=${DECODED[46]}
+  ARG_WAIT_FOR_SCRIPTS=${DECODED[47]}
   # Host name of the Coder deployment (always allowed), or empty.
-  ARG_BOUNDARY_CODER_HOST=${DECODED[47]}
-  unset DECODED CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_CLAUDE_EXECUTABLE CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_STATE_PERSISTENCE CLAUDE_MODULE_ARG_SESSION_APP CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_MCP_CHECK_TIMEOUT CLAUDE_MODULE_ARG_MCP_REQUIRED CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_SYNC_UNIT CLAUDE_MODULE_ARG_WAIT_FOR_SCRIPTS CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
+  ARG_BOUNDARY_CODER_HOST=${DECODED[48]}
+  unset DECODED CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_CLAUDE_EXECUTABLE CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_STATE_PERSISTENCE CLAUDE_MODULE_ARG_SESSION_APP CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_MCP_CHECK_TIMEOUT CLAUDE_MODULE_ARG_MCP_REQUIRED CLAUDE_MODULE_ARG_MCP_CHECK_USER_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_SYNC_UNIT CLAUDE_MODULE_ARG_WAIT_FOR_SCRIPTS CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
   if [[ -n "${!CLAUDE_MODULE_ARG_*}" ]]; then
     die "unexpected arguments: ${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
   fi

@@ -87,6 +87,11 @@ export const contracts = {
       arg("MCP_SERVERS", "pairs", "MCP servers: name and JSON definition per line."),
       arg("MCP_CHECK_TIMEOUT", "string", "Seconds each MCP server has to answer initialize and tools/list (1-120)."),
       arg("MCP_REQUIRED", "string", "Names of MCP servers whose failed check stops the start, one per line."),
+      arg(
+        "MCP_CHECK_USER_SERVERS",
+        "bool",
+        "Also check the user's own MCP servers (not the coder CLI's), on every start.",
+      ),
       // Prompt, sessions and permissions
       arg("AI_PROMPT", "string", "Initial prompt for Claude, or empty; sent only when a new session starts."),
       arg("CONTINUE", "bool", "Resume the previous session on restart."),

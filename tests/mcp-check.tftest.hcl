@@ -8,9 +8,14 @@ variables {
 run "mcp_check_inputs_reach_the_start_script" {
   command = plan
   variables {
-    mcp               = jsonencode({ mcpServers = { "a-tool" = { command = "a" }, "b.tool" = { command = "b" } } })
-    mcp_check_timeout = 12
-    mcp_required      = ["a-tool", "b.tool"]
+    mcp                    = jsonencode({ mcpServers = { "a-tool" = { command = "a" }, "b.tool" = { command = "b" } } })
+    mcp_check_timeout      = 12
+    mcp_required           = ["a-tool", "b.tool"]
+    mcp_check_user_servers = true
+  }
+  assert {
+    condition     = local.start_args.MCP_CHECK_USER_SERVERS == "true"
+    error_message = "the request to check the user's own servers reaches the start script"
   }
   assert {
     condition     = local.start_args.MCP_CHECK_TIMEOUT == "12"
@@ -27,6 +32,10 @@ run "mcp_check_timeout_defaults_to_five_seconds" {
   assert {
     condition     = local.start_args.MCP_CHECK_TIMEOUT == "5" && local.start_args.MCP_REQUIRED == ""
     error_message = "five seconds, and no server required, unless the template says otherwise"
+  }
+  assert {
+    condition     = local.start_args.MCP_CHECK_USER_SERVERS == "false"
+    error_message = "the user's own servers are left alone unless the template asks"
   }
 }
 

@@ -13,10 +13,10 @@
 # shellcheck disable=SC2154 # globals come from outside this file: ARG_* from the generated prologue, MODULE_DIR and the like from src/scripts/*-globals.sh
 # shellcheck disable=SC2164 # the scripts run under set -Eeuo pipefail, so a failed cd ends the subshell
 
-# step_check_mcp: Starts each of the module's MCP servers once and reports per server "ok, N tools" or why not; fatal only for a server named in mcp_required.
+# step_check_mcp: Starts each of the module's MCP servers (and the user's own, with mcp_check_user_servers) once and reports per server "ok, N tools" or why not; fatal only for a server named in mcp_required.
 step_check_mcp() {
   local state_dir checked_dir work project mine="" configured file name_b64 json_b64 name key entry result
-  local ok=0 failed=0 skipped=0 names=()
+  local ok=0 failed=0 skipped=0 names=() yours_name=() yours_def=() n
   local -A def=() outcome=() key_of=() entry_of=() key_by_name=()
   state_dir="${MODULE_DIR}/mcp/$(sha256_of "${WORKDIR}")"
   checked_dir="${MODULE_DIR}/mcp-checked/$(sha256_of "${WORKDIR}")"
@@ -56,6 +56,24 @@ step_check_mcp() {
     def["${name}"]=$(b64d "${json_b64}")
     mcp_check_server "${def[${name}]}" "${ARG_MCP_CHECK_TIMEOUT}" "${work}/${key}" >"${work}/${key}.result" 2>/dev/null &
   done <<<"${configured}"
+  # The user's own servers (the work dir's and user-scope ones; not the coder CLI's `coder`), when
+  # the template asks: checked on every start, since the module keeps no record of them.
+  if [[ "${ARG_MCP_CHECK_USER_SERVERS}" == true ]]; then
+    configured=$(jq -r --arg dir "${project}" --arg mine "${mine}" '($mine | split(" ")) as $mine
+      | (.projects[$dir].mcpServers // {}) as $local
+      | [($local | to_entries[]), (.mcpServers // {} | to_entries[] | select(.key | in($local) | not))]
+      | sort_by(.key)[] | select((.key | @base64 | IN($mine[])) or .key == "coder" | not)
+      | "\(.key | @base64) \(.value | tojson | @base64)"' "${HOME}/.claude.json" 2>/dev/null || true)
+    while read -r name_b64 json_b64; do
+      [[ -n "${name_b64}" ]] || continue
+      name=$(b64d "${name_b64}")
+      # A name of the user's may hold anything; logs show it printable.
+      yours_name+=("${name//[^[:print:]]/?}")
+      yours_def+=("$(b64d "${json_b64}")")
+      key="yours-${#yours_def[@]}"
+      mcp_check_server "${yours_def[-1]}" "${ARG_MCP_CHECK_TIMEOUT}" "${work}/${key}" >"${work}/${key}.result" 2>/dev/null &
+    done <<<"${configured}"
+  fi
   wait
 
   for name in "${names[@]}"; do
@@ -82,11 +100,24 @@ step_check_mcp() {
     fi
     note "mcp ${name}" "${result}"
   done
+  for n in "${!yours_name[@]}"; do
+    result=$(cat "${work}/yours-$((n + 1)).result" 2>/dev/null || true)
+    result=$(mcp_mask "${yours_def[n]}" "${result:-failed: the check ended without a result}")
+    if [[ "${result}" =~ ^ok\ ([0-9]+)$ ]]; then
+      result="ok, ${BASH_REMATCH[1]} tools"
+      log "MCP server '${yours_name[n]}' (yours): ${result}"
+      ok=$((ok + 1))
+    else
+      warn "MCP server '${yours_name[n]}' (yours): ${result}"
+      failed=$((failed + 1))
+    fi
+    note "mcp ${yours_name[n]} (yours)" "${result}"
+  done
   # Results of servers the module no longer has.
   for key in "${checked_dir}"/*; do
     [[ ! -f "${key}" || -f "${state_dir}/${key##*/}" ]] || rm -f -- "${key}"
   done
-  ((${#names[@]} == 0)) || note "mcp check" "${ok} ok, ${failed} failed, ${skipped} unchanged"
+  ((${#names[@]} + ${#yours_name[@]} == 0)) || note "mcp check" "${ok} ok, ${failed} failed, ${skipped} unchanged"
 
   while IFS= read -r name; do
     [[ -n "${name}" ]] || continue

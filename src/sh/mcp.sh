@@ -116,7 +116,8 @@ step_configure_mcp() {
   note "mcp" "${added} added, ${unchanged} unchanged, ${removed} removed, ${skipped} skipped${skipped_names:+ (${skipped_names# })}"
   # Only a start that configured every server may let the next one skip them all.
   if ((skipped == 0 && ${#unreadable[@]} == 0)); then
-    mcp_fingerprint "${state_dir}" "${servers}" | atomic_write "${state_dir}/.fingerprint" 0600
+    fingerprint=$(mcp_fingerprint "${state_dir}" "${servers}")
+    printf '%s' "${fingerprint}" | atomic_write "${state_dir}/.fingerprint" 0600
   fi
 }
 

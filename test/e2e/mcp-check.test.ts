@@ -179,6 +179,48 @@ describe("MCP server check", () => {
     expect(checks(count)).toBe(1);
   });
 
+  test("mcp_check_user_servers also checks the user's own servers, on every start; never the coder CLI's", async () => {
+    const count = join(scratchDir("count"), "starts");
+    const servers = { module: { command: stdioServer, args: ["1"] } };
+    // Task reporting on: the coder CLI adds its server (`coder`) to the work dir's.
+    const inputs = { report_tasks: true };
+    const first = await start(servers, inputs);
+    expect(first.run.exitCode).toBe(0);
+    // The user's own: one for the work dir (local scope), one for every project (user scope).
+    const yours = {
+      local: ["yours-local", { command: stdioServer, args: ["2"], env: { COUNT_FILE: count } }],
+      user: ["yours-user", { command: "/nonexistent/theirs" }],
+    } as const;
+    for (const [scope, [name, definition]] of Object.entries(yours)) {
+      const added = await first.ws.agent.exec(
+        "claude",
+        ["mcp", "add-json", "--scope", scope, name, JSON.stringify(definition)],
+        { cwd: first.ws.workdir },
+      );
+      expect(added.exitCode).toBe(0);
+    }
+
+    const off = await start(servers, inputs, first.ws);
+    expect(off.run.exitCode).toBe(0);
+    expect(off.output).not.toContain("(yours)");
+    expect(existsSync(count)).toBe(false);
+
+    const on = await start(servers, { ...inputs, mcp_check_user_servers: true }, off.ws);
+    expect(on.run.exitCode).toBe(0);
+    expect(on.output).toContain("MCP server 'yours-local' (yours): ok, 2 tools");
+    expect(on.output).toContain("MCP server 'yours-user' (yours): failed: command not found: /nonexistent/theirs");
+    expect(on.output).toContain("MCP server 'module': check skipped, unchanged");
+    expect(on.output).toContain("mcp check:     1 ok, 1 failed, 1 unchanged");
+    const config = JSON.parse(readFileSync(join(on.ws.agent.home, ".claude.json"), "utf8"));
+    expect(Object.keys(config.projects[on.ws.workdir].mcpServers)).toContain("coder");
+    expect(on.output).not.toContain("MCP server 'coder'");
+    expect(checks(count)).toBe(1);
+
+    const again = await start(servers, { ...inputs, mcp_check_user_servers: true }, on.ws);
+    expect(again.output).toContain("MCP server 'yours-local' (yours): ok, 2 tools");
+    expect(checks(count)).toBe(2);
+  });
+
   test("a server named in mcp_required that fails stops the start with the cause and the log", async () => {
     const { run, ws } = await start(
       { working: { command: stdioServer, args: ["1"] }, failing: { command: failingServer } },
