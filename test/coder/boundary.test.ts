@@ -2,28 +2,36 @@
 // agent, the jailed Claude reaches the model through boundary's proxy, and the task's status
 // reaches Coder: Claude Code's hooks run in the jail and only write a file; the module's relay,
 // outside the jail, sends it to the agent (the coder MCP server in the jail reaches neither
-// AgentAPI nor, on loopback, the deployment).
+// AgentAPI nor, on loopback, the deployment). With Claude jailed, a failed turn and a permission
+// prompt are reported as without boundary.
 
 import { beforeAll, describe, expect, test } from "bun:test";
-import { api, expr, tasksTf, uniqueName } from "../lib/coder.ts";
+import { api, cli, expr, tasksTf, uniqueName } from "../lib/coder.ts";
 import { coderVersionLabel, useCoder } from "../lib/coder-level.ts";
+import { answerYes, appStatuses, failedState, oneRetryTf, send, waitState } from "../lib/task-status.ts";
 import { waitFor } from "../lib/wait.ts";
 
 const level = useCoder();
 let template: string;
+let asks: string;
 
 beforeAll(async () => {
-  template = await level.push("boundary", {
-    module: {
-      workdir: "~/project",
-      ai_prompt: expr("data.coder_task.me.prompt"),
-      enable_boundary: true,
-      use_boundary_directly: true,
-      boundary_jail_type: "landjail",
-      boundary_allowlist: ["domain=127.0.0.1"],
-    },
-    files: { "tasks.tf": tasksTf },
-  });
+  const module = {
+    workdir: "~/project",
+    ai_prompt: expr("data.coder_task.me.prompt"),
+    enable_boundary: true,
+    use_boundary_directly: true,
+    boundary_jail_type: "landjail",
+    boundary_allowlist: ["domain=127.0.0.1"],
+  };
+  [template, asks] = await Promise.all([
+    level.push("boundary", { module, files: { "tasks.tf": tasksTf } }),
+    // An explicit permission mode (a task's default skips permissions), and one retry of a failed call.
+    level.push("boundary-ask", {
+      module: { ...module, permission_mode: "default" },
+      files: { "tasks.tf": tasksTf, "retries.tf": oneRetryTf },
+    }),
+  ]);
 });
 
 describe(`boundary on ${coderVersionLabel}`, () => {
@@ -41,4 +49,35 @@ describe(`boundary on ${coderVersionLabel}`, () => {
       return view.current_state?.state === "complete" && view.current_state.message === "Done." ? true : undefined;
     });
   }, 600_000); // a task workspace build with boundary's preflight and a model turn
+
+  test("with Claude jailed, a failed turn shows failure; a permission prompt shows idle until answered, then working and complete", async () => {
+    const { d, model } = level;
+    const prompt = `Jailed and overloaded ${uniqueName("p")}`;
+    model.on(prompt, [{ error: { status: 529, type: "overloaded_error", message: "Overloaded" } }]);
+    const { task, ws } = await level.startTask(asks, prompt);
+    const failure = await waitState(d, task, failedState(d));
+    expect(failure).toMatch(/^server_error: API Error: 529 Overloaded/);
+
+    const command = `Jailed command ${uniqueName("c")}`;
+    model.on(
+      command,
+      [{ tool: "Bash", input: { command: "echo approved > ran.txt" } }],
+      [{ text: "The command ran." }],
+    );
+    await send(d, task, command);
+    expect(await waitState(d, task, "idle")).toBe("Claude needs your permission");
+    await answerYes(d, ws);
+    expect(await waitState(d, task, "complete")).toBe("The command ran.");
+    expect(await appStatuses(d, ws)).toEqual([
+      `working: ${prompt}`,
+      `failure: ${failure}`,
+      `working: ${command}`,
+      "working: Using Bash",
+      "idle: Claude needs your permission",
+      "working: Continuing after Bash",
+      "complete: The command ran.",
+    ]);
+    const file = await cli(d, ["ssh", ws, "--", "cat ~/project/ran.txt"]);
+    expect(file.stdout).toBe("approved");
+  }, 600_000); // a task workspace build with boundary's preflight and three model calls
 });

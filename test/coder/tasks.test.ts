@@ -6,7 +6,6 @@
 
 import { beforeAll, describe, expect, test } from "bun:test";
 import {
-  agentOf,
   api,
   cli,
   coder,
@@ -16,9 +15,9 @@ import {
   tasksTf,
   uniqueName,
   waitBuild,
-  workspaceView,
 } from "../lib/coder.ts";
 import { coderVersionLabel, readyAgent, useCoder } from "../lib/coder-level.ts";
+import { answerYes, appStatuses, failedState, oneRetryTf, send, taskStatus, waitState } from "../lib/task-status.ts";
 import { waitFor } from "../lib/wait.ts";
 
 const level = useCoder();
@@ -26,15 +25,6 @@ let template: string;
 let modelReports: string;
 let oneRetry: string;
 let asks: string;
-
-/** Claude retries a failed model call 10 times by default, with growing pauses; once is enough to see it give up. */
-const oneRetryTf = `
-resource "coder_env" "max_retries" {
-  agent_id = coder_agent.main.id
-  name     = "CLAUDE_CODE_MAX_RETRIES"
-  value    = "1"
-}
-`;
 
 const report = (state: string, summary: string) => ({
   tool: "mcp__coder__coder_report_task",
@@ -56,15 +46,6 @@ beforeAll(async () => {
   ]);
 });
 
-interface TaskView {
-  id: string;
-  status: string;
-  workspace_name: string;
-  current_state: { state: string; message: string } | null;
-}
-
-const taskStatus = (task: string) => api<TaskView>(level.d, `/api/v2/tasks/admin/${task}`);
-
 interface TaskLog {
   type: "input" | "output";
   content: string;
@@ -83,7 +64,7 @@ async function snapshotLogs(task: string): Promise<TaskLog[]> {
     });
     return stopped.logs;
   }
-  const stored = (await storedTaskSnapshot(level.d, (await taskStatus(task)).id)) as
+  const stored = (await storedTaskSnapshot(level.d, (await taskStatus(level.d, task)).id)) as
     | { format: string; data: { messages: { role: string; content: string }[] } }
     | undefined;
   expect(stored?.format).toBe("agentapi");
@@ -93,13 +74,6 @@ async function snapshotLogs(task: string): Promise<TaskLog[]> {
   }));
 }
 
-/** Every status the module's app reported to Coder, oldest first, as "state: message" (the
- * dashboard's history; the API lists it newest first). */
-const appStatuses = async (ws: string) =>
-  (agentOf(await workspaceView(level.d, ws))?.apps.find((a) => a.slug === "ccw")?.statuses ?? [])
-    .map((s) => `${s.state}: ${s.message}`)
-    .reverse();
-
 /** Waits until the task is done with a turn: idle or complete, showing `message`. The coder MCP
  * server turns the model's "complete" into "idle" once AgentAPI's screen is stable. */
 const waitDone = (task: string, message: string) => {
@@ -107,7 +81,7 @@ const waitDone = (task: string, message: string) => {
   return waitFor(
     `task ${task} to show idle or complete with "${message}"`,
     async () => {
-      const state = (await taskStatus(task)).current_state;
+      const state = (await taskStatus(level.d, task)).current_state;
       last = `${state?.state}: ${state?.message}`;
       return ["idle", "complete"].includes(state?.state ?? "") && state?.message === message ? state : undefined;
     },
@@ -116,36 +90,6 @@ const waitDone = (task: string, message: string) => {
     throw new Error(`${e.message}; it shows "${last}"`);
   });
 };
-
-/** Waits until the task's current state is `state`; returns its message. */
-const waitState = (task: string, state: string) => {
-  let last = "";
-  return waitFor(
-    `task ${task} to show ${state}`,
-    async () => {
-      const current = (await taskStatus(task)).current_state;
-      last = `${current?.state}: ${current?.message}`;
-      return current?.state === state ? current.message : undefined;
-    },
-    180_000,
-  ).catch((e: Error) => {
-    throw new Error(`${e.message}; it shows "${last}"`);
-  });
-};
-
-/** `coder task send`, once the task takes input: Coder refuses input while Claude's screen is still
- * changing ("Task app is not ready to accept input"), and nothing is delivered then. */
-const send = (task: string, text: string) =>
-  waitFor(
-    `task ${task} to take input`,
-    async () => {
-      const r = await cli(level.d, ["task", "send", task, text]);
-      if (r.exitCode === 0) return true;
-      if (/not ready to accept input|must be "active"|is not running/i.test(r.all)) return undefined;
-      throw new Error(`coder task send failed:\n${r.all}`);
-    },
-    120_000,
-  );
 
 describe(`Coder Tasks on ${coderVersionLabel}`, () => {
   test("the prompt drives Claude, Claude Code's hooks report the task's status, and a restart resumes", async () => {
@@ -161,7 +105,7 @@ describe(`Coder Tasks on ${coderVersionLabel}`, () => {
     // The prompt reached the model; the hooks reported the prompt, the tool and the reply's first line.
     await model.waitForRequest((r) => r.lastUserText.includes(prompt), 240_000);
     await waitDone(task, "hello.txt is written.");
-    const statuses = await appStatuses(ws);
+    const statuses = await appStatuses(level.d, ws);
     expect(statuses).toContain(`working: ${prompt}`);
     expect(statuses).toContain("working: Using Write");
     const file = await cli(d, ["ssh", ws, "--", "cat ~/project/hello.txt"]);
@@ -170,7 +114,7 @@ describe(`Coder Tasks on ${coderVersionLabel}`, () => {
     // A message sent to the task reaches Claude, and its answer shows.
     const followUp = `Follow up ${uniqueName("f")}`;
     model.on(followUp, [{ text: "Answered the follow-up." }]);
-    await send(task, followUp);
+    await send(level.d, task, followUp);
     await model.waitForRequest((r) => r.lastUserText.includes(followUp));
     await waitDone(task, "Answered the follow-up.");
 
@@ -212,11 +156,10 @@ describe(`Coder Tasks on ${coderVersionLabel}`, () => {
     const prompt = `Overloaded ${uniqueName("p")}`;
     model.on(prompt, [{ error: { status: 529, type: "overloaded_error", message: "Overloaded" } }]);
     const { task, ws } = await level.startTask(oneRetry, prompt);
-    // Coder v2.36 shows the app's "failure" as the task's "failed"; v2.30 passes the app's state on as it is.
-    const message = await waitState(task, Bun.semver.order(level.d.version, "2.36.0") >= 0 ? "failed" : "failure");
+    const message = await waitState(level.d, task, failedState(level.d));
     expect(message).toMatch(/^server_error: API Error: 529 Overloaded/);
     expect(model.requests().filter((r) => r.lastUserText.includes(prompt))).toHaveLength(2);
-    expect(await appStatuses(ws)).toEqual([`working: ${prompt}`, `failure: ${message}`]);
+    expect(await appStatuses(level.d, ws)).toEqual([`working: ${prompt}`, `failure: ${message}`]);
   }, 600_000); // a task workspace build and a failed turn
 
   test("a permission prompt shows idle until the user answers it in the chat; then working, then complete", async () => {
@@ -224,23 +167,19 @@ describe(`Coder Tasks on ${coderVersionLabel}`, () => {
     const prompt = `Run a command ${uniqueName("p")}`;
     model.on(prompt, [{ tool: "Bash", input: { command: "echo approved > ran.txt" } }], [{ text: "The command ran." }]);
     const { task, ws } = await level.startTask(asks, prompt);
-    expect(await waitState(task, "idle")).toBe("Claude needs your permission");
-    expect(await appStatuses(ws)).toEqual([
+    expect(await waitState(level.d, task, "idle")).toBe("Claude needs your permission");
+    expect(await appStatuses(level.d, ws)).toEqual([
       `working: ${prompt}`,
       "working: Using Bash",
       "idle: Claude needs your permission",
     ]);
 
-    // The answer goes the way the chat sends keys: through Coder's app proxy to AgentAPI's /message;
-    // Enter picks the dialog's first choice, "Yes".
-    const answer = await fetch(`${d.url}/@admin/${ws}.main/apps/ccw/message`, {
-      method: "POST",
-      headers: { "Coder-Session-Token": d.token, "Content-Type": "application/json" },
-      body: JSON.stringify({ type: "raw", content: "\r" }),
-    });
-    expect(answer.status).toBe(200);
-    expect(await waitState(task, "complete")).toBe("The command ran.");
-    expect((await appStatuses(ws)).slice(3)).toEqual(["working: Continuing after Bash", "complete: The command ran."]);
+    await answerYes(d, ws);
+    expect(await waitState(level.d, task, "complete")).toBe("The command ran.");
+    expect((await appStatuses(level.d, ws)).slice(3)).toEqual([
+      "working: Continuing after Bash",
+      "complete: The command ran.",
+    ]);
     const file = await cli(d, ["ssh", ws, "--", "cat ~/project/ran.txt"]);
     expect(file.stdout).toBe("approved");
   }, 600_000); // a task workspace build and a turn of two steps
@@ -256,6 +195,6 @@ describe(`Coder Tasks on ${coderVersionLabel}`, () => {
     );
     const { task, ws } = await level.startTask(modelReports, prompt);
     await waitDone(task, "Reported by the model");
-    expect(await appStatuses(ws)).toContain("working: Looking into it");
+    expect(await appStatuses(level.d, ws)).toContain("working: Looking into it");
   }, 600_000); // a task workspace build and a model turn of three steps
 });
