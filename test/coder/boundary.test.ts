@@ -3,11 +3,11 @@
 // reaches Coder: Claude Code's hooks run in the jail and only write a file; the module's relay,
 // outside the jail, sends it to the agent (the coder MCP server in the jail reaches neither
 // AgentAPI nor, on loopback, the deployment). With Claude jailed, a failed turn and a permission
-// prompt are reported as without boundary.
+// prompt are reported as without boundary, and after a restart the resumed session too.
 
 import { beforeAll, describe, expect, test } from "bun:test";
-import { api, cli, expr, tasksTf, uniqueName } from "../lib/coder.ts";
-import { coderVersionLabel, useCoder } from "../lib/coder-level.ts";
+import { api, cli, coder, expr, tasksTf, uniqueName, waitBuild } from "../lib/coder.ts";
+import { coderVersionLabel, readyAgent, useCoder } from "../lib/coder-level.ts";
 import { answerYes, appStatuses, failedState, oneRetryTf, send, waitState } from "../lib/task-status.ts";
 import { waitFor } from "../lib/wait.ts";
 
@@ -50,7 +50,7 @@ describe(`boundary on ${coderVersionLabel}`, () => {
     });
   }, 600_000); // a task workspace build with boundary's preflight and a model turn
 
-  test("with Claude jailed, a failed turn shows failure; a permission prompt shows idle until answered, then working and complete", async () => {
+  test("with Claude jailed, a failed turn shows failure; a permission prompt shows idle until answered, then working and complete; a restart resumes", async () => {
     const { d, model } = level;
     const prompt = `Jailed and overloaded ${uniqueName("p")}`;
     model.on(prompt, [{ error: { status: 529, type: "overloaded_error", message: "Overloaded" } }]);
@@ -79,5 +79,18 @@ describe(`boundary on ${coderVersionLabel}`, () => {
     ]);
     const file = await cli(d, ["ssh", ws, "--", "cat ~/project/ran.txt"]);
     expect(file.stdout).toBe("approved");
-  }, 600_000); // a task workspace build with boundary's preflight and three model calls
+
+    // A stop and a start: the jailed Claude resumes the conversation, and its status still reaches Coder.
+    await coder(d, ["stop", ws, "--yes"], { timeout: 180_000 });
+    await waitBuild(d, ws, "stopped");
+    await coder(d, ["start", ws, "--yes"], { timeout: 180_000 });
+    await readyAgent(d, ws);
+    const again = `Jailed after restart ${uniqueName("r")}`;
+    model.on(again, [{ text: "Resumed in the jail." }]);
+    await send(d, task, again);
+    expect(await waitState(d, task, "complete")).toBe("Resumed in the jail.");
+    const resumed = model.requests().find((r) => r.lastUserText.includes(again));
+    expect(JSON.stringify(resumed?.body.messages)).toContain(command);
+    expect((await appStatuses(d, ws)).slice(-2)).toEqual([`working: ${again}`, "complete: Resumed in the jail."]);
+  }, 600_000); // a task workspace build with boundary's preflight, four model calls, a stop and a start
 });
