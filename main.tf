@@ -3,7 +3,7 @@ terraform {
   required_providers {
     coder = {
       source  = "coder/coder"
-      version = ">= 2.12"
+      version = ">= 2.13"
     }
   }
 }
@@ -11,6 +11,16 @@ terraform {
 data "coder_workspace" "me" {}
 
 data "coder_workspace_owner" "me" {}
+
+# The task this workspace runs, if any: from Coder v2.28 its prompt reaches Terraform only here (no
+# "AI Prompt" parameter). Outside a task, and on older Coder, enabled is false and prompt empty.
+data "coder_task" "me" {}
+
+locals {
+  # An input given wins; else the task's own, so a template need not know its Coder's version.
+  ai_prompt = var.ai_prompt != "" ? var.ai_prompt : data.coder_task.me.prompt
+  task_id   = var.task_id != "" ? var.task_id : (data.coder_task.me.enabled ? data.coder_task.me.id : "")
+}
 
 locals {
   app_slug = "ccw"
@@ -57,7 +67,7 @@ locals {
     MCP_REQUIRED           = join("\n", var.mcp_required)
     MCP_CHECK_USER_SERVERS = tostring(var.mcp_check_user_servers)
     # Prompt, sessions and permissions
-    AI_PROMPT                    = var.ai_prompt
+    AI_PROMPT                    = local.ai_prompt
     CONTINUE                     = tostring(var.continue)
     RESUME_SESSION_ID            = lower(var.resume_session_id)
     DANGEROUSLY_SKIP_PERMISSIONS = tostring(var.dangerously_skip_permissions)
@@ -91,7 +101,7 @@ locals {
   }
   stop_args = {
     AGENTAPI_PORT = tostring(var.agentapi_port)
-    TASK_ID       = lower(var.task_id)
+    TASK_ID       = lower(local.task_id)
     ACCESS_URL    = data.coder_workspace.me.access_url
   }
 }
@@ -153,7 +163,7 @@ resource "coder_script" "start" {
     precondition {
       # The message prints lengths only: the script holds mcp, which is sensitive.
       condition     = length(local.start_script) <= local.script_limit
-      error_message = "The start script would be ${nonsensitive(length(local.start_script))} bytes, more than the ${local.script_limit} the Coder agent can run (it passes the script as one command-line argument, which Linux caps at 128 KiB). Its inputs travel base64-encoded in it: ai_prompt takes ${length(base64encode(var.ai_prompt))} bytes, the system prompt ${length(base64encode(local.system_prompt))}, mcp ${nonsensitive(length(base64encode(local.start_args.MCP_SERVERS)))}. Shorten the largest: put long instructions in a file in the repository and refer to it."
+      error_message = "The start script would be ${nonsensitive(length(local.start_script))} bytes, more than the ${local.script_limit} the Coder agent can run (it passes the script as one command-line argument, which Linux caps at 128 KiB). Its inputs travel base64-encoded in it: ai_prompt takes ${length(base64encode(local.ai_prompt))} bytes, the system prompt ${length(base64encode(local.system_prompt))}, mcp ${nonsensitive(length(base64encode(local.start_args.MCP_SERVERS)))}. Shorten the largest: put long instructions in a file in the repository and refer to it."
     }
   }
 }

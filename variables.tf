@@ -191,7 +191,7 @@ variable "enable_state_persistence" {
 # ---- Prompt, sessions and permissions ----
 
 variable "ai_prompt" {
-  description = "Initial prompt for Claude Code. Sent once, when a new session starts; never re-sent when a session is resumed. The whole start script, this prompt included (base64-encoded), must fit the 128 KiB the Coder agent can run: about 55 KB of prompt with the other inputs at their defaults."
+  description = "Initial prompt for Claude Code. Sent once, when a new session starts; never re-sent when a session is resumed. Empty: the task's prompt (data.coder_task, Coder >= 2.28), if the workspace runs a task. The whole start script, this prompt included (base64-encoded), must fit the 128 KiB the Coder agent can run: about 55 KB of prompt with the other inputs at their defaults."
   type        = string
   default     = ""
 }
@@ -326,7 +326,7 @@ variable "report_tasks" {
 }
 
 variable "task_id" {
-  description = "The Coder Task's id, for the chat's log snapshot: on stop, the task's conversation is uploaded to Coder (v2.30 stores it; v2.36 shows it as the task's logs while the workspace is stopped). Pass data.coder_task.me.id (provider >= 2.13); a workspace that is no task is skipped quietly. Empty: no snapshot."
+  description = "The Coder Task's id, for the chat's log snapshot: on stop, the task's conversation is uploaded to Coder (v2.30 stores it; v2.36 shows it as the task's logs while the workspace is stopped). Empty: the task's id from data.coder_task (Coder >= 2.28), which the module reads itself; a workspace that is no task is skipped quietly."
   type        = string
   default     = ""
   validation {

@@ -271,3 +271,49 @@ run "cli_app_display_name" {
     error_message = "cli_app_display_name reaches the app"
   }
 }
+
+# From Coder v2.28 a task's prompt and id reach Terraform as data.coder_task, which the module reads
+# itself: a template need not pass them, and one that does still wins.
+run "a_task_gives_its_prompt_and_id" {
+  command = plan
+  override_data {
+    target = data.coder_task.me
+    values = { enabled = true, id = "0F8FAD5B-D9CB-469F-A165-70867728950E", prompt = "Fix the build" }
+  }
+  assert {
+    condition     = local.start_args.AI_PROMPT == "Fix the build"
+    error_message = "the task's prompt is Claude's first prompt"
+  }
+  assert {
+    condition     = local.stop_args.TASK_ID == "0f8fad5b-d9cb-469f-a165-70867728950e"
+    error_message = "the task's id reaches the stop script, lowercase"
+  }
+}
+
+run "inputs_given_win_over_the_task" {
+  command = plan
+  variables {
+    ai_prompt = "The template's prompt"
+    task_id   = "7C9E6679-7425-40DE-944B-E07FC1F90AE7"
+  }
+  override_data {
+    target = data.coder_task.me
+    values = { enabled = true, id = "0f8fad5b-d9cb-469f-a165-70867728950e", prompt = "Fix the build" }
+  }
+  assert {
+    condition     = local.start_args.AI_PROMPT == "The template's prompt" && local.stop_args.TASK_ID == "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+    error_message = "ai_prompt and task_id, when given, are used"
+  }
+}
+
+run "no_task_no_prompt" {
+  command = plan
+  override_data {
+    target = data.coder_task.me
+    values = { enabled = false, id = "0f8fad5b-d9cb-469f-a165-70867728950e", prompt = "" }
+  }
+  assert {
+    condition     = local.start_args.AI_PROMPT == "" && local.stop_args.TASK_ID == ""
+    error_message = "a workspace that is no task gets no prompt and no task id (the data source's id is then a random one)"
+  }
+}

@@ -1,11 +1,9 @@
 # The module part of the demo template that tools/demo.sh pushes to a real Coder: a Coder Task
-# whose prompt starts Claude Code behind AgentAPI, in the work dir ~/project. The rest of the template
-# (the agent, the "compute" that starts it on this machine, the scripted model's address and the
-# variables used below) is test/coder/template/workspace.tf. The download URLs point at the
+# whose prompt (read by the module from data.coder_task) starts Claude Code behind AgentAPI, in the
+# work dir ~/project. The rest of the template (the agent, the "compute" that starts it on this
+# machine, the scripted model's address and the variables used below) is
+# test/coder/template/workspace.tf. The download URLs point at the
 # deployment's release mirror, a loopback stand-in for GitHub and claude.ai.
-
-# Coder >= 2.28 hands a task's prompt to Terraform here (provider >= 2.13).
-data "coder_task" "me" {}
 
 module "claude-code" {
   source   = "../.."
@@ -13,7 +11,6 @@ module "claude-code" {
   workdir  = "~/project"
 
   claude_api_key        = var.model_api_key
-  ai_prompt             = data.coder_task.me.prompt
   agentapi_port         = var.agentapi_port
   agentapi_releases_url = "${var.releases_url}/agentapi"
   claude_installer_url  = "${var.releases_url}/claude/install.sh"

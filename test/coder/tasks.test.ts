@@ -5,17 +5,7 @@
 // the conversation without re-sending the prompt or downloading anything.
 
 import { beforeAll, describe, expect, test } from "bun:test";
-import {
-  api,
-  cli,
-  coder,
-  expr,
-  mirrorRequests,
-  storedTaskSnapshot,
-  tasksTf,
-  uniqueName,
-  waitBuild,
-} from "../lib/coder.ts";
+import { api, cli, coder, mirrorRequests, storedTaskSnapshot, tasksTf, uniqueName, waitBuild } from "../lib/coder.ts";
 import { coderVersionLabel, readyAgent, useCoder } from "../lib/coder-level.ts";
 import { answerYes, appStatuses, failedState, oneRetryTf, send, taskStatus, waitState } from "../lib/task-status.ts";
 import { waitFor } from "../lib/wait.ts";
@@ -32,11 +22,8 @@ const report = (state: string, summary: string) => ({
 });
 
 beforeAll(async () => {
-  const module = {
-    workdir: "~/project",
-    ai_prompt: expr("data.coder_task.me.prompt"),
-    task_id: expr("data.coder_task.me.id"),
-  };
+  // No ai_prompt, no task_id: the module reads the task's own (data.coder_task).
+  const module = { workdir: "~/project" };
   [template, modelReports, oneRetry, asks] = await Promise.all([
     level.push("tasks", { module, files: { "tasks.tf": tasksTf } }),
     level.push("tasks-model", { module: { ...module, status_source: "model" }, files: { "tasks.tf": tasksTf } }),
