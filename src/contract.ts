@@ -138,6 +138,11 @@ export const contracts = {
     ],
     env: [
       {
+        name: "CLAUDE_MODULE_UMASK",
+        secret: false,
+        doc: "Set by the launcher: the umask the agent ran it with, for the work dir, Claude and the install hooks.",
+      },
+      {
         name: "CODER_SCRIPT_BIN_DIR",
         secret: false,
         doc: "Set by the Coder agent: a directory on every session's PATH.",

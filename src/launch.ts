@@ -12,6 +12,9 @@ export const launchTemplate = `#!/bin/sh
 # POSIX sh: the agent gives this text to the user's shell, whatever it is (gzip -d fails on a
 # damaged stream, so errexit sees a bad transfer without pipefail).
 set -eu
+# The agent's umask is the user's: the start gives it to what it makes for them (Claude's files).
+CLAUDE_MODULE_UMASK=$(umask)
+export CLAUDE_MODULE_UMASK
 umask 077
 dir="$\${HOME}/.claude-module/scripts"
 mkdir -p "$\${dir}"

@@ -20,6 +20,11 @@ WORKDIR=$(
 )
 WORKDIR=${WORKDIR%x}
 LOG_FILE=""
+# The script's own files are private (umask 077); what is the user's (a new work dir, Claude and what
+# it writes, the install hooks) gets the umask the agent gave the launcher.
+USER_UMASK=${CLAUDE_MODULE_UMASK:-022}
+[[ "${USER_UMASK}" =~ ^[0-7]{1,4}$ ]] || USER_UMASK=022
+unset CLAUDE_MODULE_UMASK
 # The remote MCP configs' URLs may carry tokens: kept in the script, out of the environment that
 # AgentAPI, Claude and its MCP servers inherit.
 MCP_CONFIG_URLS_B64=${CLAUDE_MODULE_MCP_CONFIG_URLS:-}

@@ -42,9 +42,12 @@ step_start_agentapi() {
   log "starting AgentAPI on port ${ARG_AGENTAPI_PORT} in ${WORKDIR}"
   # No --pid-file: PID_FILE is written from $! below, for every AgentAPI version, and AgentAPI
   # would refuse to start on finding its own pid there ("another instance is already running").
+  # Claude writes the user's files: with the user's umask.
+  umask "${USER_UMASK}"
   setsid "${BIN_DIR}/agentapi" server --type claude --port "${ARG_AGENTAPI_PORT}" \
     --term-width 67 --term-height 1190 "${STATE_ARGS[@]}" \
     -- "${LAUNCH[@]}" >>"${LOG_FILE}" 2>&1 </dev/null {START_LOCK_FD}>&- &
+  umask 077
   # setsid execs in place (a background job is no group leader), so $! is AgentAPI itself.
   printf '%s' "$!" >"${PID_FILE}"
 }

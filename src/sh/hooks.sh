@@ -20,9 +20,9 @@ run_hook() {
   local file="${MODULE_DIR}/$1.sh" status=0
   printf '%s' "$2" | atomic_write "${file}" 700
   log "running $1_script (${file})"
-  # The user's own files get the usual permissions, not this script's private umask; a daemon the
-  # hook starts must not keep the start lock.
-  (umask 022 && bash "${file}" </dev/null {START_LOCK_FD}>&-) || status=$?
+  # The user's own files get the user's umask, not this script's private one; a daemon the hook
+  # starts must not keep the start lock.
+  (umask "${USER_UMASK}" && bash "${file}" </dev/null {START_LOCK_FD}>&-) || status=$?
   ((status == 0)) || die "$1_script failed with exit status ${status}"
   log "$1_script finished"
 }

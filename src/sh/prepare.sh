@@ -16,7 +16,7 @@ step_prepare() {
   fi
   if [[ ! -d "${WORKDIR}" ]]; then
     log "creating work dir ${WORKDIR}"
-    mkdir -p -- "${WORKDIR}"
+    (umask "${USER_UMASK}" && mkdir -p -- "${WORKDIR}")
   fi
 }
 

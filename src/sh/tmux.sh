@@ -23,9 +23,9 @@ step_start_tmux_session() {
   launch_command "${BIN_DIR}/claude" "${CLAUDE_ARGS[@]}"
   log "starting Claude in the tmux session '${ARG_APP_SLUG}' in ${WORKDIR}"
   # Several words after the options are run as they are, without a shell. The server keeps this
-  # script's environment for its sessions.
-  tmux -S "${TMUX_SOCKET}" new-session -d -s "${ARG_APP_SLUG}" -c "${WORKDIR}" -x 200 -y 50 \
-    -- "${LAUNCH[@]}" {START_LOCK_FD}>&-
+  # script's environment for its sessions, and its umask: the user's, as Claude writes their files.
+  (umask "${USER_UMASK}" && tmux -S "${TMUX_SOCKET}" new-session -d -s "${ARG_APP_SLUG}" -c "${WORKDIR}" \
+    -x 200 -y 50 -- "${LAUNCH[@]}" {START_LOCK_FD}>&-)
   pid=$(tmux -S "${TMUX_SOCKET}" list-panes -t "=${ARG_APP_SLUG}" -F '#{pane_pid}' 2>/dev/null) ||
     die "Claude exited at once in its tmux session; run ${BIN_DIR}/claude in ${WORKDIR} to see why"
   log "Claude runs in the tmux session '${ARG_APP_SLUG}' (pid ${pid})"
