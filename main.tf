@@ -66,6 +66,7 @@ locals {
     MCP_CHECK_TIMEOUT      = tostring(var.mcp_check_timeout)
     MCP_REQUIRED           = join("\n", var.mcp_required)
     MCP_CHECK_USER_SERVERS = tostring(var.mcp_check_user_servers)
+    MCP_PROJECT_FILE       = tostring(var.mcp_project_file)
     # Prompt, sessions and permissions
     AI_PROMPT                    = local.ai_prompt
     CONTINUE                     = tostring(var.continue)

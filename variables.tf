@@ -191,7 +191,7 @@ variable "enable_state_persistence" {
 # ---- Prompt, sessions and permissions ----
 
 variable "ai_prompt" {
-  description = "Initial prompt for Claude Code. Sent once, when a new session starts; never re-sent when a session is resumed. Empty: the task's prompt (data.coder_task, Coder >= 2.28), if the workspace runs a task. The whole start script, this prompt included (base64-encoded), must fit the 128 KiB the Coder agent can run: about 55 KB of prompt with the other inputs at their defaults."
+  description = "Initial prompt for Claude Code. Sent once, when a new session starts; never re-sent when a session is resumed. Empty: the task's prompt (data.coder_task, Coder >= 2.28), if the workspace runs a task. The whole start script, this prompt included (base64-encoded), must fit the 128 KiB the Coder agent can run: about 48 KB of prompt with the other inputs at their defaults."
   type        = string
   default     = ""
 }
@@ -296,6 +296,13 @@ variable "mcp_check_timeout" {
 
 variable "mcp_check_user_servers" {
   description = "Also check the MCP servers the user configured themselves (the work dir's and user-scope ones in ~/.claude.json; not the coder CLI's `coder`) the way the module's are checked, on every start (the module keeps no record of them), and report them as \"(yours)\". Never fatal."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "mcp_project_file" {
+  description = "Also write the module's MCP servers (from mcp and mcp_config_remote_path) into .mcp.json in the work dir, where other clients such as Coder Agents read a project's servers, and approve them for Claude so it does not ask. The file is merged: your entries, and module entries you changed, are kept. It is often part of your repository, so keep secrets out of the definitions (use $${VAR}). Turned off, the module takes its unchanged entries out again."
   type        = bool
   default     = false
   nullable    = false

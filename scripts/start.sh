@@ -50,6 +50,9 @@ main() {
   run_logged install.log step_configure_api_key_helper
   run_logged install.log step_configure_mcp
   run_logged install.log step_check_mcp
+  # Logs into install.log itself, and only when mcp_project_file is or was on: otherwise it costs no process.
+  LOG_FILE=""
+  step_write_project_mcp
   run_logged install.log step_configure_tasks
   boundary_gate run_logged boundary.log step_setup_boundary
   run_logged install.log step_start_status_relay
@@ -627,6 +630,13 @@ step_check_mcp() {
       die "MCP server '${name}' is named in mcp_required and failed its check: ${result}; fix its definition, the command or credentials it needs in the workspace, or drop it from mcp_required"
     fi
   done <<<"${ARG_MCP_REQUIRED}"
+}
+
+# step_write_project_mcp: With mcp_project_file, writes the module's MCP servers (as Claude has them) into the work dir's .mcp.json and approves them for Claude; turned off, takes its entries out again. Costs nothing when off and never on.
+step_write_project_mcp() {
+  local records=("${MODULE_DIR}"/mcp-project/*)
+  [[ "${ARG_MCP_PROJECT_FILE}" == true || -e "${records[0]}" ]] || return 0
+  run_logged install.log project_mcp_reconcile
 }
 
 # step_configure_tasks: Task mode: has the coder CLI configure Claude to report status to Coder. Standalone: keeps the system prompt in CLAUDE.md.
@@ -1727,6 +1737,99 @@ mcp_mask() {
     mcp_expand "$1"
   } | jq -r '(((.env // {}), (.headers // {})) | .[] | tostring), (.url // "" | capture("[?#](?<q>.*)").q)' 2>/dev/null || true)
   printf '%s' "${text:0:300}"
+}
+
+# project_mcp_reconcile: the work of step_write_project_mcp, in its log.
+project_mcp_reconcile() {
+  local file="${WORKDIR}/.mcp.json" record project mine="" entry name_b64 state merged out kept existed=false
+  local before names old count
+  record="${MODULE_DIR}/mcp-project/$(sha256_of "${WORKDIR}")"
+  mkdir -p "${MODULE_DIR}/mcp-project"
+  project=$(claude_project_dir "${WORKDIR}")
+  # The module's servers: those it has records of (mcp.sh), unless the input is off.
+  if [[ "${ARG_MCP_PROJECT_FILE}" == true ]]; then
+    local state
+    for state in "${MODULE_DIR}/mcp/$(sha256_of "${WORKDIR}")"/*; do
+      [[ -f "${state}" ]] || continue
+      read -r entry <"${state}" || [[ -n "${entry}" ]] || continue
+      read -r _ name_b64 _ <<<"${entry}"
+      mine+=" ${name_b64}"
+    done
+  fi
+  read_json_file "${file}"
+  if [[ -z "${JSON_TEXT}" ]]; then
+    warn "${file} is not valid JSON; left it untouched, so the module's MCP servers are not in it (fix or remove the file)"
+    note "mcp.json" "malformed, left untouched"
+    return 0
+  fi
+  state=$(cat -- "${record}" 2>/dev/null || printf '{}')
+  [[ ! -e "${JSON_TARGET}" ]] || existed=true
+  # One jq run: the file's new content, the new record, and the names kept as the user's.
+  if ! merged=$(jq -c --arg dir "${project}" --arg mine "${mine}" --argjson written "${state}" \
+    --argjson existed "${existed}" --slurpfile claude "${HOME}/.claude.json" '
+      ($mine | split(" ") | map(select(. != "") | @base64d)) as $mine
+      | ($claude[0].projects[$dir].mcpServers // {} | with_entries(select(.key | IN($mine[])))) as $want
+      | (if (.mcpServers | type) == "object" then .mcpServers else {} end) as $have
+      # The module may change an entry while it is missing or as the module wrote it.
+      | def ours($n): $have[$n] == null or ($written[$n] != null and ($have[$n] | tojson) == $written[$n]);
+      (reduce ($written | keys[]) as $n ($have; if $want[$n] == null and ours($n) then del(.[$n]) else . end)) as $servers
+      | (reduce ($want | keys[]) as $n ($servers; if ours($n) then .[$n] = $want[$n] else . end)) as $servers
+      | {
+          # No file is made just to hold nothing.
+          file: (if $existed or ($servers | length) > 0 then . + {mcpServers: $servers} else null end),
+          written: ($want | with_entries(select(.key as $n | ours($n)) | .value |= tojson)),
+          kept: [$want | keys[] | select(ours(.) | not)]
+        }' <<<"${JSON_TEXT}" 2>/dev/null); then
+    warn "${file} does not hold an object of the form {\"mcpServers\": {...}}; left it untouched"
+    note "mcp.json" "not an MCP config, left untouched"
+    return 0
+  fi
+  out=$(jq '.file' <<<"${merged}")
+  before=$(jq . <<<"${JSON_TEXT}")
+  if [[ "${out}" != null && "${out}" != "${before}" ]]; then
+    # A new file is the user's, made with their umask.
+    [[ -e "${JSON_TARGET}" ]] || JSON_MODE=$(printf '%o' $((0666 & ~8#${USER_UMASK})))
+    printf '%s\n' "${out}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
+    log "updated the module's MCP servers in ${file}"
+  fi
+  kept=$(jq -r '.kept | join(" ")' <<<"${merged}")
+  [[ -z "${kept}" ]] || warn "MCP server(s) ${kept} in ${file} differ from what the module wrote there; left as they are (delete them to get the module's again)"
+  old=$(jq -c 'keys' <<<"${state}")
+  state=$(jq '.written' <<<"${merged}")
+  printf '%s\n' "${state}" | atomic_write "${record}" 0600
+  names=$(jq -c '.written | keys' <<<"${merged}")
+  project_mcp_approve "${names}" "${old}"
+  if [[ "${ARG_MCP_PROJECT_FILE}" == true ]]; then
+    count=$(jq -r '.written | length' <<<"${merged}")
+    note "mcp.json" "${count} server(s) of the module in ${file}${kept:+; yours kept: ${kept}}"
+  else
+    rm -f -- "${record}"
+    note "mcp.json" "the module's servers taken out of ${file}"
+  fi
+}
+
+# project_mcp_approve NAMES OLD: approves the .mcp.json servers NAMES (a JSON array) for Claude in the
+# work dir's .claude/settings.local.json (where Claude keeps such approvals; it moves them there
+# from ~/.claude.json), so it asks nothing about them, and takes back the approval of those in OLD
+# (the module's earlier ones) no longer among NAMES. The file is merged; a new one is the user's.
+project_mcp_approve() {
+  local file="${WORKDIR}/.claude/settings.local.json" updated before
+  read_json_file "${file}"
+  if [[ -z "${JSON_TEXT}" ]]; then
+    warn "${file} is not valid JSON; left it untouched, so Claude may ask before it uses the servers in .mcp.json"
+    return 0
+  fi
+  updated=$(jq --argjson names "$1" --argjson old "$2" '
+    if has("enabledMcpjsonServers") or ($names | length) > 0
+    then .enabledMcpjsonServers |= (((. // []) - ($old - $names)) + $names | unique) else . end' <<<"${JSON_TEXT}") ||
+    return 0
+  before=$(jq . <<<"${JSON_TEXT}")
+  [[ "${updated}" != "${before}" ]] || return 0
+  if [[ ! -e "${JSON_TARGET}" ]]; then
+    (umask "${USER_UMASK}" && mkdir -p -- "${JSON_TARGET%/*}")
+    JSON_MODE=$(printf '%o' $((0666 & ~8#${USER_UMASK})))
+  fi
+  printf '%s\n' "${updated}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
 }
 
 # claude_md_path: the CLAUDE.md the system prompt goes to (Claude's user-level one by default).
@@ -2884,7 +2987,7 @@ on_error() {
 }
 
 read_args() {
-  decode_args "${HOME}/.claude-module/scripts/start.args" WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH CLAUDE_EXECUTABLE BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT STATE_PERSISTENCE SESSION_APP APP_SLUG SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS MCP_CHECK_TIMEOUT MCP_REQUIRED MCP_CHECK_USER_SERVERS AI_PROMPT CONTINUE RESUME_SESSION_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN SYNC_UNIT WAIT_FOR_SCRIPTS BOUNDARY_CODER_HOST
+  decode_args "${HOME}/.claude-module/scripts/start.args" WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH CLAUDE_EXECUTABLE BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT STATE_PERSISTENCE SESSION_APP APP_SLUG SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS MCP_CHECK_TIMEOUT MCP_REQUIRED MCP_PROJECT_FILE MCP_CHECK_USER_SERVERS AI_PROMPT CONTINUE RESUME_SESSION_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN SYNC_UNIT WAIT_FOR_SCRIPTS BOUNDARY_CODER_HOST
   # Directory Claude Code works in; created when missing.
   ARG_WORKDIR=${DECODED[0]}
   # Install Claude Code, or only use an existing binary.
@@ -2935,67 +3038,70 @@ read_args() {
   ARG_MCP_CHECK_TIMEOUT=${DECODED[20]}
   # Names of MCP servers whose failed check stops the start, one per line.
   ARG_MCP_REQUIRED=${DECODED[21]}
+  # Also write the module's MCP servers into the work dir's .mcp.json, approved for Claude.
+  ARG_MCP_PROJECT_FILE=${DECODED[22]}
+  [[ "${ARG_MCP_PROJECT_FILE}" == true || "${ARG_MCP_PROJECT_FILE}" == false ]] || die 'MCP_PROJECT_FILE must be true or false'
   # Also check the user's own MCP servers (not the coder CLI's), on every start.
-  ARG_MCP_CHECK_USER_SERVERS=${DECODED[22]}
+  ARG_MCP_CHECK_USER_SERVERS=${DECODED[23]}
   [[ "${ARG_MCP_CHECK_USER_SERVERS}" == true || "${ARG_MCP_CHECK_USER_SERVERS}" == false ]] || die 'MCP_CHECK_USER_SERVERS must be true or false'
   # Initial prompt for Claude, or empty; sent only when a new session starts.
-  ARG_AI_PROMPT=${DECODED[23]}
+  ARG_AI_PROMPT=${DECODED[24]}
   # Resume the previous session on restart.
-  ARG_CONTINUE=${DECODED[24]}
+  ARG_CONTINUE=${DECODED[25]}
   [[ "${ARG_CONTINUE}" == true || "${ARG_CONTINUE}" == false ]] || die 'CONTINUE must be true or false'
   # Session UUID (lowercase) to resume instead of choosing one, or empty.
-  ARG_RESUME_SESSION_ID=${DECODED[25]}
+  ARG_RESUME_SESSION_ID=${DECODED[26]}
   # Start Claude with --dangerously-skip-permissions.
-  ARG_DANGEROUSLY_SKIP_PERMISSIONS=${DECODED[26]}
+  ARG_DANGEROUSLY_SKIP_PERMISSIONS=${DECODED[27]}
   [[ "${ARG_DANGEROUSLY_SKIP_PERMISSIONS}" == true || "${ARG_DANGEROUSLY_SKIP_PERMISSIONS}" == false ]] || die 'DANGEROUSLY_SKIP_PERMISSIONS must be true or false'
   # Claude's --permission-mode (validated at plan time), or empty.
-  ARG_PERMISSION_MODE=${DECODED[27]}
+  ARG_PERMISSION_MODE=${DECODED[28]}
   # Tool rules for --allowedTools, one per line (split at plan time).
-  ARG_ALLOWED_TOOLS=${DECODED[28]}
+  ARG_ALLOWED_TOOLS=${DECODED[29]}
   # Tool rules for --disallowedTools, one per line (split at plan time).
-  ARG_DISALLOWED_TOOLS=${DECODED[29]}
+  ARG_DISALLOWED_TOOLS=${DECODED[30]}
   # Task mode (report status to Coder) or standalone.
-  ARG_REPORT_TASKS=${DECODED[30]}
+  ARG_REPORT_TASKS=${DECODED[31]}
   [[ "${ARG_REPORT_TASKS}" == true || "${ARG_REPORT_TASKS}" == false ]] || die 'REPORT_TASKS must be true or false'
   # Who reports the app's status: 'hooks' (Claude Code's hooks), 'model' (coder_report_task), 'both', or 'off' (web_app = false: no app to report to).
-  ARG_STATUS_SOURCE=${DECODED[31]}
+  ARG_STATUS_SOURCE=${DECODED[32]}
   # The deployment's access URL: the agent API when CODER_AGENT_URL is not set.
-  ARG_ACCESS_URL=${DECODED[32]}
+  ARG_ACCESS_URL=${DECODED[33]}
   # Instructions for Claude's CLAUDE.md (task reporting and/or the template's own).
-  ARG_SYSTEM_PROMPT=${DECODED[33]}
+  ARG_SYSTEM_PROMPT=${DECODED[34]}
   # The user-level CLAUDE.md; a leading ~ or $HOME means the home directory.
-  ARG_CLAUDE_MD_PATH=${DECODED[34]}
+  ARG_CLAUDE_MD_PATH=${DECODED[35]}
   # Bash run before anything is installed, or empty.
-  ARG_PRE_INSTALL_SCRIPT=${DECODED[35]}
+  ARG_PRE_INSTALL_SCRIPT=${DECODED[36]}
   # Bash run after the installs, before Claude is configured, or empty.
-  ARG_POST_INSTALL_SCRIPT=${DECODED[36]}
+  ARG_POST_INSTALL_SCRIPT=${DECODED[37]}
   # Run Claude inside boundary (network allowlist); fail closed when it cannot start.
-  ARG_ENABLE_BOUNDARY=${DECODED[37]}
+  ARG_ENABLE_BOUNDARY=${DECODED[38]}
   [[ "${ARG_ENABLE_BOUNDARY}" == true || "${ARG_ENABLE_BOUNDARY}" == false ]] || die 'ENABLE_BOUNDARY must be true or false'
   # Where boundary comes from: 'coder' (subcommand), 'release' (download) or 'source' (go build).
-  ARG_BOUNDARY_MODE=${DECODED[38]}
+  ARG_BOUNDARY_MODE=${DECODED[39]}
   # Exact boundary version for the release and source modes, such as v0.8.0.
-  ARG_BOUNDARY_VERSION=${DECODED[39]}
+  ARG_BOUNDARY_VERSION=${DECODED[40]}
   # Base URL of boundary releases (a mirror in air-gapped setups).
-  ARG_BOUNDARY_RELEASES_URL=${DECODED[40]}
+  ARG_BOUNDARY_RELEASES_URL=${DECODED[41]}
   # Expected sha256 of the boundary release archive, or empty.
-  ARG_BOUNDARY_SHA256=${DECODED[41]}
+  ARG_BOUNDARY_SHA256=${DECODED[42]}
   # The template's extra allow rules, one per line.
-  ARG_BOUNDARY_ALLOWLIST=${DECODED[42]}
+  ARG_BOUNDARY_ALLOWLIST=${DECODED[43]}
   # The template's boundary config.yaml in the workspace, or empty.
-  ARG_BOUNDARY_CONFIG_PATH=${DECODED[43]}
+  ARG_BOUNDARY_CONFIG_PATH=${DECODED[44]}
   # 'nsjail', 'landjail', or empty for the config's or boundary's default.
-  ARG_BOUNDARY_JAIL_TYPE=${DECODED[44]}
+  ARG_BOUNDARY_JAIL_TYPE=${DECODED[45]}
   # Start Claude unfiltered (with a warning) when boundary cannot start.
-  ARG_BOUNDARY_FAIL_OPEN=${DECODED[45]}
+  ARG_BOUNDARY_FAIL_OPEN=${DECODED[46]}
   [[ "${ARG_BOUNDARY_FAIL_OPEN}" == true || "${ARG_BOUNDARY_FAIL_OPEN}" == false ]] || die 'BOUNDARY_FAIL_OPEN must be true or false'
   # The start script's unit in the agent's script sync (the scripts output).
-  ARG_SYNC_UNIT=${DECODED[46]}
+  ARG_SYNC_UNIT=${DECODED[47]}
   # Sync units that must complete before Claude is configured, one per line.
-  ARG_WAIT_FOR_SCRIPTS=${DECODED[47]}
+  ARG_WAIT_FOR_SCRIPTS=${DECODED[48]}
   # Host name of the Coder deployment (always allowed), or empty.
-  ARG_BOUNDARY_CODER_HOST=${DECODED[48]}
-  unset DECODED CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_CLAUDE_EXECUTABLE CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_STATE_PERSISTENCE CLAUDE_MODULE_ARG_SESSION_APP CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_MCP_CHECK_TIMEOUT CLAUDE_MODULE_ARG_MCP_REQUIRED CLAUDE_MODULE_ARG_MCP_CHECK_USER_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_SYNC_UNIT CLAUDE_MODULE_ARG_WAIT_FOR_SCRIPTS CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
+  ARG_BOUNDARY_CODER_HOST=${DECODED[49]}
+  unset DECODED CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_CLAUDE_EXECUTABLE CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_STATE_PERSISTENCE CLAUDE_MODULE_ARG_SESSION_APP CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_MCP_CHECK_TIMEOUT CLAUDE_MODULE_ARG_MCP_REQUIRED CLAUDE_MODULE_ARG_MCP_PROJECT_FILE CLAUDE_MODULE_ARG_MCP_CHECK_USER_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_SYNC_UNIT CLAUDE_MODULE_ARG_WAIT_FOR_SCRIPTS CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
   if [[ -n "${!CLAUDE_MODULE_ARG_*}" ]]; then
     die "unexpected arguments: ${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
   fi

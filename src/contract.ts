@@ -88,6 +88,11 @@ export const contracts = {
       arg("MCP_CHECK_TIMEOUT", "string", "Seconds each MCP server has to answer initialize and tools/list (1-120)."),
       arg("MCP_REQUIRED", "string", "Names of MCP servers whose failed check stops the start, one per line."),
       arg(
+        "MCP_PROJECT_FILE",
+        "bool",
+        "Also write the module's MCP servers into the work dir's .mcp.json, approved for Claude.",
+      ),
+      arg(
         "MCP_CHECK_USER_SERVERS",
         "bool",
         "Also check the user's own MCP servers (not the coder CLI's), on every start.",

@@ -28,6 +28,10 @@ export const start: ScriptDef<"start"> = {
     { step: "configure_api_key_helper", log: "install.log" },
     { step: "configure_mcp", log: "install.log" },
     { step: "check_mcp", log: "install.log" },
+    {
+      step: "write_project_mcp",
+      why: "Logs into install.log itself, and only when mcp_project_file is or was on: otherwise it costs no process.",
+    },
     { step: "configure_tasks", log: "install.log" },
     { step: "setup_boundary", log: "boundary.log", gate: "boundary_gate" },
     { step: "start_status_relay", log: "install.log" },

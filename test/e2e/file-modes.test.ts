@@ -2,10 +2,11 @@
 // umask the agent ran it with: a new work dir, and the files Claude writes there, as in a terminal.
 
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { useE2E } from "../lib/e2e.ts";
+import { modeOf } from "../lib/files.ts";
 import { modelEnv, startScriptedModel } from "../lib/model.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
 import { exitOf } from "../lib/start-output.ts";
@@ -15,8 +16,6 @@ const e2e = useE2E();
 const image = preinstalled("claude", "agentapi");
 const model = startScriptedModel();
 afterAll(() => model.stop());
-
-const modeOf = (path: string) => statSync(path).mode & 0o777;
 
 describe("file modes", () => {
   test.each(["agentapi", "tmux"])(
