@@ -516,39 +516,32 @@ step_configure_mcp() {
 
 # step_check_mcp: Starts each of the module's MCP servers (and the user's own, with mcp_check_user_servers) once and reports per server "ok, N tools" or why not; fatal only for a server named in mcp_required.
 step_check_mcp() {
-  local state_dir checked_dir work project mine="" configured file name_b64 json_b64 name key entry result
+  local state_dir checked_dir work project configured name_b64 json_b64 name key result
   local ok=0 failed=0 skipped=0 names=() yours_name=() yours_def=() n
-  local -A def=() outcome=() key_of=() entry_of=() key_by_name=()
+  local -A def=() outcome=() key_by_name=()
   state_dir="${MODULE_DIR}/mcp/$(sha256_of "${WORKDIR}")"
   checked_dir="${MODULE_DIR}/mcp-checked/$(sha256_of "${WORKDIR}")"
   mkdir -p "${checked_dir}"
   work=$(mktemp -d "${MODULE_DIR}/.mcp-check.XXXXXX")
   # shellcheck disable=SC2064 # the path is fixed now
   trap "rm -rf -- '${work}'" EXIT
-  # Only the module's servers, known by its records of what it added (mcp.sh): a user's own and the
-  # coder CLI's are left alone. Read with builtins: an unchanged server costs no process.
-  for file in "${state_dir}"/*; do
-    [[ -f "${file}" ]] || continue
-    read -r entry <"${file}" || [[ -n "${entry}" ]] || continue
-    read -r _ name_b64 _ <<<"${entry}"
-    key_of["${name_b64}"]=${file##*/}
-    entry_of["${name_b64}"]=${entry}
-    mine+=" ${name_b64}"
-  done
+  # Only the module's servers, known by its records of what it added: a user's own and the coder
+  # CLI's are left alone.
+  mcp_read_records "${state_dir}"
   project=$(claude_project_dir "${WORKDIR}")
   # Claude's own copy of each definition: what it will start. The module's names are plain
   # (checked at plan time and by mcp.sh), so they need no decoding.
-  configured=$(jq -r --arg dir "${project}" --arg mine "${mine}" '($mine | split(" ")) as $mine
+  configured=$(jq -r --arg dir "${project}" --arg mine "${RECORD_NAMES}" '($mine | split(" ")) as $mine
     | .projects[$dir].mcpServers // {} | to_entries | sort_by(.key)[] | select(.key | @base64 | IN($mine[]))
     | "\(.key | @base64) \(.key) \(.value | tojson | @base64)"' "${HOME}/.claude.json" 2>/dev/null || true)
   while read -r name_b64 name json_b64; do
     [[ -n "${name_b64}" ]] || continue
-    key=${key_of[${name_b64}]}
+    key=${RECORD_FILE[${name_b64}]}
     key_by_name["${name}"]=${key}
     names+=("${name}")
     result=""
     [[ ! -f "${checked_dir}/${key}" ]] || read -r result <"${checked_dir}/${key}" || true
-    if [[ "${result}" == "${entry_of[${name_b64}]}" ]]; then
+    if [[ "${result}" == "${RECORD_ENTRY[${name_b64}]}" ]]; then
       # Not started, so its definition is not needed.
       def["${name}"]=""
       outcome["${name}"]=skipped
@@ -560,7 +553,7 @@ step_check_mcp() {
   # The user's own servers (the work dir's and user-scope ones; not the coder CLI's `coder`), when
   # the template asks: checked on every start, since the module keeps no record of them.
   if [[ "${ARG_MCP_CHECK_USER_SERVERS}" == true ]]; then
-    configured=$(jq -r --arg dir "${project}" --arg mine "${mine}" '($mine | split(" ")) as $mine
+    configured=$(jq -r --arg dir "${project}" --arg mine "${RECORD_NAMES}" '($mine | split(" ")) as $mine
       | (.projects[$dir].mcpServers // {}) as $local
       | [($local | to_entries[]), (.mcpServers // {} | to_entries[] | select(.key | in($local) | not))]
       | sort_by(.key)[] | select((.key | @base64 | IN($mine[])) or .key == "coder" | not)
@@ -1404,6 +1397,24 @@ mcp_reason() {
   printf '%s' "${reason:0:300}"
 }
 
+# mcp_read_records STATE_DIR: reads the module's records of the servers it added, with builtins
+# only (an unchanged server costs no process): RECORD_FILE and RECORD_ENTRY map each server's base64
+# name to its record's file name and to its entry; RECORD_NAMES lists the base64 names, each after a space.
+# shellcheck disable=SC2034 # sets globals that functions in other files read
+mcp_read_records() {
+  local file entry name_b64
+  declare -gA RECORD_FILE=() RECORD_ENTRY=()
+  RECORD_NAMES=""
+  for file in "$1"/*; do
+    [[ -f "${file}" ]] || continue
+    read -r entry <"${file}" || [[ -n "${entry}" ]] || continue
+    read -r _ name_b64 _ <<<"${entry}"
+    RECORD_FILE["${name_b64}"]=${file##*/}
+    RECORD_ENTRY["${name_b64}"]=${entry}
+    RECORD_NAMES+=" ${name_b64}"
+  done
+}
+
 # mcp_check_server JSON TIMEOUT WORK: checks one server (its definition as Claude has it), using
 # WORK as a prefix for its temporary files. Prints "ok <tool count>" or a cause starting with
 # "failed:" or "not checked"; the caller masks secrets in it.
@@ -1741,20 +1752,15 @@ mcp_mask() {
 
 # project_mcp_reconcile: the work of step_write_project_mcp, in its log.
 project_mcp_reconcile() {
-  local file="${WORKDIR}/.mcp.json" record project mine="" entry name_b64 state merged out kept existed=false
-  local before names old count
+  local file="${WORKDIR}/.mcp.json" record project mine="" state merged out kept existed=false names old count
   record="${MODULE_DIR}/mcp-project/$(sha256_of "${WORKDIR}")"
   mkdir -p "${MODULE_DIR}/mcp-project"
   project=$(claude_project_dir "${WORKDIR}")
   # The module's servers: those it has records of (mcp.sh), unless the input is off.
   if [[ "${ARG_MCP_PROJECT_FILE}" == true ]]; then
-    local state
-    for state in "${MODULE_DIR}/mcp/$(sha256_of "${WORKDIR}")"/*; do
-      [[ -f "${state}" ]] || continue
-      read -r entry <"${state}" || [[ -n "${entry}" ]] || continue
-      read -r _ name_b64 _ <<<"${entry}"
-      mine+=" ${name_b64}"
-    done
+    state=$(sha256_of "${WORKDIR}")
+    mcp_read_records "${MODULE_DIR}/mcp/${state}"
+    mine=${RECORD_NAMES}
   fi
   read_json_file "${file}"
   if [[ -z "${JSON_TEXT}" ]]; then
@@ -1785,10 +1791,8 @@ project_mcp_reconcile() {
     return 0
   fi
   out=$(jq '.file' <<<"${merged}")
-  before=$(jq . <<<"${JSON_TEXT}")
-  if [[ "${out}" != null && "${out}" != "${before}" ]]; then
-    # A new file is the user's, made with their umask.
-    [[ -e "${JSON_TARGET}" ]] || JSON_MODE=$(printf '%o' $((0666 & ~8#${USER_UMASK})))
+  if [[ "${out}" != null && "${out}" != "${JSON_TEXT}" ]]; then
+    [[ -e "${JSON_TARGET}" ]] || JSON_MODE=$(user_file_mode)
     printf '%s\n' "${out}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
     log "updated the module's MCP servers in ${file}"
   fi
@@ -1808,12 +1812,17 @@ project_mcp_reconcile() {
   fi
 }
 
+# user_file_mode: the mode a new file of the user's gets under their umask (USER_UMASK), for atomic_write.
+user_file_mode() {
+  printf '%o' $((0666 & ~8#${USER_UMASK}))
+}
+
 # project_mcp_approve NAMES OLD: approves the .mcp.json servers NAMES (a JSON array) for Claude in the
 # work dir's .claude/settings.local.json (where Claude keeps such approvals; it moves them there
 # from ~/.claude.json), so it asks nothing about them, and takes back the approval of those in OLD
 # (the module's earlier ones) no longer among NAMES. The file is merged; a new one is the user's.
 project_mcp_approve() {
-  local file="${WORKDIR}/.claude/settings.local.json" updated before
+  local file="${WORKDIR}/.claude/settings.local.json" updated
   read_json_file "${file}"
   if [[ -z "${JSON_TEXT}" ]]; then
     warn "${file} is not valid JSON; left it untouched, so Claude may ask before it uses the servers in .mcp.json"
@@ -1823,11 +1832,10 @@ project_mcp_approve() {
     if has("enabledMcpjsonServers") or ($names | length) > 0
     then .enabledMcpjsonServers |= (((. // []) - ($old - $names)) + $names | unique) else . end' <<<"${JSON_TEXT}") ||
     return 0
-  before=$(jq . <<<"${JSON_TEXT}")
-  [[ "${updated}" != "${before}" ]] || return 0
+  [[ "${updated}" != "${JSON_TEXT}" ]] || return 0
   if [[ ! -e "${JSON_TARGET}" ]]; then
     (umask "${USER_UMASK}" && mkdir -p -- "${JSON_TARGET%/*}")
-    JSON_MODE=$(printf '%o' $((0666 & ~8#${USER_UMASK})))
+    JSON_MODE=$(user_file_mode)
   fi
   printf '%s\n' "${updated}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
 }

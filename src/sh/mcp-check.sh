@@ -15,39 +15,32 @@
 
 # step_check_mcp: Starts each of the module's MCP servers (and the user's own, with mcp_check_user_servers) once and reports per server "ok, N tools" or why not; fatal only for a server named in mcp_required.
 step_check_mcp() {
-  local state_dir checked_dir work project mine="" configured file name_b64 json_b64 name key entry result
+  local state_dir checked_dir work project configured name_b64 json_b64 name key result
   local ok=0 failed=0 skipped=0 names=() yours_name=() yours_def=() n
-  local -A def=() outcome=() key_of=() entry_of=() key_by_name=()
+  local -A def=() outcome=() key_by_name=()
   state_dir="${MODULE_DIR}/mcp/$(sha256_of "${WORKDIR}")"
   checked_dir="${MODULE_DIR}/mcp-checked/$(sha256_of "${WORKDIR}")"
   mkdir -p "${checked_dir}"
   work=$(mktemp -d "${MODULE_DIR}/.mcp-check.XXXXXX")
   # shellcheck disable=SC2064 # the path is fixed now
   trap "rm -rf -- '${work}'" EXIT
-  # Only the module's servers, known by its records of what it added (mcp.sh): a user's own and the
-  # coder CLI's are left alone. Read with builtins: an unchanged server costs no process.
-  for file in "${state_dir}"/*; do
-    [[ -f "${file}" ]] || continue
-    read -r entry <"${file}" || [[ -n "${entry}" ]] || continue
-    read -r _ name_b64 _ <<<"${entry}"
-    key_of["${name_b64}"]=${file##*/}
-    entry_of["${name_b64}"]=${entry}
-    mine+=" ${name_b64}"
-  done
+  # Only the module's servers, known by its records of what it added: a user's own and the coder
+  # CLI's are left alone.
+  mcp_read_records "${state_dir}"
   project=$(claude_project_dir "${WORKDIR}")
   # Claude's own copy of each definition: what it will start. The module's names are plain
   # (checked at plan time and by mcp.sh), so they need no decoding.
-  configured=$(jq -r --arg dir "${project}" --arg mine "${mine}" '($mine | split(" ")) as $mine
+  configured=$(jq -r --arg dir "${project}" --arg mine "${RECORD_NAMES}" '($mine | split(" ")) as $mine
     | .projects[$dir].mcpServers // {} | to_entries | sort_by(.key)[] | select(.key | @base64 | IN($mine[]))
     | "\(.key | @base64) \(.key) \(.value | tojson | @base64)"' "${HOME}/.claude.json" 2>/dev/null || true)
   while read -r name_b64 name json_b64; do
     [[ -n "${name_b64}" ]] || continue
-    key=${key_of[${name_b64}]}
+    key=${RECORD_FILE[${name_b64}]}
     key_by_name["${name}"]=${key}
     names+=("${name}")
     result=""
     [[ ! -f "${checked_dir}/${key}" ]] || read -r result <"${checked_dir}/${key}" || true
-    if [[ "${result}" == "${entry_of[${name_b64}]}" ]]; then
+    if [[ "${result}" == "${RECORD_ENTRY[${name_b64}]}" ]]; then
       # Not started, so its definition is not needed.
       def["${name}"]=""
       outcome["${name}"]=skipped
@@ -59,7 +52,7 @@ step_check_mcp() {
   # The user's own servers (the work dir's and user-scope ones; not the coder CLI's `coder`), when
   # the template asks: checked on every start, since the module keeps no record of them.
   if [[ "${ARG_MCP_CHECK_USER_SERVERS}" == true ]]; then
-    configured=$(jq -r --arg dir "${project}" --arg mine "${mine}" '($mine | split(" ")) as $mine
+    configured=$(jq -r --arg dir "${project}" --arg mine "${RECORD_NAMES}" '($mine | split(" ")) as $mine
       | (.projects[$dir].mcpServers // {}) as $local
       | [($local | to_entries[]), (.mcpServers // {} | to_entries[] | select(.key | in($local) | not))]
       | sort_by(.key)[] | select((.key | @base64 | IN($mine[])) or .key == "coder" | not)

@@ -21,20 +21,15 @@ step_write_project_mcp() {
 
 # project_mcp_reconcile: the work of step_write_project_mcp, in its log.
 project_mcp_reconcile() {
-  local file="${WORKDIR}/.mcp.json" record project mine="" entry name_b64 state merged out kept existed=false
-  local before names old count
+  local file="${WORKDIR}/.mcp.json" record project mine="" state merged out kept existed=false names old count
   record="${MODULE_DIR}/mcp-project/$(sha256_of "${WORKDIR}")"
   mkdir -p "${MODULE_DIR}/mcp-project"
   project=$(claude_project_dir "${WORKDIR}")
   # The module's servers: those it has records of (mcp.sh), unless the input is off.
   if [[ "${ARG_MCP_PROJECT_FILE}" == true ]]; then
-    local state
-    for state in "${MODULE_DIR}/mcp/$(sha256_of "${WORKDIR}")"/*; do
-      [[ -f "${state}" ]] || continue
-      read -r entry <"${state}" || [[ -n "${entry}" ]] || continue
-      read -r _ name_b64 _ <<<"${entry}"
-      mine+=" ${name_b64}"
-    done
+    state=$(sha256_of "${WORKDIR}")
+    mcp_read_records "${MODULE_DIR}/mcp/${state}"
+    mine=${RECORD_NAMES}
   fi
   read_json_file "${file}"
   if [[ -z "${JSON_TEXT}" ]]; then
@@ -65,10 +60,8 @@ project_mcp_reconcile() {
     return 0
   fi
   out=$(jq '.file' <<<"${merged}")
-  before=$(jq . <<<"${JSON_TEXT}")
-  if [[ "${out}" != null && "${out}" != "${before}" ]]; then
-    # A new file is the user's, made with their umask.
-    [[ -e "${JSON_TARGET}" ]] || JSON_MODE=$(printf '%o' $((0666 & ~8#${USER_UMASK})))
+  if [[ "${out}" != null && "${out}" != "${JSON_TEXT}" ]]; then
+    [[ -e "${JSON_TARGET}" ]] || JSON_MODE=$(user_file_mode)
     printf '%s\n' "${out}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
     log "updated the module's MCP servers in ${file}"
   fi
@@ -93,7 +86,7 @@ project_mcp_reconcile() {
 # from ~/.claude.json), so it asks nothing about them, and takes back the approval of those in OLD
 # (the module's earlier ones) no longer among NAMES. The file is merged; a new one is the user's.
 project_mcp_approve() {
-  local file="${WORKDIR}/.claude/settings.local.json" updated before
+  local file="${WORKDIR}/.claude/settings.local.json" updated
   read_json_file "${file}"
   if [[ -z "${JSON_TEXT}" ]]; then
     warn "${file} is not valid JSON; left it untouched, so Claude may ask before it uses the servers in .mcp.json"
@@ -103,11 +96,15 @@ project_mcp_approve() {
     if has("enabledMcpjsonServers") or ($names | length) > 0
     then .enabledMcpjsonServers |= (((. // []) - ($old - $names)) + $names | unique) else . end' <<<"${JSON_TEXT}") ||
     return 0
-  before=$(jq . <<<"${JSON_TEXT}")
-  [[ "${updated}" != "${before}" ]] || return 0
+  [[ "${updated}" != "${JSON_TEXT}" ]] || return 0
   if [[ ! -e "${JSON_TARGET}" ]]; then
     (umask "${USER_UMASK}" && mkdir -p -- "${JSON_TARGET%/*}")
-    JSON_MODE=$(printf '%o' $((0666 & ~8#${USER_UMASK})))
+    JSON_MODE=$(user_file_mode)
   fi
   printf '%s\n' "${updated}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
+}
+
+# user_file_mode: the mode a new file of the user's gets under their umask (USER_UMASK), for atomic_write.
+user_file_mode() {
+  printf '%o' $((0666 & ~8#${USER_UMASK}))
 }

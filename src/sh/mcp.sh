@@ -121,6 +121,24 @@ step_configure_mcp() {
   fi
 }
 
+# mcp_read_records STATE_DIR: reads the module's records of the servers it added, with builtins
+# only (an unchanged server costs no process): RECORD_FILE and RECORD_ENTRY map each server's base64
+# name to its record's file name and to its entry; RECORD_NAMES lists the base64 names, each after a space.
+# shellcheck disable=SC2034 # sets globals that functions in other files read
+mcp_read_records() {
+  local file entry name_b64
+  declare -gA RECORD_FILE=() RECORD_ENTRY=()
+  RECORD_NAMES=""
+  for file in "$1"/*; do
+    [[ -f "${file}" ]] || continue
+    read -r entry <"${file}" || [[ -n "${entry}" ]] || continue
+    read -r _ name_b64 _ <<<"${entry}"
+    RECORD_FILE["${name_b64}"]=${file##*/}
+    RECORD_ENTRY["${name_b64}"]=${entry}
+    RECORD_NAMES+=" ${name_b64}"
+  done
+}
+
 # mcp_fingerprint STATE_DIR SERVERS: a digest of the servers wanted and of the module's records of
 # what it added.
 mcp_fingerprint() {
