@@ -23,9 +23,13 @@ locals {
 }
 
 locals {
-  app_slug = "ccw"
+  app_slug = var.app_slug
+  # Where this instance keeps its scripts, pid, summary and logs, under $HOME: the "ccw" instance
+  # where the README and upstream put them, each other one beside it. app_slug is validated to
+  # [a-z0-9-], so the path is inert in the launcher's and the apps' shell text.
+  instance_dir = var.app_slug == "ccw" ? ".claude-module" : ".claude-module/instances/${var.app_slug}"
   # The start script's name in the agent's script sync: the scripts output, for `coder exp sync want`.
-  sync_unit = "coder-claude-code-start_script"
+  sync_unit = var.app_slug == "ccw" ? "coder-claude-code-start_script" : "coder-claude-code-${var.app_slug}-start_script"
 
   # A pinned version must stay pinned: every way Claude Code updates itself is turned off.
   block_claude_updates = var.disable_autoupdater || var.claude_code_version != "latest"
@@ -58,6 +62,7 @@ locals {
     # The apps
     SESSION_APP     = var.session_app
     APP_SLUG        = local.app_slug
+    INSTANCE_DIR    = local.instance_dir
     SUBDOMAIN       = tostring(var.subdomain)
     WORKSPACE_OWNER = data.coder_workspace_owner.me.name
     WORKSPACE_NAME  = data.coder_workspace.me.name
@@ -101,6 +106,7 @@ locals {
     BOUNDARY_CODER_HOST = try(regex("^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/]*@)?([A-Za-z0-9.-]+)(?::[0-9]+)?(?:[/?#].*)?$", data.coder_workspace.me.access_url)[0], "")
   }
   stop_args = {
+    INSTANCE_DIR  = local.instance_dir
     AGENTAPI_PORT = tostring(var.agentapi_port)
     TASK_ID       = lower(local.task_id)
     ACCESS_URL    = data.coder_workspace.me.access_url
@@ -145,9 +151,10 @@ check "state_persistence_supported" {
 
 locals {
   start_script = templatefile("${path.module}/scripts/launch.sh.tftpl", {
-    name   = "start"
-    script = base64gzip(file("${path.module}/scripts/start.sh"))
-    args   = { for key, value in local.start_args : key => base64encode(value) }
+    name         = "start"
+    instance_dir = local.instance_dir
+    script       = base64gzip(file("${path.module}/scripts/start.sh"))
+    args         = { for key, value in local.start_args : key => base64encode(value) }
   })
   # The agent runs a coder_script as one command-line argument (sh -c), which Linux caps at 128 KiB
   # with its terminating NUL; past that the script cannot even start.
@@ -175,9 +182,10 @@ resource "coder_script" "stop" {
   icon         = var.icon
   run_on_stop  = true
   script = templatefile("${path.module}/scripts/launch.sh.tftpl", {
-    name   = "stop"
-    script = base64gzip(file("${path.module}/scripts/stop.sh"))
-    args   = { for key, value in local.stop_args : key => base64encode(value) }
+    name         = "stop"
+    instance_dir = local.instance_dir
+    script       = base64gzip(file("${path.module}/scripts/stop.sh"))
+    args         = { for key, value in local.stop_args : key => base64encode(value) }
   })
 }
 
@@ -211,7 +219,7 @@ resource "coder_app" "session" {
   group        = var.group
   open_in      = "slim-window"
   command      = <<-EOT
-    session="$HOME/.claude-module/bin/claude-session"
+    session="$HOME/${local.instance_dir}/bin/claude-session"
     if [ ! -x "$session" ]; then
       echo "Claude Code is not set up yet: $session is missing. Wait for the workspace's Claude Code script to finish." >&2
       exit 1

@@ -63,6 +63,17 @@ variable "web_app_display_name" {
   default     = "Claude Code"
 }
 
+variable "app_slug" {
+  description = "Slug of the Claude Code app (the CLI app's is this with \"-cli\"), and the name of this instance of the module. Give each module block in one template its own slug (and workdir and agentapi_port) to run several side by side: every instance but the \"ccw\" one keeps its pid, summary, logs and scripts under ~/.claude-module/instances/<app_slug>."
+  type        = string
+  default     = "ccw"
+  validation {
+    # Coder's slug rule; 28 characters leave room for the CLI app's "-cli".
+    condition     = can(regex("^[a-z0-9](-?[a-z0-9])*$", var.app_slug)) && length(var.app_slug) <= 28
+    error_message = "app_slug must be lowercase letters and digits, optionally joined by single hyphens, at most 28 characters (Coder's app slug rule, with room for \"-cli\"): for example \"ccw-backend\"."
+  }
+}
+
 variable "subdomain" {
   description = "Serve the web chat on its own subdomain (needs a wildcard access URL; recommended in production). When false the chat is path-based."
   type        = bool

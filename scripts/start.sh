@@ -72,8 +72,8 @@ main() {
 
 # step_prepare: Creates the module's own directories and the work dir, and takes the start lock.
 step_prepare() {
-  mkdir -p "${MODULE_DIR}" "${BIN_DIR}"
-  chmod 0700 "${MODULE_DIR}"
+  mkdir -p "${MODULE_DIR}" "${BIN_DIR}" "${INSTANCE_BIN}"
+  chmod 0700 "${MODULE_DIR}" "${INSTANCE_DIR}"
   take_start_lock
   : >"${SUMMARY_FILE}"
   if [[ -e "${WORKDIR}" && ! -d "${WORKDIR}" ]]; then
@@ -693,11 +693,10 @@ step_configure_tasks() {
 
 # step_setup_boundary: Installs and configures boundary and proves it can jail a command; Claude is launched through it.
 step_setup_boundary() {
-  BOUNDARY_DIR="${MODULE_DIR}/boundary"
   mkdir -p "${BOUNDARY_DIR}/logs"
   rm -f "${BOUNDARY_DIR}/state"
   if [[ "${ARG_ENABLE_BOUNDARY}" == false ]]; then
-    rm -f "${BIN_DIR}/boundary-run" "${BOUNDARY_DIR}/command" "${BOUNDARY_DIR}/config.yaml"
+    rm -f "${INSTANCE_BIN}/boundary-run" "${BOUNDARY_DIR}/command" "${BOUNDARY_DIR}/config.yaml"
     note "boundary" "off"
     return 0
   fi
@@ -719,7 +718,7 @@ step_setup_boundary() {
 
 # step_start_status_relay: Writes the status hook and relay and starts the relay (once), when hooks report the status; else removes them.
 step_start_status_relay() {
-  local dir="${MODULE_DIR}/status" pid_file="${MODULE_DIR}/status/relay.pid" pid reporters="Claude Code hooks"
+  local dir="${INSTANCE_DIR}/status" pid_file="${INSTANCE_DIR}/status/relay.pid" pid reporters="Claude Code hooks"
   if [[ "${ARG_STATUS_SOURCE}" == model ]]; then
     remove_status_relay
     note "status" "reported by the model (coder_report_task)"
@@ -734,8 +733,8 @@ step_start_status_relay() {
     reporters+=" and the model"
   fi
   mkdir -p -- "${dir}"
-  claude_status_hook_text | atomic_write "${BIN_DIR}/claude-status-hook" 0755
-  claude_status_relay_text | atomic_write "${BIN_DIR}/claude-status-relay" 0755
+  claude_status_hook_text | atomic_write "${INSTANCE_BIN}/claude-status-hook" 0755
+  claude_status_relay_text | atomic_write "${INSTANCE_BIN}/claude-status-relay" 0755
   printf '%s\n' "${ARG_APP_SLUG}" | atomic_write "${dir}/app-slug" 0600
   printf '%s\n' "${ARG_ACCESS_URL}" | atomic_write "${dir}/agent-url" 0600
   if [[ -z "${CODER_AGENT_TOKEN:-}" ]]; then
@@ -750,9 +749,9 @@ step_start_status_relay() {
     fi
   fi
   : >"${dir}/events"
-  setsid bash "${BIN_DIR}/claude-status-relay" >>"${MODULE_DIR}/status-relay.log" 2>&1 </dev/null {START_LOCK_FD}>&- &
+  setsid bash "${INSTANCE_BIN}/claude-status-relay" >>"${INSTANCE_DIR}/status-relay.log" 2>&1 </dev/null {START_LOCK_FD}>&- &
   printf '%s\n' "$!" >"${pid_file}"
-  log "started the status relay (pid $!, log ${MODULE_DIR}/status-relay.log)"
+  log "started the status relay (pid $!, log ${INSTANCE_DIR}/status-relay.log)"
   note "status" "${reporters}, relayed to Coder (pid $!)"
 }
 
@@ -825,8 +824,8 @@ step_wait_ready() {
 # step_start_tmux_session: Starts Claude in the module's tmux session (detached), unless it runs there already, and writes the app's launcher.
 step_start_tmux_session() {
   local pid
-  claude_session_text | atomic_write "${BIN_DIR}/claude-session" 0755
-  printf '%s\n' "${ARG_APP_SLUG}" | atomic_write "${MODULE_DIR}/session-name" 0600
+  claude_session_text | atomic_write "${INSTANCE_BIN}/claude-session" 0755
+  printf '%s\n' "${ARG_APP_SLUG}" | atomic_write "${INSTANCE_DIR}/session-name" 0600
   if tmux -S "${TMUX_SOCKET}" has-session -t "=${ARG_APP_SLUG}" 2>/dev/null; then
     log "Claude is already running in the tmux session '${ARG_APP_SLUG}'; leaving it as it is"
     note "session" "tmux, already running (tmux -S ${TMUX_SOCKET} attach -t ${ARG_APP_SLUG})"
@@ -863,7 +862,7 @@ step_sync_complete() {
   note "script sync" "${ARG_SYNC_UNIT} complete"
 }
 
-# step_summary: Prints what this start did, and keeps it in ~/.claude-module/summary.txt.
+# step_summary: Prints what this start did, and keeps it in the instance's summary.txt (~/.claude-module/summary.txt for the default one).
 step_summary() {
   local line
   log "summary:"
@@ -873,8 +872,9 @@ step_summary() {
 }
 
 # take_start_lock: holds ~/.claude-module/start.lock until this script exits (START_LOCK_FD), so that
-# two starts on one home (an agent restart, an admin re-running the script) run one after the
-# other: at once, both launched AgentAPI and the pid file could name the one that lost the port.
+# two starts on one home (an agent restart, an admin re-running the script, the instances of
+# several module blocks) run one after the other: at once, both launched AgentAPI and the pid file
+# could name the one that lost the port, and instances would install into the same place.
 # What the start leaves running must not inherit the descriptor: launch it with {START_LOCK_FD}>&-.
 take_start_lock() {
   local file="${MODULE_DIR}/start.lock" holder=""
@@ -885,7 +885,7 @@ take_start_lock() {
     holder=$(<"${file}")
     log "another start (pid ${holder:-unknown}) is running in this home; waiting up to ${START_LOCK_TIMEOUT}s for it"
     flock --wait "${START_LOCK_TIMEOUT}" "${START_LOCK_FD}" ||
-      die "another start of this module (pid ${holder:-unknown}) still holds ${file} after ${START_LOCK_TIMEOUT}s; let it finish (its progress is in ${MODULE_DIR}/install.log) or end it, then restart the workspace"
+      die "another start of this module (pid ${holder:-unknown}) still holds ${file} after ${START_LOCK_TIMEOUT}s; let it finish (its progress is in the install.log of its instance: ${MODULE_DIR}/install.log or ${MODULE_DIR}/instances/<app_slug>/install.log) or end it, then restart the workspace"
   fi
   printf '%s\n' "$$" >"${file}"
 }
@@ -918,16 +918,16 @@ exit_reported() {
   exit 1
 }
 
-# run_logged LOG FUNCTION: runs a step with its output shown and appended to ~/.claude-module/LOG.
+# run_logged LOG FUNCTION: runs a step with its output shown and appended to the instance's LOG (~/.claude-module/LOG for the default one).
 run_logged() {
-  LOG_FILE="${MODULE_DIR}/$1"
+  LOG_FILE="${INSTANCE_DIR}/$1"
   shift
   "$@" 2>&1 | tee -a "${LOG_FILE}"
 }
 
-# run_hook NAME BODY: writes BODY to ~/.claude-module/NAME.sh and runs it with bash; its failure stops the start.
+# run_hook NAME BODY: writes BODY to the instance's NAME.sh (~/.claude-module/NAME.sh for the default one) and runs it with bash; its failure stops the start.
 run_hook() {
-  local file="${MODULE_DIR}/$1.sh" status=0
+  local file="${INSTANCE_DIR}/$1.sh" status=0
   printf '%s' "$2" | atomic_write "${file}" 700
   log "running $1_script (${file})"
   # The user's own files get the user's umask, not this script's private one; a daemon the hook
@@ -1920,7 +1920,7 @@ boundary_gate() {
   "$@" &
   wait "$!" || rc=$?
   ((rc != 0)) || return 0
-  LOG_FILE="${MODULE_DIR}/boundary.log"
+  LOG_FILE="${INSTANCE_DIR}/boundary.log"
   [[ "${ARG_BOUNDARY_FAIL_OPEN}" == true ]] ||
     die "Claude Code was not started because boundary cannot start (cause and fix above). To start Claude Code without network filtering instead, set boundary_fail_open = true."
   {
@@ -1929,8 +1929,8 @@ boundary_gate() {
     warn "Claude Code runs WITHOUT NETWORK FILTERING and can reach any host."
     warn "################################################################"
   } 2>&1 | tee -a "${LOG_FILE}" >&2
-  mkdir -p "${MODULE_DIR}/boundary"
-  printf 'unfiltered\n' >"${MODULE_DIR}/boundary/state"
+  mkdir -p "${BOUNDARY_DIR}"
+  printf 'unfiltered\n' >"${BOUNDARY_DIR}/state"
   # Terminals get the plain claude again instead of the boundary shim.
   if [[ -n "${CODER_SCRIPT_BIN_DIR:-}" ]]; then
     link_as "${CODER_SCRIPT_BIN_DIR}/claude" "${BIN_DIR}/claude"
@@ -1950,7 +1950,7 @@ boundary_shim() {
   # Its first lines say what it runs; the rest is src/sh/files/claude-shim.sh.
   {
     printf '%s\n' '#!/usr/bin/env bash' '# claude from a terminal runs inside boundary, like the chat (written by the claude-code module).'
-    printf 'wrapper=%q\nclaude=%q\n' "${BIN_DIR}/boundary-run" "${BIN_DIR}/claude"
+    printf 'wrapper=%q\nclaude=%q\n' "${INSTANCE_BIN}/boundary-run" "${BIN_DIR}/claude"
     claude_shim_text
   } | atomic_write "${CODER_SCRIPT_BIN_DIR}/claude" 0755
   first=$(type -P claude || true)
@@ -1965,7 +1965,7 @@ claude_shim_text() {
   # shellcheck disable=SC2016
   printf '%s\n' \
     'if [[ ! -x "${wrapper}" ]]; then' \
-    '  printf '\''%s\n'\'' "claude: network filtering (boundary) is enabled in this workspace but is not set up, so Claude Code does not start; see ~/.claude-module/boundary.log" >&2' \
+    '  printf '\''%s\n'\'' "claude: network filtering (boundary) is enabled in this workspace but is not set up, so Claude Code does not start; see ${wrapper%/bin/boundary-run}/boundary.log" >&2' \
     '  exit 1' \
     'fi' \
     'exec "${wrapper}" "${claude}" "$@"'
@@ -2201,7 +2201,7 @@ boundary_write() {
   else
     printf ''
   fi | atomic_write "${BOUNDARY_DIR}/unset" 0600
-  boundary_run_text | atomic_write "${BIN_DIR}/boundary-run" 0755
+  boundary_run_text | atomic_write "${INSTANCE_BIN}/boundary-run" 0755
 }
 
 # boundary_run_text: prints src/sh/files/boundary-run.sh, which the start writes into the workspace.
@@ -2305,7 +2305,7 @@ if err=$( { exec 3<>/dev/tcp/127.0.0.1/9; } 2>&1 ); then printf 'connect=open\n'
 printf 'proxy=%s\n' "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 --resolve "$1:80:192.0.2.1" "http://$1/")"
 PROBE
   CLAUDE_MODULE_BOUNDARY_PREFLIGHT=1 CLAUDE_MODULE_BOUNDARY_LOG_DIR="${BOUNDARY_DIR}/preflight-logs" LC_ALL=C \
-    timeout 60 "${BIN_DIR}/boundary-run" "${BASH}" -c "${probe}" "${BASH}" "${host}" >"${probe_out}" 2>"${err}" </dev/null || rc=$?
+    timeout 60 "${INSTANCE_BIN}/boundary-run" "${BASH}" -c "${probe}" "${BASH}" "${host}" >"${probe_out}" 2>"${err}" </dev/null || rc=$?
   if ((rc == 124)); then
     die "boundary did not finish a trivial command within 60s; Claude Code is not started. Fix: read ${BOUNDARY_DIR}/preflight-logs"
   fi
@@ -2413,13 +2413,13 @@ boundary_diagnosis() {
 # remove_status_relay: stops the relay and removes it, the hook and their files: nothing of a status source turned off stays behind.
 remove_status_relay() {
   stop_status_relay
-  rm -f -- "${BIN_DIR}/claude-status-hook" "${BIN_DIR}/claude-status-relay"
-  rm -rf -- "${MODULE_DIR}/status"
+  rm -f -- "${INSTANCE_BIN}/claude-status-hook" "${INSTANCE_BIN}/claude-status-relay"
+  rm -rf -- "${INSTANCE_DIR}/status"
 }
 
 # stop_status_relay: ends the status relay (its whole process group: the relay, tail and the reader) if it runs.
 stop_status_relay() {
-  local pid_file="${MODULE_DIR}/status/relay.pid" pid
+  local pid_file="${INSTANCE_DIR}/status/relay.pid" pid
   [[ -f "${pid_file}" ]] || return 0
   pid=$(<"${pid_file}")
   identify_status_relay "${pid}"
@@ -2435,14 +2435,14 @@ stop_status_relay() {
   rm -f -- "${pid_file}"
 }
 
-# identify_status_relay PID: sets OUR_RELAY to true when PID is the module's status relay (bash running ~/.claude-module/bin/claude-status-relay), else false.
+# identify_status_relay PID: sets OUR_RELAY to true when PID is the module's status relay (bash running the instance's bin/claude-status-relay), else false.
 identify_status_relay() {
   local pid=$1
   local -a argv=()
   OUR_RELAY=false
   [[ "${pid}" =~ ^[0-9]+$ ]] || return 0
   mapfile -d '' -t argv 2>/dev/null <"/proc/${pid}/cmdline" || return 0
-  [[ "${argv[0]:-}" == bash && "${argv[1]:-}" == "${BIN_DIR}/claude-status-relay" ]] || return 0
+  [[ "${argv[0]:-}" == bash && "${argv[1]:-}" == "${INSTANCE_BIN}/claude-status-relay" ]] || return 0
   OUR_RELAY=true
 }
 
@@ -2811,7 +2811,7 @@ tool_args() {
 # with_status_hooks SETTINGS: prints SETTINGS (JSON) with the hooks block that makes the chat's Claude run the status hook.
 with_status_hooks() {
   local command
-  printf -v command '%q' "${BIN_DIR}/claude-status-hook"
+  printf -v command '%q' "${INSTANCE_BIN}/claude-status-hook"
   jq -c --arg command "${command}" '
     [{type: "command", command: $command}] as $run
     | . + {hooks: {
@@ -2863,16 +2863,16 @@ chat_state_args() {
 # boundary enabled, CMD runs inside it; without a successful boundary set-up (or the explicit
 # boundary_fail_open), nothing is launched.
 launch_command() {
-  local state_file="${MODULE_DIR}/boundary/state" state=""
+  local state_file="${INSTANCE_DIR}/boundary/state" state=""
   LAUNCH=("$@")
   [[ "${ARG_ENABLE_BOUNDARY}" == true ]] || return 0
   if [[ -f "${state_file}" ]]; then
     state=$(<"${state_file}")
   fi
   case "${state}" in
-    filtered) LAUNCH=("${BIN_DIR}/boundary-run" "$@") ;;
+    filtered) LAUNCH=("${INSTANCE_BIN}/boundary-run" "$@") ;;
     unfiltered) warn "boundary is enabled but could not start: launching Claude Code WITHOUT network filtering (boundary_fail_open)" ;;
-    *) die "boundary is enabled but was not set up in this start, so Claude Code is not launched; see ${MODULE_DIR}/boundary.log" ;;
+    *) die "boundary is enabled but was not set up in this start, so Claude Code is not launched; see ${INSTANCE_DIR}/boundary.log" ;;
   esac
 }
 
@@ -2897,6 +2897,18 @@ claude_session_text() {
     '  }' \
     'fi' \
     'exec tmux -S "${socket}" attach-session -t "=${name}"'
+}
+
+# script_dir SOURCE: sets SCRIPT_DIR to the directory of the script file SOURCE (BASH_SOURCE[0]),
+# where its launcher's arguments are kept (each instance of the module has its own); the default
+# instance's scripts dir when the script was not run from a file (bash -c).
+script_dir() {
+  SCRIPT_DIR="${HOME}/.claude-module/scripts"
+  [[ -f "$1" ]] || return 0
+  case "$1" in
+    */*) SCRIPT_DIR=${1%/*} ;;
+    *) SCRIPT_DIR=. ;;
+  esac
 }
 
 # decode_args FILE NAME...: sets DECODED to the values of CLAUDE_MODULE_ARG_<NAME>, decoded from
@@ -2995,7 +3007,8 @@ on_error() {
 }
 
 read_args() {
-  decode_args "${HOME}/.claude-module/scripts/start.args" WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH CLAUDE_EXECUTABLE BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT STATE_PERSISTENCE SESSION_APP APP_SLUG SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS MCP_CHECK_TIMEOUT MCP_REQUIRED MCP_PROJECT_FILE MCP_CHECK_USER_SERVERS AI_PROMPT CONTINUE RESUME_SESSION_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN SYNC_UNIT WAIT_FOR_SCRIPTS BOUNDARY_CODER_HOST
+  script_dir "${BASH_SOURCE[0]:-}"
+  decode_args "${SCRIPT_DIR}/start.args" WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH CLAUDE_EXECUTABLE BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT STATE_PERSISTENCE SESSION_APP APP_SLUG INSTANCE_DIR SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS MCP_CHECK_TIMEOUT MCP_REQUIRED MCP_PROJECT_FILE MCP_CHECK_USER_SERVERS AI_PROMPT CONTINUE RESUME_SESSION_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN SYNC_UNIT WAIT_FOR_SCRIPTS BOUNDARY_CODER_HOST
   # Directory Claude Code works in; created when missing.
   ARG_WORKDIR=${DECODED[0]}
   # Install Claude Code, or only use an existing binary.
@@ -3033,95 +3046,105 @@ read_args() {
   ARG_SESSION_APP=${DECODED[14]}
   # Slug of the Claude Code coder_app (part of the path-based URL; the tmux session's name).
   ARG_APP_SLUG=${DECODED[15]}
+  # This instance's directory under $HOME (.claude-module for app_slug ccw): its pid, summary, logs and scripts.
+  ARG_INSTANCE_DIR=${DECODED[16]}
   # Whether the web chat is served on a subdomain.
-  ARG_SUBDOMAIN=${DECODED[16]}
+  ARG_SUBDOMAIN=${DECODED[17]}
   [[ "${ARG_SUBDOMAIN}" == true || "${ARG_SUBDOMAIN}" == false ]] || die 'SUBDOMAIN must be true or false'
   # Workspace owner name, for the path-based chat URL.
-  ARG_WORKSPACE_OWNER=${DECODED[17]}
+  ARG_WORKSPACE_OWNER=${DECODED[18]}
   # Workspace name, for the path-based chat URL.
-  ARG_WORKSPACE_NAME=${DECODED[18]}
+  ARG_WORKSPACE_NAME=${DECODED[19]}
   # MCP servers: name and JSON definition per line.
-  ARG_MCP_SERVERS=${DECODED[19]}
+  ARG_MCP_SERVERS=${DECODED[20]}
   # Seconds each MCP server has to answer initialize and tools/list (1-120).
-  ARG_MCP_CHECK_TIMEOUT=${DECODED[20]}
+  ARG_MCP_CHECK_TIMEOUT=${DECODED[21]}
   # Names of MCP servers whose failed check stops the start, one per line.
-  ARG_MCP_REQUIRED=${DECODED[21]}
+  ARG_MCP_REQUIRED=${DECODED[22]}
   # Also write the module's MCP servers into the work dir's .mcp.json, approved for Claude.
-  ARG_MCP_PROJECT_FILE=${DECODED[22]}
+  ARG_MCP_PROJECT_FILE=${DECODED[23]}
   [[ "${ARG_MCP_PROJECT_FILE}" == true || "${ARG_MCP_PROJECT_FILE}" == false ]] || die 'MCP_PROJECT_FILE must be true or false'
   # Also check the user's own MCP servers (not the coder CLI's), on every start.
-  ARG_MCP_CHECK_USER_SERVERS=${DECODED[23]}
+  ARG_MCP_CHECK_USER_SERVERS=${DECODED[24]}
   [[ "${ARG_MCP_CHECK_USER_SERVERS}" == true || "${ARG_MCP_CHECK_USER_SERVERS}" == false ]] || die 'MCP_CHECK_USER_SERVERS must be true or false'
   # Initial prompt for Claude, or empty; sent only when a new session starts.
-  ARG_AI_PROMPT=${DECODED[24]}
+  ARG_AI_PROMPT=${DECODED[25]}
   # Resume the previous session on restart.
-  ARG_CONTINUE=${DECODED[25]}
+  ARG_CONTINUE=${DECODED[26]}
   [[ "${ARG_CONTINUE}" == true || "${ARG_CONTINUE}" == false ]] || die 'CONTINUE must be true or false'
   # Session UUID (lowercase) to resume instead of choosing one, or empty.
-  ARG_RESUME_SESSION_ID=${DECODED[26]}
+  ARG_RESUME_SESSION_ID=${DECODED[27]}
   # Start Claude with --dangerously-skip-permissions.
-  ARG_DANGEROUSLY_SKIP_PERMISSIONS=${DECODED[27]}
+  ARG_DANGEROUSLY_SKIP_PERMISSIONS=${DECODED[28]}
   [[ "${ARG_DANGEROUSLY_SKIP_PERMISSIONS}" == true || "${ARG_DANGEROUSLY_SKIP_PERMISSIONS}" == false ]] || die 'DANGEROUSLY_SKIP_PERMISSIONS must be true or false'
   # Claude's --permission-mode (validated at plan time), or empty.
-  ARG_PERMISSION_MODE=${DECODED[28]}
+  ARG_PERMISSION_MODE=${DECODED[29]}
   # Tool rules for --allowedTools, one per line (split at plan time).
-  ARG_ALLOWED_TOOLS=${DECODED[29]}
+  ARG_ALLOWED_TOOLS=${DECODED[30]}
   # Tool rules for --disallowedTools, one per line (split at plan time).
-  ARG_DISALLOWED_TOOLS=${DECODED[30]}
+  ARG_DISALLOWED_TOOLS=${DECODED[31]}
   # Task mode (report status to Coder) or standalone.
-  ARG_REPORT_TASKS=${DECODED[31]}
+  ARG_REPORT_TASKS=${DECODED[32]}
   [[ "${ARG_REPORT_TASKS}" == true || "${ARG_REPORT_TASKS}" == false ]] || die 'REPORT_TASKS must be true or false'
   # Who reports the app's status: 'hooks' (Claude Code's hooks), 'model' (coder_report_task), 'both', or 'off' (web_app = false: no app to report to).
-  ARG_STATUS_SOURCE=${DECODED[32]}
+  ARG_STATUS_SOURCE=${DECODED[33]}
   # The deployment's access URL: the agent API when CODER_AGENT_URL is not set.
-  ARG_ACCESS_URL=${DECODED[33]}
+  ARG_ACCESS_URL=${DECODED[34]}
   # Instructions for Claude's CLAUDE.md (task reporting and/or the template's own).
-  ARG_SYSTEM_PROMPT=${DECODED[34]}
+  ARG_SYSTEM_PROMPT=${DECODED[35]}
   # The user-level CLAUDE.md; a leading ~ or $HOME means the home directory.
-  ARG_CLAUDE_MD_PATH=${DECODED[35]}
+  ARG_CLAUDE_MD_PATH=${DECODED[36]}
   # Bash run before anything is installed, or empty.
-  ARG_PRE_INSTALL_SCRIPT=${DECODED[36]}
+  ARG_PRE_INSTALL_SCRIPT=${DECODED[37]}
   # Bash run after the installs, before Claude is configured, or empty.
-  ARG_POST_INSTALL_SCRIPT=${DECODED[37]}
+  ARG_POST_INSTALL_SCRIPT=${DECODED[38]}
   # Run Claude inside boundary (network allowlist); fail closed when it cannot start.
-  ARG_ENABLE_BOUNDARY=${DECODED[38]}
+  ARG_ENABLE_BOUNDARY=${DECODED[39]}
   [[ "${ARG_ENABLE_BOUNDARY}" == true || "${ARG_ENABLE_BOUNDARY}" == false ]] || die 'ENABLE_BOUNDARY must be true or false'
   # Where boundary comes from: 'coder' (subcommand), 'release' (download) or 'source' (go build).
-  ARG_BOUNDARY_MODE=${DECODED[39]}
+  ARG_BOUNDARY_MODE=${DECODED[40]}
   # Exact boundary version for the release and source modes, such as v0.8.0.
-  ARG_BOUNDARY_VERSION=${DECODED[40]}
+  ARG_BOUNDARY_VERSION=${DECODED[41]}
   # Base URL of boundary releases (a mirror in air-gapped setups).
-  ARG_BOUNDARY_RELEASES_URL=${DECODED[41]}
+  ARG_BOUNDARY_RELEASES_URL=${DECODED[42]}
   # Expected sha256 of the boundary release archive, or empty.
-  ARG_BOUNDARY_SHA256=${DECODED[42]}
+  ARG_BOUNDARY_SHA256=${DECODED[43]}
   # The template's extra allow rules, one per line.
-  ARG_BOUNDARY_ALLOWLIST=${DECODED[43]}
+  ARG_BOUNDARY_ALLOWLIST=${DECODED[44]}
   # The template's boundary config.yaml in the workspace, or empty.
-  ARG_BOUNDARY_CONFIG_PATH=${DECODED[44]}
+  ARG_BOUNDARY_CONFIG_PATH=${DECODED[45]}
   # 'nsjail', 'landjail', or empty for the config's or boundary's default.
-  ARG_BOUNDARY_JAIL_TYPE=${DECODED[45]}
+  ARG_BOUNDARY_JAIL_TYPE=${DECODED[46]}
   # Start Claude unfiltered (with a warning) when boundary cannot start.
-  ARG_BOUNDARY_FAIL_OPEN=${DECODED[46]}
+  ARG_BOUNDARY_FAIL_OPEN=${DECODED[47]}
   [[ "${ARG_BOUNDARY_FAIL_OPEN}" == true || "${ARG_BOUNDARY_FAIL_OPEN}" == false ]] || die 'BOUNDARY_FAIL_OPEN must be true or false'
   # The start script's unit in the agent's script sync (the scripts output).
-  ARG_SYNC_UNIT=${DECODED[47]}
+  ARG_SYNC_UNIT=${DECODED[48]}
   # Sync units that must complete before Claude is configured, one per line.
-  ARG_WAIT_FOR_SCRIPTS=${DECODED[48]}
+  ARG_WAIT_FOR_SCRIPTS=${DECODED[49]}
   # Host name of the Coder deployment (always allowed), or empty.
-  ARG_BOUNDARY_CODER_HOST=${DECODED[49]}
-  unset DECODED CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_CLAUDE_EXECUTABLE CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_STATE_PERSISTENCE CLAUDE_MODULE_ARG_SESSION_APP CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_MCP_CHECK_TIMEOUT CLAUDE_MODULE_ARG_MCP_REQUIRED CLAUDE_MODULE_ARG_MCP_PROJECT_FILE CLAUDE_MODULE_ARG_MCP_CHECK_USER_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_SYNC_UNIT CLAUDE_MODULE_ARG_WAIT_FOR_SCRIPTS CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
+  ARG_BOUNDARY_CODER_HOST=${DECODED[50]}
+  unset DECODED CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_CLAUDE_EXECUTABLE CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_STATE_PERSISTENCE CLAUDE_MODULE_ARG_SESSION_APP CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_INSTANCE_DIR CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_MCP_CHECK_TIMEOUT CLAUDE_MODULE_ARG_MCP_REQUIRED CLAUDE_MODULE_ARG_MCP_PROJECT_FILE CLAUDE_MODULE_ARG_MCP_CHECK_USER_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_SYNC_UNIT CLAUDE_MODULE_ARG_WAIT_FOR_SCRIPTS CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
   if [[ -n "${!CLAUDE_MODULE_ARG_*}" ]]; then
     die "unexpected arguments: ${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
   fi
 }
 
 read_args
+# What every instance of the module in a workspace shares: the installs (under one start lock) and
+# what is kept per work dir or per Claude session.
 MODULE_DIR="${HOME}/.claude-module"
 BIN_DIR="${MODULE_DIR}/bin"
-PID_FILE="${MODULE_DIR}/agentapi.pid"
-# session_app = "tmux": the socket of the module's own tmux server, which holds Claude's session.
-TMUX_SOCKET="${MODULE_DIR}/tmux.sock"
-SUMMARY_FILE="${MODULE_DIR}/summary.txt"
+# What is this instance's own (app_slug): its pid, logs, summary, scripts, status relay and the
+# files that find those beside themselves (INSTANCE_BIN). For app_slug "ccw" it is MODULE_DIR.
+INSTANCE_DIR="${HOME}/${ARG_INSTANCE_DIR}"
+INSTANCE_BIN="${INSTANCE_DIR}/bin"
+PID_FILE="${INSTANCE_DIR}/agentapi.pid"
+# session_app = "tmux": the socket of the instance's own tmux server, which holds Claude's session.
+TMUX_SOCKET="${INSTANCE_DIR}/tmux.sock"
+SUMMARY_FILE="${INSTANCE_DIR}/summary.txt"
+# boundary's policy, state and logs: instances may differ in their allowlists.
+BOUNDARY_DIR="${INSTANCE_DIR}/boundary"
 READY_TIMEOUT=60
 # A cold start (installs, pre_install_script) can take minutes; a second start waits this long.
 START_LOCK_TIMEOUT=300

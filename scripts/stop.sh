@@ -173,7 +173,7 @@ warn() {
 
 # stop_status_relay: ends the status relay (its whole process group: the relay, tail and the reader) if it runs.
 stop_status_relay() {
-  local pid_file="${MODULE_DIR}/status/relay.pid" pid
+  local pid_file="${INSTANCE_DIR}/status/relay.pid" pid
   [[ -f "${pid_file}" ]] || return 0
   pid=$(<"${pid_file}")
   identify_status_relay "${pid}"
@@ -189,15 +189,27 @@ stop_status_relay() {
   rm -f -- "${pid_file}"
 }
 
-# identify_status_relay PID: sets OUR_RELAY to true when PID is the module's status relay (bash running ~/.claude-module/bin/claude-status-relay), else false.
+# identify_status_relay PID: sets OUR_RELAY to true when PID is the module's status relay (bash running the instance's bin/claude-status-relay), else false.
 identify_status_relay() {
   local pid=$1
   local -a argv=()
   OUR_RELAY=false
   [[ "${pid}" =~ ^[0-9]+$ ]] || return 0
   mapfile -d '' -t argv 2>/dev/null <"/proc/${pid}/cmdline" || return 0
-  [[ "${argv[0]:-}" == bash && "${argv[1]:-}" == "${BIN_DIR}/claude-status-relay" ]] || return 0
+  [[ "${argv[0]:-}" == bash && "${argv[1]:-}" == "${INSTANCE_BIN}/claude-status-relay" ]] || return 0
   OUR_RELAY=true
+}
+
+# script_dir SOURCE: sets SCRIPT_DIR to the directory of the script file SOURCE (BASH_SOURCE[0]),
+# where its launcher's arguments are kept (each instance of the module has its own); the default
+# instance's scripts dir when the script was not run from a file (bash -c).
+script_dir() {
+  SCRIPT_DIR="${HOME}/.claude-module/scripts"
+  [[ -f "$1" ]] || return 0
+  case "$1" in
+    */*) SCRIPT_DIR=${1%/*} ;;
+    *) SCRIPT_DIR=. ;;
+  esac
 }
 
 # decode_args FILE NAME...: sets DECODED to the values of CLAUDE_MODULE_ARG_<NAME>, decoded from
@@ -319,26 +331,35 @@ on_error() {
 }
 
 read_args() {
-  decode_args "${HOME}/.claude-module/scripts/stop.args" AGENTAPI_PORT TASK_ID ACCESS_URL
+  script_dir "${BASH_SOURCE[0]:-}"
+  decode_args "${SCRIPT_DIR}/stop.args" INSTANCE_DIR AGENTAPI_PORT TASK_ID ACCESS_URL
+  # This instance's directory under $HOME: its pid file and tmux socket.
+  ARG_INSTANCE_DIR=${DECODED[0]}
   # Port AgentAPI listens on: with its binary, how the stop tells it from other processes.
-  ARG_AGENTAPI_PORT=${DECODED[0]}
+  ARG_AGENTAPI_PORT=${DECODED[1]}
   [[ "${ARG_AGENTAPI_PORT}" =~ ^[0-9]+$ ]] || die 'AGENTAPI_PORT must be a port number'
   # The Coder Task's id (task_id), or empty: its chat is uploaded as the task's log snapshot.
-  ARG_TASK_ID=${DECODED[1]}
+  ARG_TASK_ID=${DECODED[2]}
   # The deployment's access URL: the agent API when CODER_AGENT_URL is not set.
-  ARG_ACCESS_URL=${DECODED[2]}
-  unset DECODED CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_TASK_ID CLAUDE_MODULE_ARG_ACCESS_URL
+  ARG_ACCESS_URL=${DECODED[3]}
+  unset DECODED CLAUDE_MODULE_ARG_INSTANCE_DIR CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_TASK_ID CLAUDE_MODULE_ARG_ACCESS_URL
   if [[ -n "${!CLAUDE_MODULE_ARG_*}" ]]; then
     die "unexpected arguments: ${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
   fi
 }
 
 read_args
+# What every instance of the module in a workspace shares: the installs (under one start lock) and
+# what is kept per work dir or per Claude session.
 MODULE_DIR="${HOME}/.claude-module"
 BIN_DIR="${MODULE_DIR}/bin"
-PID_FILE="${MODULE_DIR}/agentapi.pid"
-# session_app = "tmux": the socket of the module's own tmux server, which holds Claude's session.
-TMUX_SOCKET="${MODULE_DIR}/tmux.sock"
+# What is this instance's own (app_slug): its pid, logs, summary, scripts, status relay and the
+# files that find those beside themselves (INSTANCE_BIN). For app_slug "ccw" it is MODULE_DIR.
+INSTANCE_DIR="${HOME}/${ARG_INSTANCE_DIR}"
+INSTANCE_BIN="${INSTANCE_DIR}/bin"
+PID_FILE="${INSTANCE_DIR}/agentapi.pid"
+# session_app = "tmux": the socket of the instance's own tmux server, which holds Claude's session.
+TMUX_SOCKET="${INSTANCE_DIR}/tmux.sock"
 STOP_TIMEOUT=15
 LOG_FILE=""
 main "$@"

@@ -80,6 +80,11 @@ export const contracts = {
         "string",
         "Slug of the Claude Code coder_app (part of the path-based URL; the tmux session's name).",
       ),
+      arg(
+        "INSTANCE_DIR",
+        "string",
+        "This instance's directory under $HOME (.claude-module for app_slug ccw): its pid, summary, logs and scripts.",
+      ),
       arg("SUBDOMAIN", "bool", "Whether the web chat is served on a subdomain."),
       arg("WORKSPACE_OWNER", "string", "Workspace owner name, for the path-based chat URL."),
       arg("WORKSPACE_NAME", "string", "Workspace name, for the path-based chat URL."),
@@ -207,6 +212,7 @@ export const contracts = {
   },
   stop: {
     args: [
+      arg("INSTANCE_DIR", "string", "This instance's directory under $HOME: its pid file and tmux socket."),
       arg(
         "AGENTAPI_PORT",
         "port",

@@ -72,8 +72,9 @@ export function mainBody<S extends ScriptName>(steps: readonly Run<S>[]): string
 }
 
 /** Reads, decodes and type-checks every declared argument, then drops the encoded copies
- * so AgentAPI, Claude and MCP servers never inherit them. The launcher's arguments are kept in
- * ~/.claude-module/scripts/<name>.args, from which a run by hand takes them. */
+ * so AgentAPI, Claude and MCP servers never inherit them. The launcher's arguments are kept beside
+ * the script (~/.claude-module/scripts/<name>.args for the default instance), from which a run by
+ * hand takes them. */
 function readArgs(name: ScriptName, args: readonly Arg[]): string {
   const lines = args.flatMap((a, i) => {
     const out = `ARG_${ident(a.name)}`;
@@ -87,7 +88,12 @@ function readArgs(name: ScriptName, args: readonly Arg[]): string {
   });
   const names = args.map((a) => ident(a.name));
   return [
-    ...(names.length ? [`decode_args "\${HOME}/.claude-module/scripts/${name}.args" ${names.join(" ")}`] : []),
+    ...(names.length
+      ? [
+          `script_dir "\${BASH_SOURCE[0]:-}"`,
+          `decode_args "\${SCRIPT_DIR}/${name}.args" ${names.join(" ")}`,
+        ]
+      : []),
     ...lines,
     ...(names.length ? [`unset DECODED ${names.map((n) => `CLAUDE_MODULE_ARG_${n}`).join(" ")}`] : []),
     `if [[ -n "\${!CLAUDE_MODULE_ARG_*}" ]]; then`,

@@ -172,3 +172,77 @@ run "unknown_session_app_is_refused" {
   }
   expect_failures = [var.session_app]
 }
+
+run "the_default_instance_keeps_its_paths" {
+  command = plan
+  variables {
+    cli_app = true
+  }
+  assert {
+    condition     = local.start_args.INSTANCE_DIR == ".claude-module" && local.stop_args.INSTANCE_DIR == ".claude-module"
+    error_message = "app_slug \"ccw\" keeps everything where the README and upstream put it"
+  }
+  assert {
+    condition     = strcontains(coder_script.start.script, "dir=\"$${HOME}/.claude-module/scripts\"") && output.scripts == ["coder-claude-code-start_script"]
+    error_message = "the default instance's script and its sync unit keep their names"
+  }
+  assert {
+    condition     = coder_app.web[0].slug == "ccw" && coder_app.cli[0].slug == "ccw-cli"
+    error_message = "the apps keep upstream's slugs"
+  }
+}
+
+run "a_second_instance_has_its_own_slug_and_paths" {
+  command = plan
+  variables {
+    app_slug      = "ccw-api"
+    workdir       = "/home/coder/api"
+    agentapi_port = 3285
+    cli_app       = true
+  }
+  assert {
+    condition     = coder_app.web[0].slug == "ccw-api" && coder_app.cli[0].slug == "ccw-api-cli" && local.start_args.APP_SLUG == "ccw-api"
+    error_message = "the apps and the statuses take the instance's slug"
+  }
+  assert {
+    condition     = local.start_args.INSTANCE_DIR == ".claude-module/instances/ccw-api" && local.stop_args.INSTANCE_DIR == ".claude-module/instances/ccw-api"
+    error_message = "the instance keeps its own files beside the default one's"
+  }
+  assert {
+    condition     = strcontains(coder_script.start.script, "dir=\"$${HOME}/.claude-module/instances/ccw-api/scripts\"") && strcontains(coder_script.stop.script, "dir=\"$${HOME}/.claude-module/instances/ccw-api/scripts\"")
+    error_message = "both scripts are installed in the instance's own scripts dir"
+  }
+  assert {
+    condition     = output.scripts == ["coder-claude-code-ccw-api-start_script"]
+    error_message = "the instance's sync unit is its own"
+  }
+}
+
+run "a_second_session_app_opens_its_own_session" {
+  command = plan
+  variables {
+    app_slug     = "ccw-api"
+    session_app  = "tmux"
+    report_tasks = false
+  }
+  assert {
+    condition     = coder_app.session[0].slug == "ccw-api" && strcontains(coder_app.session[0].command, "$HOME/.claude-module/instances/ccw-api/bin/claude-session")
+    error_message = "the session app runs its own instance's launcher"
+  }
+}
+
+run "an_app_slug_coder_would_refuse_is_refused" {
+  command = plan
+  variables {
+    app_slug = "CCW_api"
+  }
+  expect_failures = [var.app_slug]
+}
+
+run "an_app_slug_without_room_for_the_cli_app_is_refused" {
+  command = plan
+  variables {
+    app_slug = "a-slug-that-is-29-characters1"
+  }
+  expect_failures = [var.app_slug]
+}

@@ -139,5 +139,5 @@ boundary_write() {
   else
     printf ''
   fi | atomic_write "${BOUNDARY_DIR}/unset" 0600
-  boundary_run_text | atomic_write "${BIN_DIR}/boundary-run" 0755
+  boundary_run_text | atomic_write "${INSTANCE_BIN}/boundary-run" 0755
 }

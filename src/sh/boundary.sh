@@ -11,11 +11,10 @@
 
 # step_setup_boundary: Installs and configures boundary and proves it can jail a command; Claude is launched through it.
 step_setup_boundary() {
-  BOUNDARY_DIR="${MODULE_DIR}/boundary"
   mkdir -p "${BOUNDARY_DIR}/logs"
   rm -f "${BOUNDARY_DIR}/state"
   if [[ "${ARG_ENABLE_BOUNDARY}" == false ]]; then
-    rm -f "${BIN_DIR}/boundary-run" "${BOUNDARY_DIR}/command" "${BOUNDARY_DIR}/config.yaml"
+    rm -f "${INSTANCE_BIN}/boundary-run" "${BOUNDARY_DIR}/command" "${BOUNDARY_DIR}/config.yaml"
     note "boundary" "off"
     return 0
   fi
@@ -43,7 +42,7 @@ boundary_gate() {
   "$@" &
   wait "$!" || rc=$?
   ((rc != 0)) || return 0
-  LOG_FILE="${MODULE_DIR}/boundary.log"
+  LOG_FILE="${INSTANCE_DIR}/boundary.log"
   [[ "${ARG_BOUNDARY_FAIL_OPEN}" == true ]] ||
     die "Claude Code was not started because boundary cannot start (cause and fix above). To start Claude Code without network filtering instead, set boundary_fail_open = true."
   {
@@ -52,8 +51,8 @@ boundary_gate() {
     warn "Claude Code runs WITHOUT NETWORK FILTERING and can reach any host."
     warn "################################################################"
   } 2>&1 | tee -a "${LOG_FILE}" >&2
-  mkdir -p "${MODULE_DIR}/boundary"
-  printf 'unfiltered\n' >"${MODULE_DIR}/boundary/state"
+  mkdir -p "${BOUNDARY_DIR}"
+  printf 'unfiltered\n' >"${BOUNDARY_DIR}/state"
   # Terminals get the plain claude again instead of the boundary shim.
   if [[ -n "${CODER_SCRIPT_BIN_DIR:-}" ]]; then
     link_as "${CODER_SCRIPT_BIN_DIR}/claude" "${BIN_DIR}/claude"
@@ -73,7 +72,7 @@ boundary_shim() {
   # Its first lines say what it runs; the rest is src/sh/files/claude-shim.sh.
   {
     printf '%s\n' '#!/usr/bin/env bash' '# claude from a terminal runs inside boundary, like the chat (written by the claude-code module).'
-    printf 'wrapper=%q\nclaude=%q\n' "${BIN_DIR}/boundary-run" "${BIN_DIR}/claude"
+    printf 'wrapper=%q\nclaude=%q\n' "${INSTANCE_BIN}/boundary-run" "${BIN_DIR}/claude"
     claude_shim_text
   } | atomic_write "${CODER_SCRIPT_BIN_DIR}/claude" 0755
   first=$(type -P claude || true)
@@ -133,7 +132,7 @@ if err=$( { exec 3<>/dev/tcp/127.0.0.1/9; } 2>&1 ); then printf 'connect=open\n'
 printf 'proxy=%s\n' "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 --resolve "$1:80:192.0.2.1" "http://$1/")"
 PROBE
   CLAUDE_MODULE_BOUNDARY_PREFLIGHT=1 CLAUDE_MODULE_BOUNDARY_LOG_DIR="${BOUNDARY_DIR}/preflight-logs" LC_ALL=C \
-    timeout 60 "${BIN_DIR}/boundary-run" "${BASH}" -c "${probe}" "${BASH}" "${host}" >"${probe_out}" 2>"${err}" </dev/null || rc=$?
+    timeout 60 "${INSTANCE_BIN}/boundary-run" "${BASH}" -c "${probe}" "${BASH}" "${host}" >"${probe_out}" 2>"${err}" </dev/null || rc=$?
   if ((rc == 124)); then
     die "boundary did not finish a trivial command within 60s; Claude Code is not started. Fix: read ${BOUNDARY_DIR}/preflight-logs"
   fi

@@ -83,15 +83,15 @@ tool_args() {
 # boundary enabled, CMD runs inside it; without a successful boundary set-up (or the explicit
 # boundary_fail_open), nothing is launched.
 launch_command() {
-  local state_file="${MODULE_DIR}/boundary/state" state=""
+  local state_file="${INSTANCE_DIR}/boundary/state" state=""
   LAUNCH=("$@")
   [[ "${ARG_ENABLE_BOUNDARY}" == true ]] || return 0
   if [[ -f "${state_file}" ]]; then
     state=$(<"${state_file}")
   fi
   case "${state}" in
-    filtered) LAUNCH=("${BIN_DIR}/boundary-run" "$@") ;;
+    filtered) LAUNCH=("${INSTANCE_BIN}/boundary-run" "$@") ;;
     unfiltered) warn "boundary is enabled but could not start: launching Claude Code WITHOUT network filtering (boundary_fail_open)" ;;
-    *) die "boundary is enabled but was not set up in this start, so Claude Code is not launched; see ${MODULE_DIR}/boundary.log" ;;
+    *) die "boundary is enabled but was not set up in this start, so Claude Code is not launched; see ${INSTANCE_DIR}/boundary.log" ;;
   esac
 }

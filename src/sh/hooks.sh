@@ -15,9 +15,9 @@ step_post_install_hook() {
   run_hook post_install "${ARG_POST_INSTALL_SCRIPT}"
 }
 
-# run_hook NAME BODY: writes BODY to ~/.claude-module/NAME.sh and runs it with bash; its failure stops the start.
+# run_hook NAME BODY: writes BODY to the instance's NAME.sh (~/.claude-module/NAME.sh for the default one) and runs it with bash; its failure stops the start.
 run_hook() {
-  local file="${MODULE_DIR}/$1.sh" status=0
+  local file="${INSTANCE_DIR}/$1.sh" status=0
   printf '%s' "$2" | atomic_write "${file}" 700
   log "running $1_script (${file})"
   # The user's own files get the user's umask, not this script's private one; a daemon the hook

@@ -260,11 +260,23 @@ load_saved_args() {
   log "run by hand: using the arguments the last start saved in ${file}" >&2
 }
 
-# run_logged LOG FUNCTION: runs a step with its output shown and appended to ~/.claude-module/LOG.
+# run_logged LOG FUNCTION: runs a step with its output shown and appended to the instance's LOG (~/.claude-module/LOG for the default one).
 run_logged() {
-  LOG_FILE="${MODULE_DIR}/$1"
+  LOG_FILE="${INSTANCE_DIR}/$1"
   shift
   "$@" 2>&1 | tee -a "${LOG_FILE}"
+}
+
+# script_dir SOURCE: sets SCRIPT_DIR to the directory of the script file SOURCE (BASH_SOURCE[0]),
+# where its launcher's arguments are kept (each instance of the module has its own); the default
+# instance's scripts dir when the script was not run from a file (bash -c).
+script_dir() {
+  SCRIPT_DIR="${HOME}/.claude-module/scripts"
+  [[ -f "$1" ]] || return 0
+  case "$1" in
+    */*) SCRIPT_DIR=${1%/*} ;;
+    *) SCRIPT_DIR=. ;;
+  esac
 }
 
 # decode_args FILE NAME...: sets DECODED to the values of CLAUDE_MODULE_ARG_<NAME>, decoded from

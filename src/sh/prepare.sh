@@ -7,8 +7,8 @@
 
 # step_prepare: Creates the module's own directories and the work dir, and takes the start lock.
 step_prepare() {
-  mkdir -p "${MODULE_DIR}" "${BIN_DIR}"
-  chmod 0700 "${MODULE_DIR}"
+  mkdir -p "${MODULE_DIR}" "${BIN_DIR}" "${INSTANCE_BIN}"
+  chmod 0700 "${MODULE_DIR}" "${INSTANCE_DIR}"
   take_start_lock
   : >"${SUMMARY_FILE}"
   if [[ -e "${WORKDIR}" && ! -d "${WORKDIR}" ]]; then
@@ -35,8 +35,9 @@ step_check_tools() {
 }
 
 # take_start_lock: holds ~/.claude-module/start.lock until this script exits (START_LOCK_FD), so that
-# two starts on one home (an agent restart, an admin re-running the script) run one after the
-# other: at once, both launched AgentAPI and the pid file could name the one that lost the port.
+# two starts on one home (an agent restart, an admin re-running the script, the instances of
+# several module blocks) run one after the other: at once, both launched AgentAPI and the pid file
+# could name the one that lost the port, and instances would install into the same place.
 # What the start leaves running must not inherit the descriptor: launch it with {START_LOCK_FD}>&-.
 take_start_lock() {
   local file="${MODULE_DIR}/start.lock" holder=""
@@ -47,7 +48,7 @@ take_start_lock() {
     holder=$(<"${file}")
     log "another start (pid ${holder:-unknown}) is running in this home; waiting up to ${START_LOCK_TIMEOUT}s for it"
     flock --wait "${START_LOCK_TIMEOUT}" "${START_LOCK_FD}" ||
-      die "another start of this module (pid ${holder:-unknown}) still holds ${file} after ${START_LOCK_TIMEOUT}s; let it finish (its progress is in ${MODULE_DIR}/install.log) or end it, then restart the workspace"
+      die "another start of this module (pid ${holder:-unknown}) still holds ${file} after ${START_LOCK_TIMEOUT}s; let it finish (its progress is in the install.log of its instance: ${MODULE_DIR}/install.log or ${MODULE_DIR}/instances/<app_slug>/install.log) or end it, then restart the workspace"
   fi
   printf '%s\n' "$$" >"${file}"
 }

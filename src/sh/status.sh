@@ -3,7 +3,7 @@
 # hooks: they fire at the moments that matter (a prompt, a tool, a permission or idle prompt, the
 # end or the failure of a turn) and cost the model nothing. Hooks run inside boundary's jail with
 # Claude, which reaches neither the agent nor AgentAPI, so they only append to
-# ~/.claude-module/status/events; a relay started here, outside any jail, sends each line to the
+# the instance's status/events (~/.claude-module/status/events for the default one); a relay started here, outside any jail, sends each line to the
 # Coder agent's API.
 #
 # Steps (step_*) run in subshells (run_logged pipes them) and talk to each other only through
@@ -14,7 +14,7 @@
 # with_status_hooks SETTINGS: prints SETTINGS (JSON) with the hooks block that makes the chat's Claude run the status hook.
 with_status_hooks() {
   local command
-  printf -v command '%q' "${BIN_DIR}/claude-status-hook"
+  printf -v command '%q' "${INSTANCE_BIN}/claude-status-hook"
   jq -c --arg command "${command}" '
     [{type: "command", command: $command}] as $run
     | . + {hooks: {
@@ -30,7 +30,7 @@ with_status_hooks() {
 
 # step_start_status_relay: Writes the status hook and relay and starts the relay (once), when hooks report the status; else removes them.
 step_start_status_relay() {
-  local dir="${MODULE_DIR}/status" pid_file="${MODULE_DIR}/status/relay.pid" pid reporters="Claude Code hooks"
+  local dir="${INSTANCE_DIR}/status" pid_file="${INSTANCE_DIR}/status/relay.pid" pid reporters="Claude Code hooks"
   if [[ "${ARG_STATUS_SOURCE}" == model ]]; then
     remove_status_relay
     note "status" "reported by the model (coder_report_task)"
@@ -45,8 +45,8 @@ step_start_status_relay() {
     reporters+=" and the model"
   fi
   mkdir -p -- "${dir}"
-  claude_status_hook_text | atomic_write "${BIN_DIR}/claude-status-hook" 0755
-  claude_status_relay_text | atomic_write "${BIN_DIR}/claude-status-relay" 0755
+  claude_status_hook_text | atomic_write "${INSTANCE_BIN}/claude-status-hook" 0755
+  claude_status_relay_text | atomic_write "${INSTANCE_BIN}/claude-status-relay" 0755
   printf '%s\n' "${ARG_APP_SLUG}" | atomic_write "${dir}/app-slug" 0600
   printf '%s\n' "${ARG_ACCESS_URL}" | atomic_write "${dir}/agent-url" 0600
   if [[ -z "${CODER_AGENT_TOKEN:-}" ]]; then
@@ -61,26 +61,26 @@ step_start_status_relay() {
     fi
   fi
   : >"${dir}/events"
-  setsid bash "${BIN_DIR}/claude-status-relay" >>"${MODULE_DIR}/status-relay.log" 2>&1 </dev/null {START_LOCK_FD}>&- &
+  setsid bash "${INSTANCE_BIN}/claude-status-relay" >>"${INSTANCE_DIR}/status-relay.log" 2>&1 </dev/null {START_LOCK_FD}>&- &
   printf '%s\n' "$!" >"${pid_file}"
-  log "started the status relay (pid $!, log ${MODULE_DIR}/status-relay.log)"
+  log "started the status relay (pid $!, log ${INSTANCE_DIR}/status-relay.log)"
   note "status" "${reporters}, relayed to Coder (pid $!)"
 }
 
-# identify_status_relay PID: sets OUR_RELAY to true when PID is the module's status relay (bash running ~/.claude-module/bin/claude-status-relay), else false.
+# identify_status_relay PID: sets OUR_RELAY to true when PID is the module's status relay (bash running the instance's bin/claude-status-relay), else false.
 identify_status_relay() {
   local pid=$1
   local -a argv=()
   OUR_RELAY=false
   [[ "${pid}" =~ ^[0-9]+$ ]] || return 0
   mapfile -d '' -t argv 2>/dev/null <"/proc/${pid}/cmdline" || return 0
-  [[ "${argv[0]:-}" == bash && "${argv[1]:-}" == "${BIN_DIR}/claude-status-relay" ]] || return 0
+  [[ "${argv[0]:-}" == bash && "${argv[1]:-}" == "${INSTANCE_BIN}/claude-status-relay" ]] || return 0
   OUR_RELAY=true
 }
 
 # stop_status_relay: ends the status relay (its whole process group: the relay, tail and the reader) if it runs.
 stop_status_relay() {
-  local pid_file="${MODULE_DIR}/status/relay.pid" pid
+  local pid_file="${INSTANCE_DIR}/status/relay.pid" pid
   [[ -f "${pid_file}" ]] || return 0
   pid=$(<"${pid_file}")
   identify_status_relay "${pid}"
@@ -99,8 +99,8 @@ stop_status_relay() {
 # remove_status_relay: stops the relay and removes it, the hook and their files: nothing of a status source turned off stays behind.
 remove_status_relay() {
   stop_status_relay
-  rm -f -- "${BIN_DIR}/claude-status-hook" "${BIN_DIR}/claude-status-relay"
-  rm -rf -- "${MODULE_DIR}/status"
+  rm -f -- "${INSTANCE_BIN}/claude-status-hook" "${INSTANCE_BIN}/claude-status-relay"
+  rm -rf -- "${INSTANCE_DIR}/status"
 }
 
 # step_stop_status_relay: Stops the status relay after AgentAPI, so Claude's last status is sent.

@@ -10,7 +10,7 @@ note() {
   printf '%-14s %s\n' "$1:" "$2" >>"${SUMMARY_FILE}"
 }
 
-# step_summary: Prints what this start did, and keeps it in ~/.claude-module/summary.txt.
+# step_summary: Prints what this start did, and keeps it in the instance's summary.txt (~/.claude-module/summary.txt for the default one).
 step_summary() {
   local line
   log "summary:"

@@ -39,9 +39,11 @@ export function literal(value: string): string {
  * passed as it is, so its strings must not hold ${ or %{. */
 export type Inputs = Record<string, string | number | boolean | null | string[] | Record<string, unknown>>;
 
-/** More of a template: top-level blocks (e.g. `provider`), and in `resource` more resources next to the agent. */
+/** More of a template: top-level blocks (e.g. `provider`), in `resource` more resources next to the
+ * agent, and in `modules` more blocks of this module (by block name, their inputs). */
 export interface TemplateExtra {
   resource?: Record<string, Record<string, object>> | undefined;
+  modules?: Record<string, Inputs> | undefined;
   [block: string]: unknown;
 }
 
@@ -63,19 +65,22 @@ resource "coder_agent" "main" {
 /** A template with one coder_agent ("main") and the module under test, in a fresh directory. */
 export function writeTemplate(inputs: Inputs, extra: TemplateExtra = {}): string {
   const dir = scratchDir("template");
-  const module: Record<string, unknown> = {
-    source: root,
-    agent_id: "${coder_agent.main.id}",
+  const moduleBlock = (inputs: Inputs) => {
+    const block: Record<string, unknown> = { source: root, agent_id: "${coder_agent.main.id}" };
+    for (const [key, value] of Object.entries(inputs)) {
+      block[key] =
+        typeof value === "string" ? literal(value) : Array.isArray(value) ? value.map((v) => literal(v)) : value;
+    }
+    return block;
   };
-  for (const [key, value] of Object.entries(inputs)) {
-    module[key] =
-      typeof value === "string" ? literal(value) : Array.isArray(value) ? value.map((v) => literal(v)) : value;
-  }
-  const { resource, ...blocks } = extra;
+  const { resource, modules = {}, ...blocks } = extra;
   const config = {
     terraform: { required_providers: { coder: { source: "coder/coder" } } },
     resource: { coder_agent: { main: { os: "linux", arch: "amd64" } }, ...resource },
-    module: { "claude-code": module },
+    module: {
+      "claude-code": moduleBlock(inputs),
+      ...Object.fromEntries(Object.entries(modules).map(([name, more]) => [name, moduleBlock(more)])),
+    },
     ...blocks,
   };
   writeFileSync(join(dir, "main.tf.json"), JSON.stringify(config, null, 2));

@@ -15,6 +15,8 @@ export interface WorkspaceOptions extends Omit<AgentOptions, "resources"> {
   templateResources?: Record<string, Record<string, object>>;
   /** What Coder's provisioner gives the provider, e.g. CODER_WORKSPACE_OWNER_SESSION_TOKEN. */
   provisionerEnv?: Record<string, string>;
+  /** More blocks of the module in the template (by block name, their inputs, taken as they are). */
+  modules?: Record<string, Inputs>;
 }
 
 export interface Workspace {
@@ -32,7 +34,7 @@ export async function workspace(
   inputs: Inputs = {},
   options: WorkspaceOptions = {},
 ): Promise<Workspace> {
-  const { templateResources, accessUrl, provisionerEnv, ...agentOptions } = options;
+  const { templateResources, accessUrl, provisionerEnv, modules, ...agentOptions } = options;
   const workdir = (inputs.workdir as string | undefined) ?? join(scratchDir("work"), "project");
   const resources = await apply(
     writeTemplate(
@@ -43,7 +45,7 @@ export async function workspace(
         agentapi_port: await freePort(),
         ...inputs,
       },
-      { resource: templateResources, ...(accessUrl ? { provider: { coder: { url: accessUrl } } } : {}) },
+      { resource: templateResources, modules, ...(accessUrl ? { provider: { coder: { url: accessUrl } } } : {}) },
     ),
     undefined,
     provisionerEnv,

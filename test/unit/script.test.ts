@@ -1,7 +1,16 @@
 import { describe, expect, test } from "bun:test";
 import { execa } from "execa";
 import { contracts } from "../../src/contract.ts";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadLibrary, shDir, words } from "../../src/library.ts";
@@ -77,7 +86,8 @@ describe("generated argument prologue", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // Two processes per hostile value, through the fallback's one decode per argument: seconds on a busy machine.
+  }, 60_000);
 
   test("a missing argument stops the script and says the module is out of sync", async () => {
     const env = validArgs();
@@ -111,6 +121,26 @@ describe("generated argument prologue", () => {
       expect(byHand.values[names.indexOf("WORKDIR")]).toBe(value);
       expect(byHand.stderr).toContain("run by hand: using the arguments the last start saved in");
     }
+  });
+
+  test("another instance's script keeps its arguments beside itself, and a run by hand takes those", async () => {
+    const home = scratchDir("home");
+    const dir = join(home, ".claude-module", "instances", "ccw-api", "scripts");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "start.sh"), prologueProbe, { mode: 0o700 });
+    const run = (env: Record<string, string>) =>
+      execa("bash", [join(dir, "start.sh")], {
+        env: { PATH: process.env.PATH!, HOME: home, ...env },
+        extendEnv: false,
+        reject: false,
+        stripFinalNewline: false,
+      });
+    expect((await run(validArgs({ WORKDIR: "/srv/api" }))).exitCode).toBe(0);
+    expect(readFileSync(join(dir, "start.args"), "utf8")).toContain(`CLAUDE_MODULE_ARG_WORKDIR=${b64("/srv/api")}\n`);
+    expect(existsSync(join(home, ".claude-module", "scripts", "start.args"))).toBe(false);
+    const byHand = await run({});
+    expect(byHand.exitCode).toBe(0);
+    expect(byHand.stdout.split("\0")[names.indexOf("WORKDIR")]).toBe("/srv/api");
   });
 
   test("run without arguments and nothing saved, or a damaged copy: the script says where arguments come from", async () => {
@@ -157,7 +187,7 @@ describe("composer", () => {
     expect(new Set(defined).size).toBe(defined.length);
     expect(defined.sort()).toEqual(
       ["b64d", "die", "exit_reported", "identify_agentapi", "log", "main", "on_error", "read_args"]
-        .concat(["step_stop_agentapi", "decode_args", "save_args", "load_saved_args", "warn"])
+        .concat(["step_stop_agentapi", "script_dir", "decode_args", "save_args", "load_saved_args", "warn"])
         .concat(["identify_status_relay", "step_stop_status_relay", "stop_status_relay"])
         .concat(["step_task_log_snapshot", "upload_task_log_snapshot", "step_stop_tmux_session"])
         .sort(),
