@@ -8,8 +8,9 @@
 //   the same with three stdio MCP servers configured: their check runs on the cold start only
 // Processes are counted in one more warm restart (without, then with the three servers), traced by
 // strace (which slows it, so it is not timed): every process the start script and its children
-// create, AgentAPI included, but not what AgentAPI itself starts (Claude and its helpers), which the
-// bare launch starts as well.
+// create until it exits, AgentAPI included, but not what AgentAPI itself starts (Claude, its helpers
+// and MCP servers), which the bare launch starts as well; then the count per program (the top ones).
+// BENCH_ONLY=processes prints only these counts.
 
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -68,71 +69,151 @@ async function bare(): Promise<number> {
   return t;
 }
 
-/** Runs ws's start scripts under `strace -f` and returns how many processes they created, not
- * counting AgentAPI's descendants. strace follows AgentAPI for as long as it runs, so it is told to
- * let go once the script itself has exited. */
-async function startProcesses(ws: Workspace): Promise<number> {
+/** What a traced start created: the processes (not threads) counted, each named by the basename of
+ * the last program it executed, or "(fork of NAME)" when it executed none (a subshell); and how
+ * many more a wait loop's repeats created (see tracedProcesses). */
+type Created = { names: string[]; repeats: number };
+
+/** Runs ws's start scripts under `strace -f` and returns the processes they created, not counting
+ * AgentAPI's descendants. strace follows AgentAPI for as long as it runs, so it is told to let go
+ * once the script itself has exited; only what was created before that counts.
+ *
+ * strace's first child is not always the script: it may fork a short-lived probe of its own first,
+ * so the script's sh is taken from the trace (its first line, the execve of sh) and its end too
+ * (its "+++ exited" line), not from /proc. */
+async function startProcesses(ws: Workspace): Promise<Created> {
   const dir = mkdtempSync(join(tmpdir(), "claude-bench-trace-"));
   const out = join(dir, "trace");
-  let created = 0;
+  const created: Created = { names: [], repeats: 0 };
   for (const script of ws.agent.startScripts()) {
     const tracer = execa(
       "strace",
-      ["-f", "-q", "-e", "trace=clone,clone3,fork,vfork", "-e", "signal=none", "-o", out, "sh", "-c", script],
-      {
-        cwd: ws.agent.home,
-        env: ws.agent.scriptEnv,
-        extendEnv: false,
-        reject: false,
-      },
+      [
+        ...["-f", "-q", "-s", "256", "-e", "trace=clone,clone3,fork,vfork,execve", "-e", "signal=none"],
+        ...["-o", out, "sh", "-c", script],
+      ],
+      { cwd: ws.agent.home, env: ws.agent.scriptEnv, extendEnv: false, reject: false },
     );
-    // strace's own child is the script's sh; the script has ended when its pid is gone.
-    const sh = await waitFor("the traced start script to begin", () => {
-      const children = existsSync(`/proc/${tracer.pid}`)
-        ? readFileSync(`/proc/${tracer.pid}/task/${tracer.pid}/children`, "utf8").trim()
-        : "";
-      return children || undefined;
-    });
-    await waitFor("the traced start script to exit", () => (existsSync(`/proc/${sh}`) ? undefined : true), 300_000);
+    const traced = () => (existsSync(out) ? readFileSync(out, "utf8") : "");
+    const sh = Number(await waitFor("the traced start script to begin", () => traced().match(/^(\d+) +execve\(/)?.[1]));
+    const exit = await waitFor(
+      "the traced start script to exit",
+      () => traced().match(new RegExp(`^${sh} +\\+\\+\\+ (.*) \\+\\+\\+$`, "m"))?.[1],
+      300_000,
+    );
     tracer.kill("SIGTERM");
     await tracer;
-    const lines = readFileSync(out, "utf8").split("\n");
-    // pid -> the pids it created (processes, not threads). A call strace saw interrupted by another
-    // process's is split into "<unfinished ...>" (with the flags) and "<... resumed>" (with the pid).
-    const children = new Map<number, number[]>();
-    const pendingThread = new Map<number, boolean>();
-    for (const line of lines) {
-      const m = line.match(/^(\d+) +(.*)$/);
-      if (!m) continue;
-      const pid = Number(m[1]);
-      const call = m[2]!;
-      if (!/^(clone3?|v?fork)\(|^<\.\.\. (clone3?|v?fork) resumed>/.test(call)) continue;
-      const thread = call.startsWith("<...") ? (pendingThread.get(pid) ?? false) : call.includes("CLONE_THREAD");
-      if (call.endsWith("<unfinished ...>")) {
-        pendingThread.set(pid, thread);
-        continue;
-      }
-      const child = Number(call.match(/= (\d+)$/)?.[1] ?? 0);
-      if (child > 0 && !thread) children.set(pid, [...(children.get(pid) ?? []), child]);
-    }
+    if (exit !== "exited with 0") throw new Error(`the traced warm start failed: ${exit}`);
     const agentapi = Number(readFileSync(join(ws.moduleDir, "agentapi.pid"), "utf8"));
-    const skip = new Set<number>();
-    const below = (pid: number): void => {
-      for (const c of children.get(pid) ?? []) {
-        skip.add(c);
-        below(c);
-      }
-    };
-    below(agentapi);
-    for (const [pid, kids] of children) if (!skip.has(pid)) created += kids.filter((c) => !skip.has(c)).length;
+    const { names, repeats } = tracedProcesses(traced(), sh, agentapi);
+    created.names.push(...names);
+    created.repeats += repeats;
   }
   rmSync(dir, { recursive: true, force: true });
   return created;
 }
 
+/** The processes in an `strace -f` log that root and its descendants created before root exited,
+ * less agentapi's descendants (agentapi itself stays). What the script leaves running (AgentAPI,
+ * the status relay) goes on spawning in answer to Claude until strace lets go: neither the
+ * script's work nor the same from one run to the next.
+ *
+ * strace -f prefixes each line with the calling thread's id, not its process's: a multi-threaded
+ * program (AgentAPI is Go, Claude Code is Bun) forks from whichever thread runs the call. So each
+ * thread is mapped to its process (a clone with CLONE_THREAD adds one to the caller's process), and
+ * whatever any of AgentAPI's threads starts is AgentAPI's.
+ *
+ * A wait loop (step_wait_ready's poll of AgentAPI's /status: curl, sleep 0.05, curl, ...) runs as
+ * many rounds as AgentAPI, slowed by strace, takes to listen: each `sleep` between two children of
+ * the same name, and the child before it, is a repeat, counted apart so that the figure stays put. */
+function tracedProcesses(trace: string, root: number, agentapi: number): Created {
+  // A call strace saw interrupted by another thread's is split into "<unfinished ...>" (with the
+  // arguments) and "<... NAME resumed>" (with the result).
+  const pending = new Map<number, string>();
+  const threadOf = new Map<number, number>(); // new thread -> the thread that created it
+  const parentOf = new Map<number, number>(); // new process -> the thread that created it, in order
+  const program = new Map<number, string>(); // thread -> the last program it executed
+  let ended = false;
+  for (const line of trace.split("\n")) {
+    const m = line.match(/^(\d+) +(.*)$/);
+    if (!m) continue;
+    const tid = Number(m[1]);
+    let call = m[2]!;
+    if (call.startsWith("+++ ")) {
+      if (tid === root) ended = true;
+      continue;
+    }
+    if (call.startsWith("<... ")) call = (pending.get(tid) ?? "") + call.replace(/^<\.\.\. \w+ resumed>/, "");
+    if (call.endsWith("<unfinished ...>")) {
+      pending.set(tid, call.slice(0, -"<unfinished ...>".length));
+      continue;
+    }
+    pending.delete(tid);
+    if (/^(clone3?|v?fork)\(/.test(call)) {
+      const child = Number(call.match(/= (\d+)$/)?.[1] ?? 0);
+      if (child <= 0) continue;
+      if (call.includes("CLONE_THREAD")) threadOf.set(child, tid);
+      else if (!ended) parentOf.set(child, tid);
+    } else if (call.startsWith("execve(") && / = 0$/.test(call)) {
+      program.set(tid, (call.match(/^execve\("((?:[^"\\]|\\.)*)"/)?.[1] ?? "").split("/").pop()!);
+    }
+  }
+  const processOf = (tid: number): number => {
+    const creator = threadOf.get(tid);
+    return creator === undefined ? tid : processOf(creator);
+  };
+  const parent = (pid: number): number | undefined => {
+    const creator = parentOf.get(pid);
+    return creator === undefined ? undefined : processOf(creator);
+  };
+  // Below root and not below AgentAPI; AgentAPI itself counts.
+  const counted = (pid: number): boolean => {
+    for (let p = parent(pid); p !== undefined; p = parent(p)) {
+      if (p === agentapi) return false;
+      if (p === root) return true;
+    }
+    return false;
+  };
+  const name = (pid: number): string => {
+    const own = program.get(pid);
+    if (own !== undefined) return own;
+    const p = parent(pid);
+    return p === undefined ? "?" : `(fork of ${name(p).replace(/^\(fork of (.*)\)$/, "$1")})`;
+  };
+  const childrenOf = new Map<number, number[]>();
+  for (const pid of parentOf.keys()) {
+    if (!counted(pid)) continue;
+    const p = parent(pid)!;
+    childrenOf.set(p, [...(childrenOf.get(p) ?? []), pid]);
+  }
+  const names: string[] = [];
+  let repeats = 0;
+  for (const kids of childrenOf.values()) {
+    const kidNames = kids.map(name);
+    const repeat = new Set<number>();
+    kidNames.forEach((n, i) => {
+      if (n === "sleep" && i > 0 && kidNames[i - 1] === kidNames[i + 1]) repeat.add(i - 1).add(i);
+    });
+    repeats += repeat.size;
+    names.push(...kidNames.filter((_, i) => !repeat.has(i)));
+  }
+  return { names, repeats };
+}
+
+/** "N name, N name, ..." for the most frequent names, the rest summed. */
+function breakdown(names: string[], top = 8): string {
+  const counts = new Map<string, number>();
+  for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
+  const sorted = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const rest = sorted.slice(top).reduce((sum, [, c]) => sum + c, 0);
+  return [...sorted.slice(0, top).map(([n, c]) => `${c} ${n}`), ...(rest ? [`${rest} other`] : [])].join(", ");
+}
+
+// BENCH_ONLY=processes: only the process counts (no timings, no status figures).
+const onlyProcesses = process.env.BENCH_ONLY === "processes";
 const server = startReleaseServer();
 const bareTimes: number[] = [];
-for (let i = 0; i < runs; i++) bareTimes.push(await bare());
+if (!onlyProcesses) for (let i = 0; i < runs; i++) bareTimes.push(await bare());
 
 const threeServers = JSON.stringify({
   mcpServers: Object.fromEntries(
@@ -164,39 +245,41 @@ async function startTimes(inputs: Inputs): Promise<{ cold: number[]; warm: numbe
   return { cold, warm, rss };
 }
 
-const plain = await startTimes({});
-const withMcp = await startTimes({ mcp: threeServers });
-const coldTimes = plain.cold;
-const warmTimes = plain.warm;
-const rss = plain.rss;
-
-const status = await statusFigures(server);
+const plain = onlyProcesses ? undefined : await startTimes({});
+const withMcp = onlyProcesses ? undefined : await startTimes({ mcp: threeServers });
+const status = onlyProcesses ? [] : await statusFigures(server);
 
 /** The processes of a warm restart (traced) of a workspace with these inputs. */
-async function warmProcessCount(inputs: Inputs): Promise<number> {
+async function warmProcesses(inputs: Inputs): Promise<Created> {
   const traced = await workspace(server, inputs);
   const [first] = await traced.agent.start();
   if (first?.exitCode !== 0) throw new Error(`start failed:\n${first?.output}`);
   await traced.agent.stop();
-  const n = await startProcesses(traced);
+  const created = await startProcesses(traced);
   disposeWorkspaces();
-  return n;
+  return created;
 }
-const warmProcesses = await warmProcessCount({});
-const warmProcessesMcp = await warmProcessCount({ mcp: threeServers });
+const warm = await warmProcesses({});
+const warmMcp = await warmProcesses({ mcp: threeServers });
 server.stop();
 
-const b = median(bareTimes);
-const row = (name: string, t: number) =>
-  `${name.padEnd(20)} ${t.toFixed(2).padStart(6)} s   ${(t / b).toFixed(2)}x bare`;
-console.log(`start-up, median of ${runs} runs (until AgentAPI answers /status):`);
-console.log(row("bare", b));
-console.log(row("warm", median(warmTimes)));
-console.log(row("cold", median(coldTimes)));
-console.log(row("warm, 3 MCP servers", median(withMcp.warm)));
-console.log(row("cold, 3 MCP servers", median(withMcp.cold)));
-console.log(`a warm restart adds ${((median(warmTimes) - b) * 1000).toFixed(0)} ms to the bare launch`);
-console.log(`processes a warm restart spawns (AgentAPI included, not what AgentAPI starts): ${warmProcesses}`);
-console.log(`the same with 3 MCP servers: ${warmProcessesMcp}`);
-console.log(`memory of AgentAPI + Claude after a module start: ${(rss / 1024).toFixed(0)} MiB RSS`);
+if (plain && withMcp) {
+  const b = median(bareTimes);
+  const row = (name: string, t: number) =>
+    `${name.padEnd(20)} ${t.toFixed(2).padStart(6)} s   ${(t / b).toFixed(2)}x bare`;
+  console.log(`start-up, median of ${runs} runs (until AgentAPI answers /status):`);
+  console.log(row("bare", b));
+  console.log(row("warm", median(plain.warm)));
+  console.log(row("cold", median(plain.cold)));
+  console.log(row("warm, 3 MCP servers", median(withMcp.warm)));
+  console.log(row("cold, 3 MCP servers", median(withMcp.cold)));
+  console.log(`a warm restart adds ${((median(plain.warm) - b) * 1000).toFixed(0)} ms to the bare launch`);
+}
+/** The count, then by program (and what a wait loop's repeats added in this run, not counted). */
+const processLines = (label: string, c: Created) =>
+  `${label}: ${c.names.length}\n  ${breakdown(c.names)}` +
+  (c.repeats ? ` (+${c.repeats} polling AgentAPI, not counted)` : "");
+console.log(processLines("processes a warm restart spawns (AgentAPI included, not what AgentAPI starts)", warm));
+console.log(processLines("the same with 3 MCP servers", warmMcp));
+if (plain) console.log(`memory of AgentAPI + Claude after a module start: ${(plain.rss / 1024).toFixed(0)} MiB RSS`);
 for (const line of status) console.log(line);
