@@ -28,8 +28,10 @@ locals {
   # where the README and upstream put them, each other one beside it. app_slug is validated to
   # [a-z0-9-], so the path is inert in the launcher's and the apps' shell text.
   instance_dir = var.app_slug == "ccw" ? ".claude-module" : ".claude-module/instances/${var.app_slug}"
-  # The start script's name in the agent's script sync: the scripts output, for `coder exp sync want`.
-  sync_unit = var.app_slug == "ccw" ? "coder-claude-code-start_script" : "coder-claude-code-${var.app_slug}-start_script"
+  # The scripts' names in the agent's logs, and the start script's in the agent's script sync (the
+  # scripts output, for `coder exp sync want`).
+  script_name = var.app_slug == "ccw" ? "Claude Code" : "Claude Code (${var.app_slug})"
+  sync_unit   = var.app_slug == "ccw" ? "coder-claude-code-start_script" : "coder-claude-code-${var.app_slug}-start_script"
 
   # A pinned version must stay pinned: every way Claude Code updates itself is turned off.
   block_claude_updates = var.disable_autoupdater || var.claude_code_version != "latest"
@@ -163,7 +165,7 @@ locals {
 
 resource "coder_script" "start" {
   agent_id     = var.agent_id
-  display_name = "Claude Code"
+  display_name = local.script_name
   icon         = var.icon
   run_on_start = true
   script       = local.start_script
@@ -178,7 +180,7 @@ resource "coder_script" "start" {
 
 resource "coder_script" "stop" {
   agent_id     = var.agent_id
-  display_name = "Claude Code: stop"
+  display_name = "${local.script_name}: stop"
   icon         = var.icon
   run_on_stop  = true
   script = templatefile("${path.module}/scripts/launch.sh.tftpl", {

@@ -89,10 +89,7 @@ function readArgs(name: ScriptName, args: readonly Arg[]): string {
   const names = args.map((a) => ident(a.name));
   return [
     ...(names.length
-      ? [
-          `script_dir "\${BASH_SOURCE[0]:-}"`,
-          `decode_args "\${SCRIPT_DIR}/${name}.args" ${names.join(" ")}`,
-        ]
+      ? [`script_dir "\${BASH_SOURCE[0]:-}"`, `decode_args "\${SCRIPT_DIR}/${name}.args" ${names.join(" ")}`]
       : []),
     ...lines,
     ...(names.length ? [`unset DECODED ${names.map((n) => `CLAUDE_MODULE_ARG_${n}`).join(" ")}`] : []),

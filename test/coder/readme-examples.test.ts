@@ -1,14 +1,24 @@
 // The README's examples, pushed to a real Coder as template authors write them and run. The only
-// edits: `source` points at this checkout (and `version` goes), and the download URLs point at the
+// edits: `source` points at this checkout (and `version` goes), the download URLs point at the
 // deployment's release mirror, as in a restricted network (this machine reaches neither GitHub nor
-// claude.ai). A pinned claude_code_version is installed from the npm registry, as it is for users.
+// claude.ai), and each module block gets an AgentAPI port of its own (workspaces share this machine). A pinned claude_code_version is installed from the npm registry, as it is for users.
 
 import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { api, cli, mirrorRequests, uniqueName } from "../lib/coder.ts";
-import { coderVersionLabel, useCoder } from "../lib/coder-level.ts";
+import {
+  agentLogs,
+  agentOf,
+  api,
+  cli,
+  coder,
+  mirrorRequests,
+  scriptOutput,
+  uniqueName,
+  workspaceView,
+} from "../lib/coder.ts";
+import { coderVersionLabel, readyAgent, useCoder } from "../lib/coder-level.ts";
 import { agentapiBinary, agentapiVersion, claudeVersion, root } from "../lib/paths.ts";
 import { waitFor } from "../lib/wait.ts";
 
@@ -30,17 +40,22 @@ function asTemplate(tf: string): string {
   };
   let out = tf
     .replace(
-      /^(\s*)source(\s*)= "registry\.coder\.com\/coder\/claude-code\/coder"$/m,
+      /^(\s*)source(\s*)= "registry\.coder\.com\/coder\/claude-code\/coder"$/gm,
       '$1source$2= "./modules/claude-code"',
     )
-    .replace(/^\s*version\s*= "[^"]*"\n/m, "");
+    .replace(/^\s*version\s*= "[^"]*"\n/gm, "")
+    // Workspaces share this machine's network: each template gets its own AgentAPI ports (below).
+    .replace(/^\s*agentapi_port\s*=.*\n/gm, "");
   for (const [input, value] of Object.entries(mirror)) {
-    out = out.replace(new RegExp(`^(\\s*${input}\\s*=).*$`, "m"), `$1 ${value}`);
+    out = out.replace(new RegExp(`^(\\s*${input}\\s*=).*$`, "gm"), `$1 ${value}`);
   }
   const missing = Object.keys(mirror).filter((input) => input !== "agentapi_sha256" && !out.includes(`${input} `));
   const lines = missing.map((input) => `  ${input} = ${mirror[input]}`).join("\n");
-  // Workspaces share this machine's network: each template gets its own AgentAPI port.
-  return out.replace(/^(\s*agent_id\s*=.*)$/m, `$1\n${lines}\n  agentapi_port = var.agentapi_port`);
+  // Each module block (not the example's other resources) gets the missing mirror inputs and a port.
+  const ports = ["var.agentapi_port", "var.agentapi_port_2"];
+  return out.replace(/^module "[^"]+" \{\n[\s\S]*?^\}$/gm, (block) =>
+    block.replace(/^(\s*agent_id\s*=.*)$/m, `$1\n${lines}\n  agentapi_port = ${ports.shift()}`),
+  );
 }
 
 const level = useCoder();
@@ -114,6 +129,67 @@ describe(`README examples on ${coderVersionLabel}`, () => {
     ]);
     expect(panes.stdout).toBe("/home/coder/project");
   }, 900_000); // a template push and an npm install of Claude Code
+
+  test("Two projects in one workspace: two chats, each Claude in its own project, each resumed after a restart", async () => {
+    const { d, model } = level;
+    const template = await pushExample("readme-two", "Two projects in one workspace");
+    const { ws, agent } = await level.start(template, 600_000);
+    const logs = await agentLogs(d, agent);
+    for (const script of ["Claude Code", "Claude Code (ccw-api)"]) {
+      expect(scriptOutput(logs, script)).toMatch(/AgentAPI is ready on port \d+$/m);
+    }
+    const projects = [
+      { slug: "ccw", workdir: "/home/coder/web" },
+      { slug: "ccw-api", workdir: "/home/coder/api" },
+    ].map((p) => ({ ...p, question: `Which project? ${uniqueName("q")}` }));
+
+    /** Sends `text` in the app's chat through Coder's app proxy, once the app is healthy. */
+    const say = async (slug: string, text: string) => {
+      await waitFor(`the ${slug} app to be healthy`, async () =>
+        agentOf(await workspaceView(d, ws))?.apps.find((a) => a.slug === slug)?.health === "healthy" ? true : undefined,
+      );
+      const url = `${d.url}/@admin/${ws}.main/apps/${slug}`;
+      await waitFor(`the ${slug} chat to take a message`, async () => {
+        const sent = await fetch(`${url}/message`, {
+          method: "POST",
+          headers: { "Coder-Session-Token": d.token, "Content-Type": "application/json" },
+          body: JSON.stringify({ content: text, type: "user" }),
+        });
+        return sent.ok ? true : undefined;
+      });
+      return url;
+    };
+    for (const { slug, workdir, question } of projects) {
+      model.on(question, [{ text: "Working in {cwd}." }]);
+      const url = await say(slug, question);
+      await model.waitForRequest((r) => r.lastUserText.includes(question), 120_000);
+      let shown = "";
+      await waitFor(`the answer in the ${slug} chat`, async () => {
+        const chat = await fetch(`${url}/messages`, { headers: { "Coder-Session-Token": d.token } });
+        const { messages } = (await chat.json()) as { messages: { role: string; content: string }[] };
+        shown = JSON.stringify(messages.at(-1));
+        return messages.some((m) => m.role === "agent" && m.content.includes(`Working in ${workdir}.`))
+          ? true
+          : undefined;
+      }).catch((e) => {
+        throw new Error(`${e}; the chat's last message: ${shown}`);
+      });
+    }
+
+    await coder(d, ["stop", ws, "--yes"], { timeout: 180_000 });
+    await coder(d, ["start", ws, "--yes"], { timeout: 180_000 });
+    await readyAgent(d, ws);
+    // After the restart each Claude carries on its own conversation, not the other's.
+    for (const [i, { slug, question }] of projects.entries()) {
+      const next = `And now? ${uniqueName("n")}`;
+      model.on(next, [{ text: "Still here." }]);
+      await say(slug, next);
+      const request = await model.waitForRequest((r) => r.lastUserText.includes(next), 120_000);
+      const history = JSON.stringify(request.body.messages);
+      expect(history).toContain(question);
+      expect(history).not.toContain(projects[1 - i]!.question);
+    }
+  }, 900_000); // a template push, an npm-free start of two instances, a restart and four model turns
 
   test("Restricted networks: every download comes from the mirror, AgentAPI checked against its sha256", async () => {
     const template = await pushExample("readme-mirror", "Restricted networks");

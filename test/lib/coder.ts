@@ -165,6 +165,9 @@ export async function pushTemplate(d: Deployment, name: string, spec: TemplateSp
     writeFileSync(join(dir, "module.tf.json"), JSON.stringify({ module: { "claude-code": module } }, null, 2));
   }
   for (const [file, text] of Object.entries(spec.files ?? {})) writeFileSync(join(dir, file), text);
+  const port = await freePort();
+  let port2 = await freePort();
+  while (port2 === port) port2 = await freePort();
   const variables = {
     compute_script: join(root, "test", "coder", "compute.sh"),
     homes: d.homes,
@@ -173,7 +176,8 @@ export async function pushTemplate(d: Deployment, name: string, spec: TemplateSp
     model_url: spec.modelUrl,
     model_api_key: spec.modelApiKey,
     releases_url: d.mirrorUrl,
-    agentapi_port: await freePort(),
+    agentapi_port: port,
+    agentapi_port_2: port2,
   };
   const varsFile = join(dir, "..", `${name}-variables.yaml`);
   writeFileSync(

@@ -52,6 +52,11 @@ variable "agentapi_port" {
   description = "AgentAPI's port: distinct per template, as workspaces share this machine's network."
 }
 
+variable "agentapi_port_2" {
+  type        = number
+  description = "A second module block's AgentAPI port (another instance in the same workspace)."
+}
+
 data "coder_provisioner" "me" {}
 
 data "coder_workspace" "me" {}
