@@ -20,6 +20,12 @@ locals {
   # An input given wins; else the task's own, so a template need not know its Coder's version.
   ai_prompt = var.ai_prompt != "" ? var.ai_prompt : data.coder_task.me.prompt
   task_id   = var.task_id != "" ? var.task_id : (data.coder_task.me.enabled ? data.coder_task.me.id : "")
+
+  # "auto": the web chat a task needs in a task, the terminal session elsewhere. Coder before v2.28
+  # never says that a workspace runs a task, so there "auto" is always the session.
+  session_app = var.session_app != "auto" ? var.session_app : (data.coder_task.me.enabled ? "agentapi" : "tmux")
+  # Only AgentAPI's web chat can be a task's app.
+  report_tasks = var.report_tasks && local.session_app == "agentapi"
 }
 
 locals {
@@ -62,7 +68,7 @@ locals {
     AGENTAPI_PORT         = tostring(var.agentapi_port)
     STATE_PERSISTENCE     = local.state_persistence
     # The apps
-    SESSION_APP     = var.session_app
+    SESSION_APP     = local.session_app
     APP_SLUG        = local.app_slug
     INSTANCE_DIR    = local.instance_dir
     SUBDOMAIN       = tostring(var.subdomain)
@@ -83,8 +89,8 @@ locals {
     ALLOWED_TOOLS                = join("\n", regexall(local.tool_rule_pattern, var.allowed_tools))
     DISALLOWED_TOOLS             = join("\n", regexall(local.tool_rule_pattern, var.disallowed_tools))
     # Tasks, authentication and Claude configuration
-    REPORT_TASKS   = tostring(var.report_tasks)
-    STATUS_SOURCE  = var.web_app || var.session_app == "tmux" ? var.status_source : "off" # without an app, no app takes a status
+    REPORT_TASKS   = tostring(local.report_tasks)
+    STATUS_SOURCE  = var.web_app || local.session_app == "tmux" ? var.status_source : "off" # without an app, no app takes a status
     ACCESS_URL     = data.coder_workspace.me.access_url
     SYSTEM_PROMPT  = local.system_prompt
     CLAUDE_MD_PATH = var.claude_md_path
@@ -192,7 +198,7 @@ resource "coder_script" "stop" {
 }
 
 resource "coder_app" "web" {
-  count        = var.web_app && var.session_app == "agentapi" ? 1 : 0
+  count        = var.web_app && local.session_app == "agentapi" ? 1 : 0
   agent_id     = var.agent_id
   slug         = local.app_slug
   display_name = var.web_app_display_name
@@ -212,7 +218,7 @@ resource "coder_app" "web" {
 # The session outlives the window; when Claude has exited, the launcher starts it again (resumed)
 # through the start script, with the arguments the last start saved.
 resource "coder_app" "session" {
-  count        = var.session_app == "tmux" ? 1 : 0
+  count        = local.session_app == "tmux" ? 1 : 0
   agent_id     = var.agent_id
   slug         = local.app_slug
   display_name = var.web_app_display_name
@@ -275,7 +281,7 @@ locals {
 
   # The task-reporting instructions (task mode only) followed by the template's own.
   system_prompt = join("\n\n", compact([
-    var.report_tasks && var.status_source != "hooks" ? trimspace(local.task_reporting_prompt) : "",
+    local.report_tasks && var.status_source != "hooks" ? trimspace(local.task_reporting_prompt) : "",
     trimspace(var.system_prompt),
   ]))
 }
@@ -337,7 +343,7 @@ resource "coder_env" "claude_md_path" {
 # A terminal attached to the session AgentAPI runs. The binary path is fixed by the start script;
 # the port is a validated whole number, so it is safe in the command text.
 resource "coder_app" "cli" {
-  count        = var.cli_app && var.session_app == "agentapi" ? 1 : 0
+  count        = var.cli_app && local.session_app == "agentapi" ? 1 : 0
   agent_id     = var.agent_id
   slug         = "${local.app_slug}-cli"
   display_name = var.cli_app_display_name

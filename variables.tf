@@ -44,15 +44,15 @@ variable "web_app" {
 }
 
 variable "session_app" {
-  description = "How Claude's session is served. \"agentapi\": AgentAPI with the web chat app, what Coder Tasks need (Coder up to v2.36 and the 2.34 ESR). \"tmux\": a tmux session in the workspace, opened by a terminal app in a slim window, that outlives the browser and is resumed after restarts; for Coder v2.37 and later (no Tasks) or any workspace without a task. The image needs tmux."
+  description = "How Claude's session is served. \"agentapi\": AgentAPI with the web chat app, what Coder Tasks need (Coder up to v2.36 and the 2.34 ESR). \"tmux\": a tmux session in the workspace, opened by a terminal app in a slim window, that outlives the browser and is resumed after restarts; for Coder v2.37 and later (no Tasks) or any workspace without a task. The image needs tmux. \"auto\" (Coder v2.28 and later): \"agentapi\" when the workspace runs a task (data.coder_task), else \"tmux\" with report_tasks off, so one template serves both."
   type        = string
   default     = "agentapi"
   validation {
-    condition     = contains(["agentapi", "tmux"], var.session_app)
-    error_message = "session_app must be \"agentapi\" (web chat, Coder Tasks) or \"tmux\" (a terminal session, any Coder version)."
+    condition     = contains(["agentapi", "tmux", "auto"], var.session_app)
+    error_message = "session_app must be \"agentapi\" (web chat, Coder Tasks), \"tmux\" (a terminal session, any Coder version) or \"auto\" (the first in a task, else the second; Coder v2.28 and later)."
   }
   validation {
-    condition     = var.session_app == "agentapi" || !var.report_tasks
+    condition     = var.session_app != "tmux" || !var.report_tasks
     error_message = "session_app = \"tmux\" needs report_tasks = false: a Coder Task's chat is AgentAPI's web app, which tmux mode does not run. Use tmux for workspaces without a task (and on Coder v2.37+, which has no Tasks)."
   }
 }

@@ -246,3 +246,38 @@ run "an_app_slug_without_room_for_the_cli_app_is_refused" {
   }
   expect_failures = [var.app_slug]
 }
+
+run "auto_serves_a_task_with_the_web_chat" {
+  command = plan
+  variables {
+    session_app = "auto"
+  }
+  override_data {
+    target = data.coder_task.me
+    values = { enabled = true, id = "0f8fad5b-d9cb-469f-a165-70867728950e", prompt = "Fix the build" }
+  }
+  assert {
+    condition     = local.start_args.SESSION_APP == "agentapi" && length(coder_app.web) == 1 && length(coder_app.session) == 0
+    error_message = "in a task, auto runs AgentAPI and its web chat, the task's app"
+  }
+  assert {
+    condition     = local.start_args.REPORT_TASKS == "true"
+    error_message = "in a task, auto keeps task reporting"
+  }
+}
+
+run "auto_serves_a_workspace_without_a_task_with_the_session" {
+  command = plan
+  variables {
+    session_app   = "auto"
+    status_source = "both"
+  }
+  assert {
+    condition     = local.start_args.SESSION_APP == "tmux" && length(coder_app.session) == 1 && length(coder_app.web) == 0
+    error_message = "outside a task, auto opens the terminal session"
+  }
+  assert {
+    condition     = local.start_args.REPORT_TASKS == "false" && !strcontains(local.start_args.SYSTEM_PROMPT, "coder_report_task")
+    error_message = "outside a task nothing reports to a task, although report_tasks keeps its default"
+  }
+}

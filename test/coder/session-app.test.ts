@@ -1,7 +1,8 @@
 // session_app = "tmux" in a real Coder, the way a workspace without Tasks runs it (Coder v2.37+
 // removed them): the agent's start script starts Claude in the module's tmux session, the session
 // app opens it in a terminal, Claude Code's hooks report to that app, and a stop and start resume
-// the conversation.
+// the conversation. And session_app = "auto": one Tasks template whose tasks get the web chat and
+// whose other workspaces get the session.
 
 import { beforeAll, describe, expect, test } from "bun:test";
 import {
@@ -10,6 +11,7 @@ import {
   cli,
   coder,
   runInTerminal,
+  tasksTf,
   uniqueName,
   waitBuild,
   workspaceView,
@@ -72,4 +74,30 @@ describe(`the tmux session app on ${coderVersionLabel}`, () => {
     expect(running.exitCode).toBe(0);
     expect(model.requests().filter((r) => r.lastUserText.includes(prompt)).length).toBe(requests);
   }, 600_000); // a workspace build, its agent start, a model turn, a stop and a start
+});
+
+describe(`session_app = "auto" on ${coderVersionLabel}`, () => {
+  test("one Tasks template: a task gets AgentAPI's web chat, a workspace without a task the session", async () => {
+    const { d, model } = level;
+    const auto = await level.push("auto", {
+      module: { workdir: "~/project", session_app: "auto" },
+      files: { "tasks.tf": tasksTf },
+    });
+    const taskPrompt = `Plan it in the task ${uniqueName("p")}`;
+    model.on(taskPrompt, [{ text: "Planned in the task." }]);
+    const task = await level.startTask(auto, taskPrompt);
+    expect(task.start).toMatch(/AgentAPI is ready on port \d+$/m);
+    const taskApps = agentOf(await workspaceView(d, task.ws))!.apps;
+    expect(taskApps.map((a) => a.slug)).toEqual(["ccw"]);
+    expect(taskApps[0]!.command).toBeFalsy();
+    await model.waitForRequest((r) => r.lastUserText.includes(taskPrompt), 240_000);
+
+    const plain = await level.start(auto);
+    expect(plain.start).toMatch(/session: +tmux \(tmux -S .*tmux\.sock attach -t ccw\)/);
+    expect(plain.start).not.toMatch(/AgentAPI is ready/);
+    const apps = agentOf(await workspaceView(d, plain.ws))!.apps;
+    expect(apps.map((a) => a.slug)).toEqual(["ccw"]);
+    expect(apps[0]).toMatchObject({ open_in: "slim-window" });
+    expect(apps[0]!.command).toContain("/.claude-module/bin/claude-session");
+  }, 900_000); // two workspace builds and their agents' starts, and a model turn
 });
