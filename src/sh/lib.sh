@@ -134,6 +134,11 @@ atomic_write() {
   fi
 }
 
+# user_file_mode: the mode a new file of the user's gets under their umask (USER_UMASK), for atomic_write.
+user_file_mode() {
+  printf '%o' $((0666 & ~8#${USER_UMASK}))
+}
+
 # plain_version V: drops one leading "v" so "v0.11.4" and "0.11.4" compare equal.
 plain_version() {
   printf '%s' "${1#v}"
