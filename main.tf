@@ -80,6 +80,8 @@ locals {
     MCP_REQUIRED           = join("\n", var.mcp_required)
     MCP_CHECK_USER_SERVERS = tostring(var.mcp_check_user_servers)
     MCP_PROJECT_FILE       = tostring(var.mcp_project_file)
+    # Skills
+    SKILLS = join("\n", [for name, text in var.skills : "${base64encode(name)} ${base64encode(text)}"])
     # Prompt, sessions and permissions
     AI_PROMPT                    = local.ai_prompt
     CONTINUE                     = tostring(var.continue)
@@ -119,6 +121,20 @@ locals {
     TASK_ID       = lower(local.task_id)
     ACCESS_URL    = data.coder_workspace.me.access_url
   }
+}
+
+# ---- Skills ----
+
+# The checks variables.tf makes of skills.
+locals {
+  # Claude Code's rule for a skill's name, and the Agent Skills format's (no hyphen at either end).
+  skill_name_pattern = "^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$"
+  # The YAML frontmatter a SKILL.md starts with, between a "---" line and the next (captured).
+  skill_frontmatter_pattern = "^---[ \\t]*\\r?\\n((?s:.*?))\\r?\\n---[ \\t]*(?:\\r?\\n|$)"
+  # In the frontmatter: the skill's name (NAME, replaced by it), plain or quoted.
+  skill_name_field_pattern = "(?m)^name:[ \\t]*(?:NAME|\"NAME\"|'NAME')[ \\t]*(?:#.*)?\\r?$"
+  # In the frontmatter: a description that is not empty (a folded or literal block counts).
+  skill_description_pattern = "(?m)^description:[ \\t]*[^\\s#]"
 }
 
 # ---- AgentAPI ----
@@ -179,7 +195,7 @@ resource "coder_script" "start" {
     precondition {
       # The message prints lengths only: the script holds mcp, which is sensitive.
       condition     = length(local.start_script) <= local.script_limit
-      error_message = "The start script would be ${nonsensitive(length(local.start_script))} bytes, more than the ${local.script_limit} the Coder agent can run (it passes the script as one command-line argument, which Linux caps at 128 KiB). Its inputs travel base64-encoded in it: ai_prompt takes ${length(base64encode(local.ai_prompt))} bytes, the system prompt ${length(base64encode(local.system_prompt))}, mcp ${nonsensitive(length(base64encode(local.start_args.MCP_SERVERS)))}. Shorten the largest: put long instructions in a file in the repository and refer to it."
+      error_message = "The start script would be ${nonsensitive(length(local.start_script))} bytes, more than the ${local.script_limit} the Coder agent can run (it passes the script as one command-line argument, which Linux caps at 128 KiB). Its inputs travel base64-encoded in it: ai_prompt takes ${length(base64encode(local.ai_prompt))} bytes, the system prompt ${length(base64encode(local.system_prompt))}, mcp ${nonsensitive(length(base64encode(local.start_args.MCP_SERVERS)))}, skills ${length(base64encode(local.start_args.SKILLS))}. Shorten the largest: put long instructions in a file in the repository and refer to it."
     }
   }
 }

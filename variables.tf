@@ -202,7 +202,7 @@ variable "enable_state_persistence" {
 # ---- Prompt, sessions and permissions ----
 
 variable "ai_prompt" {
-  description = "Initial prompt for Claude Code. Sent once, when a new session starts; never re-sent when a session is resumed. Empty: the task's prompt (data.coder_task, Coder >= 2.28), if the workspace runs a task. The whole start script, this prompt included (base64-encoded), must fit the 128 KiB the Coder agent can run: about 48 KB of prompt with the other inputs at their defaults."
+  description = "Initial prompt for Claude Code. Sent once, when a new session starts; never re-sent when a session is resumed. Empty: the task's prompt (data.coder_task, Coder >= 2.28), if the workspace runs a task. The whole start script, this prompt included (base64-encoded), must fit the 128 KiB the Coder agent can run: about 47 KB of prompt with the other inputs at their defaults."
   type        = string
   default     = ""
 }
@@ -332,6 +332,34 @@ variable "mcp_required" {
     # A remote config's names are known only in the workspace; the start checks those.
     condition     = nonsensitive(length(var.mcp_config_remote_path)) > 0 || alltrue([for name in var.mcp_required : contains(try(keys(jsondecode(var.mcp).mcpServers), []), name)])
     error_message = "Each name in mcp_required must be a server in mcp (or in a config of mcp_config_remote_path, when set); add the server or drop the name from mcp_required."
+  }
+}
+
+# ---- Skills ----
+
+variable "skills" {
+  description = "Agent skills, skill name => the text of its SKILL.md, which starts with a YAML frontmatter block holding name (the skill's name) and description (what the skill does and when to use it). Each is written on every start to .agents/skills/<name>/SKILL.md in the work dir, where Coder Agents reads a project's skills, and to ~/.claude/skills/<name>/SKILL.md, Claude Code's personal skills. Your own skills, and skills of the module's you changed, are kept; skills the template drops are taken out again."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+  # The patterns are main.tf's skill_* locals; each message lists the skills its check refuses.
+  validation {
+    condition     = alltrue([for name in keys(var.skills) : can(regex(local.skill_name_pattern, name))])
+    error_message = "Each skill name in skills must be 1-64 lowercase letters, digits and hyphens, not starting or ending with a hyphen (as Claude Code and the Agent Skills format require); not so: ${join(", ", [for name in keys(var.skills) : jsonencode(name) if !can(regex(local.skill_name_pattern, name))])}."
+  }
+  validation {
+    condition     = alltrue([for text in values(var.skills) : can(regex(local.skill_frontmatter_pattern, text))])
+    error_message = "Each skill's text in skills must start with a YAML frontmatter block: a first line \"---\", the fields (name: and description:), and a closing line \"---\"; not so: ${join(", ", [for name, text in var.skills : name if !can(regex(local.skill_frontmatter_pattern, text))])}."
+  }
+  validation {
+    # A bad name or a missing frontmatter is reported above (and a bad name could not go into a pattern).
+    condition = alltrue([for name, text in var.skills : !can(regex(local.skill_name_pattern, name)) || !can(regex(local.skill_frontmatter_pattern, text)) ||
+    can(regex(replace(local.skill_name_field_pattern, "NAME", name), regex(local.skill_frontmatter_pattern, text)[0]))])
+    error_message = "Each skill's frontmatter in skills must hold the skill's name as the map has it, \"name: <skill name>\" (the Agent Skills format, which Coder Agents reads, wants it to match the skill's directory); not so: ${join(", ", [for name, text in var.skills : name if can(regex(local.skill_name_pattern, name)) && can(regex(local.skill_frontmatter_pattern, text)) && !can(regex(replace(local.skill_name_field_pattern, "NAME", name), try(regex(local.skill_frontmatter_pattern, text)[0], "")))])}."
+  }
+  validation {
+    condition     = alltrue([for text in values(var.skills) : !can(regex(local.skill_frontmatter_pattern, text)) || can(regex(local.skill_description_pattern, regex(local.skill_frontmatter_pattern, text)[0]))])
+    error_message = "Each skill's frontmatter in skills must hold a description, \"description: <what the skill does and when to use it>\" (Claude decides from it when to use the skill); missing in: ${join(", ", [for name, text in var.skills : name if can(regex(local.skill_frontmatter_pattern, text)) && !can(regex(local.skill_description_pattern, try(regex(local.skill_frontmatter_pattern, text)[0], "")))])}."
   }
 }
 

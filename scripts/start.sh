@@ -53,6 +53,9 @@ main() {
   # Logs into install.log itself, and only when mcp_project_file is or was on: otherwise it costs no process.
   LOG_FILE=""
   step_write_project_mcp
+  # Logs into install.log itself, and only when skills is or was set: otherwise it costs no process.
+  LOG_FILE=""
+  step_install_skills
   run_logged install.log step_configure_tasks
   boundary_gate run_logged boundary.log step_setup_boundary
   run_logged install.log step_start_status_relay
@@ -630,6 +633,13 @@ step_write_project_mcp() {
   local records=("${MODULE_DIR}"/mcp-project/*)
   [[ "${ARG_MCP_PROJECT_FILE}" == true || -e "${records[0]}" ]] || return 0
   run_logged install.log project_mcp_reconcile
+}
+
+# step_install_skills: Writes the template's skills into the work dir's .agents/skills and ~/.claude/skills and takes out those it dropped, leaving the user's own and those the user changed. Costs nothing when skills is empty and the module never wrote one.
+step_install_skills() {
+  local records=("${MODULE_DIR}"/skills/*)
+  [[ -n "${ARG_SKILLS}" || -e "${records[0]}" ]] || return 0
+  run_logged install.log skills_reconcile
 }
 
 # step_configure_tasks: Task mode: has the coder CLI configure Claude to report status to Coder. Standalone: keeps the system prompt in CLAUDE.md.
@@ -1840,6 +1850,183 @@ project_mcp_approve() {
   printf '%s\n' "${updated}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
 }
 
+# skills_reconcile: the work of step_install_skills, in its log. Reads the records with builtins
+# only, so a start with unchanged skills spawns no process per skill and writes nothing.
+skills_reconcile() {
+  local dir root personal="${HOME}/.claude/skills" project="${WORKDIR}/.agents/skills" shown
+  local -a roots=()
+  local -A record=()
+  SKILLS_KEPT="" SKILLS_REMOVED=0
+  skills_decode
+  # The directories the module wrote to before, each with its record.
+  for dir in "${MODULE_DIR}"/skills/*/; do
+    dir=${dir%/}
+    [[ -f "${dir}/.root" ]] || continue
+    IFS= read -r -d '' root <"${dir}/.root" || true
+    record["${root}"]=${dir}
+    roots+=("${root}")
+  done
+  for root in "${personal}" "${project}"; do
+    if [[ -z "${record[${root}]:-}" ]]; then
+      record["${root}"]="${MODULE_DIR}/skills/$(sha256_of "${root}")"
+      roots+=("${root}")
+    fi
+  done
+  for root in "${roots[@]}"; do
+    if [[ "${root}" == "${personal}" || "${root}" == "${project}" ]]; then
+      skills_sync "${root}" "${record[${root}]}" "${SKILL_NAMES[@]}"
+    else
+      skills_sync "${root}" "${record[${root}]}"
+    fi
+  done
+  shown=${SKILL_NAMES[*]}
+  if [[ -n "${shown}" ]]; then
+    note "skills" "${shown// /, } in ${project} and ${personal}${SKILLS_KEPT:+; yours kept:${SKILLS_KEPT}}"
+  elif ((SKILLS_REMOVED > 0)); then
+    note "skills" "${SKILLS_REMOVED} of the module's taken out${SKILLS_KEPT:+; yours kept:${SKILLS_KEPT}}"
+  fi
+}
+
+# skills_decode: sets SKILL_NAMES (the template's skill names, in order) and SKILL_TEXT (name to its
+# SKILL.md text) from ARG_SKILLS, lines of "<base64 name> <base64 text>", with one base64 process.
+skills_decode() {
+  local name_b64 text_b64 i
+  local -a encoded=()
+  SKILL_NAMES=()
+  declare -gA SKILL_TEXT=()
+  while read -r name_b64 text_b64; do
+    [[ -z "${name_b64}" ]] || encoded+=("${name_b64}" "${text_b64}")
+  done <<<"${ARG_SKILLS}"
+  ((${#encoded[@]} > 0)) || return 0
+  b64d_all "${encoded[@]}"
+  for ((i = 0; i < ${#DECODED[@]}; i += 2)); do
+    # A name becomes a path in the user's directories: only what plan time allows.
+    [[ "${DECODED[i]}" =~ ^[a-z0-9-]{1,64}$ ]] || continue
+    SKILL_NAMES+=("${DECODED[i]}")
+    SKILL_TEXT["${DECODED[i]}"]=${DECODED[i + 1]}
+  done
+}
+
+# b64d_all VALUE...: sets DECODED to the VALUEs decoded from base64, in order, byte for byte
+# (trailing newlines included). One base64 process decodes them all: each value is padded base64
+# (Terraform's base64encode), so the values and an encoded NUL ("AA==") after each concatenate into
+# one stream that splits back on the NULs, which no value can hold. A decoder that stops at the
+# first padding (busybox) yields too few values; then each is decoded on its own.
+b64d_all() {
+  local value stream=""
+  for value in "$@"; do
+    stream+="${value}AA=="
+  done
+  # shellcheck disable=SC2312 # a failed decode shows as too few values, handled below
+  mapfile -d '' -t DECODED < <(base64 -d <<<"${stream}" 2>/dev/null)
+  ((${#DECODED[@]} != $#)) || return 0
+  DECODED=()
+  for value in "$@"; do
+    # "x" keeps trailing newlines through the command substitution.
+    DECODED+=("$(
+      b64d "${value}"
+      printf x
+    )")
+    DECODED[-1]=${DECODED[-1]%x}
+  done
+}
+
+# skills_sync ROOT RECORD [NAME...]: makes the skills directory ROOT hold the template's skills
+# NAME... (texts in SKILL_TEXT) as far as they are the module's, and takes out the module's others,
+# keeping what is the user's; RECORD is the directory of the module's record for ROOT. Adds the
+# names kept as the user's to SKILLS_KEPT and counts the skills taken out in SKILLS_REMOVED.
+skills_sync() {
+  local root=$1 rec=$2 name dir file text mine have kept=""
+  local -A wanted=()
+  shift 2
+  for name in "$@"; do
+    wanted["${name}"]=1
+    dir="${root}/${name}"
+    file="${dir}/SKILL.md"
+    text=${SKILL_TEXT[${name}]}
+    mine=""
+    [[ ! -f "${rec}/${name}" ]] || { IFS= read -r -d '' mine <"${rec}/${name}" || true; }
+    if [[ ! -e "${dir}" && ! -L "${dir}" ]]; then
+      # Not there (never written, or deleted by the user): written.
+      skills_write "${root}" "${name}" "${rec}"
+      log "skill '${name}' installed in ${root}"
+      continue
+    fi
+    have=""
+    if [[ -f "${rec}/${name}" && -d "${dir}" && ! -L "${dir}" && ! -L "${file}" ]]; then
+      if [[ ! -e "${file}" ]]; then
+        # The module's directory, its SKILL.md deleted: written again.
+        have=${mine}
+      elif [[ -f "${file}" ]]; then
+        IFS= read -r -d '' have <"${file}" || true
+      fi
+    fi
+    if [[ ! -f "${rec}/${name}" || "${have}" != "${mine}" ]]; then
+      # The user's own skill, or the module's that the user changed: theirs from now on.
+      rm -f -- "${rec}/${name}"
+      kept+=" ${name}"
+      # For the summary, once for both directories.
+      [[ " ${SKILLS_KEPT} " == *" ${name} "* ]] || SKILLS_KEPT+=" ${name}"
+      continue
+    fi
+    if [[ "${have}" != "${text}" || ! -e "${file}" ]]; then
+      skills_write "${root}" "${name}" "${rec}"
+      log "skill '${name}' updated in ${root}"
+    fi
+  done
+  # Skills the module wrote here that are no longer wanted here.
+  for file in "${rec}"/*; do
+    [[ -f "${file}" ]] || continue
+    name=${file##*/}
+    [[ -z "${wanted[${name}]:-}" ]] || continue
+    skills_remove "${root}" "${name}" "${file}"
+  done
+  if [[ -n "${kept}" ]]; then
+    warn "skill(s)${kept} in ${root} are not as the module wrote them (your own, or changed by you); left as they are (delete a skill's directory to get the module's again)"
+  fi
+  # A record that holds no skill any more goes, so that a module without skills costs nothing again.
+  local left=("${rec}"/*)
+  if [[ ! -e "${left[0]}" && -d "${rec}" ]]; then
+    rm -rf -- "${rec}"
+    rmdir -- "${rec%/*}" 2>/dev/null || true
+  fi
+}
+
+# skills_write ROOT NAME RECORD: writes the skill NAME's text (SKILL_TEXT) to ROOT/NAME/SKILL.md as
+# the user's file (their umask), and keeps the text in the record RECORD (the directory's path in
+# RECORD/.root).
+skills_write() {
+  local root=$1 name=$2 rec=$3 mode
+  (umask "${USER_UMASK}" && mkdir -p -- "${root}/${name}")
+  mode=$(user_file_mode)
+  printf '%s' "${SKILL_TEXT[${name}]}" | atomic_write "${root}/${name}/SKILL.md" "${mode}"
+  if [[ ! -f "${rec}/.root" ]]; then
+    mkdir -p -- "${rec}"
+    printf '%s' "${root}" | atomic_write "${rec}/.root" 0600
+  fi
+  printf '%s' "${SKILL_TEXT[${name}]}" | atomic_write "${rec}/${name}" 0600
+}
+
+# skills_remove ROOT NAME RECORD_FILE: takes the module's skill NAME out of ROOT, if its SKILL.md is
+# still the text the module wrote (RECORD_FILE); a changed one stays the user's, and a directory
+# that holds files of the user's besides it stays with them. Forgets the skill either way.
+skills_remove() {
+  local root=$1 name=$2 rec_file=$3 dir="$1/$2" mine have=""
+  IFS= read -r -d '' mine <"${rec_file}" || true
+  if [[ -f "${dir}/SKILL.md" && ! -L "${dir}/SKILL.md" && ! -L "${dir}" ]]; then
+    IFS= read -r -d '' have <"${dir}/SKILL.md" || true
+    if [[ "${have}" == "${mine}" ]]; then
+      rm -f -- "${dir}/SKILL.md"
+      log "skill '${name}' removed from ${root} (no longer in the template)"
+      rmdir -- "${dir}" 2>/dev/null || log "${dir} holds files of yours and stays"
+      SKILLS_REMOVED=$((SKILLS_REMOVED + 1))
+    else
+      log "skill '${name}' is no longer in the template; ${dir}/SKILL.md was changed by you and stays"
+    fi
+  fi
+  rm -f -- "${rec_file}"
+}
+
 # claude_md_path: the CLAUDE.md the system prompt goes to (Claude's user-level one by default).
 claude_md_path() {
   expand_home "${ARG_CLAUDE_MD_PATH:-${HOME}/.claude/CLAUDE.md}"
@@ -2912,14 +3099,11 @@ script_dir() {
 }
 
 # decode_args FILE NAME...: sets DECODED to the values of CLAUDE_MODULE_ARG_<NAME>, decoded from
-# base64, in order, byte for byte (trailing newlines included). One base64 process decodes them all:
-# each value is padded base64 (Terraform's base64encode), so the values and an encoded NUL ("AA==")
-# after each concatenate into one stream that splits back on the NULs, which no value can hold.
-# A decoder that stops at the first padding (busybox) yields too few values; then each is decoded
-# on its own. The launcher's arguments are saved in FILE; run without any (by hand, from a
-# terminal), the script takes them from there.
+# base64 (b64d_all), in order. The launcher's arguments are saved in FILE; run without any (by
+# hand, from a terminal), the script takes them from there.
 decode_args() {
-  local file=$1 name var stream="" given=0
+  local file=$1 name var given=0
+  local -a values=()
   shift
   for name in "$@"; do
     var="CLAUDE_MODULE_ARG_${name}"
@@ -2933,21 +3117,9 @@ decode_args() {
   for name in "$@"; do
     var="CLAUDE_MODULE_ARG_${name}"
     [[ -n "${!var+set}" ]] || die "missing argument ${name}: the module and its scripts are out of sync"
-    stream+="${!var}AA=="
+    values+=("${!var}")
   done
-  # shellcheck disable=SC2312 # a failed decode shows as too few values, handled below
-  mapfile -d '' -t DECODED < <(base64 -d <<<"${stream}" 2>/dev/null)
-  ((${#DECODED[@]} != $#)) || return 0
-  DECODED=()
-  for name in "$@"; do
-    var="CLAUDE_MODULE_ARG_${name}"
-    # "x" keeps trailing newlines through the command substitution.
-    DECODED+=("$(
-      b64d "${!var}"
-      printf x
-    )")
-    DECODED[-1]=${DECODED[-1]%x}
-  done
+  b64d_all "${values[@]}"
 }
 
 # load_saved_args FILE: exports the arguments the last start saved in FILE, for a script run again
@@ -3008,7 +3180,7 @@ on_error() {
 
 read_args() {
   script_dir "${BASH_SOURCE[0]:-}"
-  decode_args "${SCRIPT_DIR}/start.args" WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH CLAUDE_EXECUTABLE BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT STATE_PERSISTENCE SESSION_APP APP_SLUG INSTANCE_DIR SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS MCP_CHECK_TIMEOUT MCP_REQUIRED MCP_PROJECT_FILE MCP_CHECK_USER_SERVERS AI_PROMPT CONTINUE RESUME_SESSION_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN SYNC_UNIT WAIT_FOR_SCRIPTS BOUNDARY_CODER_HOST
+  decode_args "${SCRIPT_DIR}/start.args" WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH CLAUDE_EXECUTABLE BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT STATE_PERSISTENCE SESSION_APP APP_SLUG INSTANCE_DIR SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS MCP_CHECK_TIMEOUT MCP_REQUIRED MCP_PROJECT_FILE MCP_CHECK_USER_SERVERS SKILLS AI_PROMPT CONTINUE RESUME_SESSION_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN SYNC_UNIT WAIT_FOR_SCRIPTS BOUNDARY_CODER_HOST
   # Directory Claude Code works in; created when missing.
   ARG_WORKDIR=${DECODED[0]}
   # Install Claude Code, or only use an existing binary.
@@ -3067,64 +3239,66 @@ read_args() {
   # Also check the user's own MCP servers (not the coder CLI's), on every start.
   ARG_MCP_CHECK_USER_SERVERS=${DECODED[24]}
   [[ "${ARG_MCP_CHECK_USER_SERVERS}" == true || "${ARG_MCP_CHECK_USER_SERVERS}" == false ]] || die 'MCP_CHECK_USER_SERVERS must be true or false'
+  # Agent skills: name and SKILL.md text per line, for the work dir's .agents/skills and ~/.claude/skills.
+  ARG_SKILLS=${DECODED[25]}
   # Initial prompt for Claude, or empty; sent only when a new session starts.
-  ARG_AI_PROMPT=${DECODED[25]}
+  ARG_AI_PROMPT=${DECODED[26]}
   # Resume the previous session on restart.
-  ARG_CONTINUE=${DECODED[26]}
+  ARG_CONTINUE=${DECODED[27]}
   [[ "${ARG_CONTINUE}" == true || "${ARG_CONTINUE}" == false ]] || die 'CONTINUE must be true or false'
   # Session UUID (lowercase) to resume instead of choosing one, or empty.
-  ARG_RESUME_SESSION_ID=${DECODED[27]}
+  ARG_RESUME_SESSION_ID=${DECODED[28]}
   # Start Claude with --dangerously-skip-permissions.
-  ARG_DANGEROUSLY_SKIP_PERMISSIONS=${DECODED[28]}
+  ARG_DANGEROUSLY_SKIP_PERMISSIONS=${DECODED[29]}
   [[ "${ARG_DANGEROUSLY_SKIP_PERMISSIONS}" == true || "${ARG_DANGEROUSLY_SKIP_PERMISSIONS}" == false ]] || die 'DANGEROUSLY_SKIP_PERMISSIONS must be true or false'
   # Claude's --permission-mode (validated at plan time), or empty.
-  ARG_PERMISSION_MODE=${DECODED[29]}
+  ARG_PERMISSION_MODE=${DECODED[30]}
   # Tool rules for --allowedTools, one per line (split at plan time).
-  ARG_ALLOWED_TOOLS=${DECODED[30]}
+  ARG_ALLOWED_TOOLS=${DECODED[31]}
   # Tool rules for --disallowedTools, one per line (split at plan time).
-  ARG_DISALLOWED_TOOLS=${DECODED[31]}
+  ARG_DISALLOWED_TOOLS=${DECODED[32]}
   # Task mode (report status to Coder) or standalone.
-  ARG_REPORT_TASKS=${DECODED[32]}
+  ARG_REPORT_TASKS=${DECODED[33]}
   [[ "${ARG_REPORT_TASKS}" == true || "${ARG_REPORT_TASKS}" == false ]] || die 'REPORT_TASKS must be true or false'
   # Who reports the app's status: 'hooks' (Claude Code's hooks), 'model' (coder_report_task), 'both', or 'off' (web_app = false: no app to report to).
-  ARG_STATUS_SOURCE=${DECODED[33]}
+  ARG_STATUS_SOURCE=${DECODED[34]}
   # The deployment's access URL: the agent API when CODER_AGENT_URL is not set.
-  ARG_ACCESS_URL=${DECODED[34]}
+  ARG_ACCESS_URL=${DECODED[35]}
   # Instructions for Claude's CLAUDE.md (task reporting and/or the template's own).
-  ARG_SYSTEM_PROMPT=${DECODED[35]}
+  ARG_SYSTEM_PROMPT=${DECODED[36]}
   # The user-level CLAUDE.md; a leading ~ or $HOME means the home directory.
-  ARG_CLAUDE_MD_PATH=${DECODED[36]}
+  ARG_CLAUDE_MD_PATH=${DECODED[37]}
   # Bash run before anything is installed, or empty.
-  ARG_PRE_INSTALL_SCRIPT=${DECODED[37]}
+  ARG_PRE_INSTALL_SCRIPT=${DECODED[38]}
   # Bash run after the installs, before Claude is configured, or empty.
-  ARG_POST_INSTALL_SCRIPT=${DECODED[38]}
+  ARG_POST_INSTALL_SCRIPT=${DECODED[39]}
   # Run Claude inside boundary (network allowlist); fail closed when it cannot start.
-  ARG_ENABLE_BOUNDARY=${DECODED[39]}
+  ARG_ENABLE_BOUNDARY=${DECODED[40]}
   [[ "${ARG_ENABLE_BOUNDARY}" == true || "${ARG_ENABLE_BOUNDARY}" == false ]] || die 'ENABLE_BOUNDARY must be true or false'
   # Where boundary comes from: 'coder' (subcommand), 'release' (download) or 'source' (go build).
-  ARG_BOUNDARY_MODE=${DECODED[40]}
+  ARG_BOUNDARY_MODE=${DECODED[41]}
   # Exact boundary version for the release and source modes, such as v0.8.0.
-  ARG_BOUNDARY_VERSION=${DECODED[41]}
+  ARG_BOUNDARY_VERSION=${DECODED[42]}
   # Base URL of boundary releases (a mirror in air-gapped setups).
-  ARG_BOUNDARY_RELEASES_URL=${DECODED[42]}
+  ARG_BOUNDARY_RELEASES_URL=${DECODED[43]}
   # Expected sha256 of the boundary release archive, or empty.
-  ARG_BOUNDARY_SHA256=${DECODED[43]}
+  ARG_BOUNDARY_SHA256=${DECODED[44]}
   # The template's extra allow rules, one per line.
-  ARG_BOUNDARY_ALLOWLIST=${DECODED[44]}
+  ARG_BOUNDARY_ALLOWLIST=${DECODED[45]}
   # The template's boundary config.yaml in the workspace, or empty.
-  ARG_BOUNDARY_CONFIG_PATH=${DECODED[45]}
+  ARG_BOUNDARY_CONFIG_PATH=${DECODED[46]}
   # 'nsjail', 'landjail', or empty for the config's or boundary's default.
-  ARG_BOUNDARY_JAIL_TYPE=${DECODED[46]}
+  ARG_BOUNDARY_JAIL_TYPE=${DECODED[47]}
   # Start Claude unfiltered (with a warning) when boundary cannot start.
-  ARG_BOUNDARY_FAIL_OPEN=${DECODED[47]}
+  ARG_BOUNDARY_FAIL_OPEN=${DECODED[48]}
   [[ "${ARG_BOUNDARY_FAIL_OPEN}" == true || "${ARG_BOUNDARY_FAIL_OPEN}" == false ]] || die 'BOUNDARY_FAIL_OPEN must be true or false'
   # The start script's unit in the agent's script sync (the scripts output).
-  ARG_SYNC_UNIT=${DECODED[48]}
+  ARG_SYNC_UNIT=${DECODED[49]}
   # Sync units that must complete before Claude is configured, one per line.
-  ARG_WAIT_FOR_SCRIPTS=${DECODED[49]}
+  ARG_WAIT_FOR_SCRIPTS=${DECODED[50]}
   # Host name of the Coder deployment (always allowed), or empty.
-  ARG_BOUNDARY_CODER_HOST=${DECODED[50]}
-  unset DECODED CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_CLAUDE_EXECUTABLE CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_STATE_PERSISTENCE CLAUDE_MODULE_ARG_SESSION_APP CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_INSTANCE_DIR CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_MCP_CHECK_TIMEOUT CLAUDE_MODULE_ARG_MCP_REQUIRED CLAUDE_MODULE_ARG_MCP_PROJECT_FILE CLAUDE_MODULE_ARG_MCP_CHECK_USER_SERVERS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_SYNC_UNIT CLAUDE_MODULE_ARG_WAIT_FOR_SCRIPTS CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
+  ARG_BOUNDARY_CODER_HOST=${DECODED[51]}
+  unset DECODED CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_CLAUDE_EXECUTABLE CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_STATE_PERSISTENCE CLAUDE_MODULE_ARG_SESSION_APP CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_INSTANCE_DIR CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_MCP_CHECK_TIMEOUT CLAUDE_MODULE_ARG_MCP_REQUIRED CLAUDE_MODULE_ARG_MCP_PROJECT_FILE CLAUDE_MODULE_ARG_MCP_CHECK_USER_SERVERS CLAUDE_MODULE_ARG_SKILLS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_SYNC_UNIT CLAUDE_MODULE_ARG_WAIT_FOR_SCRIPTS CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
   if [[ -n "${!CLAUDE_MODULE_ARG_*}" ]]; then
     die "unexpected arguments: ${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
   fi

@@ -102,6 +102,12 @@ export const contracts = {
         "bool",
         "Also check the user's own MCP servers (not the coder CLI's), on every start.",
       ),
+      // Skills
+      arg(
+        "SKILLS",
+        "pairs",
+        "Agent skills: name and SKILL.md text per line, for the work dir's .agents/skills and ~/.claude/skills.",
+      ),
       // Prompt, sessions and permissions
       arg("AI_PROMPT", "string", "Initial prompt for Claude, or empty; sent only when a new session starts."),
       arg("CONTINUE", "bool", "Resume the previous session on restart."),

@@ -32,6 +32,10 @@ export const start: ScriptDef<"start"> = {
       step: "write_project_mcp",
       why: "Logs into install.log itself, and only when mcp_project_file is or was on: otherwise it costs no process.",
     },
+    {
+      step: "install_skills",
+      why: "Logs into install.log itself, and only when skills is or was set: otherwise it costs no process.",
+    },
     { step: "configure_tasks", log: "install.log" },
     { step: "setup_boundary", log: "boundary.log", gate: "boundary_gate" },
     { step: "start_status_relay", log: "install.log" },

@@ -134,6 +134,11 @@ atomic_write() {
   fi
 }
 
+# user_file_mode: the mode a new file of the user's gets under their umask (USER_UMASK), for atomic_write.
+user_file_mode() {
+  printf '%o' $((0666 & ~8#${USER_UMASK}))
+}
+
 # plain_version V: drops one leading "v" so "v0.11.4" and "0.11.4" compare equal.
 plain_version() {
   printf '%s' "${1#v}"
@@ -280,14 +285,11 @@ script_dir() {
 }
 
 # decode_args FILE NAME...: sets DECODED to the values of CLAUDE_MODULE_ARG_<NAME>, decoded from
-# base64, in order, byte for byte (trailing newlines included). One base64 process decodes them all:
-# each value is padded base64 (Terraform's base64encode), so the values and an encoded NUL ("AA==")
-# after each concatenate into one stream that splits back on the NULs, which no value can hold.
-# A decoder that stops at the first padding (busybox) yields too few values; then each is decoded
-# on its own. The launcher's arguments are saved in FILE; run without any (by hand, from a
-# terminal), the script takes them from there.
+# base64 (b64d_all), in order. The launcher's arguments are saved in FILE; run without any (by
+# hand, from a terminal), the script takes them from there.
 decode_args() {
-  local file=$1 name var stream="" given=0
+  local file=$1 name var given=0
+  local -a values=()
   shift
   for name in "$@"; do
     var="CLAUDE_MODULE_ARG_${name}"
@@ -301,17 +303,29 @@ decode_args() {
   for name in "$@"; do
     var="CLAUDE_MODULE_ARG_${name}"
     [[ -n "${!var+set}" ]] || die "missing argument ${name}: the module and its scripts are out of sync"
-    stream+="${!var}AA=="
+    values+=("${!var}")
+  done
+  b64d_all "${values[@]}"
+}
+
+# b64d_all VALUE...: sets DECODED to the VALUEs decoded from base64, in order, byte for byte
+# (trailing newlines included). One base64 process decodes them all: each value is padded base64
+# (Terraform's base64encode), so the values and an encoded NUL ("AA==") after each concatenate into
+# one stream that splits back on the NULs, which no value can hold. A decoder that stops at the
+# first padding (busybox) yields too few values; then each is decoded on its own.
+b64d_all() {
+  local value stream=""
+  for value in "$@"; do
+    stream+="${value}AA=="
   done
   # shellcheck disable=SC2312 # a failed decode shows as too few values, handled below
   mapfile -d '' -t DECODED < <(base64 -d <<<"${stream}" 2>/dev/null)
   ((${#DECODED[@]} != $#)) || return 0
   DECODED=()
-  for name in "$@"; do
-    var="CLAUDE_MODULE_ARG_${name}"
+  for value in "$@"; do
     # "x" keeps trailing newlines through the command substitution.
     DECODED+=("$(
-      b64d "${!var}"
+      b64d "${value}"
       printf x
     )")
     DECODED[-1]=${DECODED[-1]%x}

@@ -103,8 +103,3 @@ project_mcp_approve() {
   fi
   printf '%s\n' "${updated}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
 }
-
-# user_file_mode: the mode a new file of the user's gets under their umask (USER_UMASK), for atomic_write.
-user_file_mode() {
-  printf '%o' $((0666 & ~8#${USER_UMASK}))
-}

@@ -5,13 +5,19 @@
 import { expect, test } from "bun:test";
 import { plan, writeTemplate } from "../lib/terraform.ts";
 
-test("a start script over 128 KiB is refused with the sizes of its inputs, mcp (sensitive) included", async () => {
+test("a start script over 128 KiB is refused with the sizes of its inputs, mcp (sensitive) and skills included", async () => {
   const mcp = JSON.stringify({ mcpServers: { tool: { command: "tool", env: { TOKEN: "secret-value" } } } });
-  const r = await plan(writeTemplate({ workdir: "/home/coder/project", ai_prompt: "é".repeat(45_000), mcp }));
+  const skills = { review: "---\nname: review\ndescription: Reviews a change.\n---\n" };
+  const b64 = (text: string) => Buffer.from(text).toString("base64");
+  const skillsBytes = b64(`${b64("review")} ${b64(skills.review)}`).length;
+  const r = await plan(writeTemplate({ workdir: "/home/coder/project", ai_prompt: "é".repeat(45_000), mcp, skills }));
   expect(r.exitCode).not.toBe(0);
   const said = r.all.replace(/\s+/g, " ");
   expect(said).toMatch(/The start script would be \d+ bytes, more than the 131071 the Coder agent can run/);
-  expect(said).toMatch(/ai_prompt takes 120000 bytes, the system prompt \d+, mcp \d+\. Shorten the largest/);
+  expect(said).toMatch(
+    /ai_prompt takes 120000 bytes, the system prompt \d+, mcp \d+, skills \d+\. Shorten the largest/,
+  );
+  expect(said).toContain(`, skills ${skillsBytes}. Shorten the largest`);
   expect(r.all).not.toContain("invalid error message");
   expect(r.all).not.toContain("secret-value");
 });

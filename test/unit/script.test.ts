@@ -186,7 +186,7 @@ describe("composer", () => {
     const defined = [...text.matchAll(/^([a-z_0-9]+)\(\) \{$/gm)].map((m) => m[1]);
     expect(new Set(defined).size).toBe(defined.length);
     expect(defined.sort()).toEqual(
-      ["b64d", "die", "exit_reported", "identify_agentapi", "log", "main", "on_error", "read_args"]
+      ["b64d", "b64d_all", "die", "exit_reported", "identify_agentapi", "log", "main", "on_error", "read_args"]
         .concat(["step_stop_agentapi", "script_dir", "decode_args", "save_args", "load_saved_args", "warn"])
         .concat(["identify_status_relay", "step_stop_status_relay", "stop_status_relay"])
         .concat(["step_task_log_snapshot", "upload_task_log_snapshot", "step_stop_tmux_session"])
