@@ -637,7 +637,7 @@ step_write_project_mcp() {
 
 # step_install_skills: Writes the template's skills into the work dir's .agents/skills and ~/.claude/skills and takes out those it dropped, leaving the user's own and those the user changed. Costs nothing when skills is empty and the module never wrote one.
 step_install_skills() {
-  local records=("${MODULE_DIR}"/skills/*)
+  local records=("${INSTANCE_DIR}"/skills/*)
   [[ -n "${ARG_SKILLS}" || -e "${records[0]}" ]] || return 0
   run_logged install.log skills_reconcile
 }
@@ -1859,7 +1859,7 @@ skills_reconcile() {
   SKILLS_KEPT="" SKILLS_REMOVED=0
   skills_decode
   # The directories the module wrote to before, each with its record.
-  for dir in "${MODULE_DIR}"/skills/*/; do
+  for dir in "${INSTANCE_DIR}"/skills/*/; do
     dir=${dir%/}
     [[ -f "${dir}/.root" ]] || continue
     IFS= read -r -d '' root <"${dir}/.root" || true
@@ -1868,7 +1868,7 @@ skills_reconcile() {
   done
   for root in "${personal}" "${project}"; do
     if [[ -z "${record[${root}]:-}" ]]; then
-      record["${root}"]="${MODULE_DIR}/skills/$(sha256_of "${root}")"
+      record["${root}"]="${INSTANCE_DIR}/skills/$(sha256_of "${root}")"
       roots+=("${root}")
     fi
   done

@@ -5,7 +5,8 @@
 #
 # Both directories are the user's: the module adds, updates and removes only the skills it wrote,
 # and only while they are as it wrote them. It remembers what it wrote in
-# ~/.claude-module/skills/<sha256 of the skills directory>/: the directory's path in .root, and per
+# the instance's skills/<sha256 of the skills directory>/ (each module block has its own, so two
+# blocks' skills in ~/.claude/skills live side by side): the directory's path in .root, and per
 # skill a file of the name holding the SKILL.md text it wrote there. A skill directory it has no
 # record of is the user's, and so is a SKILL.md the user changed, from then on; a SKILL.md the user
 # deleted is written again. A directory the module no longer writes to (the work dir changed) has
@@ -17,7 +18,7 @@
 
 # step_install_skills: Writes the template's skills into the work dir's .agents/skills and ~/.claude/skills and takes out those it dropped, leaving the user's own and those the user changed. Costs nothing when skills is empty and the module never wrote one.
 step_install_skills() {
-  local records=("${MODULE_DIR}"/skills/*)
+  local records=("${INSTANCE_DIR}"/skills/*)
   [[ -n "${ARG_SKILLS}" || -e "${records[0]}" ]] || return 0
   run_logged install.log skills_reconcile
 }
@@ -31,7 +32,7 @@ skills_reconcile() {
   SKILLS_KEPT="" SKILLS_REMOVED=0
   skills_decode
   # The directories the module wrote to before, each with its record.
-  for dir in "${MODULE_DIR}"/skills/*/; do
+  for dir in "${INSTANCE_DIR}"/skills/*/; do
     dir=${dir%/}
     [[ -f "${dir}/.root" ]] || continue
     IFS= read -r -d '' root <"${dir}/.root" || true
@@ -40,7 +41,7 @@ skills_reconcile() {
   done
   for root in "${personal}" "${project}"; do
     if [[ -z "${record[${root}]:-}" ]]; then
-      record["${root}"]="${MODULE_DIR}/skills/$(sha256_of "${root}")"
+      record["${root}"]="${INSTANCE_DIR}/skills/$(sha256_of "${root}")"
       roots+=("${root}")
     fi
   done

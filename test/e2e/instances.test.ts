@@ -27,9 +27,10 @@ describe("two module blocks in one template", () => {
     const api = join(scratchDir("work"), "api");
     const apiPort = await freePort();
     const common = { ...image.inputs, report_tasks: false };
+    const skill = (name: string) => `---\nname: ${name}\ndescription: The ${name} steps.\n---\n\nFollow them.\n`;
     const m = (model = startScriptedModel());
     const ws = await e2e.workspace(
-      { ...common, workdir: web, ai_prompt: "Work on the web app" },
+      { ...common, workdir: web, ai_prompt: "Work on the web app", skills: { "web-deploy": skill("web-deploy") } },
       {
         ...image.options,
         env: modelEnv(m),
@@ -41,6 +42,7 @@ describe("two module blocks in one template", () => {
             agentapi_port: apiPort,
             agentapi_releases_url: e2e.server.agentapiReleasesUrl,
             ai_prompt: "Work on the API",
+            skills: { "api-deploy": skill("api-deploy") },
           },
         },
       },
@@ -92,5 +94,11 @@ describe("two module blocks in one template", () => {
       expect(summaryOf(dir)).toContain(`session:       continued the most recent in the work dir (${ids[i]})`);
     }
     expect(e2e.server.downloads()).toBe(1);
+    // Each block's skills, side by side in ~/.claude/skills: neither takes the other's out.
+    for (const name of ["web-deploy", "api-deploy"]) {
+      expect(readFileSync(join(ws.agent.home, ".claude", "skills", name, "SKILL.md"), "utf8")).toBe(skill(name));
+    }
+    expect(existsSync(join(web, ".agents", "skills", "web-deploy", "SKILL.md"))).toBe(true);
+    expect(existsSync(join(api, ".agents", "skills", "api-deploy", "SKILL.md"))).toBe(true);
   }, 240_000);
 });
