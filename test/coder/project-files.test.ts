@@ -30,7 +30,8 @@ describe(`project files for other clients on ${coderVersionLabel}`, () => {
     const projectMcp = await cli(d, ["ssh", ws, "--", "cat ~/project/.mcp.json"]);
     expect(JSON.parse(projectMcp.stdout).mcpServers.tiny).toEqual(mcp.mcpServers.tiny);
     for (const file of ["~/project/.agents/skills/release-notes/SKILL.md", "~/.claude/skills/release-notes/SKILL.md"]) {
-      expect((await cli(d, ["ssh", ws, "--", `cat ${file}`])).stdout).toBe(skill.trimEnd());
+      // `coder ssh` on v2.30 ends lines with \r\n.
+      expect((await cli(d, ["ssh", ws, "--", `cat ${file}`])).stdout.replaceAll("\r\n", "\n")).toBe(skill.trimEnd());
     }
 
     // A message in the chat: the request Claude sends the model lists the skill and the server's tools.
