@@ -644,7 +644,7 @@ step_install_skills() {
 
 # step_configure_tasks: Task mode: has the coder CLI configure Claude to report status to Coder. Standalone: keeps the system prompt in CLAUDE.md.
 step_configure_tasks() {
-  local md project withhold_key out line status=0
+  local md project withhold_key quiet_key_warning=false out line status=0
   md=$(claude_md_path)
   if [[ "${ARG_REPORT_TASKS}" == false ]]; then
     sync_prompt_block "${md}" "${ARG_SYSTEM_PROMPT}"
@@ -666,6 +666,10 @@ step_configure_tasks() {
   if [[ -n "${ANTHROPIC_API_KEY:-}" && "${CLAUDE_API_KEY:-}" == "${ANTHROPIC_API_KEY}" ]]; then
     withhold_key=true
   fi
+  # The CLI warns when CLAUDE_API_KEY is missing, which matters only when Claude has no credentials.
+  if [[ "$(auth_method)" != none ]]; then
+    quiet_key_warning=true
+  fi
   log "configuring task reporting: coder exp mcp configure claude-code ${project}"
   out=$(
     # With hooks alone, the coder MCP server neither reports nor tells the model to (no slug, no
@@ -684,12 +688,13 @@ step_configure_tasks() {
     fi
     exec coder exp mcp configure claude-code "${project}" 2>&1
   ) || status=$?
-  # The CLI's lines (CRLF-terminated), except its warning about the key withheld on purpose above,
-  # which would contradict the summary.
+  # The CLI's lines (CRLF-terminated), except its warning about a key that Claude does not need (it
+  # has credentials: the key withheld on purpose above, a token, a cloud provider), which would
+  # contradict the summary.
   if [[ -n "${out}" ]]; then
     while IFS= read -r line; do
       line=${line%$'\r'}
-      if [[ "${withhold_key}" == true && "${line}" == "WARN: CLAUDE_API_KEY is not set." ]]; then
+      if [[ "${quiet_key_warning}" == true && "${line}" == "WARN: CLAUDE_API_KEY is not set." ]]; then
         continue
       fi
       printf '%s\n' "${line}"

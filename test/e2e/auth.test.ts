@@ -107,6 +107,18 @@ describe("claude_code_oauth_token alone", () => {
   });
 });
 
+describe("claude_code_oauth_token in task mode", () => {
+  test("the coder CLI's warning about CLAUDE_API_KEY, which Claude does not need with a token, is not in the log", async () => {
+    const { agent } = await e2e.workspace({ ...image.inputs, claude_code_oauth_token: oauthToken }, image.options);
+    const [run] = await agent.start();
+    expect(exitOf(run)).toBe(0);
+    expect(run?.output).toMatch(/auth: +oauth token\n/);
+    expect(run?.output).toContain("configuring task reporting: coder exp mcp configure claude-code");
+    expect(run?.output).not.toContain("CLAUDE_API_KEY is not set");
+    expectSecretKept(agent, run!.output, oauthToken);
+  });
+});
+
 describe("no credentials", () => {
   test("onboarding is still seeded; Claude shows its own login hint and the module reports auth none without a warning", async () => {
     const { agent, workdir } = await e2e.workspace({ ...image.inputs, report_tasks: false }, image.options);
