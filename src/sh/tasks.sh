@@ -8,7 +8,7 @@
 
 # step_configure_tasks: Task mode: has the coder CLI configure Claude to report status to Coder. Standalone: keeps the system prompt in CLAUDE.md.
 step_configure_tasks() {
-  local md project withhold_key quiet_key_warning=false out line status=0
+  local md project withhold_key quiet_key_warning=false auth out line status=0
   md=$(claude_md_path)
   if [[ "${ARG_REPORT_TASKS}" == false ]]; then
     sync_prompt_block "${md}" "${ARG_SYSTEM_PROMPT}"
@@ -31,7 +31,8 @@ step_configure_tasks() {
     withhold_key=true
   fi
   # The CLI warns when CLAUDE_API_KEY is missing, which matters only when Claude has no credentials.
-  if [[ "$(auth_method)" != none ]]; then
+  auth=$(auth_method)
+  if [[ "${auth}" != none ]]; then
     quiet_key_warning=true
   fi
   log "configuring task reporting: coder exp mcp configure claude-code ${project}"
