@@ -3,10 +3,9 @@
 // ~/.claude/skills. The chat's Claude offers the model both the skill and the server's tools.
 
 import { describe, expect, test } from "bun:test";
-import { agentOf, cli, uniqueName, workspaceView } from "../lib/coder.ts";
+import { cli, sendChat, uniqueName } from "../lib/coder.ts";
 import { coderVersionLabel, useCoder } from "../lib/coder-level.ts";
 import { tinyStdioServer } from "../lib/mcp-server.ts";
-import { waitFor } from "../lib/wait.ts";
 
 const level = useCoder();
 
@@ -37,18 +36,7 @@ describe(`project files for other clients on ${coderVersionLabel}`, () => {
     // A message in the chat: the request Claude sends the model lists the skill and the server's tools.
     const question = `What can you use? ${uniqueName("q")}`;
     model.on(question, [{ text: "A skill and two tools." }]);
-    const url = `${d.url}/@admin/${ws}.main/apps/ccw`;
-    await waitFor("the chat app to be healthy", async () =>
-      agentOf(await workspaceView(d, ws))?.apps.find((a) => a.slug === "ccw")?.health === "healthy" ? true : undefined,
-    );
-    await waitFor("the chat to take a message", async () => {
-      const sent = await fetch(`${url}/message`, {
-        method: "POST",
-        headers: { "Coder-Session-Token": d.token, "Content-Type": "application/json" },
-        body: JSON.stringify({ content: question, type: "user" }),
-      });
-      return sent.ok ? true : undefined;
-    });
+    await sendChat(d, ws, question);
     const request = await model.waitForRequest((r) => r.lastUserText.includes(question), 120_000);
     const body = JSON.stringify(request.body);
     expect(body).toContain("Writes the wombat release notes.");

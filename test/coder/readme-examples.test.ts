@@ -9,14 +9,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   agentLogs,
-  agentOf,
   api,
+  chatUrl,
   cli,
   coder,
   mirrorRequests,
   scriptOutput,
+  sendChat,
   uniqueName,
-  workspaceView,
 } from "../lib/coder.ts";
 import { coderVersionLabel, readyAgent, useCoder } from "../lib/coder-level.ts";
 import { agentapiBinary, agentapiVersion, claudeVersion, root } from "../lib/paths.ts";
@@ -143,29 +143,13 @@ describe(`README examples on ${coderVersionLabel}`, () => {
       { slug: "ccw-api", workdir: "/home/coder/api" },
     ].map((p) => ({ ...p, question: `Which project? ${uniqueName("q")}` }));
 
-    /** Sends `text` in the app's chat through Coder's app proxy, once the app is healthy. */
-    const say = async (slug: string, text: string) => {
-      await waitFor(`the ${slug} app to be healthy`, async () =>
-        agentOf(await workspaceView(d, ws))?.apps.find((a) => a.slug === slug)?.health === "healthy" ? true : undefined,
-      );
-      const url = `${d.url}/@admin/${ws}.main/apps/${slug}`;
-      await waitFor(`the ${slug} chat to take a message`, async () => {
-        const sent = await fetch(`${url}/message`, {
-          method: "POST",
-          headers: { "Coder-Session-Token": d.token, "Content-Type": "application/json" },
-          body: JSON.stringify({ content: text, type: "user" }),
-        });
-        return sent.ok ? true : undefined;
-      });
-      return url;
-    };
     for (const { slug, workdir, question } of projects) {
       model.on(question, [{ text: "Working in {cwd}." }]);
-      const url = await say(slug, question);
+      await sendChat(d, ws, question, slug);
       await model.waitForRequest((r) => r.lastUserText.includes(question), 120_000);
       let shown = "";
       await waitFor(`the answer in the ${slug} chat`, async () => {
-        const chat = await fetch(`${url}/messages`, { headers: { "Coder-Session-Token": d.token } });
+        const chat = await fetch(`${chatUrl(d, ws, slug)}/messages`, { headers: { "Coder-Session-Token": d.token } });
         const { messages } = (await chat.json()) as { messages: { role: string; content: string }[] };
         shown = JSON.stringify(messages.at(-1));
         return messages.some((m) => m.role === "agent" && m.content.includes(`Working in ${workdir}.`))
@@ -183,7 +167,7 @@ describe(`README examples on ${coderVersionLabel}`, () => {
     for (const [i, { slug, question }] of projects.entries()) {
       const next = `And now? ${uniqueName("n")}`;
       model.on(next, [{ text: "Still here." }]);
-      await say(slug, next);
+      await sendChat(d, ws, next, slug);
       const request = await model.waitForRequest((r) => r.lastUserText.includes(next), 120_000);
       const history = JSON.stringify(request.body.messages);
       expect(history).toContain(question);

@@ -6,10 +6,12 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import {
   agentOf,
   agentScriptLog,
+  chatUrl,
   cli,
   coder,
   mirrorRequests,
   runInTerminal,
+  sendChat,
   uniqueName,
   waitBuild,
   workspaceView,
@@ -26,9 +28,6 @@ beforeAll(async () => {
   template = await level.push("standalone", { module: { workdir: "~/project", report_tasks: false, cli_app: true } });
 });
 
-/** The chat app through Coder's path-based app proxy, as the dashboard opens it. */
-const appUrl = (ws: string) => `${level.d.url}/@admin/${ws}.main/apps/ccw`;
-
 describe(`a workspace on ${coderVersionLabel}`, () => {
   test("starts Claude Code behind AgentAPI, healthy and reachable through Coder, and restarts without downloading", async () => {
     const { d, model } = level;
@@ -41,7 +40,7 @@ describe(`a workspace on ${coderVersionLabel}`, () => {
       const app = view.latest_build.resources.flatMap((r) => r.agents ?? [])[0]?.apps.find((a) => a.slug === "ccw");
       return app?.health === "healthy" ? app : undefined;
     });
-    const status = await fetch(`${appUrl(ws)}/status`, {
+    const status = await fetch(`${chatUrl(d, ws)}/status`, {
       headers: { "Coder-Session-Token": d.token },
     });
     expect(status.status).toBe(200);
@@ -50,17 +49,10 @@ describe(`a workspace on ${coderVersionLabel}`, () => {
     // A message typed in the chat goes through Coder to Claude, and the model's answer comes back.
     const question = `Standalone question ${uniqueName("q")}`;
     model.on(question, [{ text: "Standalone answer from the scripted model." }]);
-    await waitFor("AgentAPI to take a message through Coder's app proxy", async () => {
-      const sent = await fetch(`${appUrl(ws)}/message`, {
-        method: "POST",
-        headers: { "Coder-Session-Token": d.token, "Content-Type": "application/json" },
-        body: JSON.stringify({ content: question, type: "user" }),
-      });
-      return sent.ok ? true : undefined;
-    });
+    await sendChat(d, ws, question);
     await model.waitForRequest((r) => r.lastUserText.includes(question));
     await waitFor("the model's answer in the chat", async () => {
-      const chat = await fetch(`${appUrl(ws)}/messages`, { headers: { "Coder-Session-Token": d.token } });
+      const chat = await fetch(`${chatUrl(d, ws)}/messages`, { headers: { "Coder-Session-Token": d.token } });
       const { messages } = (await chat.json()) as { messages: { role: string; content: string }[] };
       return messages.some((m) => m.role === "agent" && m.content.includes("Standalone answer")) ? true : undefined;
     });

@@ -283,6 +283,25 @@ export const scriptOutput = (logs: ScriptLog[], source: string) =>
     .join("\n");
 
 /** A unique workspace name (Coder: lowercase letters, digits and hyphens). */
+/** The chat app `slug` of workspace `ws` through Coder's path-based app proxy, as the dashboard opens it. */
+export const chatUrl = (d: Deployment, ws: string, slug = "ccw") => `${d.url}/@admin/${ws}.main/apps/${slug}`;
+
+/** Types `text` in the chat app `slug` (through Coder's app proxy to AgentAPI's /message) once Coder
+ * reports the app healthy, as a person waits for it; retried until AgentAPI takes it. */
+export async function sendChat(d: Deployment, ws: string, text: string, slug = "ccw"): Promise<void> {
+  await waitFor(`the ${slug} app to be healthy`, async () =>
+    agentOf(await workspaceView(d, ws))?.apps.find((a) => a.slug === slug)?.health === "healthy" ? true : undefined,
+  );
+  await waitFor(`the ${slug} chat to take a message`, async () => {
+    const sent = await fetch(`${chatUrl(d, ws, slug)}/message`, {
+      method: "POST",
+      headers: { "Coder-Session-Token": d.token, "Content-Type": "application/json" },
+      body: JSON.stringify({ content: text, type: "user" }),
+    });
+    return sent.ok ? true : undefined;
+  });
+}
+
 export const uniqueName = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
 
 /** The workspace's persistent home on this machine. */
