@@ -4,7 +4,7 @@
 
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Request } from "playwright-core";
 import type { Deployment } from "./coder.ts";
 import { root } from "./paths.ts";
 import { waitFor } from "./wait.ts";
@@ -27,12 +27,19 @@ export async function launch(): Promise<Browser> {
 
 /** What each context's windows logged as errors and which of their requests failed, for failed.txt. */
 const troubles = new WeakMap<BrowserContext, string[]>();
+/** Each context's requests still waiting for their response, with the time each was sent. */
+const pending = new WeakMap<BrowserContext, Map<Request, number>>();
 
 /** A fresh browser profile with a window size the dashboard lays out in full. */
 export async function newContext(browser: Browser): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   const seen: string[] = [];
   troubles.set(context, seen);
+  const waiting = new Map<Request, number>();
+  pending.set(context, waiting);
+  context.on("request", (r) => waiting.set(r, Date.now()));
+  context.on("requestfinished", (r) => waiting.delete(r));
+  context.on("requestfailed", (r) => waiting.delete(r));
   context.on("page", (page) => {
     page.on("pageerror", (e) => seen.push(`${page.url()}: page error: ${e.message}`));
     page.on("console", (m) => {
@@ -46,6 +53,14 @@ export async function newContext(browser: Browser): Promise<BrowserContext> {
   // Long enough for a workspace build and Claude's turn; a wait that needs longer says so.
   context.setDefaultTimeout(60_000);
   return context;
+}
+
+/** The context's requests still waiting for their response: kind, address and age. */
+export function unanswered(context: BrowserContext): string[] {
+  const now = Date.now();
+  return [...(pending.get(context) ?? new Map<Request, number>())].map(
+    ([r, sent]) => `${r.resourceType()} ${r.url()}: sent ${Math.round((now - sent) / 1000)} s ago`,
+  );
 }
 
 /** Saves a screenshot of what the page shows now as .test-output/browser/<group>/<name>.png. */
@@ -65,7 +80,7 @@ export class Screenshots {
   }
   /** Runs `steps`; when one fails, keeps what the browser showed then: a screenshot "failed-<n>" of
    * each window `page` and the apps it opened show, and in failed.txt the address and text of each
-   * window and of each frame in them, and the windows' errors and failed requests (also printed). */
+   * window and of each frame in them, and the windows' errors, failed requests and requests still unanswered (also printed). */
   async whileWalking(page: Page, steps: () => Promise<void>): Promise<void> {
     try {
       await steps();
@@ -79,6 +94,7 @@ export class Screenshots {
         }
       }
       texts.push(`== errors and failed requests\n${(troubles.get(page.context()) ?? []).join("\n")}`);
+      texts.push(`== requests without a response yet\n${unanswered(page.context()).join("\n")}`);
       const report = texts.join("\n\n");
       writeFileSync(join(this.dir, "failed.txt"), report);
       // CI keeps only the output: what the browser showed goes there too (the windows' text is short).
