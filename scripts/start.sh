@@ -75,7 +75,8 @@ main() {
 
 # step_prepare: Creates the module's own directories and the work dir, and takes the start lock.
 step_prepare() {
-  mkdir -p "${MODULE_DIR}" "${BIN_DIR}" "${INSTANCE_BIN}"
+  [[ -d "${MODULE_DIR}" && -d "${BIN_DIR}" && -d "${INSTANCE_BIN}" ]] ||
+    mkdir -p -- "${MODULE_DIR}" "${BIN_DIR}" "${INSTANCE_BIN}"
   chmod 0700 "${MODULE_DIR}" "${INSTANCE_DIR}"
   take_start_lock
   : >"${SUMMARY_FILE}"
@@ -383,7 +384,7 @@ step_configure_api_key_helper() {
     body=$(b64d "${API_KEY_HELPER}")
     printf '%s\n' "${body}" | atomic_write "${helper}" 700
   fi
-  mkdir -p -- "${HOME}/.claude"
+  [[ -d "${HOME}/.claude" ]] || mkdir -p -- "${HOME}/.claude"
   read_json_file "${file}"
   if [[ -z "${JSON_TEXT}" ]]; then
     warn "${file} is not valid JSON; left it untouched, so Claude Code does not run the api_key_helper. Fix: repair or remove the file and restart the workspace"
@@ -413,8 +414,8 @@ step_configure_mcp() {
   local added=0 unchanged=0 skipped=0 removed=0 skipped_names="" servers=${ARG_MCP_SERVERS}
   local -A keep=() present=() present_b64=() seen=() unreadable=()
   need_cmd jq "to read Claude's MCP configuration; install the jq package in the workspace image"
-  state_dir="${MODULE_DIR}/mcp/$(sha256_of "${WORKDIR}")"
-  mkdir -p "${state_dir}"
+  state_dir="${MODULE_DIR}/mcp/${WORKDIR_KEY}"
+  [[ -d "${state_dir}" ]] || mkdir -p -- "${state_dir}"
   cd -- "${WORKDIR}"
   # Servers Claude has for this work dir now; one the user deleted by hand is added again.
   # Claude files local-scope servers under the git work tree's root when there is one.
@@ -522,9 +523,9 @@ step_check_mcp() {
   local state_dir checked_dir work project configured name_b64 json_b64 name key result
   local ok=0 failed=0 skipped=0 names=() yours_name=() yours_def=() n
   local -A def=() outcome=() key_by_name=()
-  state_dir="${MODULE_DIR}/mcp/$(sha256_of "${WORKDIR}")"
-  checked_dir="${MODULE_DIR}/mcp-checked/$(sha256_of "${WORKDIR}")"
-  mkdir -p "${checked_dir}"
+  state_dir="${MODULE_DIR}/mcp/${WORKDIR_KEY}"
+  checked_dir="${MODULE_DIR}/mcp-checked/${WORKDIR_KEY}"
+  [[ -d "${checked_dir}" ]] || mkdir -p -- "${checked_dir}"
   work=$(mktemp -d "${MODULE_DIR}/.mcp-check.XXXXXX")
   # shellcheck disable=SC2064 # the path is fixed now
   trap "rm -rf -- '${work}'" EXIT
@@ -709,7 +710,7 @@ step_configure_tasks() {
 
 # step_setup_boundary: Installs and configures boundary and proves it can jail a command; Claude is launched through it.
 step_setup_boundary() {
-  mkdir -p "${BOUNDARY_DIR}/logs"
+  [[ -d "${BOUNDARY_DIR}/logs" ]] || mkdir -p -- "${BOUNDARY_DIR}/logs"
   rm -f "${BOUNDARY_DIR}/state"
   if [[ "${ARG_ENABLE_BOUNDARY}" == false ]]; then
     rm -f "${INSTANCE_BIN}/boundary-run" "${BOUNDARY_DIR}/command" "${BOUNDARY_DIR}/config.yaml"
@@ -748,11 +749,13 @@ step_start_status_relay() {
   if [[ "${ARG_STATUS_SOURCE}" == both ]]; then
     reporters+=" and the model"
   fi
-  mkdir -p -- "${dir}"
-  claude_status_hook_text | atomic_write "${INSTANCE_BIN}/claude-status-hook" 0755
-  claude_status_relay_text | atomic_write "${INSTANCE_BIN}/claude-status-relay" 0755
-  printf '%s\n' "${ARG_APP_SLUG}" | atomic_write "${dir}/app-slug" 0600
-  printf '%s\n' "${ARG_ACCESS_URL}" | atomic_write "${dir}/agent-url" 0600
+  [[ -d "${dir}" ]] || mkdir -p -- "${dir}"
+  claude_status_hook_text
+  write_text "${INSTANCE_BIN}/claude-status-hook" 0755 "${FILE_TEXT}"
+  claude_status_relay_text
+  write_text "${INSTANCE_BIN}/claude-status-relay" 0755 "${FILE_TEXT}"
+  write_text "${dir}/app-slug" 0600 "${ARG_APP_SLUG}"$'\n'
+  write_text "${dir}/agent-url" 0600 "${ARG_ACCESS_URL}"$'\n'
   if [[ -z "${CODER_AGENT_TOKEN:-}" ]]; then
     warn "CODER_AGENT_TOKEN is not set (not started by a Coder agent?), so the app's status cannot reach Coder"
   fi
@@ -840,8 +843,9 @@ step_wait_ready() {
 # step_start_tmux_session: Starts Claude in the module's tmux session (detached), unless it runs there already, and writes the app's launcher.
 step_start_tmux_session() {
   local pid
-  claude_session_text | atomic_write "${INSTANCE_BIN}/claude-session" 0755
-  printf '%s\n' "${ARG_APP_SLUG}" | atomic_write "${INSTANCE_DIR}/session-name" 0600
+  claude_session_text
+  write_text "${INSTANCE_BIN}/claude-session" 0755 "${FILE_TEXT}"
+  write_text "${INSTANCE_DIR}/session-name" 0600 "${ARG_APP_SLUG}"$'\n'
   if tmux -S "${TMUX_SOCKET}" has-session -t "=${ARG_APP_SLUG}" 2>/dev/null; then
     log "Claude is already running in the tmux session '${ARG_APP_SLUG}'; leaving it as it is"
     note "session" "tmux, already running (tmux -S ${TMUX_SOCKET} attach -t ${ARG_APP_SLUG})"
@@ -944,13 +948,24 @@ run_logged() {
 # run_hook NAME BODY: writes BODY to the instance's NAME.sh (~/.claude-module/NAME.sh for the default one) and runs it with bash; its failure stops the start.
 run_hook() {
   local file="${INSTANCE_DIR}/$1.sh" status=0
-  printf '%s' "$2" | atomic_write "${file}" 700
+  write_text "${file}" 700 "$2"
   log "running $1_script (${file})"
   # The user's own files get the user's umask, not this script's private one; a daemon the hook
   # starts must not keep the start lock.
   (umask "${USER_UMASK}" && bash "${file}" </dev/null {START_LOCK_FD}>&-) || status=$?
   ((status == 0)) || die "$1_script failed with exit status ${status}"
   log "$1_script finished"
+}
+
+# write_text DEST MODE TEXT: atomic_write of TEXT (no NUL bytes). An unchanged DEST is found so
+# with bash builtins and only given MODE: one process on a warm start instead of seven.
+write_text() {
+  local current
+  if [[ -f "$1" ]] && { IFS= read -r -d '' current 2>/dev/null <"$1" || true; } && [[ "${current}" == "$3" ]]; then
+    chmod "$2" "$1"
+    return 0
+  fi
+  printf '%s' "$3" | atomic_write "$1" "$2"
 }
 
 # atomic_write DEST MODE: replaces DEST with stdin; readers never see a half-written file, and a
@@ -1129,7 +1144,7 @@ link_as() {
   local current
   current=$(readlink -- "$1") || current=""
   if [[ "${current}" != "$2" ]]; then
-    mkdir -p -- "${1%/*}"
+    [[ -d "${1%/*}" ]] || mkdir -p -- "${1%/*}"
     # -f and -n replace an existing or dangling link in one step.
     ln -sfn -- "$2" "$1"
   fi
@@ -1149,7 +1164,7 @@ reconcile_update_setting() {
     return 0
   fi
   need_cmd jq "to update ~/.claude/settings.json; install the jq package in the workspace image"
-  mkdir -p -- "${HOME}/.claude"
+  [[ -d "${HOME}/.claude" ]] || mkdir -p -- "${HOME}/.claude"
   read_json_file "${file}"
   if [[ ! -e "${JSON_TARGET}" && "${ARG_BLOCK_CLAUDE_UPDATES}" == false ]]; then
     rm -f -- "${marker}"
@@ -1325,13 +1340,6 @@ write_managed_settings() {
   as_root mv -fT -- "${tmp}" "${file}"
 }
 
-# sha256_of STRING: hex digest, for change detection of configuration.
-sha256_of() {
-  local sum
-  sum=$(printf '%s' "$1" | sha256sum)
-  printf '%s' "${sum%% *}"
-}
-
 # mcp_read_remote_configs STATE_DIR: fetches each remote config and appends its servers to the
 # caller's `servers` as "<base64 name> <base64 definition> <sha256 of the URL>" lines. A config that
 # cannot be fetched or read is reported and skipped, and its URL's sha256 put in the caller's
@@ -1380,6 +1388,13 @@ mcp_url_shown() {
   rest=${rest#"${host}"}
   printf '%s://%s%s' "${url%%://*}" "${host##*@}" "${rest%%[?#]*}"
   [[ "${rest}" != *[?#]* ]] || printf '?***'
+}
+
+# sha256_of STRING: hex digest, for change detection of configuration.
+sha256_of() {
+  local sum
+  sum=$(printf '%s' "$1" | sha256sum)
+  printf '%s' "${sum%% *}"
 }
 
 # mcp_fetch URL: prints the document at URL, within a bounded time and size. The URL reaches curl
@@ -1769,13 +1784,12 @@ mcp_mask() {
 # project_mcp_reconcile: the work of step_write_project_mcp, in its log.
 project_mcp_reconcile() {
   local file="${WORKDIR}/.mcp.json" record project mine="" state merged out kept existed=false names old count
-  record="${MODULE_DIR}/mcp-project/$(sha256_of "${WORKDIR}")"
-  mkdir -p "${MODULE_DIR}/mcp-project"
+  record="${MODULE_DIR}/mcp-project/${WORKDIR_KEY}"
+  [[ -d "${MODULE_DIR}/mcp-project" ]] || mkdir -p -- "${MODULE_DIR}/mcp-project"
   project=$(claude_project_dir "${WORKDIR}")
   # The module's servers: those it has records of (mcp.sh), unless the input is off.
   if [[ "${ARG_MCP_PROJECT_FILE}" == true ]]; then
-    state=$(sha256_of "${WORKDIR}")
-    mcp_read_records "${MODULE_DIR}/mcp/${state}"
+    mcp_read_records "${MODULE_DIR}/mcp/${WORKDIR_KEY}"
     mine=${RECORD_NAMES}
   fi
   read_json_file "${file}"
@@ -2007,7 +2021,7 @@ skills_write() {
   mode=$(user_file_mode)
   printf '%s' "${SKILL_TEXT[${name}]}" | atomic_write "${root}/${name}/SKILL.md" "${mode}"
   if [[ ! -f "${rec}/.root" ]]; then
-    mkdir -p -- "${rec}"
+    [[ -d "${rec}" ]] || mkdir -p -- "${rec}"
     printf '%s' "${root}" | atomic_write "${rec}/.root" 0600
   fi
   printf '%s' "${SKILL_TEXT[${name}]}" | atomic_write "${rec}/${name}" 0600
@@ -2099,7 +2113,7 @@ sync_prompt_block() {
     printf x
   )
   [[ "${wanted}" != "${current}" ]] || return 0
-  mkdir -p -- "${target%/*}"
+  [[ -d "${target%/*}" ]] || mkdir -p -- "${target%/*}"
   printf '%s' "${wanted%x}" | atomic_write "${target}" "${mode}"
   PROMPT_BLOCK=updated
   log "updated the system prompt block in ${file}"
@@ -2122,7 +2136,7 @@ boundary_gate() {
     warn "Claude Code runs WITHOUT NETWORK FILTERING and can reach any host."
     warn "################################################################"
   } 2>&1 | tee -a "${LOG_FILE}" >&2
-  mkdir -p "${BOUNDARY_DIR}"
+  [[ -d "${BOUNDARY_DIR}" ]] || mkdir -p -- "${BOUNDARY_DIR}"
   printf 'unfiltered\n' >"${BOUNDARY_DIR}/state"
   # Terminals get the plain claude again instead of the boundary shim.
   if [[ -n "${CODER_SCRIPT_BIN_DIR:-}" ]]; then
@@ -2134,29 +2148,29 @@ boundary_gate() {
 # boundary_shim: `claude` in every terminal goes through boundary-run from now on, so it
 # fails closed, like the chat's Claude, until boundary works.
 boundary_shim() {
-  local first
+  local first head
   if [[ -z "${CODER_SCRIPT_BIN_DIR:-}" ]]; then
     warn "CODER_SCRIPT_BIN_DIR is not set (not run by a Coder agent?); terminals get no boundary wrapper for claude"
     return 0
   fi
-  mkdir -p "${CODER_SCRIPT_BIN_DIR}"
+  [[ -d "${CODER_SCRIPT_BIN_DIR}" ]] || mkdir -p -- "${CODER_SCRIPT_BIN_DIR}"
   # Its first lines say what it runs; the rest is src/sh/files/claude-shim.sh.
-  {
-    printf '%s\n' '#!/usr/bin/env bash' '# claude from a terminal runs inside boundary, like the chat (written by the claude-code module).'
-    printf 'wrapper=%q\nclaude=%q\n' "${INSTANCE_BIN}/boundary-run" "${BIN_DIR}/claude"
-    claude_shim_text
-  } | atomic_write "${CODER_SCRIPT_BIN_DIR}/claude" 0755
+  printf -v head '%s\n%s\nwrapper=%q\nclaude=%q\n' '#!/usr/bin/env bash' \
+    '# claude from a terminal runs inside boundary, like the chat (written by the claude-code module).' \
+    "${INSTANCE_BIN}/boundary-run" "${BIN_DIR}/claude"
+  claude_shim_text
+  write_text "${CODER_SCRIPT_BIN_DIR}/claude" 0755 "${head}${FILE_TEXT}"
   first=$(type -P claude || true)
   if [[ -n "${first}" && "${first}" != "${CODER_SCRIPT_BIN_DIR}/claude" ]]; then
     warn "${first} comes before ${CODER_SCRIPT_BIN_DIR}/claude on PATH, so 'claude' in a terminal with this PATH runs outside boundary; take it off PATH or put ${CODER_SCRIPT_BIN_DIR} first"
   fi
 }
 
-# claude_shim_text: prints src/sh/files/claude-shim.sh, which the start writes into the workspace.
+# claude_shim_text: sets FILE_TEXT to src/sh/files/claude-shim.sh, which the start writes into the workspace.
 claude_shim_text() {
   # Lines holding ${...} are shell code of that file, not expansions here.
   # shellcheck disable=SC2016
-  printf '%s\n' \
+  printf -v FILE_TEXT '%s\n' \
     'if [[ ! -x "${wrapper}" ]]; then' \
     '  printf '\''%s\n'\'' "claude: network filtering (boundary) is enabled in this workspace but is not set up, so Claude Code does not start; see ${wrapper%/bin/boundary-run}/boundary.log" >&2' \
     '  exit 1' \
@@ -2385,23 +2399,24 @@ boundary_write() {
     jail=$(sed -n 's/^jail_type:[[:space:]]*//p' "${config}" | tr -dc '[:lower:]')
   fi
   BOUNDARY_JAIL_TYPE=${jail:-nsjail}
-  printf '%s\n' "${BOUNDARY_JAIL_TYPE}" | atomic_write "${BOUNDARY_DIR}/jail" 0600
+  write_text "${BOUNDARY_DIR}/jail" 0600 "${BOUNDARY_JAIL_TYPE}"$'\n'
   printf '%s\0' "${cmd[@]}" | atomic_write "${BOUNDARY_DIR}/command" 0600
   # With hooks alone nothing in the jail needs the agent's token: the relay outside sends the status.
   # Without an app nothing reports at all.
   if [[ "${ARG_STATUS_SOURCE}" == hooks || "${ARG_STATUS_SOURCE}" == off ]]; then
-    printf 'CODER_AGENT_TOKEN\n'
+    write_text "${BOUNDARY_DIR}/unset" 0600 $'CODER_AGENT_TOKEN\n'
   else
-    printf ''
-  fi | atomic_write "${BOUNDARY_DIR}/unset" 0600
-  boundary_run_text | atomic_write "${INSTANCE_BIN}/boundary-run" 0755
+    write_text "${BOUNDARY_DIR}/unset" 0600 ""
+  fi
+  boundary_run_text
+  write_text "${INSTANCE_BIN}/boundary-run" 0755 "${FILE_TEXT}"
 }
 
-# boundary_run_text: prints src/sh/files/boundary-run.sh, which the start writes into the workspace.
+# boundary_run_text: sets FILE_TEXT to src/sh/files/boundary-run.sh, which the start writes into the workspace.
 boundary_run_text() {
   # Lines holding ${...} are shell code of that file, not expansions here.
   # shellcheck disable=SC2016
-  printf '%s\n' \
+  printf -v FILE_TEXT '%s\n' \
     '#!/usr/bin/env bash' \
     '# Runs a command inside boundary with the claude-code module'\''s network policy.' \
     '# Rewritten on every workspace start; the boundary command line is in ../boundary/command.' \
@@ -2639,11 +2654,11 @@ identify_status_relay() {
   OUR_RELAY=true
 }
 
-# claude_status_hook_text: prints src/sh/files/claude-status-hook.sh, which the start writes into the workspace.
+# claude_status_hook_text: sets FILE_TEXT to src/sh/files/claude-status-hook.sh, which the start writes into the workspace.
 claude_status_hook_text() {
   # Lines holding ${...} are shell code of that file, not expansions here.
   # shellcheck disable=SC2016
-  printf '%s\n' \
+  printf -v FILE_TEXT '%s\n' \
     '#!/usr/bin/env bash' \
     '# Claude Code'\''s hooks run this (written by the claude-code module on every start): it turns the' \
     '# event on stdin into the app status Coder shows and appends it to ../status/events, where the' \
@@ -2682,11 +2697,11 @@ claude_status_hook_text() {
     'exit 0'
 }
 
-# claude_status_relay_text: prints src/sh/files/claude-status-relay.sh, which the start writes into the workspace.
+# claude_status_relay_text: sets FILE_TEXT to src/sh/files/claude-status-relay.sh, which the start writes into the workspace.
 claude_status_relay_text() {
   # Lines holding ${...} are shell code of that file, not expansions here.
   # shellcheck disable=SC2016
-  printf '%s\n' \
+  printf -v FILE_TEXT '%s\n' \
     '#!/usr/bin/env bash' \
     '# Sends the app statuses Claude Code'\''s hooks append to ../status/events to the Coder agent API' \
     '# (written by the claude-code module, which starts it outside any boundary jail, so the agent'\''s' \
@@ -2864,8 +2879,8 @@ new_session_id() {
 # --session-id for an id that has a transcript).
 task_session() {
   local state id="" file dest usable=false moved="" old
-  mkdir -p "${MODULE_DIR}/sessions"
-  state="${MODULE_DIR}/sessions/$(sha256_of "${WORKDIR}")"
+  [[ -d "${MODULE_DIR}/sessions" ]] || mkdir -p -- "${MODULE_DIR}/sessions"
+  state="${MODULE_DIR}/sessions/${WORKDIR_KEY}"
   if [[ -f "${state}" ]]; then
     id=$(<"${state}")
   fi
@@ -3041,7 +3056,7 @@ chat_state_args() {
     note "chat history" "not kept (AgentAPI older than v0.12.0)"
     return 0
   fi
-  mkdir -p -- "${dir}"
+  [[ -d "${dir}" ]] || mkdir -p -- "${dir}"
   # Only the running session's chat can come back; older ones would only grow.
   for file in "${dir}"/*.json; do
     if [[ -f "${file}" && "${file}" != "${dir}/${SESSION_ID}.json" ]]; then
@@ -3069,11 +3084,11 @@ launch_command() {
   esac
 }
 
-# claude_session_text: prints src/sh/files/claude-session.sh, which the start writes into the workspace.
+# claude_session_text: sets FILE_TEXT to src/sh/files/claude-session.sh, which the start writes into the workspace.
 claude_session_text() {
   # Lines holding ${...} are shell code of that file, not expansions here.
   # shellcheck disable=SC2016
-  printf '%s\n' \
+  printf -v FILE_TEXT '%s\n' \
     '#!/bin/sh' \
     '# The claude-code module'\''s session app runs this (written by the module on every start): it opens' \
     '# the tmux session in which Claude runs. When Claude is not running (it was exited, or tmux was' \
@@ -3334,6 +3349,9 @@ WORKDIR=$(
   printf x
 )
 WORKDIR=${WORKDIR%x}
+# The work dir's name in what is kept per work dir (mcp/, mcp-checked/, mcp-project/, sessions/):
+# worked out once here, where every step inherits it, instead of by each step.
+WORKDIR_KEY=$(sha256_of "${WORKDIR}")
 LOG_FILE=""
 # The script's own files are private (umask 077); what is the user's (a new work dir, Claude and what
 # it writes, the install hooks) gets the umask the agent gave the launcher.

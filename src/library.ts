@@ -66,7 +66,8 @@ export function parseFunctions(text: string, file: string): ShFunction[] {
   return out;
 }
 
-/** The generated function that prints a file of src/sh/files/ (its shellcheck directives left out). */
+/** The generated function that sets FILE_TEXT to a file of src/sh/files/ (its shellcheck directives left
+ * out): printf -v, so that writing the file costs no subshell. */
 export function embedFile(text: string, file: string): ShFunction {
   const name = `${basename(file, ".sh").replaceAll("-", "_")}_text`;
   const lines = text.replace(/\n$/, "").split("\n");
@@ -75,15 +76,18 @@ export function embedFile(text: string, file: string): ShFunction {
   const body = [
     `  # Lines holding \${...} are shell code of that file, not expansions here.`,
     `  # shellcheck disable=SC2016`,
-    `  printf '%s\\n' \\`,
+    `  printf -v FILE_TEXT '%s\\n' \\`,
     quoted.join(" \\\n"),
   ].join("\n");
   return {
     name,
     file,
-    text: [`# ${name}: prints ${file}, which the start writes into the workspace.`, `${name}() {`, body, `}`].join(
-      "\n",
-    ),
+    text: [
+      `# ${name}: sets FILE_TEXT to ${file}, which the start writes into the workspace.`,
+      `${name}() {`,
+      body,
+      `}`,
+    ].join("\n"),
     words: [],
   };
 }

@@ -18,7 +18,7 @@ step_configure_api_key_helper() {
     body=$(b64d "${API_KEY_HELPER}")
     printf '%s\n' "${body}" | atomic_write "${helper}" 700
   fi
-  mkdir -p -- "${HOME}/.claude"
+  [[ -d "${HOME}/.claude" ]] || mkdir -p -- "${HOME}/.claude"
   read_json_file "${file}"
   if [[ -z "${JSON_TEXT}" ]]; then
     warn "${file} is not valid JSON; left it untouched, so Claude Code does not run the api_key_helper. Fix: repair or remove the file and restart the workspace"

@@ -130,14 +130,15 @@ boundary_write() {
     jail=$(sed -n 's/^jail_type:[[:space:]]*//p' "${config}" | tr -dc '[:lower:]')
   fi
   BOUNDARY_JAIL_TYPE=${jail:-nsjail}
-  printf '%s\n' "${BOUNDARY_JAIL_TYPE}" | atomic_write "${BOUNDARY_DIR}/jail" 0600
+  write_text "${BOUNDARY_DIR}/jail" 0600 "${BOUNDARY_JAIL_TYPE}"$'\n'
   printf '%s\0' "${cmd[@]}" | atomic_write "${BOUNDARY_DIR}/command" 0600
   # With hooks alone nothing in the jail needs the agent's token: the relay outside sends the status.
   # Without an app nothing reports at all.
   if [[ "${ARG_STATUS_SOURCE}" == hooks || "${ARG_STATUS_SOURCE}" == off ]]; then
-    printf 'CODER_AGENT_TOKEN\n'
+    write_text "${BOUNDARY_DIR}/unset" 0600 $'CODER_AGENT_TOKEN\n'
   else
-    printf ''
-  fi | atomic_write "${BOUNDARY_DIR}/unset" 0600
-  boundary_run_text | atomic_write "${INSTANCE_BIN}/boundary-run" 0755
+    write_text "${BOUNDARY_DIR}/unset" 0600 ""
+  fi
+  boundary_run_text
+  write_text "${INSTANCE_BIN}/boundary-run" 0755 "${FILE_TEXT}"
 }

@@ -11,7 +11,7 @@
 
 # step_setup_boundary: Installs and configures boundary and proves it can jail a command; Claude is launched through it.
 step_setup_boundary() {
-  mkdir -p "${BOUNDARY_DIR}/logs"
+  [[ -d "${BOUNDARY_DIR}/logs" ]] || mkdir -p -- "${BOUNDARY_DIR}/logs"
   rm -f "${BOUNDARY_DIR}/state"
   if [[ "${ARG_ENABLE_BOUNDARY}" == false ]]; then
     rm -f "${INSTANCE_BIN}/boundary-run" "${BOUNDARY_DIR}/command" "${BOUNDARY_DIR}/config.yaml"
@@ -51,7 +51,7 @@ boundary_gate() {
     warn "Claude Code runs WITHOUT NETWORK FILTERING and can reach any host."
     warn "################################################################"
   } 2>&1 | tee -a "${LOG_FILE}" >&2
-  mkdir -p "${BOUNDARY_DIR}"
+  [[ -d "${BOUNDARY_DIR}" ]] || mkdir -p -- "${BOUNDARY_DIR}"
   printf 'unfiltered\n' >"${BOUNDARY_DIR}/state"
   # Terminals get the plain claude again instead of the boundary shim.
   if [[ -n "${CODER_SCRIPT_BIN_DIR:-}" ]]; then
@@ -63,18 +63,18 @@ boundary_gate() {
 # boundary_shim: `claude` in every terminal goes through boundary-run from now on, so it
 # fails closed, like the chat's Claude, until boundary works.
 boundary_shim() {
-  local first
+  local first head
   if [[ -z "${CODER_SCRIPT_BIN_DIR:-}" ]]; then
     warn "CODER_SCRIPT_BIN_DIR is not set (not run by a Coder agent?); terminals get no boundary wrapper for claude"
     return 0
   fi
-  mkdir -p "${CODER_SCRIPT_BIN_DIR}"
+  [[ -d "${CODER_SCRIPT_BIN_DIR}" ]] || mkdir -p -- "${CODER_SCRIPT_BIN_DIR}"
   # Its first lines say what it runs; the rest is src/sh/files/claude-shim.sh.
-  {
-    printf '%s\n' '#!/usr/bin/env bash' '# claude from a terminal runs inside boundary, like the chat (written by the claude-code module).'
-    printf 'wrapper=%q\nclaude=%q\n' "${INSTANCE_BIN}/boundary-run" "${BIN_DIR}/claude"
-    claude_shim_text
-  } | atomic_write "${CODER_SCRIPT_BIN_DIR}/claude" 0755
+  printf -v head '%s\n%s\nwrapper=%q\nclaude=%q\n' '#!/usr/bin/env bash' \
+    '# claude from a terminal runs inside boundary, like the chat (written by the claude-code module).' \
+    "${INSTANCE_BIN}/boundary-run" "${BIN_DIR}/claude"
+  claude_shim_text
+  write_text "${CODER_SCRIPT_BIN_DIR}/claude" 0755 "${head}${FILE_TEXT}"
   first=$(type -P claude || true)
   if [[ -n "${first}" && "${first}" != "${CODER_SCRIPT_BIN_DIR}/claude" ]]; then
     warn "${first} comes before ${CODER_SCRIPT_BIN_DIR}/claude on PATH, so 'claude' in a terminal with this PATH runs outside boundary; take it off PATH or put ${CODER_SCRIPT_BIN_DIR} first"

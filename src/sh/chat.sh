@@ -35,7 +35,7 @@ chat_state_args() {
     note "chat history" "not kept (AgentAPI older than v0.12.0)"
     return 0
   fi
-  mkdir -p -- "${dir}"
+  [[ -d "${dir}" ]] || mkdir -p -- "${dir}"
   # Only the running session's chat can come back; older ones would only grow.
   for file in "${dir}"/*.json; do
     if [[ -f "${file}" && "${file}" != "${dir}/${SESSION_ID}.json" ]]; then

@@ -17,7 +17,7 @@ reconcile_update_setting() {
     return 0
   fi
   need_cmd jq "to update ~/.claude/settings.json; install the jq package in the workspace image"
-  mkdir -p -- "${HOME}/.claude"
+  [[ -d "${HOME}/.claude" ]] || mkdir -p -- "${HOME}/.claude"
   read_json_file "${file}"
   if [[ ! -e "${JSON_TARGET}" && "${ARG_BLOCK_CLAUDE_UPDATES}" == false ]]; then
     rm -f -- "${marker}"

@@ -18,7 +18,7 @@ step_post_install_hook() {
 # run_hook NAME BODY: writes BODY to the instance's NAME.sh (~/.claude-module/NAME.sh for the default one) and runs it with bash; its failure stops the start.
 run_hook() {
   local file="${INSTANCE_DIR}/$1.sh" status=0
-  printf '%s' "$2" | atomic_write "${file}" 700
+  write_text "${file}" 700 "$2"
   log "running $1_script (${file})"
   # The user's own files get the user's umask, not this script's private one; a daemon the hook
   # starts must not keep the start lock.

@@ -134,6 +134,17 @@ atomic_write() {
   fi
 }
 
+# write_text DEST MODE TEXT: atomic_write of TEXT (no NUL bytes). An unchanged DEST is found so
+# with bash builtins and only given MODE: one process on a warm start instead of seven.
+write_text() {
+  local current
+  if [[ -f "$1" ]] && { IFS= read -r -d '' current 2>/dev/null <"$1" || true; } && [[ "${current}" == "$3" ]]; then
+    chmod "$2" "$1"
+    return 0
+  fi
+  printf '%s' "$3" | atomic_write "$1" "$2"
+}
+
 # user_file_mode: the mode a new file of the user's gets under their umask (USER_UMASK), for atomic_write.
 user_file_mode() {
   printf '%o' $((0666 & ~8#${USER_UMASK}))
@@ -226,7 +237,7 @@ link_as() {
   local current
   current=$(readlink -- "$1") || current=""
   if [[ "${current}" != "$2" ]]; then
-    mkdir -p -- "${1%/*}"
+    [[ -d "${1%/*}" ]] || mkdir -p -- "${1%/*}"
     # -f and -n replace an existing or dangling link in one step.
     ln -sfn -- "$2" "$1"
   fi

@@ -18,9 +18,9 @@ step_check_mcp() {
   local state_dir checked_dir work project configured name_b64 json_b64 name key result
   local ok=0 failed=0 skipped=0 names=() yours_name=() yours_def=() n
   local -A def=() outcome=() key_by_name=()
-  state_dir="${MODULE_DIR}/mcp/$(sha256_of "${WORKDIR}")"
-  checked_dir="${MODULE_DIR}/mcp-checked/$(sha256_of "${WORKDIR}")"
-  mkdir -p "${checked_dir}"
+  state_dir="${MODULE_DIR}/mcp/${WORKDIR_KEY}"
+  checked_dir="${MODULE_DIR}/mcp-checked/${WORKDIR_KEY}"
+  [[ -d "${checked_dir}" ]] || mkdir -p -- "${checked_dir}"
   work=$(mktemp -d "${MODULE_DIR}/.mcp-check.XXXXXX")
   # shellcheck disable=SC2064 # the path is fixed now
   trap "rm -rf -- '${work}'" EXIT

@@ -22,13 +22,12 @@ step_write_project_mcp() {
 # project_mcp_reconcile: the work of step_write_project_mcp, in its log.
 project_mcp_reconcile() {
   local file="${WORKDIR}/.mcp.json" record project mine="" state merged out kept existed=false names old count
-  record="${MODULE_DIR}/mcp-project/$(sha256_of "${WORKDIR}")"
-  mkdir -p "${MODULE_DIR}/mcp-project"
+  record="${MODULE_DIR}/mcp-project/${WORKDIR_KEY}"
+  [[ -d "${MODULE_DIR}/mcp-project" ]] || mkdir -p -- "${MODULE_DIR}/mcp-project"
   project=$(claude_project_dir "${WORKDIR}")
   # The module's servers: those it has records of (mcp.sh), unless the input is off.
   if [[ "${ARG_MCP_PROJECT_FILE}" == true ]]; then
-    state=$(sha256_of "${WORKDIR}")
-    mcp_read_records "${MODULE_DIR}/mcp/${state}"
+    mcp_read_records "${MODULE_DIR}/mcp/${WORKDIR_KEY}"
     mine=${RECORD_NAMES}
   fi
   read_json_file "${file}"

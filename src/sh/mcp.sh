@@ -17,8 +17,8 @@ step_configure_mcp() {
   local added=0 unchanged=0 skipped=0 removed=0 skipped_names="" servers=${ARG_MCP_SERVERS}
   local -A keep=() present=() present_b64=() seen=() unreadable=()
   need_cmd jq "to read Claude's MCP configuration; install the jq package in the workspace image"
-  state_dir="${MODULE_DIR}/mcp/$(sha256_of "${WORKDIR}")"
-  mkdir -p "${state_dir}"
+  state_dir="${MODULE_DIR}/mcp/${WORKDIR_KEY}"
+  [[ -d "${state_dir}" ]] || mkdir -p -- "${state_dir}"
   cd -- "${WORKDIR}"
   # Servers Claude has for this work dir now; one the user deleted by hand is added again.
   # Claude files local-scope servers under the git work tree's root when there is one.

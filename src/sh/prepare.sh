@@ -7,7 +7,8 @@
 
 # step_prepare: Creates the module's own directories and the work dir, and takes the start lock.
 step_prepare() {
-  mkdir -p "${MODULE_DIR}" "${BIN_DIR}" "${INSTANCE_BIN}"
+  [[ -d "${MODULE_DIR}" && -d "${BIN_DIR}" && -d "${INSTANCE_BIN}" ]] ||
+    mkdir -p -- "${MODULE_DIR}" "${BIN_DIR}" "${INSTANCE_BIN}"
   chmod 0700 "${MODULE_DIR}" "${INSTANCE_DIR}"
   take_start_lock
   : >"${SUMMARY_FILE}"

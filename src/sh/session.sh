@@ -66,8 +66,8 @@ choose_session() {
 # --session-id for an id that has a transcript).
 task_session() {
   local state id="" file dest usable=false moved="" old
-  mkdir -p "${MODULE_DIR}/sessions"
-  state="${MODULE_DIR}/sessions/$(sha256_of "${WORKDIR}")"
+  [[ -d "${MODULE_DIR}/sessions" ]] || mkdir -p -- "${MODULE_DIR}/sessions"
+  state="${MODULE_DIR}/sessions/${WORKDIR_KEY}"
   if [[ -f "${state}" ]]; then
     id=$(<"${state}")
   fi

@@ -150,7 +150,7 @@ skills_write() {
   mode=$(user_file_mode)
   printf '%s' "${SKILL_TEXT[${name}]}" | atomic_write "${root}/${name}/SKILL.md" "${mode}"
   if [[ ! -f "${rec}/.root" ]]; then
-    mkdir -p -- "${rec}"
+    [[ -d "${rec}" ]] || mkdir -p -- "${rec}"
     printf '%s' "${root}" | atomic_write "${rec}/.root" 0600
   fi
   printf '%s' "${SKILL_TEXT[${name}]}" | atomic_write "${rec}/${name}" 0600

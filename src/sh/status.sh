@@ -44,11 +44,13 @@ step_start_status_relay() {
   if [[ "${ARG_STATUS_SOURCE}" == both ]]; then
     reporters+=" and the model"
   fi
-  mkdir -p -- "${dir}"
-  claude_status_hook_text | atomic_write "${INSTANCE_BIN}/claude-status-hook" 0755
-  claude_status_relay_text | atomic_write "${INSTANCE_BIN}/claude-status-relay" 0755
-  printf '%s\n' "${ARG_APP_SLUG}" | atomic_write "${dir}/app-slug" 0600
-  printf '%s\n' "${ARG_ACCESS_URL}" | atomic_write "${dir}/agent-url" 0600
+  [[ -d "${dir}" ]] || mkdir -p -- "${dir}"
+  claude_status_hook_text
+  write_text "${INSTANCE_BIN}/claude-status-hook" 0755 "${FILE_TEXT}"
+  claude_status_relay_text
+  write_text "${INSTANCE_BIN}/claude-status-relay" 0755 "${FILE_TEXT}"
+  write_text "${dir}/app-slug" 0600 "${ARG_APP_SLUG}"$'\n'
+  write_text "${dir}/agent-url" 0600 "${ARG_ACCESS_URL}"$'\n'
   if [[ -z "${CODER_AGENT_TOKEN:-}" ]]; then
     warn "CODER_AGENT_TOKEN is not set (not started by a Coder agent?), so the app's status cannot reach Coder"
   fi

@@ -137,7 +137,7 @@ sync_prompt_block() {
     printf x
   )
   [[ "${wanted}" != "${current}" ]] || return 0
-  mkdir -p -- "${target%/*}"
+  [[ -d "${target%/*}" ]] || mkdir -p -- "${target%/*}"
   printf '%s' "${wanted%x}" | atomic_write "${target}" "${mode}"
   PROMPT_BLOCK=updated
   log "updated the system prompt block in ${file}"

@@ -12,8 +12,9 @@
 # step_start_tmux_session: Starts Claude in the module's tmux session (detached), unless it runs there already, and writes the app's launcher.
 step_start_tmux_session() {
   local pid
-  claude_session_text | atomic_write "${INSTANCE_BIN}/claude-session" 0755
-  printf '%s\n' "${ARG_APP_SLUG}" | atomic_write "${INSTANCE_DIR}/session-name" 0600
+  claude_session_text
+  write_text "${INSTANCE_BIN}/claude-session" 0755 "${FILE_TEXT}"
+  write_text "${INSTANCE_DIR}/session-name" 0600 "${ARG_APP_SLUG}"$'\n'
   if tmux -S "${TMUX_SOCKET}" has-session -t "=${ARG_APP_SLUG}" 2>/dev/null; then
     log "Claude is already running in the tmux session '${ARG_APP_SLUG}'; leaving it as it is"
     note "session" "tmux, already running (tmux -S ${TMUX_SOCKET} attach -t ${ARG_APP_SLUG})"

@@ -153,9 +153,11 @@ describe("use_boundary_directly: the release binary", () => {
       expect(lint.all).toBe("");
     }
 
-    const files = ["bin/boundary", "bin/boundary-run", "boundary/config.yaml", "boundary/command", "boundary/jail"].map(
-      (f) => join(ws.moduleDir, f),
-    );
+    // A warm start rewrites none of the files it writes (boundary's, the status relay's).
+    const files = [
+      ...["bin/boundary", "bin/boundary-run", "boundary/config.yaml", "boundary/command", "boundary/jail"],
+      ...["boundary/unset", "bin/claude-status-hook", "bin/claude-status-relay", "status/app-slug", "status/agent-url"],
+    ].map((f) => join(ws.moduleDir, f));
     const mtimes = files.map((f) => statSync(f).mtimeMs);
     await ws.agent.stop();
     const downloads = boundaryDownloads();
