@@ -133,8 +133,9 @@ locals {
   skill_frontmatter_pattern = "^---[ \\t]*\\r?\\n((?s:.*?))\\r?\\n---[ \\t]*(?:\\r?\\n|$)"
   # In the frontmatter: the skill's name (NAME, replaced by it), plain or quoted.
   skill_name_field_pattern = "(?m)^name:[ \\t]*(?:NAME|\"NAME\"|'NAME')[ \\t]*(?:#.*)?\\r?$"
-  # In the frontmatter: a description that is not empty (a folded or literal block counts).
-  skill_description_pattern = "(?m)^description:[ \\t]*[^\\s#]"
+  # In the frontmatter: a description that is not empty (a folded or literal block counts; "", ''
+  # and ~ are YAML's empty string and null).
+  skill_description_pattern = "(?m)^description:[ \\t]*(?:[^\\s#\"'~]|~\\S|\"[^\"]|'[^'])"
 }
 
 # ---- AgentAPI ----

@@ -134,3 +134,42 @@ run "an_empty_description_is_refused" {
   }
   expect_failures = [var.skills]
 }
+
+run "an_empty_quoted_description_is_refused" {
+  command = plan
+  variables {
+    skills = { "deploy" = "---\nname: deploy\ndescription: \"\"\n---\n" }
+  }
+  expect_failures = [var.skills]
+}
+
+run "an_empty_single_quoted_description_is_refused" {
+  command = plan
+  variables {
+    skills = { "deploy" = "---\nname: deploy\ndescription: ''\n---\n" }
+  }
+  expect_failures = [var.skills]
+}
+
+run "a_null_description_is_refused" {
+  command = plan
+  variables {
+    skills = { "deploy" = "---\nname: deploy\ndescription: ~\n---\n" }
+  }
+  expect_failures = [var.skills]
+}
+
+run "quoted_descriptions_are_accepted" {
+  command = plan
+  variables {
+    skills = {
+      "deploy" = "---\nname: deploy\ndescription: \"Checks a deploy.\"\n---\n"
+      "review" = "---\nname: review\ndescription: 'Reviews a diff.'\n---\n"
+      "home"   = "---\nname: home\ndescription: ~/notes are read first.\n---\n"
+    }
+  }
+  assert {
+    condition     = length(split("\n", local.start_args.SKILLS)) == 3
+    error_message = "all three skills are accepted"
+  }
+}
