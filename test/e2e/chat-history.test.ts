@@ -2,13 +2,13 @@
 // real AgentAPI: kept per Claude session by AgentAPI's state file (enable_state_persistence), shown
 // once, not again from the screen the resumed Claude redraws.
 
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import type { Message } from "../lib/agentapi-screen.ts";
 import { useE2E } from "../lib/e2e.ts";
-import { modelEnv, startScriptedModel, type ScriptedModel } from "../lib/model.ts";
+import { modelEnv, type ScriptedModel } from "../lib/model.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
 import { exitOf, readyPort } from "../lib/start-output.ts";
 import { waitFor } from "../lib/wait.ts";
@@ -16,17 +16,6 @@ import type { Workspace } from "../lib/workspace.ts";
 
 const e2e = useE2E();
 const image = preinstalled("claude", "agentapi");
-
-const stops: (() => void)[] = [];
-afterEach(() => {
-  for (const stop of stops.splice(0)) stop();
-});
-
-function model(): ScriptedModel {
-  const m = startScriptedModel();
-  stops.push(() => m.stop());
-  return m;
-}
 
 const messages = async (port: number) =>
   ((await (await fetch(`http://127.0.0.1:${port}/messages`)).json()) as { messages: Message[] }).messages;
@@ -74,7 +63,7 @@ const said = (all: Message[], text: string) =>
 
 describe("the chat's history across a restart (enable_state_persistence)", () => {
   test("on (the default): the earlier exchange is in /messages again after a stop and start, once", async () => {
-    const m = model();
+    const m = e2e.model();
     const ws = await e2e.workspace(image.inputs, { ...image.options, env: modelEnv(m) });
     const port = await start(ws);
     const { question, answer } = await converse(m, port);
@@ -100,7 +89,7 @@ describe("the chat's history across a restart (enable_state_persistence)", () =>
   });
 
   test("standalone (Claude's --continue): the chat comes back after every restart, each exchange once", async () => {
-    const m = model();
+    const m = e2e.model();
     const ws = await e2e.workspace({ ...image.inputs, report_tasks: false }, { ...image.options, env: modelEnv(m) });
     const first = await converse(m, await start(ws));
     await ws.agent.stop();
@@ -115,7 +104,7 @@ describe("the chat's history across a restart (enable_state_persistence)", () =>
   });
 
   test("a new Claude session (continue = false) starts with an empty chat, not the old session's", async () => {
-    const m = model();
+    const m = e2e.model();
     const ws = await e2e.workspace({ ...image.inputs, continue: false }, { ...image.options, env: modelEnv(m) });
     const port = await start(ws);
     const { question } = await converse(m, port);
@@ -129,7 +118,7 @@ describe("the chat's history across a restart (enable_state_persistence)", () =>
   });
 
   test("off: no state file, and the chat after a restart has no earlier exchange", async () => {
-    const m = model();
+    const m = e2e.model();
     const ws = await e2e.workspace(
       { ...image.inputs, enable_state_persistence: false },
       { ...image.options, env: modelEnv(m) },
@@ -165,7 +154,7 @@ function snapshotEndpointDouble(status: number) {
       return new Response(status === 204 ? null : "broken", { status });
     },
   });
-  stops.push(() => server.stop(true));
+  e2e.afterTest(() => server.stop(true));
   return { url: `http://127.0.0.1:${server.port}/`, seen };
 }
 
@@ -176,7 +165,7 @@ describe("the task's log snapshot on stop, against a double of the agent API (th
     [500, "WARNING: Coder answered 500 to the log snapshot upload: broken"],
   ] as const) {
     test(`an answer of ${status} never fails the stop, and AgentAPI stops`, async () => {
-      const m = model();
+      const m = e2e.model();
       const token = `agent-${randomUUID()}`;
       const api = snapshotEndpointDouble(status);
       const ws = await e2e.workspace(

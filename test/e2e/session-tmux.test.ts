@@ -2,7 +2,7 @@
 // by the session app's command in a terminal. Real tmux, Claude Code and the module's scripts; the
 // model is the scripted Messages API endpoint (a named double).
 
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
 import { existsSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
@@ -11,7 +11,7 @@ import type { LocalAgent } from "../lib/agent.ts";
 import { squash } from "../lib/agentapi-screen.ts";
 import { boundaryWorkspace } from "../lib/boundary.ts";
 import { useE2E } from "../lib/e2e.ts";
-import { modelEnv, startScriptedModel, type ScriptedModel } from "../lib/model.ts";
+import { modelEnv } from "../lib/model.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
 import { ancestors, claudeProcesses, commandLines, splitSettings } from "../lib/processes.ts";
 import { exitOf } from "../lib/start-output.ts";
@@ -22,17 +22,6 @@ import type { Workspace } from "../lib/workspace.ts";
 
 const e2e = useE2E();
 const image = preinstalled("claude");
-
-const stops: (() => void)[] = [];
-afterEach(() => {
-  for (const stop of stops.splice(0)) stop();
-});
-
-function model(): ScriptedModel {
-  const m = startScriptedModel();
-  stops.push(() => m.stop());
-  return m;
-}
 
 /** An app's command in a terminal for `seconds`: its exit status and what it showed, escapes and
  * whitespace removed. */
@@ -62,7 +51,7 @@ const agentapiRuns = (ws: Workspace) => commandLines(ws.agent).some((l) => / ser
 
 describe('session_app = "tmux"', () => {
   test("Claude runs in the module's tmux session with the prompt, works, and the app's command shows it", async () => {
-    const m = model();
+    const m = e2e.model();
     const prompt = `Write notes.txt ${randomUUID()}`;
     m.on(
       "Write notes.txt",
@@ -101,7 +90,7 @@ describe('session_app = "tmux"', () => {
   });
 
   test("the stop ends the session; a start resumes it without the prompt; after Claude was exited the app starts it again, resumed", async () => {
-    const m = model();
+    const m = e2e.model();
     const prompt = `First ${randomUUID()}`;
     const ws = await e2e.workspace(
       { ...image.inputs, session_app: "tmux", report_tasks: false, ai_prompt: prompt },

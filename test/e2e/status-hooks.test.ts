@@ -3,12 +3,12 @@
 // API is a loopback test double recording what it is sent (the real Coder level checks what Coder
 // shows); Claude, AgentAPI and the hook are real.
 
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { useE2E } from "../lib/e2e.ts";
-import { defaultFallback, modelEnv, startScriptedModel, type ScriptedModel } from "../lib/model.ts";
+import { defaultFallback, modelEnv, type ScriptedModel } from "../lib/model.ts";
 import { settledScreen, squash } from "../lib/agentapi-screen.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
 import { claudeUnderAgentapi } from "../lib/processes.ts";
@@ -50,24 +50,13 @@ function agentApiDouble(token: string) {
   return { url: `http://127.0.0.1:${server.port}/`, statuses, refused, stop: () => server.stop(true) };
 }
 
-const stops: (() => void)[] = [];
-afterEach(() => {
-  for (const stop of stops.splice(0)) stop();
-});
-
-function model(): ScriptedModel {
-  const m = startScriptedModel();
-  stops.push(() => m.stop());
-  return m;
-}
-
 /** A task whose prompt has Claude ask permission to run a Bash command (an explicit permission
  * mode: a task's default skips permissions, and Claude would never ask), started and waited for
  * until the permission prompt is reported. `m` may hold further rules. */
 async function atPermissionPrompt(m: ScriptedModel) {
   const token = `agent-${randomUUID()}`;
   const agentApi = agentApiDouble(token);
-  stops.push(agentApi.stop);
+  e2e.afterTest(agentApi.stop);
   const prompt = `Run a command ${randomUUID()}`;
   m.on(prompt, [{ tool: "Bash", input: { command: "echo approved > ran.txt" } }], [{ text: "The command ran." }]);
   const port = await freePort();
@@ -88,10 +77,10 @@ async function atPermissionPrompt(m: ScriptedModel) {
 
 describe("status from Claude Code's hooks (the default)", () => {
   test("a tool turn reports working (the prompt, then the tool) and complete with the reply's first line", async () => {
-    const m = model();
+    const m = e2e.model();
     const token = `agent-${randomUUID()}`;
     const agentApi = agentApiDouble(token);
-    stops.push(agentApi.stop);
+    e2e.afterTest(agentApi.stop);
     const prompt = `Write notes.txt\nwith some detail ${randomUUID()}`;
     m.on(
       "Write notes.txt",
@@ -132,10 +121,10 @@ describe("status from Claude Code's hooks (the default)", () => {
   });
 
   test("a turn whose every model call fails (529, each retry too) reports failure, naming the error", async () => {
-    const m = model();
+    const m = e2e.model();
     const token = `agent-${randomUUID()}`;
     const agentApi = agentApiDouble(token);
-    stops.push(agentApi.stop);
+    e2e.afterTest(agentApi.stop);
     const prompt = `Overloaded ${randomUUID()}`;
     m.on(prompt, [{ error: { status: 529, type: "overloaded_error", message: "Overloaded" } }]);
     // Claude sends its idle notification after a second instead of a minute, and the user's own
@@ -189,7 +178,7 @@ describe("status from Claude Code's hooks (the default)", () => {
   });
 
   test("a permission prompt reports waiting; the answer typed through AgentAPI continues the turn", async () => {
-    const { agentApi, prompt, port, workdir, seen } = await atPermissionPrompt(model());
+    const { agentApi, prompt, port, workdir, seen } = await atPermissionPrompt(e2e.model());
     expect(seen()).toEqual([`working: ${prompt}`, "working: Using Bash", "idle: Claude needs your permission"]);
     expect(existsSync(join(workdir, "ran.txt"))).toBe(false);
 
@@ -210,7 +199,7 @@ describe("status from Claude Code's hooks (the default)", () => {
   });
 
   test("a denied permission prompt: nothing runs, and the next prompt is reported working, then complete", async () => {
-    const m = model();
+    const m = e2e.model();
     const next = `Then just answer ${randomUUID()}`;
     m.on(next, [{ text: "Answered without the command." }]);
     const { agentApi, prompt, port, workdir, seen } = await atPermissionPrompt(m);
@@ -241,10 +230,10 @@ describe("status from Claude Code's hooks (the default)", () => {
   });
 
   test("web_app = false: no app to report to, so no hook and no relay, and those of an earlier start are removed", async () => {
-    const m = model();
+    const m = e2e.model();
     const token = `agent-${randomUUID()}`;
     const agentApi = agentApiDouble(token);
-    stops.push(agentApi.stop);
+    e2e.afterTest(agentApi.stop);
     const options = {
       ...image.options,
       env: { ...modelEnv(m), CODER_AGENT_URL: agentApi.url, CODER_AGENT_TOKEN: token },
@@ -279,7 +268,7 @@ describe("status from Claude Code's hooks (the default)", () => {
   });
 
   test('status_source = "model": no hook, no relay, and the model is asked to report', async () => {
-    const m = model();
+    const m = e2e.model();
     const { agent, moduleDir } = await e2e.workspace(
       { ...image.inputs, status_source: "model" },
       { ...image.options, env: modelEnv(m) },
