@@ -2,12 +2,15 @@
 // templates, and every workspace the file creates deleted after its tests.
 
 import { afterAll, beforeAll } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import {
   agentLogs,
   api,
   coder,
   deleteWorkspace,
   deployment,
+  homeOf,
   pushTemplate,
   scriptOutput,
   uniqueName,
@@ -17,6 +20,7 @@ import {
   type TemplateSpec,
 } from "./coder.ts";
 import { startScriptedModel, type ScriptedModel } from "./model.ts";
+import { waitFor } from "./wait.ts";
 
 export interface CoderLevel {
   /** The deployment (set in beforeAll). */
@@ -94,10 +98,23 @@ export async function readyAgent(
   timeoutMs?: number,
 ): Promise<{ agent: Agent; start: string }> {
   const agent = await waitAgent(d, ws, timeoutMs);
-  const start = scriptOutput(await agentLogs(d, agent), "Claude Code");
-  // The start script's output is what explains an agent that is not ready.
   if (agent.lifecycle_state !== "ready") {
+    // The start script's output is what explains an agent that is not ready.
+    const start = scriptOutput(await agentLogs(d, agent), "Claude Code");
     throw new Error(`the agent of ${ws} is ${agent.lifecycle_state}; the start script said:\n${start}`);
   }
+  // The agent is ready once its scripts have exited, but it sends their output to Coder in batches
+  // (on a loaded machine, after the lifecycle): wait until Coder has the start's output up to the
+  // summary's last line, as the start left it in summary.txt.
+  const summary = join(homeOf(d, ws), ".claude-module", "summary.txt");
+  const last = existsSync(summary) ? (readFileSync(summary, "utf8").trimEnd().split("\n").at(-1) ?? "") : "";
+  const start = await waitFor(
+    `Coder to have the start script's output of ${ws} up to its summary`,
+    async () => {
+      const output = scriptOutput(await agentLogs(d, agent), "Claude Code");
+      return output.includes("summary:") && output.includes(last) ? output : undefined;
+    },
+    60_000,
+  );
   return { agent, start };
 }
