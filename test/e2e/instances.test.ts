@@ -3,11 +3,11 @@
 // one install, and each resuming its own Claude session. Real AgentAPI (downloaded from the
 // loopback release server), real Claude Code and the module's scripts, run at once as the agent does.
 
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { useE2E } from "../lib/e2e.ts";
-import { modelEnv, startScriptedModel, type ScriptedModel } from "../lib/model.ts";
+import { modelEnv } from "../lib/model.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
 import { agentapiPid, claudeUnderAgentapi, processIfAlive } from "../lib/processes.ts";
 import { scratchDir } from "../lib/scratch.ts";
@@ -18,9 +18,6 @@ import { summaryOf, waitForTranscript } from "../lib/workspace-files.ts";
 const e2e = useE2E();
 const image = preinstalled("claude");
 
-let model: ScriptedModel | undefined;
-afterEach(() => model?.stop());
-
 describe("two module blocks in one template", () => {
   test("run side by side with their own files, share one AgentAPI download, and each continues its own session", async () => {
     const web = join(scratchDir("work"), "web");
@@ -28,7 +25,7 @@ describe("two module blocks in one template", () => {
     const apiPort = await freePort();
     const common = { ...image.inputs, report_tasks: false };
     const skill = (name: string) => `---\nname: ${name}\ndescription: The ${name} steps.\n---\n\nFollow them.\n`;
-    const m = (model = startScriptedModel());
+    const m = e2e.model();
     const ws = await e2e.workspace(
       { ...common, workdir: web, ai_prompt: "Work on the web app", skills: { "web-deploy": skill("web-deploy") } },
       {
