@@ -21,6 +21,10 @@ BOUNDARY_DIR="${INSTANCE_DIR}/boundary"
 READY_TIMEOUT=60
 # A cold start (installs, pre_install_script) can take minutes; a second start waits this long.
 START_LOCK_TIMEOUT=300
+# Claude Code holds its lock on ~/.claude.json for milliseconds, refreshing it every 5s, and takes
+# over one untouched for 10s (proper-lockfile's defaults).
+CLAUDE_JSON_LOCK_TIMEOUT=15
+CLAUDE_JSON_LOCK_STALE=10
 # A leading ~ or $HOME in workdir means the workspace user's home ("x" keeps trailing newlines).
 WORKDIR=$(
   expand_home "${ARG_WORKDIR%/}"

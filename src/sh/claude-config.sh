@@ -7,22 +7,48 @@
 
 # step_seed_claude_config: Marks onboarding done, the work dir trusted and the API key (if any) approved in ~/.claude.json (merged, never overwritten), so Claude starts without questions.
 step_seed_claude_config() {
-  local file="${HOME}/.claude.json" updated auth project
+  local file="${HOME}/.claude.json" auth project
   auth=$(auth_method)
   note "auth" "${auth}"
   if [[ -n "${CLAUDE_API_KEY:-}" && -z "${ANTHROPIC_API_KEY:-}" && "${ARG_REPORT_TASKS}" == false ]]; then
     warn "CLAUDE_API_KEY is set but ANTHROPIC_API_KEY is not, and Claude Code reads only ANTHROPIC_API_KEY; pass the key as the module's claude_api_key instead"
   fi
   need_cmd jq "to update ~/.claude.json; install the jq package in the workspace image"
-  read_json_file "${file}"
+  project=$(claude_project_dir "${WORKDIR}")
+  seeded_claude_json "${file}" "${project}"
+  if [[ "${SEEDED}" == changed ]]; then
+    # Read again under the lock: what was read above may be older than a running Claude's last write.
+    claude_json_lock
+    seeded_claude_json "${file}" "${project}"
+    if [[ "${SEEDED}" == changed ]]; then
+      printf '%s\n' "${SEEDED_TEXT}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
+    fi
+    claude_json_unlock
+  fi
+  if [[ "${SEEDED}" == malformed ]]; then
+    warn "${file} is not valid JSON or not shaped as Claude Code writes it; left it untouched, so Claude may ask its first-run questions"
+    note "claude.json" "malformed, left untouched"
+  elif [[ "${SEEDED}" == unchanged ]]; then
+    note "claude.json" "already set up"
+  else
+    log "marked onboarding done and ${WORKDIR} trusted in ${file}${ANTHROPIC_API_KEY:+; approved the API key}"
+    note "claude.json" "onboarding, work dir trust${ANTHROPIC_API_KEY:+ and API key approval} set"
+  fi
+}
+
+# seeded_claude_json FILE PROJECT: reads FILE (read_json_file) and works out what it must hold:
+# onboarding done, the work dir and PROJECT (its project entry's key) trusted, the API key approved.
+# Sets SEEDED (changed, unchanged or malformed) and SEEDED_TEXT (the new text when changed).
+seeded_claude_json() {
+  SEEDED_TEXT=""
+  read_json_file "$1"
   # Claude Code 2.1 drops hasCompletedProjectOnboarding from project entries, so it is only
   # seeded into a new entry (for older versions): setting it again would rewrite the file every start.
   # Claude Code asks "Do you want to use this API key?" for an ANTHROPIC_API_KEY it has not seen
   # and remembers the answer as the last 20 characters of the trimmed key; recording that answer
   # in advance lets it start unattended. jq reads the key from its environment, never from argv.
   # Inside a git work tree Claude files the project under the tree's root, so both are trusted.
-  project=$(claude_project_dir "${WORKDIR}")
-  if [[ -z "${JSON_TEXT}" ]] || ! updated=$(jq --arg dir "${WORKDIR}" --arg root "${project}" '
+  if [[ -z "${JSON_TEXT}" ]] || ! SEEDED_TEXT=$(jq --arg dir "${WORKDIR}" --arg root "$2" '
     .hasCompletedOnboarding = true
     | reduce ([$dir, $root] | unique[]) as $d (.;
         .projects[$d] = ((.projects[$d] // {hasCompletedProjectOnboarding: true}) + {hasTrustDialogAccepted: true}))
@@ -31,17 +57,56 @@ step_seed_claude_config() {
       else .customApiKeyResponses.approved |= ((. // []) | if any(.[]; . == $key) then . else . + [$key] end)
       end
   ' <<<"${JSON_TEXT}" 2>/dev/null); then
-    warn "${file} is not valid JSON or not shaped as Claude Code writes it; left it untouched, so Claude may ask its first-run questions"
-    note "claude.json" "malformed, left untouched"
-    return 0
+    SEEDED=malformed
+  elif [[ "${SEEDED_TEXT}" == "${JSON_TEXT}" ]]; then
+    SEEDED=unchanged
+  else
+    SEEDED=changed
   fi
-  if [[ "${updated}" == "${JSON_TEXT}" ]]; then
-    note "claude.json" "already set up"
-    return 0
+}
+
+# claude_json_lock: takes the lock Claude Code takes to change ~/.claude.json (the directory
+# ~/.claude.json.lock). Claude reads the file under that lock and writes back its own copy, so a
+# change made outside the lock (a second module block's trust entry, while the first block's Claude
+# starts) can be lost, and that Claude then stops at the trust dialog. A lock untouched for longer
+# than Claude's limit (its holder refreshes it every few seconds) was left by a killed process and
+# is taken over, as Claude does; one that stays held is waited for at most CLAUDE_JSON_LOCK_TIMEOUT
+# seconds, then the change is made without it, with a warning. Release with claude_json_unlock.
+claude_json_lock() {
+  local lock="${HOME}/.claude.json.lock" deadline=$((SECONDS + CLAUDE_JSON_LOCK_TIMEOUT)) mtime waiting=false
+  CLAUDE_JSON_LOCK=""
+  until mkdir -- "${lock}" 2>/dev/null; do
+    if [[ ! -d "${lock}" ]]; then
+      warn "cannot create the lock ${lock}; changing ~/.claude.json without it, so a Claude running in this home may undo the change"
+      return 0
+    fi
+    if ((SECONDS >= deadline)); then
+      warn "${lock} is still held after ${CLAUDE_JSON_LOCK_TIMEOUT}s; changing ~/.claude.json without it, so a Claude running in this home may undo the change"
+      return 0
+    fi
+    if mtime=$(stat -c %Y -- "${lock}" 2>/dev/null) && ((EPOCHSECONDS - mtime > CLAUDE_JSON_LOCK_STALE)); then
+      log "taking over ${lock}: untouched for over ${CLAUDE_JSON_LOCK_STALE}s, so its holder is gone"
+      rmdir -- "${lock}" 2>/dev/null || true
+      continue
+    fi
+    if [[ "${waiting}" == false ]]; then
+      log "waiting for ${lock}: a Claude running in this home is changing ~/.claude.json"
+      waiting=true
+    fi
+    sleep 0.05
+  done
+  CLAUDE_JSON_LOCK=${lock}
+  # A failure while it is held (the ERR trap, die) ends the shell; the lock must not outlive it.
+  trap claude_json_unlock EXIT
+}
+
+# claude_json_unlock: releases what claude_json_lock took, if anything.
+claude_json_unlock() {
+  if [[ -n "${CLAUDE_JSON_LOCK:-}" ]]; then
+    rmdir -- "${CLAUDE_JSON_LOCK}" 2>/dev/null || true
+    CLAUDE_JSON_LOCK=""
   fi
-  printf '%s\n' "${updated}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
-  log "marked onboarding done and ${WORKDIR} trusted in ${file}${ANTHROPIC_API_KEY:+; approved the API key}"
-  note "claude.json" "onboarding, work dir trust${ANTHROPIC_API_KEY:+ and API key approval} set"
+  trap - EXIT
 }
 
 # auth_method: how Claude Code will authenticate, judged from the environment the way

@@ -36,6 +36,8 @@ step_configure_tasks() {
     quiet_key_warning=true
   fi
   log "configuring task reporting: coder exp mcp configure claude-code ${project}"
+  # The CLI rewrites ~/.claude.json, which another block's Claude may be writing too.
+  claude_json_lock
   out=$(
     # With hooks alone, the coder MCP server neither reports nor tells the model to (no slug, no
     # AgentAPI to watch), and the CLI adds no reporting instructions to CLAUDE.md.
@@ -53,6 +55,7 @@ step_configure_tasks() {
     fi
     exec coder exp mcp configure claude-code "${project}" 2>&1
   ) || status=$?
+  claude_json_unlock
   # The CLI's lines (CRLF-terminated), except its warning about a key that Claude does not need (it
   # has credentials: the key withheld on purpose above, a token, a cloud provider), which would
   # contradict the summary.
