@@ -21,7 +21,7 @@ import {
   uniqueName,
   type Deployment,
 } from "../lib/coder.ts";
-import { appTokensExpired, launch, logIn, newContext, Screenshots, shows } from "../lib/browser.ts";
+import { appTokensExpired, launch, logIn, newContext, reloadIfBroken, Screenshots, shows } from "../lib/browser.ts";
 import { startScriptedModel, type ScriptedModel } from "../lib/model.ts";
 import { root } from "../lib/paths.ts";
 import { waitFor } from "../lib/wait.ts";
@@ -103,6 +103,7 @@ describe(`the Coder Tasks UI on v${process.env.CODER_VERSION ?? "newest"}`, () =
       await row.getByText(prompt).click();
       await page.waitForURL(/\/tasks\/admin\//);
       const chat = chatOf(page);
+      await reloadIfBroken(chat, page);
       await shows(chat.locator("body"), reply, 120_000);
       await shows(chat.locator("body"), `Hello from ${id}`);
       const view = await shots.take(page, "task-chat");
@@ -142,6 +143,7 @@ describe(`the Coder Tasks UI on v${process.env.CODER_VERSION ?? "newest"}`, () =
       model.on(afterResume, [{ text: resumedReply }]);
       await appTokensExpired(context);
       await row.getByText(prompt).click();
+      await reloadIfBroken(chatOf(page), page);
       // The resumed Claude shows the conversation so far.
       await shows(chatOf(page).locator("body"), followUpReply, 120_000);
       await say(chatOf(page), afterResume);

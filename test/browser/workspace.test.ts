@@ -15,7 +15,7 @@ import {
   type Deployment,
 } from "../lib/coder.ts";
 import { waitFor } from "../lib/wait.ts";
-import { launch, logIn, newContext, Screenshots, shows, unanswered } from "../lib/browser.ts";
+import { launch, logIn, newContext, reloadIfBroken, Screenshots, shows } from "../lib/browser.ts";
 import { startScriptedModel, type ScriptedModel } from "../lib/model.ts";
 
 let d: Deployment;
@@ -54,19 +54,6 @@ async function openApp(page: Page, name: string): Promise<Page> {
   return opened;
 }
 
-/** Now and then (about one run in ten here) one of the chat page's script chunks never arrives
- * through Coder's app proxy, although each one fetched directly answers at once; after two minutes
- * the page gives up on it ("Loading chunk N failed"). A person reloads the page then, and so does
- * this, once, saying which requests were still unanswered. */
-async function reloadIfBroken(chat: Page): Promise<void> {
-  const box = chat.getByPlaceholder("Type a message...");
-  const broken = chat.getByText("Application error: a client-side exception");
-  await box.or(broken).first().waitFor({ timeout: 150_000 });
-  if (!(await broken.isVisible())) return;
-  console.warn(`the chat page broke; reloading it. Unanswered:\n${unanswered(chat.context()).join("\n")}`);
-  await chat.reload();
-}
-
 describe(`a workspace's Claude Code apps on v${process.env.CODER_VERSION ?? "newest"}`, () => {
   test("the chat app talks to Claude, and the CLI app's terminal shows the same Claude", async () => {
     const shots = new Screenshots(`v${d.version}-workspace`);
@@ -100,7 +87,7 @@ describe(`a workspace's Claude Code apps on v${process.env.CODER_VERSION ?? "new
       );
       const chat = await openApp(page, "Claude Code");
       await shots.take(page, "workspace");
-      await reloadIfBroken(chat);
+      await reloadIfBroken(chat, chat);
       // fill waits for the box to be enabled: Claude is ready for input.
       await chat.getByPlaceholder("Type a message...").fill(question, { timeout: 120_000 });
       await chat.getByRole("button", { name: "Send" }).click();

@@ -4,7 +4,15 @@
 
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Request } from "playwright-core";
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type FrameLocator,
+  type Locator,
+  type Page,
+  type Request,
+} from "playwright-core";
 import type { Deployment } from "./coder.ts";
 import { root } from "./paths.ts";
 import { waitFor } from "./wait.ts";
@@ -160,4 +168,18 @@ export async function appTokensExpired(context: BrowserContext): Promise<void> {
     },
     120_000,
   );
+}
+
+/** Waits until AgentAPI's chat page (`chat`: the page itself, or a frame of `page`) shows its message
+ * box, or has broken. Now and then (about one run in ten here) one of its script chunks never arrives
+ * through Coder's app proxy, although each one fetched directly answers at once; after two minutes
+ * the page gives up on it ("Loading chunk N failed"). A person reloads the page then, and so does
+ * this, once, saying which requests were still unanswered. */
+export async function reloadIfBroken(chat: Page | FrameLocator, page: Page): Promise<void> {
+  const box = chat.getByPlaceholder("Type a message...");
+  const broken = chat.getByText("Application error: a client-side exception");
+  await box.or(broken).first().waitFor({ timeout: 150_000 });
+  if (!(await broken.isVisible())) return;
+  console.warn(`the chat page broke; reloading it. Unanswered:\n${unanswered(page.context()).join("\n")}`);
+  await page.reload();
 }
