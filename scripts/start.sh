@@ -100,9 +100,10 @@ step_pre_install_hook() {
 step_install_claude() {
   local state="${MODULE_DIR}/claude-install.state" prefix="${MODULE_DIR}/npm"
   local want fits dir spec state_spec="" state_bin="" found="" have="" how bin real real_ours="" not_used=""
-  want=$(plain_version "${ARG_CLAUDE_CODE_VERSION}")
-  dir=$(expand_home "${ARG_CLAUDE_BINARY_PATH}")
-  dir=${dir%/}
+  plain_version "${ARG_CLAUDE_CODE_VERSION}"
+  want=${PLAIN_VERSION}
+  expand_home "${ARG_CLAUDE_BINARY_PATH}"
+  dir=${EXPANDED%/}
   if [[ "${want}" != latest || "${ARG_INSTALL_VIA_NPM}" == true ]]; then
     spec="npm ${want}"
   else
@@ -116,14 +117,16 @@ step_install_claude() {
   [[ "${ARG_INSTALL_CLAUDE_CODE}" == true ]] || fits=latest
 
   if [[ -n "${ARG_CLAUDE_EXECUTABLE}" ]]; then
-    found=$(expand_home "${ARG_CLAUDE_EXECUTABLE}")
+    expand_home "${ARG_CLAUDE_EXECUTABLE}"
+    found=${EXPANDED}
     claude_check "${found}" latest
     [[ -n "${CLAUDE_HAVE}" ]] ||
       die "claude_executable ${found} ${CLAUDE_WHY_NOT}; correct claude_executable, or leave it empty to let the module find or install Claude Code"
     have=${CLAUDE_HAVE}
     how="claude_executable ${found}"
   elif [[ "${ARG_INSTALL_CLAUDE_CODE}" == true && "${state_spec}" == "${spec}" ]]; then
-    have=$(claude_fits "${state_bin}" "${want}")
+    claude_check "${state_bin}" "${want}"
+    have=${CLAUDE_HAVE}
     found=${state_bin}
     how="already installed"
   fi
@@ -187,7 +190,8 @@ step_install_claude() {
       found="${HOME}/.local/bin/claude"
       how="official installer"
     fi
-    have=$(claude_fits "${found}" latest)
+    claude_check "${found}" latest
+    have=${CLAUDE_HAVE}
     [[ -n "${have}" ]] || die "the installed ${found} does not run: 'claude --version' failed"
     [[ "${want}" == latest || "${have}" == "${want}" ]] ||
       die "the installed Claude Code reports version ${have}, expected ${want}"
@@ -220,10 +224,12 @@ step_install_claude() {
 # step_install_agentapi: Installs AgentAPI from its release URL, verified by checksum (when given) and by the version it reports.
 step_install_agentapi() {
   local want have arch asset url new
-  want=$(plain_version "${ARG_AGENTAPI_VERSION}")
+  plain_version "${ARG_AGENTAPI_VERSION}"
+  want=${PLAIN_VERSION}
   have=""
   if [[ -x "${BIN_DIR}/agentapi" ]]; then
-    have=$(version_of "${BIN_DIR}/agentapi")
+    version_of "${BIN_DIR}/agentapi"
+    have=${BINARY_VERSION}
   fi
 
   if [[ "${ARG_INSTALL_AGENTAPI}" == false ]]; then
@@ -234,7 +240,8 @@ step_install_agentapi() {
         die "install_agentapi is false and no agentapi is on PATH; install it in the image or set install_agentapi = true"
       # The resolved file, so that a later start does not depend on PATH order.
       found=$(readlink -f -- "${found}")
-      have=$(version_of "${found}")
+      version_of "${found}"
+      have=${BINARY_VERSION}
       [[ -n "${have}" ]] || die "${found} does not run: 'agentapi --version' failed"
       ln -sfn -- "${found}" "${BIN_DIR}/agentapi"
     fi
@@ -262,7 +269,8 @@ step_install_agentapi() {
   new="${BIN_DIR}/agentapi.new"
   download "${url}" "${new}" "${ARG_AGENTAPI_SHA256}"
   chmod 0755 "${new}"
-  have=$(version_of "${new}")
+  version_of "${new}"
+  have=${BINARY_VERSION}
   if [[ -z "${have}" || ( "${want}" != latest && "${have}" != "${want}" ) ]]; then
     rm -f "${new}"
     die "the downloaded AgentAPI reports version '${have}', expected ${want} (${url})"
@@ -309,17 +317,18 @@ step_wait_for_scripts() {
 
 # step_seed_claude_config: Marks onboarding done, the work dir trusted and the API key (if any) approved in ~/.claude.json (merged, never overwritten), so Claude starts without questions.
 step_seed_claude_config() {
-  local file="${HOME}/.claude.json" auth project
-  auth=$(auth_method)
-  note "auth" "${auth}"
+  local file="${HOME}/.claude.json" project
+  auth_method
+  note "auth" "${AUTH_METHOD}"
   if [[ -n "${CLAUDE_API_KEY:-}" && -z "${ANTHROPIC_API_KEY:-}" && "${ARG_REPORT_TASKS}" == false ]]; then
     warn "CLAUDE_API_KEY is set but ANTHROPIC_API_KEY is not, and Claude Code reads only ANTHROPIC_API_KEY; pass the key as the module's claude_api_key instead"
   fi
   need_cmd jq "to update ~/.claude.json; install the jq package in the workspace image"
-  project=$(claude_project_dir "${WORKDIR}")
+  claude_project_dir "${WORKDIR}"
+  project=${PROJECT_DIR}
   seeded_claude_json "${file}" "${project}"
   if [[ "${SEEDED}" == changed ]]; then
-    # Read again under the lock: what was read above may be older than a running Claude's last write.
+    # Read again under the lock: a running Claude may have written since.
     claude_json_lock
     seeded_claude_json "${file}" "${project}"
     if [[ "${SEEDED}" == changed ]]; then
@@ -411,7 +420,8 @@ step_configure_mcp() {
   cd -- "${WORKDIR}"
   # Servers Claude has for this work dir now; one the user deleted by hand is added again.
   # Claude files local-scope servers under the git work tree's root when there is one.
-  project=$(claude_project_dir "${WORKDIR}")
+  claude_project_dir "${WORKDIR}"
+  project=${PROJECT_DIR}
   # (Each name also in base64, as the servers' lines carry it. A user's name may hold any character,
   # but the module's names are plain and match exactly.)
   existing=$(jq -r --arg dir "${project}" '.projects[$dir].mcpServers // {} | keys[] | "\(@base64) \(.)"' "${HOME}/.claude.json" 2>/dev/null || true)
@@ -524,7 +534,8 @@ step_check_mcp() {
   # Only the module's servers, known by its records of what it added: a user's own and the coder
   # CLI's are left alone.
   mcp_read_records "${state_dir}"
-  project=$(claude_project_dir "${WORKDIR}")
+  claude_project_dir "${WORKDIR}"
+  project=${PROJECT_DIR}
   # Claude's own copy of each definition: what it will start. The module's names are plain
   # (checked at plan time and by mcp.sh), so they need no decoding.
   configured=$(jq -r --arg dir "${project}" --arg mine "${RECORD_NAMES}" '($mine | split(" ")) as $mine
@@ -637,8 +648,9 @@ step_install_skills() {
 
 # step_configure_tasks: Task mode: has the coder CLI configure Claude to report status to Coder. Standalone: keeps the system prompt in CLAUDE.md.
 step_configure_tasks() {
-  local md project withhold_key quiet_key_warning=false auth out line status=0
-  md=$(claude_md_path)
+  local md project withhold_key quiet_key_warning=false out line status=0
+  claude_md_path
+  md=${CLAUDE_MD}
   if [[ "${ARG_REPORT_TASKS}" == false ]]; then
     sync_prompt_block "${md}" "${ARG_SYSTEM_PROMPT}"
     note "mode" "standalone"
@@ -652,7 +664,8 @@ step_configure_tasks() {
   # The coder CLI writes the prompt to CLAUDE.md itself; a block left by standalone mode would repeat it.
   sync_prompt_block "${md}" ""
   # The coder CLI writes the project entry Claude reads: the git work tree's root when there is one.
-  project=$(claude_project_dir "${WORKDIR}")
+  claude_project_dir "${WORKDIR}"
+  project=${PROJECT_DIR}
   # Claude reads the key from ANTHROPIC_API_KEY (approved in ~/.claude.json); without
   # CLAUDE_API_KEY the coder CLI does not also store the key itself in ~/.claude.json.
   withhold_key=false
@@ -660,12 +673,12 @@ step_configure_tasks() {
     withhold_key=true
   fi
   # The CLI warns when CLAUDE_API_KEY is missing, which matters only when Claude has no credentials.
-  auth=$(auth_method)
-  if [[ "${auth}" != none ]]; then
+  auth_method
+  if [[ "${AUTH_METHOD}" != none ]]; then
     quiet_key_warning=true
   fi
   log "configuring task reporting: coder exp mcp configure claude-code ${project}"
-  # The CLI rewrites ~/.claude.json, which another block's Claude may be writing too.
+  # The CLI rewrites ~/.claude.json.
   claude_json_lock
   out=$(
     # With hooks alone, the coder MCP server neither reports nor tells the model to (no slug, no
@@ -707,11 +720,6 @@ step_configure_tasks() {
 step_setup_boundary() {
   [[ -d "${BOUNDARY_DIR}/logs" ]] || mkdir -p -- "${BOUNDARY_DIR}/logs"
   rm -f "${BOUNDARY_DIR}/state"
-  if [[ "${ARG_ENABLE_BOUNDARY}" == false ]]; then
-    rm -f "${INSTANCE_BIN}/boundary-run" "${BOUNDARY_DIR}/command" "${BOUNDARY_DIR}/config.yaml"
-    note "boundary" "off"
-    return 0
-  fi
   boundary_shim
   find "${BOUNDARY_DIR}/logs" -name 'boundary-*.log' -mtime +7 -delete
   case "${ARG_BOUNDARY_MODE}" in
@@ -985,19 +993,21 @@ atomic_write() {
   fi
 }
 
-# plain_version V: drops one leading "v" so "v0.11.4" and "0.11.4" compare equal.
+# plain_version V: sets PLAIN_VERSION to V without one leading "v" ("v0.11.4" equals "0.11.4").
+# Helpers set a variable rather than print: a command substitution costs a process.
 plain_version() {
-  printf '%s' "${1#v}"
+  PLAIN_VERSION=${1#v}
 }
 
-# expand_home PATH: a leading ~ or $HOME becomes the user's home; nothing else is expanded.
+# expand_home PATH: sets EXPANDED to PATH with a leading ~ or $HOME made the user's home; nothing
+# else is expanded.
 expand_home() {
   case "$1" in
-    \~) printf '%s' "${HOME}" ;;
-    \~/*) printf '%s/%s' "${HOME}" "${1#\~/}" ;;
-    \$HOME) printf '%s' "${HOME}" ;;
-    \$HOME/*) printf '%s/%s' "${HOME}" "${1#\$HOME/}" ;;
-    *) printf '%s' "$1" ;;
+    \~) EXPANDED=${HOME} ;;
+    \~/*) EXPANDED=${HOME}/${1#\~/} ;;
+    \$HOME) EXPANDED=${HOME} ;;
+    \$HOME/*) EXPANDED=${HOME}/${1#\$HOME/} ;;
+    *) EXPANDED=$1 ;;
   esac
 }
 
@@ -1010,7 +1020,8 @@ claude_check() {
     CLAUDE_WHY_NOT="is not an executable file"
     return 0
   fi
-  CLAUDE_HAVE=$(version_of "$1")
+  version_of "$1"
+  CLAUDE_HAVE=${BINARY_VERSION}
   if [[ -z "${CLAUDE_HAVE}" ]]; then
     CLAUDE_WHY_NOT="does not run ('$1 --version' failed)"
   elif [[ "$2" != latest && "$2" != "${CLAUDE_HAVE}" ]]; then
@@ -1019,22 +1030,14 @@ claude_check() {
   fi
 }
 
-# version_of BINARY: the first X.Y.Z the binary reports for --version, or nothing.
+# version_of BINARY: sets BINARY_VERSION to the first X.Y.Z the binary reports for --version, or to
+# nothing.
 version_of() {
   local out
+  BINARY_VERSION=""
   out=$("$1" --version 2>/dev/null) || return 0
   if [[ "${out}" =~ ([0-9]+\.[0-9]+\.[0-9]+[0-9A-Za-z.+-]*) ]]; then
-    printf '%s' "${BASH_REMATCH[1]}"
-  fi
-}
-
-# claude_fits BINARY WANT: prints the version of BINARY when it runs and is WANT ("latest": any), else nothing.
-claude_fits() {
-  local have
-  [[ -x "$1" ]] || return 0
-  have=$(version_of "$1")
-  if [[ -n "${have}" && ( "$2" == latest || "$2" == "${have}" ) ]]; then
-    printf '%s' "${have}"
+    BINARY_VERSION=${BASH_REMATCH[1]}
   fi
 }
 
@@ -1227,24 +1230,24 @@ release_arch() {
   esac
 }
 
-# auth_method: how Claude Code will authenticate, judged from the environment the way
-# Claude does (a cloud provider wins over keys). Prints a name, never a secret.
+# auth_method: sets AUTH_METHOD to how Claude Code will authenticate, judged from the environment
+# the way Claude does (a cloud provider wins over keys): a name, never a secret.
 auth_method() {
   # shellcheck disable=SC2310 # env_flag_on is a test: its status is the answer
   if env_flag_on CLAUDE_CODE_USE_BEDROCK; then
-    printf 'bedrock'
+    AUTH_METHOD='bedrock'
   elif env_flag_on CLAUDE_CODE_USE_VERTEX; then
-    printf 'vertex'
+    AUTH_METHOD='vertex'
   elif [[ -n "${ANTHROPIC_API_KEY:-}${CLAUDE_API_KEY:-}" ]]; then
-    printf 'api key'
+    AUTH_METHOD='api key'
   elif [[ -n "${API_KEY_HELPER:-}" ]]; then
-    printf 'api key helper'
+    AUTH_METHOD='api key helper'
   elif [[ -n "${CLAUDE_CODE_OAUTH_TOKEN:-}" ]]; then
-    printf 'oauth token'
+    AUTH_METHOD='oauth token'
   elif [[ -n "${ANTHROPIC_AUTH_TOKEN:-}" ]]; then
-    printf 'auth token'
+    AUTH_METHOD='auth token'
   else
-    printf 'none'
+    AUTH_METHOD='none'
   fi
 }
 
@@ -1256,20 +1259,22 @@ env_flag_on() {
   [[ "${value,,}" =~ ^(1|true|yes|on)$ ]]
 }
 
-# claude_project_dir DIR: the directory Claude Code keys DIR's project entry by in ~/.claude.json
-# (its local-scope MCP servers, trust): the enclosing git work tree's root, else DIR itself.
+# claude_project_dir DIR: sets PROJECT_DIR to the directory Claude Code keys DIR's project entry by
+# in ~/.claude.json (its local-scope MCP servers, trust): the enclosing git work tree's root, else
+# DIR itself. Asked when needed, not once: a pre_install_script or the template's clone may create
+# the .git after the script started.
 claude_project_dir() {
   local dir=$1
   while true; do
     if [[ -e "${dir}/.git" ]]; then
-      printf '%s' "${dir}"
+      PROJECT_DIR=${dir}
       return 0
     fi
     [[ "${dir}" == */* && "${dir}" != / ]] || break
     dir=${dir%/*}
     dir=${dir:-/}
   done
-  printf '%s' "$1"
+  PROJECT_DIR=$1
 }
 
 # seeded_claude_json FILE PROJECT: reads FILE (read_json_file) and works out what it must hold:
@@ -1301,38 +1306,35 @@ seeded_claude_json() {
   fi
 }
 
-# claude_json_lock: takes the lock Claude Code takes to change ~/.claude.json (the directory
-# ~/.claude.json.lock). Claude reads the file under that lock and writes back its own copy, so a
-# change made outside the lock (a second module block's trust entry, while the first block's Claude
-# starts) can be lost, and that Claude then stops at the trust dialog. A lock untouched for longer
-# than Claude's limit (its holder refreshes it every few seconds) was left by a killed process and
-# is taken over, as Claude does; one that stays held is waited for at most CLAUDE_JSON_LOCK_TIMEOUT
-# seconds, then the change is made without it, with a warning. Release with claude_json_unlock.
+# claude_json_lock: takes Claude Code's own lock on ~/.claude.json (the directory ~/.claude.json.lock).
+# A running Claude (another block's) rewrites the file from what it read under that lock, so a change
+# made outside it can be lost. A lock untouched for CLAUDE_JSON_LOCK_STALE seconds is taken over; one
+# held for CLAUDE_JSON_LOCK_TIMEOUT is given up on, with a warning. Release with claude_json_unlock.
 claude_json_lock() {
   local lock="${HOME}/.claude.json.lock" deadline=$((SECONDS + CLAUDE_JSON_LOCK_TIMEOUT)) mtime waiting=false
   CLAUDE_JSON_LOCK=""
   until mkdir -- "${lock}" 2>/dev/null; do
     if [[ ! -d "${lock}" ]]; then
-      warn "cannot create the lock ${lock}; changing ~/.claude.json without it, so a Claude running in this home may undo the change"
+      warn "cannot create ${lock}; changing ~/.claude.json without it"
       return 0
     fi
     if ((SECONDS >= deadline)); then
-      warn "${lock} is still held after ${CLAUDE_JSON_LOCK_TIMEOUT}s; changing ~/.claude.json without it, so a Claude running in this home may undo the change"
+      warn "${lock} is still held after ${CLAUDE_JSON_LOCK_TIMEOUT}s; changing ~/.claude.json without it"
       return 0
     fi
     if mtime=$(stat -c %Y -- "${lock}" 2>/dev/null) && ((EPOCHSECONDS - mtime > CLAUDE_JSON_LOCK_STALE)); then
-      log "taking over ${lock}: untouched for over ${CLAUDE_JSON_LOCK_STALE}s, so its holder is gone"
+      log "taking over ${lock}, untouched for ${CLAUDE_JSON_LOCK_STALE}s"
       rmdir -- "${lock}" 2>/dev/null || true
       continue
     fi
     if [[ "${waiting}" == false ]]; then
-      log "waiting for ${lock}: a Claude running in this home is changing ~/.claude.json"
+      log "waiting for ${lock} (a Claude is writing ~/.claude.json)"
       waiting=true
     fi
     sleep 0.05
   done
   CLAUDE_JSON_LOCK=${lock}
-  # A failure while it is held (the ERR trap, die) ends the shell; the lock must not outlive it.
+  # An error ends the shell; the lock must not outlive it.
   trap claude_json_unlock EXIT
 }
 
@@ -1854,7 +1856,8 @@ project_mcp_reconcile() {
   local file="${WORKDIR}/.mcp.json" record project mine="" state merged out kept existed=false names old count
   record="${MODULE_DIR}/mcp-project/${WORKDIR_KEY}"
   [[ -d "${MODULE_DIR}/mcp-project" ]] || mkdir -p -- "${MODULE_DIR}/mcp-project"
-  project=$(claude_project_dir "${WORKDIR}")
+  claude_project_dir "${WORKDIR}"
+  project=${PROJECT_DIR}
   # The module's servers: those it has records of (mcp.sh), unless the input is off.
   if [[ "${ARG_MCP_PROJECT_FILE}" == true ]]; then
     mcp_read_records "${MODULE_DIR}/mcp/${WORKDIR_KEY}"
@@ -2115,9 +2118,11 @@ skills_remove() {
   rm -f -- "${rec_file}"
 }
 
-# claude_md_path: the CLAUDE.md the system prompt goes to (Claude's user-level one by default).
+# claude_md_path: sets CLAUDE_MD to the CLAUDE.md the system prompt goes to (Claude's user-level one
+# by default).
 claude_md_path() {
   expand_home "${ARG_CLAUDE_MD_PATH:-${HOME}/.claude/CLAUDE.md}"
+  CLAUDE_MD=${EXPANDED}
 }
 
 # sync_prompt_block FILE TEXT: makes FILE hold TEXT in the module's marked block (TEXT empty: no
@@ -2134,10 +2139,12 @@ sync_prompt_block() {
   if [[ -n "${text}" ]]; then
     block=("${begin}" "${text}" "${end}")
   fi
-  target=$(readlink -m -- "${file}")
+  target=${file}
+  if [[ -L "${file}" ]]; then
+    target=$(readlink -m -- "${file}")
+  fi
   if [[ -e "${target}" ]]; then
     mapfile -t lines <"${target}"
-    mode=$(stat -c %a "${target}")
   elif [[ -z "${text}" ]]; then
     return 0
   fi
@@ -2171,26 +2178,34 @@ sync_prompt_block() {
     fi
     out+=("${block[@]}")
   fi
-  # "x" keeps trailing newlines through the command substitutions.
-  wanted=$(
-    if ((${#out[@]} > 0)); then printf '%s\n' "${out[@]}"; fi
-    printf x
-  )
-  current=$(
-    if [[ -e "${target}" ]]; then cat -- "${target}"; fi
-    printf x
-  )
+  # Builtins only, so that an unchanged file costs no process.
+  wanted=""
+  if ((${#out[@]} > 0)); then
+    printf -v wanted '%s\n' "${out[@]}"
+  fi
+  current=""
+  if [[ -e "${target}" ]]; then
+    IFS= read -r -d '' current <"${target}" || true
+  fi
   [[ "${wanted}" != "${current}" ]] || return 0
+  if [[ -e "${target}" ]]; then
+    mode=$(stat -c %a -- "${target}")
+  fi
   [[ -d "${target%/*}" ]] || mkdir -p -- "${target%/*}"
-  printf '%s' "${wanted%x}" | atomic_write "${target}" "${mode}"
+  printf '%s' "${wanted}" | atomic_write "${target}" "${mode}"
   PROMPT_BLOCK=updated
   log "updated the system prompt block in ${file}"
 }
 
-# boundary_gate CMD...: runs the boundary set-up step. When it fails, the start fails and
-# Claude is not started, unless boundary_fail_open: then Claude starts unfiltered, loudly.
+# boundary_gate CMD...: runs the boundary set-up step (with boundary off, only boundary_off). When it
+# fails, the start fails and Claude is not started, unless boundary_fail_open: then Claude starts
+# unfiltered, loudly.
 boundary_gate() {
   local rc=0
+  if [[ "${ARG_ENABLE_BOUNDARY}" == false ]]; then
+    boundary_off
+    return 0
+  fi
   # A background job keeps errexit active inside the step; a condition (|| or if) would turn it off.
   "$@" &
   wait "$!" || rc=$?
@@ -2211,6 +2226,18 @@ boundary_gate() {
     link_as "${CODER_SCRIPT_BIN_DIR}/claude" "${BIN_DIR}/claude"
   fi
   note "boundary" "FAILED: Claude Code runs UNFILTERED (boundary_fail_open)"
+}
+
+# boundary_off: takes back what a start with boundary on left (its state, wrapper, command and
+# config). In the main shell, and with no process when there is nothing to take back.
+boundary_off() {
+  local file
+  for file in "${BOUNDARY_DIR}/state" "${INSTANCE_BIN}/boundary-run" "${BOUNDARY_DIR}/command" "${BOUNDARY_DIR}/config.yaml"; do
+    if [[ -e "${file}" || -L "${file}" ]]; then
+      rm -f -- "${file}"
+    fi
+  done
+  note "boundary" "off"
 }
 
 # boundary_shim: `claude` in every terminal goes through boundary-run from now on, so it
@@ -2268,9 +2295,11 @@ boundary_from_coder() {
 # checksum when given, and by the version it reports), unless that version is installed.
 boundary_from_release() {
   local want have arch asset url work
-  want=$(plain_version "${ARG_BOUNDARY_VERSION}")
+  plain_version "${ARG_BOUNDARY_VERSION}"
+  want=${PLAIN_VERSION}
   BOUNDARY_CMD=("${BIN_DIR}/boundary")
-  have=$(installed_boundary)
+  installed_boundary
+  have=${BINARY_VERSION}
   if [[ -n "${have}" && "${have}" == "${want}" ]]; then
     log "boundary ${want} is already installed; nothing to download"
     BOUNDARY_FROM="v${want} (release, already installed)"
@@ -2287,7 +2316,8 @@ boundary_from_release() {
   tar -xzf "${work}/${asset}.tar.gz" -C "${work}" "${asset}" ||
     die "the boundary archive ${url} does not hold ${asset}"
   chmod 0755 "${work}/${asset}"
-  have=$(version_of "${work}/${asset}")
+  version_of "${work}/${asset}"
+  have=${BINARY_VERSION}
   [[ "${have}" == "${want}" ]] ||
     die "the downloaded boundary reports version '${have}', expected ${want} (${url})"
   mv -f "${work}/${asset}" "${BIN_DIR}/boundary"
@@ -2296,8 +2326,10 @@ boundary_from_release() {
   BOUNDARY_FROM="v${have} (release ${url})"
 }
 
-# installed_boundary: the version ~/.claude-module/bin/boundary reports, or nothing.
+# installed_boundary: sets BINARY_VERSION to the version ~/.claude-module/bin/boundary reports, or
+# to nothing.
 installed_boundary() {
+  BINARY_VERSION=""
   if [[ -x "${BIN_DIR}/boundary" ]]; then
     version_of "${BIN_DIR}/boundary"
   fi
@@ -2309,9 +2341,11 @@ installed_boundary() {
 # is cloned into the work dir. The module's own go.sum pins every dependency.
 boundary_from_source() {
   local want have json src build proxy module="github.com/coder/boundary" dir_re='"Dir": "([^"]+)"'
-  want=$(plain_version "${ARG_BOUNDARY_VERSION}")
+  plain_version "${ARG_BOUNDARY_VERSION}"
+  want=${PLAIN_VERSION}
   BOUNDARY_CMD=("${BIN_DIR}/boundary")
-  have=$(installed_boundary)
+  installed_boundary
+  have=${BINARY_VERSION}
   if [[ -n "${have}" && "${have}" == "${want}" ]]; then
     log "boundary ${want} is already built; nothing to build"
     BOUNDARY_FROM="v${want} (built from source, already installed)"
@@ -2333,7 +2367,8 @@ boundary_from_source() {
     go build -trimpath -ldflags "-X main.version=v${want}" -o "${build}/boundary" ./cmd/boundary); then
     die "go build of boundary v${want} failed (see above)"
   fi
-  have=$(version_of "${build}/boundary")
+  version_of "${build}/boundary"
+  have=${BINARY_VERSION}
   [[ "${have}" == "${want}" ]] || die "the boundary built from ${module}@v${want} reports version '${have}'"
   mv -f "${build}/boundary" "${BIN_DIR}/boundary"
   rm -rf "${build}"
@@ -2440,7 +2475,8 @@ boundary_write() {
     *) die "boundary_jail_type must be nsjail or landjail, not '${jail}'" ;;
   esac
   if [[ -n "${ARG_BOUNDARY_CONFIG_PATH}" ]]; then
-    config=$(expand_home "${ARG_BOUNDARY_CONFIG_PATH}")
+    expand_home "${ARG_BOUNDARY_CONFIG_PATH}"
+    config=${EXPANDED}
     [[ -f "${config}" && -r "${config}" ]] ||
       die "boundary_config_path ${config} does not exist or is not readable. Fix: create it in the image or a startup script before this module runs, or give the rules with boundary_allowlist"
     cmd+=(--config "${config}")
@@ -3411,16 +3447,13 @@ BOUNDARY_DIR="${INSTANCE_DIR}/boundary"
 READY_TIMEOUT=60
 # A cold start (installs, pre_install_script) can take minutes; a second start waits this long.
 START_LOCK_TIMEOUT=300
-# Claude Code holds its lock on ~/.claude.json for milliseconds, refreshing it every 5s, and takes
-# over one untouched for 10s (proper-lockfile's defaults).
+# Claude holds its lock on ~/.claude.json for milliseconds: one untouched for 2s was left by a Claude
+# killed while writing (a workspace stop); Claude's own limit, 10s, would slow the next start.
 CLAUDE_JSON_LOCK_TIMEOUT=15
-CLAUDE_JSON_LOCK_STALE=10
-# A leading ~ or $HOME in workdir means the workspace user's home ("x" keeps trailing newlines).
-WORKDIR=$(
-  expand_home "${ARG_WORKDIR%/}"
-  printf x
-)
-WORKDIR=${WORKDIR%x}
+CLAUDE_JSON_LOCK_STALE=2
+# A leading ~ or $HOME in workdir means the workspace user's home.
+expand_home "${ARG_WORKDIR%/}"
+WORKDIR=${EXPANDED}
 # The work dir's name in what is kept per work dir (mcp/, mcp-checked/, mcp-project/, sessions/):
 # worked out once here, where every step inherits it, instead of by each step.
 WORKDIR_KEY=$(sha256_of "${WORKDIR}")

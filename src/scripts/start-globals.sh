@@ -21,16 +21,13 @@ BOUNDARY_DIR="${INSTANCE_DIR}/boundary"
 READY_TIMEOUT=60
 # A cold start (installs, pre_install_script) can take minutes; a second start waits this long.
 START_LOCK_TIMEOUT=300
-# Claude Code holds its lock on ~/.claude.json for milliseconds, refreshing it every 5s, and takes
-# over one untouched for 10s (proper-lockfile's defaults).
+# Claude holds its lock on ~/.claude.json for milliseconds: one untouched for 2s was left by a Claude
+# killed while writing (a workspace stop); Claude's own limit, 10s, would slow the next start.
 CLAUDE_JSON_LOCK_TIMEOUT=15
-CLAUDE_JSON_LOCK_STALE=10
-# A leading ~ or $HOME in workdir means the workspace user's home ("x" keeps trailing newlines).
-WORKDIR=$(
-  expand_home "${ARG_WORKDIR%/}"
-  printf x
-)
-WORKDIR=${WORKDIR%x}
+CLAUDE_JSON_LOCK_STALE=2
+# A leading ~ or $HOME in workdir means the workspace user's home.
+expand_home "${ARG_WORKDIR%/}"
+WORKDIR=${EXPANDED}
 # The work dir's name in what is kept per work dir (mcp/, mcp-checked/, mcp-project/, sessions/):
 # worked out once here, where every step inherits it, instead of by each step.
 WORKDIR_KEY=$(sha256_of "${WORKDIR}")

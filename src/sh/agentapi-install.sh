@@ -8,10 +8,12 @@
 # step_install_agentapi: Installs AgentAPI from its release URL, verified by checksum (when given) and by the version it reports.
 step_install_agentapi() {
   local want have arch asset url new
-  want=$(plain_version "${ARG_AGENTAPI_VERSION}")
+  plain_version "${ARG_AGENTAPI_VERSION}"
+  want=${PLAIN_VERSION}
   have=""
   if [[ -x "${BIN_DIR}/agentapi" ]]; then
-    have=$(version_of "${BIN_DIR}/agentapi")
+    version_of "${BIN_DIR}/agentapi"
+    have=${BINARY_VERSION}
   fi
 
   if [[ "${ARG_INSTALL_AGENTAPI}" == false ]]; then
@@ -22,7 +24,8 @@ step_install_agentapi() {
         die "install_agentapi is false and no agentapi is on PATH; install it in the image or set install_agentapi = true"
       # The resolved file, so that a later start does not depend on PATH order.
       found=$(readlink -f -- "${found}")
-      have=$(version_of "${found}")
+      version_of "${found}"
+      have=${BINARY_VERSION}
       [[ -n "${have}" ]] || die "${found} does not run: 'agentapi --version' failed"
       ln -sfn -- "${found}" "${BIN_DIR}/agentapi"
     fi
@@ -50,7 +53,8 @@ step_install_agentapi() {
   new="${BIN_DIR}/agentapi.new"
   download "${url}" "${new}" "${ARG_AGENTAPI_SHA256}"
   chmod 0755 "${new}"
-  have=$(version_of "${new}")
+  version_of "${new}"
+  have=${BINARY_VERSION}
   if [[ -z "${have}" || ( "${want}" != latest && "${have}" != "${want}" ) ]]; then
     rm -f "${new}"
     die "the downloaded AgentAPI reports version '${have}', expected ${want} (${url})"

@@ -23,8 +23,10 @@ boundary_from_coder() {
   die "the coder CLI at ${coder} has no 'boundary' (or 'agent-firewall') subcommand: only Coder's enterprise builds (the official release binaries) have it, and it runs only with a Premium license that includes boundary (AI governance). Fix: set use_boundary_directly = true to download boundary ${ARG_BOUNDARY_VERSION} (no license needed), or compile_boundary_from_source = true"
 }
 
-# installed_boundary: the version ~/.claude-module/bin/boundary reports, or nothing.
+# installed_boundary: sets BINARY_VERSION to the version ~/.claude-module/bin/boundary reports, or
+# to nothing.
 installed_boundary() {
+  BINARY_VERSION=""
   if [[ -x "${BIN_DIR}/boundary" ]]; then
     version_of "${BIN_DIR}/boundary"
   fi
@@ -34,9 +36,11 @@ installed_boundary() {
 # checksum when given, and by the version it reports), unless that version is installed.
 boundary_from_release() {
   local want have arch asset url work
-  want=$(plain_version "${ARG_BOUNDARY_VERSION}")
+  plain_version "${ARG_BOUNDARY_VERSION}"
+  want=${PLAIN_VERSION}
   BOUNDARY_CMD=("${BIN_DIR}/boundary")
-  have=$(installed_boundary)
+  installed_boundary
+  have=${BINARY_VERSION}
   if [[ -n "${have}" && "${have}" == "${want}" ]]; then
     log "boundary ${want} is already installed; nothing to download"
     BOUNDARY_FROM="v${want} (release, already installed)"
@@ -53,7 +57,8 @@ boundary_from_release() {
   tar -xzf "${work}/${asset}.tar.gz" -C "${work}" "${asset}" ||
     die "the boundary archive ${url} does not hold ${asset}"
   chmod 0755 "${work}/${asset}"
-  have=$(version_of "${work}/${asset}")
+  version_of "${work}/${asset}"
+  have=${BINARY_VERSION}
   [[ "${have}" == "${want}" ]] ||
     die "the downloaded boundary reports version '${have}', expected ${want} (${url})"
   mv -f "${work}/${asset}" "${BIN_DIR}/boundary"
@@ -68,9 +73,11 @@ boundary_from_release() {
 # is cloned into the work dir. The module's own go.sum pins every dependency.
 boundary_from_source() {
   local want have json src build proxy module="github.com/coder/boundary" dir_re='"Dir": "([^"]+)"'
-  want=$(plain_version "${ARG_BOUNDARY_VERSION}")
+  plain_version "${ARG_BOUNDARY_VERSION}"
+  want=${PLAIN_VERSION}
   BOUNDARY_CMD=("${BIN_DIR}/boundary")
-  have=$(installed_boundary)
+  installed_boundary
+  have=${BINARY_VERSION}
   if [[ -n "${have}" && "${have}" == "${want}" ]]; then
     log "boundary ${want} is already built; nothing to build"
     BOUNDARY_FROM="v${want} (built from source, already installed)"
@@ -92,7 +99,8 @@ boundary_from_source() {
     go build -trimpath -ldflags "-X main.version=v${want}" -o "${build}/boundary" ./cmd/boundary); then
     die "go build of boundary v${want} failed (see above)"
   fi
-  have=$(version_of "${build}/boundary")
+  version_of "${build}/boundary"
+  have=${BINARY_VERSION}
   [[ "${have}" == "${want}" ]] || die "the boundary built from ${module}@v${want} reports version '${have}'"
   mv -f "${build}/boundary" "${BIN_DIR}/boundary"
   rm -rf "${build}"

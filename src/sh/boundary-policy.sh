@@ -103,7 +103,8 @@ boundary_write() {
     *) die "boundary_jail_type must be nsjail or landjail, not '${jail}'" ;;
   esac
   if [[ -n "${ARG_BOUNDARY_CONFIG_PATH}" ]]; then
-    config=$(expand_home "${ARG_BOUNDARY_CONFIG_PATH}")
+    expand_home "${ARG_BOUNDARY_CONFIG_PATH}"
+    config=${EXPANDED}
     [[ -f "${config}" && -r "${config}" ]] ||
       die "boundary_config_path ${config} does not exist or is not readable. Fix: create it in the image or a startup script before this module runs, or give the rules with boundary_allowlist"
     cmd+=(--config "${config}")

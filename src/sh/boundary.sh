@@ -13,11 +13,6 @@
 step_setup_boundary() {
   [[ -d "${BOUNDARY_DIR}/logs" ]] || mkdir -p -- "${BOUNDARY_DIR}/logs"
   rm -f "${BOUNDARY_DIR}/state"
-  if [[ "${ARG_ENABLE_BOUNDARY}" == false ]]; then
-    rm -f "${INSTANCE_BIN}/boundary-run" "${BOUNDARY_DIR}/command" "${BOUNDARY_DIR}/config.yaml"
-    note "boundary" "off"
-    return 0
-  fi
   boundary_shim
   find "${BOUNDARY_DIR}/logs" -name 'boundary-*.log' -mtime +7 -delete
   case "${ARG_BOUNDARY_MODE}" in
@@ -34,10 +29,27 @@ step_setup_boundary() {
   note "boundary" "${BOUNDARY_FROM}, ${BOUNDARY_JAIL}, ${#BOUNDARY_RULES[@]} module rules"
 }
 
-# boundary_gate CMD...: runs the boundary set-up step. When it fails, the start fails and
-# Claude is not started, unless boundary_fail_open: then Claude starts unfiltered, loudly.
+# boundary_off: takes back what a start with boundary on left (its state, wrapper, command and
+# config). In the main shell, and with no process when there is nothing to take back.
+boundary_off() {
+  local file
+  for file in "${BOUNDARY_DIR}/state" "${INSTANCE_BIN}/boundary-run" "${BOUNDARY_DIR}/command" "${BOUNDARY_DIR}/config.yaml"; do
+    if [[ -e "${file}" || -L "${file}" ]]; then
+      rm -f -- "${file}"
+    fi
+  done
+  note "boundary" "off"
+}
+
+# boundary_gate CMD...: runs the boundary set-up step (with boundary off, only boundary_off). When it
+# fails, the start fails and Claude is not started, unless boundary_fail_open: then Claude starts
+# unfiltered, loudly.
 boundary_gate() {
   local rc=0
+  if [[ "${ARG_ENABLE_BOUNDARY}" == false ]]; then
+    boundary_off
+    return 0
+  fi
   # A background job keeps errexit active inside the step; a condition (|| or if) would turn it off.
   "$@" &
   wait "$!" || rc=$?

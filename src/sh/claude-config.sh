@@ -7,17 +7,18 @@
 
 # step_seed_claude_config: Marks onboarding done, the work dir trusted and the API key (if any) approved in ~/.claude.json (merged, never overwritten), so Claude starts without questions.
 step_seed_claude_config() {
-  local file="${HOME}/.claude.json" auth project
-  auth=$(auth_method)
-  note "auth" "${auth}"
+  local file="${HOME}/.claude.json" project
+  auth_method
+  note "auth" "${AUTH_METHOD}"
   if [[ -n "${CLAUDE_API_KEY:-}" && -z "${ANTHROPIC_API_KEY:-}" && "${ARG_REPORT_TASKS}" == false ]]; then
     warn "CLAUDE_API_KEY is set but ANTHROPIC_API_KEY is not, and Claude Code reads only ANTHROPIC_API_KEY; pass the key as the module's claude_api_key instead"
   fi
   need_cmd jq "to update ~/.claude.json; install the jq package in the workspace image"
-  project=$(claude_project_dir "${WORKDIR}")
+  claude_project_dir "${WORKDIR}"
+  project=${PROJECT_DIR}
   seeded_claude_json "${file}" "${project}"
   if [[ "${SEEDED}" == changed ]]; then
-    # Read again under the lock: what was read above may be older than a running Claude's last write.
+    # Read again under the lock: a running Claude may have written since.
     claude_json_lock
     seeded_claude_json "${file}" "${project}"
     if [[ "${SEEDED}" == changed ]]; then
@@ -65,38 +66,35 @@ seeded_claude_json() {
   fi
 }
 
-# claude_json_lock: takes the lock Claude Code takes to change ~/.claude.json (the directory
-# ~/.claude.json.lock). Claude reads the file under that lock and writes back its own copy, so a
-# change made outside the lock (a second module block's trust entry, while the first block's Claude
-# starts) can be lost, and that Claude then stops at the trust dialog. A lock untouched for longer
-# than Claude's limit (its holder refreshes it every few seconds) was left by a killed process and
-# is taken over, as Claude does; one that stays held is waited for at most CLAUDE_JSON_LOCK_TIMEOUT
-# seconds, then the change is made without it, with a warning. Release with claude_json_unlock.
+# claude_json_lock: takes Claude Code's own lock on ~/.claude.json (the directory ~/.claude.json.lock).
+# A running Claude (another block's) rewrites the file from what it read under that lock, so a change
+# made outside it can be lost. A lock untouched for CLAUDE_JSON_LOCK_STALE seconds is taken over; one
+# held for CLAUDE_JSON_LOCK_TIMEOUT is given up on, with a warning. Release with claude_json_unlock.
 claude_json_lock() {
   local lock="${HOME}/.claude.json.lock" deadline=$((SECONDS + CLAUDE_JSON_LOCK_TIMEOUT)) mtime waiting=false
   CLAUDE_JSON_LOCK=""
   until mkdir -- "${lock}" 2>/dev/null; do
     if [[ ! -d "${lock}" ]]; then
-      warn "cannot create the lock ${lock}; changing ~/.claude.json without it, so a Claude running in this home may undo the change"
+      warn "cannot create ${lock}; changing ~/.claude.json without it"
       return 0
     fi
     if ((SECONDS >= deadline)); then
-      warn "${lock} is still held after ${CLAUDE_JSON_LOCK_TIMEOUT}s; changing ~/.claude.json without it, so a Claude running in this home may undo the change"
+      warn "${lock} is still held after ${CLAUDE_JSON_LOCK_TIMEOUT}s; changing ~/.claude.json without it"
       return 0
     fi
     if mtime=$(stat -c %Y -- "${lock}" 2>/dev/null) && ((EPOCHSECONDS - mtime > CLAUDE_JSON_LOCK_STALE)); then
-      log "taking over ${lock}: untouched for over ${CLAUDE_JSON_LOCK_STALE}s, so its holder is gone"
+      log "taking over ${lock}, untouched for ${CLAUDE_JSON_LOCK_STALE}s"
       rmdir -- "${lock}" 2>/dev/null || true
       continue
     fi
     if [[ "${waiting}" == false ]]; then
-      log "waiting for ${lock}: a Claude running in this home is changing ~/.claude.json"
+      log "waiting for ${lock} (a Claude is writing ~/.claude.json)"
       waiting=true
     fi
     sleep 0.05
   done
   CLAUDE_JSON_LOCK=${lock}
-  # A failure while it is held (the ERR trap, die) ends the shell; the lock must not outlive it.
+  # An error ends the shell; the lock must not outlive it.
   trap claude_json_unlock EXIT
 }
 
@@ -109,39 +107,41 @@ claude_json_unlock() {
   trap - EXIT
 }
 
-# auth_method: how Claude Code will authenticate, judged from the environment the way
-# Claude does (a cloud provider wins over keys). Prints a name, never a secret.
+# auth_method: sets AUTH_METHOD to how Claude Code will authenticate, judged from the environment
+# the way Claude does (a cloud provider wins over keys): a name, never a secret.
 auth_method() {
   # shellcheck disable=SC2310 # env_flag_on is a test: its status is the answer
   if env_flag_on CLAUDE_CODE_USE_BEDROCK; then
-    printf 'bedrock'
+    AUTH_METHOD='bedrock'
   elif env_flag_on CLAUDE_CODE_USE_VERTEX; then
-    printf 'vertex'
+    AUTH_METHOD='vertex'
   elif [[ -n "${ANTHROPIC_API_KEY:-}${CLAUDE_API_KEY:-}" ]]; then
-    printf 'api key'
+    AUTH_METHOD='api key'
   elif [[ -n "${API_KEY_HELPER:-}" ]]; then
-    printf 'api key helper'
+    AUTH_METHOD='api key helper'
   elif [[ -n "${CLAUDE_CODE_OAUTH_TOKEN:-}" ]]; then
-    printf 'oauth token'
+    AUTH_METHOD='oauth token'
   elif [[ -n "${ANTHROPIC_AUTH_TOKEN:-}" ]]; then
-    printf 'auth token'
+    AUTH_METHOD='auth token'
   else
-    printf 'none'
+    AUTH_METHOD='none'
   fi
 }
 
-# claude_project_dir DIR: the directory Claude Code keys DIR's project entry by in ~/.claude.json
-# (its local-scope MCP servers, trust): the enclosing git work tree's root, else DIR itself.
+# claude_project_dir DIR: sets PROJECT_DIR to the directory Claude Code keys DIR's project entry by
+# in ~/.claude.json (its local-scope MCP servers, trust): the enclosing git work tree's root, else
+# DIR itself. Asked when needed, not once: a pre_install_script or the template's clone may create
+# the .git after the script started.
 claude_project_dir() {
   local dir=$1
   while true; do
     if [[ -e "${dir}/.git" ]]; then
-      printf '%s' "${dir}"
+      PROJECT_DIR=${dir}
       return 0
     fi
     [[ "${dir}" == */* && "${dir}" != / ]] || break
     dir=${dir%/*}
     dir=${dir:-/}
   done
-  printf '%s' "$1"
+  PROJECT_DIR=$1
 }

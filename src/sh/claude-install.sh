@@ -12,9 +12,10 @@
 step_install_claude() {
   local state="${MODULE_DIR}/claude-install.state" prefix="${MODULE_DIR}/npm"
   local want fits dir spec state_spec="" state_bin="" found="" have="" how bin real real_ours="" not_used=""
-  want=$(plain_version "${ARG_CLAUDE_CODE_VERSION}")
-  dir=$(expand_home "${ARG_CLAUDE_BINARY_PATH}")
-  dir=${dir%/}
+  plain_version "${ARG_CLAUDE_CODE_VERSION}"
+  want=${PLAIN_VERSION}
+  expand_home "${ARG_CLAUDE_BINARY_PATH}"
+  dir=${EXPANDED%/}
   if [[ "${want}" != latest || "${ARG_INSTALL_VIA_NPM}" == true ]]; then
     spec="npm ${want}"
   else
@@ -28,14 +29,16 @@ step_install_claude() {
   [[ "${ARG_INSTALL_CLAUDE_CODE}" == true ]] || fits=latest
 
   if [[ -n "${ARG_CLAUDE_EXECUTABLE}" ]]; then
-    found=$(expand_home "${ARG_CLAUDE_EXECUTABLE}")
+    expand_home "${ARG_CLAUDE_EXECUTABLE}"
+    found=${EXPANDED}
     claude_check "${found}" latest
     [[ -n "${CLAUDE_HAVE}" ]] ||
       die "claude_executable ${found} ${CLAUDE_WHY_NOT}; correct claude_executable, or leave it empty to let the module find or install Claude Code"
     have=${CLAUDE_HAVE}
     how="claude_executable ${found}"
   elif [[ "${ARG_INSTALL_CLAUDE_CODE}" == true && "${state_spec}" == "${spec}" ]]; then
-    have=$(claude_fits "${state_bin}" "${want}")
+    claude_check "${state_bin}" "${want}"
+    have=${CLAUDE_HAVE}
     found=${state_bin}
     how="already installed"
   fi
@@ -99,7 +102,8 @@ step_install_claude() {
       found="${HOME}/.local/bin/claude"
       how="official installer"
     fi
-    have=$(claude_fits "${found}" latest)
+    claude_check "${found}" latest
+    have=${CLAUDE_HAVE}
     [[ -n "${have}" ]] || die "the installed ${found} does not run: 'claude --version' failed"
     [[ "${want}" == latest || "${have}" == "${want}" ]] ||
       die "the installed Claude Code reports version ${have}, expected ${want}"
@@ -138,22 +142,13 @@ claude_check() {
     CLAUDE_WHY_NOT="is not an executable file"
     return 0
   fi
-  CLAUDE_HAVE=$(version_of "$1")
+  version_of "$1"
+  CLAUDE_HAVE=${BINARY_VERSION}
   if [[ -z "${CLAUDE_HAVE}" ]]; then
     CLAUDE_WHY_NOT="does not run ('$1 --version' failed)"
   elif [[ "$2" != latest && "$2" != "${CLAUDE_HAVE}" ]]; then
     CLAUDE_WHY_NOT="is ${CLAUDE_HAVE}, not ${2}"
     CLAUDE_HAVE=""
-  fi
-}
-
-# claude_fits BINARY WANT: prints the version of BINARY when it runs and is WANT ("latest": any), else nothing.
-claude_fits() {
-  local have
-  [[ -x "$1" ]] || return 0
-  have=$(version_of "$1")
-  if [[ -n "${have}" && ( "$2" == latest || "$2" == "${have}" ) ]]; then
-    printf '%s' "${have}"
   fi
 }
 

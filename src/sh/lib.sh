@@ -150,17 +150,20 @@ user_file_mode() {
   printf '%o' $((0666 & ~8#${USER_UMASK}))
 }
 
-# plain_version V: drops one leading "v" so "v0.11.4" and "0.11.4" compare equal.
+# plain_version V: sets PLAIN_VERSION to V without one leading "v" ("v0.11.4" equals "0.11.4").
+# Helpers set a variable rather than print: a command substitution costs a process.
 plain_version() {
-  printf '%s' "${1#v}"
+  PLAIN_VERSION=${1#v}
 }
 
-# version_of BINARY: the first X.Y.Z the binary reports for --version, or nothing.
+# version_of BINARY: sets BINARY_VERSION to the first X.Y.Z the binary reports for --version, or to
+# nothing.
 version_of() {
   local out
+  BINARY_VERSION=""
   out=$("$1" --version 2>/dev/null) || return 0
   if [[ "${out}" =~ ([0-9]+\.[0-9]+\.[0-9]+[0-9A-Za-z.+-]*) ]]; then
-    printf '%s' "${BASH_REMATCH[1]}"
+    BINARY_VERSION=${BASH_REMATCH[1]}
   fi
 }
 
@@ -171,14 +174,15 @@ sha256_of() {
   printf '%s' "${sum%% *}"
 }
 
-# expand_home PATH: a leading ~ or $HOME becomes the user's home; nothing else is expanded.
+# expand_home PATH: sets EXPANDED to PATH with a leading ~ or $HOME made the user's home; nothing
+# else is expanded.
 expand_home() {
   case "$1" in
-    \~) printf '%s' "${HOME}" ;;
-    \~/*) printf '%s/%s' "${HOME}" "${1#\~/}" ;;
-    \$HOME) printf '%s' "${HOME}" ;;
-    \$HOME/*) printf '%s/%s' "${HOME}" "${1#\$HOME/}" ;;
-    *) printf '%s' "$1" ;;
+    \~) EXPANDED=${HOME} ;;
+    \~/*) EXPANDED=${HOME}/${1#\~/} ;;
+    \$HOME) EXPANDED=${HOME} ;;
+    \$HOME/*) EXPANDED=${HOME}/${1#\$HOME/} ;;
+    *) EXPANDED=$1 ;;
   esac
 }
 

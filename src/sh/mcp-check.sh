@@ -27,7 +27,8 @@ step_check_mcp() {
   # Only the module's servers, known by its records of what it added: a user's own and the coder
   # CLI's are left alone.
   mcp_read_records "${state_dir}"
-  project=$(claude_project_dir "${WORKDIR}")
+  claude_project_dir "${WORKDIR}"
+  project=${PROJECT_DIR}
   # Claude's own copy of each definition: what it will start. The module's names are plain
   # (checked at plan time and by mcp.sh), so they need no decoding.
   configured=$(jq -r --arg dir "${project}" --arg mine "${RECORD_NAMES}" '($mine | split(" ")) as $mine

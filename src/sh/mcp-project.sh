@@ -24,7 +24,8 @@ project_mcp_reconcile() {
   local file="${WORKDIR}/.mcp.json" record project mine="" state merged out kept existed=false names old count
   record="${MODULE_DIR}/mcp-project/${WORKDIR_KEY}"
   [[ -d "${MODULE_DIR}/mcp-project" ]] || mkdir -p -- "${MODULE_DIR}/mcp-project"
-  project=$(claude_project_dir "${WORKDIR}")
+  claude_project_dir "${WORKDIR}"
+  project=${PROJECT_DIR}
   # The module's servers: those it has records of (mcp.sh), unless the input is off.
   if [[ "${ARG_MCP_PROJECT_FILE}" == true ]]; then
     mcp_read_records "${MODULE_DIR}/mcp/${WORKDIR_KEY}"

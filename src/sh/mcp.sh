@@ -22,7 +22,8 @@ step_configure_mcp() {
   cd -- "${WORKDIR}"
   # Servers Claude has for this work dir now; one the user deleted by hand is added again.
   # Claude files local-scope servers under the git work tree's root when there is one.
-  project=$(claude_project_dir "${WORKDIR}")
+  claude_project_dir "${WORKDIR}"
+  project=${PROJECT_DIR}
   # (Each name also in base64, as the servers' lines carry it. A user's name may hold any character,
   # but the module's names are plain and match exactly.)
   existing=$(jq -r --arg dir "${project}" '.projects[$dir].mcpServers // {} | keys[] | "\(@base64) \(.)"' "${HOME}/.claude.json" 2>/dev/null || true)

@@ -8,8 +8,9 @@
 
 # step_configure_tasks: Task mode: has the coder CLI configure Claude to report status to Coder. Standalone: keeps the system prompt in CLAUDE.md.
 step_configure_tasks() {
-  local md project withhold_key quiet_key_warning=false auth out line status=0
-  md=$(claude_md_path)
+  local md project withhold_key quiet_key_warning=false out line status=0
+  claude_md_path
+  md=${CLAUDE_MD}
   if [[ "${ARG_REPORT_TASKS}" == false ]]; then
     sync_prompt_block "${md}" "${ARG_SYSTEM_PROMPT}"
     note "mode" "standalone"
@@ -23,7 +24,8 @@ step_configure_tasks() {
   # The coder CLI writes the prompt to CLAUDE.md itself; a block left by standalone mode would repeat it.
   sync_prompt_block "${md}" ""
   # The coder CLI writes the project entry Claude reads: the git work tree's root when there is one.
-  project=$(claude_project_dir "${WORKDIR}")
+  claude_project_dir "${WORKDIR}"
+  project=${PROJECT_DIR}
   # Claude reads the key from ANTHROPIC_API_KEY (approved in ~/.claude.json); without
   # CLAUDE_API_KEY the coder CLI does not also store the key itself in ~/.claude.json.
   withhold_key=false
@@ -31,12 +33,12 @@ step_configure_tasks() {
     withhold_key=true
   fi
   # The CLI warns when CLAUDE_API_KEY is missing, which matters only when Claude has no credentials.
-  auth=$(auth_method)
-  if [[ "${auth}" != none ]]; then
+  auth_method
+  if [[ "${AUTH_METHOD}" != none ]]; then
     quiet_key_warning=true
   fi
   log "configuring task reporting: coder exp mcp configure claude-code ${project}"
-  # The CLI rewrites ~/.claude.json, which another block's Claude may be writing too.
+  # The CLI rewrites ~/.claude.json.
   claude_json_lock
   out=$(
     # With hooks alone, the coder MCP server neither reports nor tells the model to (no slug, no
@@ -74,9 +76,11 @@ step_configure_tasks() {
   note "mode" "task (status reported as app '${ARG_APP_SLUG}')"
 }
 
-# claude_md_path: the CLAUDE.md the system prompt goes to (Claude's user-level one by default).
+# claude_md_path: sets CLAUDE_MD to the CLAUDE.md the system prompt goes to (Claude's user-level one
+# by default).
 claude_md_path() {
   expand_home "${ARG_CLAUDE_MD_PATH:-${HOME}/.claude/CLAUDE.md}"
+  CLAUDE_MD=${EXPANDED}
 }
 
 # sync_prompt_block FILE TEXT: makes FILE hold TEXT in the module's marked block (TEXT empty: no
@@ -93,10 +97,12 @@ sync_prompt_block() {
   if [[ -n "${text}" ]]; then
     block=("${begin}" "${text}" "${end}")
   fi
-  target=$(readlink -m -- "${file}")
+  target=${file}
+  if [[ -L "${file}" ]]; then
+    target=$(readlink -m -- "${file}")
+  fi
   if [[ -e "${target}" ]]; then
     mapfile -t lines <"${target}"
-    mode=$(stat -c %a "${target}")
   elif [[ -z "${text}" ]]; then
     return 0
   fi
@@ -130,18 +136,21 @@ sync_prompt_block() {
     fi
     out+=("${block[@]}")
   fi
-  # "x" keeps trailing newlines through the command substitutions.
-  wanted=$(
-    if ((${#out[@]} > 0)); then printf '%s\n' "${out[@]}"; fi
-    printf x
-  )
-  current=$(
-    if [[ -e "${target}" ]]; then cat -- "${target}"; fi
-    printf x
-  )
+  # Builtins only, so that an unchanged file costs no process.
+  wanted=""
+  if ((${#out[@]} > 0)); then
+    printf -v wanted '%s\n' "${out[@]}"
+  fi
+  current=""
+  if [[ -e "${target}" ]]; then
+    IFS= read -r -d '' current <"${target}" || true
+  fi
   [[ "${wanted}" != "${current}" ]] || return 0
+  if [[ -e "${target}" ]]; then
+    mode=$(stat -c %a -- "${target}")
+  fi
   [[ -d "${target%/*}" ]] || mkdir -p -- "${target%/*}"
-  printf '%s' "${wanted%x}" | atomic_write "${target}" "${mode}"
+  printf '%s' "${wanted}" | atomic_write "${target}" "${mode}"
   PROMPT_BLOCK=updated
   log "updated the system prompt block in ${file}"
 }

@@ -16,11 +16,12 @@ import { waitFor } from "../lib/wait.ts";
 const e2e = useE2E();
 const image = preinstalled("claude", "agentapi");
 
-/** Holds ~/.claude.json.lock in `home` as a live Claude does: refreshed every second until released. */
+/** Holds ~/.claude.json.lock in `home` as a live Claude does, refreshed (often: the start takes over
+ * a lock untouched for 2 s) until released. */
 function holdLock(home: string): () => void {
   const lock = join(home, ".claude.json.lock");
   mkdirSync(lock);
-  const refresh = setInterval(() => utimesSync(lock, new Date(), new Date()), 1000);
+  const refresh = setInterval(() => utimesSync(lock, new Date(), new Date()), 200);
   const release = () => {
     clearInterval(refresh);
     if (existsSync(lock)) Bun.spawnSync(["rmdir", lock]);
