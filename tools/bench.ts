@@ -9,7 +9,8 @@
 // Processes are counted in one more warm restart (without, then with the three servers), traced by
 // strace (which slows it, so it is not timed): every process the start script and its children
 // create until it exits, AgentAPI included, but not what AgentAPI itself starts (Claude, its helpers
-// and MCP servers), which the bare launch starts as well; then the count per program (the top ones).
+// and MCP servers), which the bare launch starts as well, nor what the tests' recording wrapper
+// around the coder CLI adds to each call; then the count per program (the top ones).
 // BENCH_ONLY=processes prints only these counts.
 
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -72,7 +73,7 @@ async function bare(): Promise<number> {
 /** What a traced start created: the processes (not threads) counted, each named by the basename of
  * the last program it executed, or "(fork of NAME)" when it executed none (a subshell); and how
  * many more a wait loop's repeats created (see tracedProcesses). */
-type Created = { names: string[]; repeats: number };
+type Created = { names: string[]; repeats: number; wrapped: number };
 
 /** Runs ws's start scripts under `strace -f` and returns the processes they created, not counting
  * AgentAPI's descendants. strace follows AgentAPI for as long as it runs, so it is told to let go
@@ -84,7 +85,7 @@ type Created = { names: string[]; repeats: number };
 async function startProcesses(ws: Workspace): Promise<Created> {
   const dir = mkdtempSync(join(tmpdir(), "claude-bench-trace-"));
   const out = join(dir, "trace");
-  const created: Created = { names: [], repeats: 0 };
+  const created: Created = { names: [], repeats: 0, wrapped: 0 };
   for (const script of ws.agent.startScripts()) {
     const tracer = execa(
       "strace",
@@ -105,16 +106,20 @@ async function startProcesses(ws: Workspace): Promise<Created> {
     await tracer;
     if (exit !== "exited with 0") throw new Error(`the traced warm start failed: ${exit}`);
     const agentapi = Number(readFileSync(join(ws.moduleDir, "agentapi.pid"), "utf8"));
-    const { names, repeats } = tracedProcesses(traced(), sh, agentapi);
+    const { names, repeats, wrapped } = tracedProcesses(traced(), sh, agentapi);
     created.names.push(...names);
     created.repeats += repeats;
+    created.wrapped += wrapped;
   }
   rmSync(dir, { recursive: true, force: true });
   return created;
 }
 
 /** The processes in an `strace -f` log that root and its descendants created before root exited,
- * less agentapi's descendants (agentapi itself stays). What the script leaves running (AgentAPI,
+ * less agentapi's descendants (agentapi itself stays), and less what `coder` starts: the bench's
+ * `coder` is test/doubles/bin/coder, a bash wrapper that records each call and then runs the real
+ * CLI; on a real Coder each call is the one Go process, so only that one counts (`wrapped` says how
+ * many the wrapper added). What the script leaves running (AgentAPI,
  * the status relay) goes on spawning in answer to Claude until strace lets go: neither the
  * script's work nor the same from one run to the next.
  *
@@ -166,14 +171,14 @@ function tracedProcesses(trace: string, root: number, agentapi: number): Created
     const creator = parentOf.get(pid);
     return creator === undefined ? undefined : processOf(creator);
   };
-  // Below root and not below AgentAPI; AgentAPI itself counts.
-  const counted = (pid: number): boolean => {
-    for (let p = parent(pid); p !== undefined; p = parent(p)) {
-      if (p === agentapi) return false;
-      if (p === root) return true;
-    }
+  const started = (pid: number, ancestor: (p: number) => boolean): boolean => {
+    for (let p = parent(pid); p !== undefined; p = parent(p)) if (ancestor(p)) return true;
     return false;
   };
+  // Below root and not below AgentAPI or the coder wrapper; AgentAPI and the wrapper count.
+  const below = (pid: number) => started(pid, (p) => p === root);
+  const byWrapper = (pid: number) => started(pid, (p) => program.get(p) === "coder");
+  const counted = (pid: number) => below(pid) && !started(pid, (p) => p === agentapi) && !byWrapper(pid);
   const name = (pid: number): string => {
     const own = program.get(pid);
     if (own !== undefined) return own;
@@ -188,6 +193,7 @@ function tracedProcesses(trace: string, root: number, agentapi: number): Created
   }
   const names: string[] = [];
   let repeats = 0;
+  const wrapped = [...parentOf.keys()].filter((pid) => below(pid) && byWrapper(pid)).length;
   for (const kids of childrenOf.values()) {
     const kidNames = kids.map(name);
     const repeat = new Set<number>();
@@ -197,7 +203,7 @@ function tracedProcesses(trace: string, root: number, agentapi: number): Created
     repeats += repeat.size;
     names.push(...kidNames.filter((_, i) => !repeat.has(i)));
   }
-  return { names, repeats };
+  return { names, repeats, wrapped };
 }
 
 /** "N name, N name, ..." for the most frequent names, the rest summed. */
@@ -278,7 +284,8 @@ if (plain && withMcp) {
 /** The count, then by program (and what a wait loop's repeats added in this run, not counted). */
 const processLines = (label: string, c: Created) =>
   `${label}: ${c.names.length}\n  ${breakdown(c.names)}` +
-  (c.repeats ? ` (+${c.repeats} polling AgentAPI, not counted)` : "");
+  (c.repeats ? ` (+${c.repeats} polling AgentAPI, not counted)` : "") +
+  (c.wrapped ? ` (+${c.wrapped} by the recording coder wrapper, not counted)` : "");
 console.log(processLines("processes a warm restart spawns (AgentAPI included, not what AgentAPI starts)", warm));
 console.log(processLines("the same with 3 MCP servers", warmMcp));
 if (plain) console.log(`memory of AgentAPI + Claude after a module start: ${(plain.rss / 1024).toFixed(0)} MiB RSS`);
