@@ -431,7 +431,8 @@ step_configure_mcp() {
   [[ -z "${MCP_CONFIG_URLS_B64}" ]] || mcp_read_remote_configs "${state_dir}"
   # The same servers as when every one was last configured, and Claude still has them all: nothing
   # to do, and no process per server (a warm restart stays as fast as without servers).
-  fingerprint=$(mcp_fingerprint "${state_dir}" "${servers}")
+  mcp_fingerprint "${state_dir}" "${servers}"
+  fingerprint=${SHA256}
   if [[ ${#unreadable[@]} == 0 && -f "${state_dir}/.fingerprint" && "$(<"${state_dir}/.fingerprint")" == "${fingerprint}" ]]; then
     while read -r name_b64 _; do
       [[ -z "${name_b64}" ]] || unchanged=$((unchanged + 1))
@@ -466,9 +467,11 @@ step_configure_mcp() {
     fi
     seen["${name}"]=1
     json=$(b64d "${json_b64}")
-    key=$(sha256_of "${name}")
+    sha256_of "${name}"
+    key=${SHA256}
     keep["${key}"]=1
-    want=$(sha256_of "${json}")
+    sha256_of "${json}"
+    want=${SHA256}
     entry="${want} ${name_b64}${source:+ ${source}}"
     if [[ -n "${present[${name}]:-}" && -f "${state_dir}/${key}" && "$(<"${state_dir}/${key}")" == "${entry}" ]]; then
       unchanged=$((unchanged + 1))
@@ -515,25 +518,30 @@ step_configure_mcp() {
   note "mcp" "${added} added, ${unchanged} unchanged, ${removed} removed, ${skipped} skipped${skipped_names:+ (${skipped_names# })}"
   # Only a start that configured every server may let the next one skip them all.
   if ((skipped == 0 && ${#unreadable[@]} == 0)); then
-    fingerprint=$(mcp_fingerprint "${state_dir}" "${servers}")
+    mcp_fingerprint "${state_dir}" "${servers}"
+    fingerprint=${SHA256}
     printf '%s' "${fingerprint}" | atomic_write "${state_dir}/.fingerprint" 0600
   fi
 }
 
 # step_check_mcp: Starts each of the module's MCP servers (and the user's own, with mcp_check_user_servers) once and reports per server "ok, N tools" or why not; fatal only for a server named in mcp_required.
 step_check_mcp() {
-  local state_dir checked_dir work project configured name_b64 json_b64 name key result
+  local state_dir checked_dir work="" project configured name_b64 json_b64 name key result
   local ok=0 failed=0 skipped=0 names=() yours_name=() yours_def=() n
   local -A def=() outcome=() key_by_name=()
   state_dir="${MODULE_DIR}/mcp/${WORKDIR_KEY}"
   checked_dir="${MODULE_DIR}/mcp-checked/${WORKDIR_KEY}"
-  [[ -d "${checked_dir}" ]] || mkdir -p -- "${checked_dir}"
-  work=$(mktemp -d "${MODULE_DIR}/.mcp-check.XXXXXX")
-  # shellcheck disable=SC2064 # the path is fixed now
-  trap "rm -rf -- '${work}'" EXIT
   # Only the module's servers, known by its records of what it added: a user's own and the coder
   # CLI's are left alone.
   mcp_read_records "${state_dir}"
+  if [[ -z "${RECORD_NAMES}" && "${ARG_MCP_CHECK_USER_SERVERS}" != true && -z "${ARG_MCP_REQUIRED}" ]]; then
+    # Nothing to check (the common case): no process, but no result kept of a server now gone.
+    for key in "${checked_dir}"/*; do
+      [[ ! -f "${key}" ]] || rm -f -- "${key}"
+    done
+    return 0
+  fi
+  [[ -d "${checked_dir}" ]] || mkdir -p -- "${checked_dir}"
   claude_project_dir "${WORKDIR}"
   project=${PROJECT_DIR}
   # Claude's own copy of each definition: what it will start. The module's names are plain
@@ -555,6 +563,8 @@ step_check_mcp() {
       continue
     fi
     def["${name}"]=$(b64d "${json_b64}")
+    mcp_check_dir
+    work=${MCP_CHECK_DIR}
     mcp_check_server "${def[${name}]}" "${ARG_MCP_CHECK_TIMEOUT}" "${work}/${key}" >"${work}/${key}.result" 2>/dev/null &
   done <<<"${configured}"
   # The user's own servers (the work dir's and user-scope ones; not the coder CLI's `coder`), when
@@ -572,6 +582,8 @@ step_check_mcp() {
       yours_name+=("${name//[^[:print:]]/?}")
       yours_def+=("$(b64d "${json_b64}")")
       key="yours-${#yours_def[@]}"
+      mcp_check_dir
+      work=${MCP_CHECK_DIR}
       mcp_check_server "${yours_def[-1]}" "${ARG_MCP_CHECK_TIMEOUT}" "${work}/${key}" >"${work}/${key}.result" 2>/dev/null &
     done <<<"${configured}"
   fi
@@ -1421,7 +1433,8 @@ mcp_read_remote_configs() {
   while IFS= read -r url; do
     [[ -n "${url}" ]] || continue
     shown=$(mcp_url_shown "${url}")
-    source=$(sha256_of "${url}")
+    sha256_of "${url}"
+    source=${SHA256}
     reason=""
     # shellcheck disable=SC2310 # mcp_fetch is one pipeline whose status is curl's
     if ! command -v curl >/dev/null 2>&1; then
@@ -1460,11 +1473,10 @@ mcp_url_shown() {
   [[ "${rest}" != *[?#]* ]] || printf '?***'
 }
 
-# sha256_of STRING: hex digest, for change detection of configuration.
+# sha256_of STRING: sets SHA256 to STRING's hex digest, for change detection of configuration.
 sha256_of() {
-  local sum
-  sum=$(printf '%s' "$1" | sha256sum)
-  printf '%s' "${sum%% *}"
+  SHA256=$(sha256sum < <(printf '%s' "$1"))
+  SHA256=${SHA256%% *}
 }
 
 # mcp_fetch URL: prints the document at URL, within a bounded time and size. The URL reaches curl
@@ -1475,8 +1487,8 @@ mcp_fetch() {
     --proto '=http,https' --proto-redir '=http,https' --connect-timeout 10 --max-time 30 --max-filesize 1048576
 }
 
-# mcp_fingerprint STATE_DIR SERVERS: a digest of the servers wanted and of the module's records of
-# what it added.
+# mcp_fingerprint STATE_DIR SERVERS: sets SHA256 to a digest of the servers wanted and of the
+# module's records of what it added.
 mcp_fingerprint() {
   local records=("$1"/*)
   sha256_of "$2"$'\n\n'"${records[*]##*/}"
@@ -1514,6 +1526,16 @@ mcp_read_records() {
     RECORD_ENTRY["${name_b64}"]=${entry}
     RECORD_NAMES+=" ${name_b64}"
   done
+}
+
+# mcp_check_dir: sets MCP_CHECK_DIR to the directory of this start's checks, made on first use (when
+# every server is unchanged, none is) and removed when the shell exits.
+mcp_check_dir() {
+  if [[ -z "${MCP_CHECK_DIR:-}" ]]; then
+    MCP_CHECK_DIR=$(mktemp -d "${MODULE_DIR}/.mcp-check.XXXXXX")
+    # shellcheck disable=SC2064 # the path is fixed now
+    trap "rm -rf -- '${MCP_CHECK_DIR}'" EXIT
+  fi
 }
 
 # mcp_check_server JSON TIMEOUT WORK: checks one server (its definition as Claude has it), using
@@ -1959,7 +1981,8 @@ skills_reconcile() {
   done
   for root in "${personal}" "${project}"; do
     if [[ -z "${record[${root}]:-}" ]]; then
-      record["${root}"]="${INSTANCE_DIR}/skills/$(sha256_of "${root}")"
+      sha256_of "${root}"
+      record["${root}"]="${INSTANCE_DIR}/skills/${SHA256}"
       roots+=("${root}")
     fi
   done
@@ -3456,7 +3479,8 @@ expand_home "${ARG_WORKDIR%/}"
 WORKDIR=${EXPANDED}
 # The work dir's name in what is kept per work dir (mcp/, mcp-checked/, mcp-project/, sessions/):
 # worked out once here, where every step inherits it, instead of by each step.
-WORKDIR_KEY=$(sha256_of "${WORKDIR}")
+sha256_of "${WORKDIR}"
+WORKDIR_KEY=${SHA256}
 LOG_FILE=""
 # The script's own files are private (umask 077); what is the user's (a new work dir, Claude and what
 # it writes, the install hooks) gets the umask the agent gave the launcher.

@@ -91,11 +91,11 @@ run "mcp_servers_split_at_plan_time" {
 }
 
 # The agent runs the start script as one command-line argument (128 KiB at most), and the prompt
-# travels in it base64-encoded: about 45 KB of prompt fit, counted in bytes, not characters.
-run "ai_prompt_of_45000_bytes_is_accepted" {
+# travels in it base64-encoded: about 44 KB of prompt fit, counted in bytes, not characters.
+run "ai_prompt_of_44000_bytes_is_accepted" {
   command = plan
   variables {
-    ai_prompt = replace(format("%22500s", ""), " ", "é")
+    ai_prompt = replace(format("%22000s", ""), " ", "é")
   }
   assert {
     condition     = strcontains(coder_script.start.script, "CLAUDE_MODULE_ARG_AI_PROMPT='${base64encode(var.ai_prompt)}'")

@@ -30,7 +30,8 @@ expand_home "${ARG_WORKDIR%/}"
 WORKDIR=${EXPANDED}
 # The work dir's name in what is kept per work dir (mcp/, mcp-checked/, mcp-project/, sessions/):
 # worked out once here, where every step inherits it, instead of by each step.
-WORKDIR_KEY=$(sha256_of "${WORKDIR}")
+sha256_of "${WORKDIR}"
+WORKDIR_KEY=${SHA256}
 LOG_FILE=""
 # The script's own files are private (umask 077); what is the user's (a new work dir, Claude and what
 # it writes, the install hooks) gets the umask the agent gave the launcher.

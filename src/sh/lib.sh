@@ -167,11 +167,10 @@ version_of() {
   fi
 }
 
-# sha256_of STRING: hex digest, for change detection of configuration.
+# sha256_of STRING: sets SHA256 to STRING's hex digest, for change detection of configuration.
 sha256_of() {
-  local sum
-  sum=$(printf '%s' "$1" | sha256sum)
-  printf '%s' "${sum%% *}"
+  SHA256=$(sha256sum < <(printf '%s' "$1"))
+  SHA256=${SHA256%% *}
 }
 
 # expand_home PATH: sets EXPANDED to PATH with a leading ~ or $HOME made the user's home; nothing

@@ -15,18 +15,22 @@
 
 # step_check_mcp: Starts each of the module's MCP servers (and the user's own, with mcp_check_user_servers) once and reports per server "ok, N tools" or why not; fatal only for a server named in mcp_required.
 step_check_mcp() {
-  local state_dir checked_dir work project configured name_b64 json_b64 name key result
+  local state_dir checked_dir work="" project configured name_b64 json_b64 name key result
   local ok=0 failed=0 skipped=0 names=() yours_name=() yours_def=() n
   local -A def=() outcome=() key_by_name=()
   state_dir="${MODULE_DIR}/mcp/${WORKDIR_KEY}"
   checked_dir="${MODULE_DIR}/mcp-checked/${WORKDIR_KEY}"
-  [[ -d "${checked_dir}" ]] || mkdir -p -- "${checked_dir}"
-  work=$(mktemp -d "${MODULE_DIR}/.mcp-check.XXXXXX")
-  # shellcheck disable=SC2064 # the path is fixed now
-  trap "rm -rf -- '${work}'" EXIT
   # Only the module's servers, known by its records of what it added: a user's own and the coder
   # CLI's are left alone.
   mcp_read_records "${state_dir}"
+  if [[ -z "${RECORD_NAMES}" && "${ARG_MCP_CHECK_USER_SERVERS}" != true && -z "${ARG_MCP_REQUIRED}" ]]; then
+    # Nothing to check (the common case): no process, but no result kept of a server now gone.
+    for key in "${checked_dir}"/*; do
+      [[ ! -f "${key}" ]] || rm -f -- "${key}"
+    done
+    return 0
+  fi
+  [[ -d "${checked_dir}" ]] || mkdir -p -- "${checked_dir}"
   claude_project_dir "${WORKDIR}"
   project=${PROJECT_DIR}
   # Claude's own copy of each definition: what it will start. The module's names are plain
@@ -48,6 +52,8 @@ step_check_mcp() {
       continue
     fi
     def["${name}"]=$(b64d "${json_b64}")
+    mcp_check_dir
+    work=${MCP_CHECK_DIR}
     mcp_check_server "${def[${name}]}" "${ARG_MCP_CHECK_TIMEOUT}" "${work}/${key}" >"${work}/${key}.result" 2>/dev/null &
   done <<<"${configured}"
   # The user's own servers (the work dir's and user-scope ones; not the coder CLI's `coder`), when
@@ -65,6 +71,8 @@ step_check_mcp() {
       yours_name+=("${name//[^[:print:]]/?}")
       yours_def+=("$(b64d "${json_b64}")")
       key="yours-${#yours_def[@]}"
+      mcp_check_dir
+      work=${MCP_CHECK_DIR}
       mcp_check_server "${yours_def[-1]}" "${ARG_MCP_CHECK_TIMEOUT}" "${work}/${key}" >"${work}/${key}.result" 2>/dev/null &
     done <<<"${configured}"
   fi
@@ -123,6 +131,16 @@ step_check_mcp() {
       die "MCP server '${name}' is named in mcp_required and failed its check: ${result}; fix its definition, the command or credentials it needs in the workspace, or drop it from mcp_required"
     fi
   done <<<"${ARG_MCP_REQUIRED}"
+}
+
+# mcp_check_dir: sets MCP_CHECK_DIR to the directory of this start's checks, made on first use (when
+# every server is unchanged, none is) and removed when the shell exits.
+mcp_check_dir() {
+  if [[ -z "${MCP_CHECK_DIR:-}" ]]; then
+    MCP_CHECK_DIR=$(mktemp -d "${MODULE_DIR}/.mcp-check.XXXXXX")
+    # shellcheck disable=SC2064 # the path is fixed now
+    trap "rm -rf -- '${MCP_CHECK_DIR}'" EXIT
+  fi
 }
 
 # mcp_check_server JSON TIMEOUT WORK: checks one server (its definition as Claude has it), using

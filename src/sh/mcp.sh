@@ -33,7 +33,8 @@ step_configure_mcp() {
   [[ -z "${MCP_CONFIG_URLS_B64}" ]] || mcp_read_remote_configs "${state_dir}"
   # The same servers as when every one was last configured, and Claude still has them all: nothing
   # to do, and no process per server (a warm restart stays as fast as without servers).
-  fingerprint=$(mcp_fingerprint "${state_dir}" "${servers}")
+  mcp_fingerprint "${state_dir}" "${servers}"
+  fingerprint=${SHA256}
   if [[ ${#unreadable[@]} == 0 && -f "${state_dir}/.fingerprint" && "$(<"${state_dir}/.fingerprint")" == "${fingerprint}" ]]; then
     while read -r name_b64 _; do
       [[ -z "${name_b64}" ]] || unchanged=$((unchanged + 1))
@@ -68,9 +69,11 @@ step_configure_mcp() {
     fi
     seen["${name}"]=1
     json=$(b64d "${json_b64}")
-    key=$(sha256_of "${name}")
+    sha256_of "${name}"
+    key=${SHA256}
     keep["${key}"]=1
-    want=$(sha256_of "${json}")
+    sha256_of "${json}"
+    want=${SHA256}
     entry="${want} ${name_b64}${source:+ ${source}}"
     if [[ -n "${present[${name}]:-}" && -f "${state_dir}/${key}" && "$(<"${state_dir}/${key}")" == "${entry}" ]]; then
       unchanged=$((unchanged + 1))
@@ -117,7 +120,8 @@ step_configure_mcp() {
   note "mcp" "${added} added, ${unchanged} unchanged, ${removed} removed, ${skipped} skipped${skipped_names:+ (${skipped_names# })}"
   # Only a start that configured every server may let the next one skip them all.
   if ((skipped == 0 && ${#unreadable[@]} == 0)); then
-    fingerprint=$(mcp_fingerprint "${state_dir}" "${servers}")
+    mcp_fingerprint "${state_dir}" "${servers}"
+    fingerprint=${SHA256}
     printf '%s' "${fingerprint}" | atomic_write "${state_dir}/.fingerprint" 0600
   fi
 }
@@ -140,8 +144,8 @@ mcp_read_records() {
   done
 }
 
-# mcp_fingerprint STATE_DIR SERVERS: a digest of the servers wanted and of the module's records of
-# what it added.
+# mcp_fingerprint STATE_DIR SERVERS: sets SHA256 to a digest of the servers wanted and of the
+# module's records of what it added.
 mcp_fingerprint() {
   local records=("$1"/*)
   sha256_of "$2"$'\n\n'"${records[*]##*/}"
@@ -158,7 +162,8 @@ mcp_read_remote_configs() {
   while IFS= read -r url; do
     [[ -n "${url}" ]] || continue
     shown=$(mcp_url_shown "${url}")
-    source=$(sha256_of "${url}")
+    sha256_of "${url}"
+    source=${SHA256}
     reason=""
     # shellcheck disable=SC2310 # mcp_fetch is one pipeline whose status is curl's
     if ! command -v curl >/dev/null 2>&1; then

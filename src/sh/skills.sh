@@ -41,7 +41,8 @@ skills_reconcile() {
   done
   for root in "${personal}" "${project}"; do
     if [[ -z "${record[${root}]:-}" ]]; then
-      record["${root}"]="${INSTANCE_DIR}/skills/$(sha256_of "${root}")"
+      sha256_of "${root}"
+      record["${root}"]="${INSTANCE_DIR}/skills/${SHA256}"
       roots+=("${root}")
     fi
   done
