@@ -331,13 +331,15 @@ describe.skipIf(!existsSync("/usr/sbin/iptables"))("nsjail, in a network namespa
       return sent.exitCode === 0 ? true : undefined;
     });
     // No model is configured for this Claude, so the turn fails: reported as a failure, also from the jail.
-    const statuses = () =>
-      existsSync(statusLog)
-        ? readFileSync(statusLog, "utf8")
-            .trim()
-            .split("\n")
-            .map((l) => JSON.parse(l) as { app_slug: string; state: string; message: string; uri: string })
-        : [];
+    // Complete lines only: the server may have created the file, or begun a line, and not yet written it.
+    const statuses = () => {
+      const text = existsSync(statusLog) ? readFileSync(statusLog, "utf8") : "";
+      return text
+        .slice(0, text.lastIndexOf("\n") + 1)
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { app_slug: string; state: string; message: string; uri: string });
+    };
     await waitFor("the failed turn to be reported", () =>
       statuses().some((s) => s.state === "failure") ? true : undefined,
     );
