@@ -5,7 +5,7 @@
 // is where the module takes it; the test holds the lock as a running Claude would.
 
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmdirSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { useE2E } from "../lib/e2e.ts";
 import { claudeBinary } from "../lib/paths.ts";
@@ -24,7 +24,7 @@ function holdLock(home: string): () => void {
   const refresh = setInterval(() => utimesSync(lock, new Date(), new Date()), 200);
   const release = () => {
     clearInterval(refresh);
-    if (existsSync(lock)) Bun.spawnSync(["rmdir", lock]);
+    if (existsSync(lock)) rmdirSync(lock);
   };
   e2e.afterTest(release);
   return release;
@@ -44,7 +44,7 @@ const lockReleased = (home: string) =>
 
 describe("~/.claude.json and Claude Code's lock on it", () => {
   test("the real Claude Code CLI does not write ~/.claude.json while ~/.claude.json.lock is held", async () => {
-    const { agent } = await e2e.workspace({ ...image.inputs }, image.options);
+    const { agent } = await e2e.workspace(image.inputs, image.options);
     writeFileSync(join(agent.home, ".claude.json"), `{"hasCompletedOnboarding": true}\n`);
     const release = holdLock(agent.home);
     const add = ["mcp", "add", "--scope", "user", "probe", "--", "/bin/true"];
