@@ -40,7 +40,7 @@ main() {
     run_logged post_install.log step_post_install_hook
   fi
   # Its one message is complete without a log (and a step without run_logged costs no processes).
-  LOG_FILE=""
+  log_close
   step_check_tools
   if [[ -n "${ARG_WAIT_FOR_SCRIPTS}" ]]; then
     run_logged install.log step_wait_for_scripts
@@ -69,7 +69,7 @@ main() {
     run_logged session.log step_start_tmux_session
   fi
   run_logged install.log step_sync_complete
-  LOG_FILE=""
+  log_close
   step_summary
 }
 
@@ -953,11 +953,41 @@ exit_reported() {
   exit 1
 }
 
-# run_logged LOG FUNCTION: runs a step with its output shown and appended to the instance's LOG (~/.claude-module/LOG for the default one).
+# run_logged LOG FUNCTION...: runs a step in a subshell with its output shown and appended to the
+# instance's LOG (~/.claude-module/LOG for the default one). Steps in a row with the same log share
+# one tee (log_to). The step closes the tee's descriptor first, so that nothing it leaves running
+# (AgentAPI, the status relay) holds the tee open.
 run_logged() {
-  LOG_FILE="${INSTANCE_DIR}/$1"
+  log_to "$1"
   shift
-  "$@" 2>&1 | tee -a "${LOG_FILE}"
+  (
+    exec {LOG_FD}>&-
+    "$@"
+  ) >&"${LOG_FD}" 2>&1
+}
+
+# log_to LOG: sets LOG_FILE to the instance's LOG and LOG_FD to a tee that shows what is written to
+# it and appends it to LOG, the one already open when it is for the same file.
+log_to() {
+  local file="${INSTANCE_DIR}/$1"
+  if [[ "${LOG_TEE_FILE}" != "${file}" ]]; then
+    log_close
+    # shellcheck disable=SC2312 # the tee has no status worth a check: it writes what it is given
+    exec {LOG_FD}> >(exec tee -a "${file}")
+    LOG_TEE_PID=$!
+    LOG_TEE_FILE=${file}
+  fi
+  LOG_FILE=${file}
+}
+
+# log_close: ends logging to LOG_FILE: closes the tee log_to opened, if any, and waits until it has
+# shown everything written to it, so that what the script prints next comes after it.
+log_close() {
+  LOG_FILE=""
+  [[ -n "${LOG_TEE_FILE}" ]] || return 0
+  LOG_TEE_FILE=""
+  exec {LOG_FD}>&-
+  wait "${LOG_TEE_PID}" || true
 }
 
 # run_hook NAME BODY: writes BODY to the instance's NAME.sh (~/.claude-module/NAME.sh for the default one) and runs it with bash; its failure stops the start.
@@ -2230,9 +2260,12 @@ boundary_gate() {
     return 0
   fi
   # A background job keeps errexit active inside the step; a condition (|| or if) would turn it off.
+  # Its run_logged finds boundary.log's tee open here, in the shell that closes it.
+  log_to boundary.log
   "$@" &
   wait "$!" || rc=$?
   ((rc != 0)) || return 0
+  log_close
   LOG_FILE="${INSTANCE_DIR}/boundary.log"
   [[ "${ARG_BOUNDARY_FAIL_OPEN}" == true ]] ||
     die "Claude Code was not started because boundary cannot start (cause and fix above). To start Claude Code without network filtering instead, set boundary_fail_open = true."
@@ -3482,6 +3515,7 @@ WORKDIR=${EXPANDED}
 sha256_of "${WORKDIR}"
 WORKDIR_KEY=${SHA256}
 LOG_FILE=""
+LOG_TEE_FILE=""
 # The script's own files are private (umask 077); what is the user's (a new work dir, Claude and what
 # it writes, the install hooks) gets the umask the agent gave the launcher.
 USER_UMASK=${CLAUDE_MODULE_UMASK:-022}

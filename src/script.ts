@@ -23,6 +23,10 @@ export interface Run<S extends ScriptName> {
   readonly gate?: "boundary_gate";
   /** One line for main, above the call: why the entry is as it is. */
   readonly why?: string;
+  /** A step without a log that prints only through run_logged: the steps' tee stays open across it.
+   * Before any other step without a log, main closes the tee (log_close), so that what the step
+   * prints comes after what the steps before it printed. */
+  readonly quiet?: boolean;
 }
 
 export interface ScriptDef<S extends ScriptName = ScriptName> {
@@ -59,7 +63,7 @@ export function mainBody<S extends ScriptName>(steps: readonly Run<S>[]): string
       .join(" ");
     if (run.why) out.push(comment(run.why));
     // die and the ERR trap name LOG_FILE: a step without a log must not send readers to the last one.
-    if (!run.log && logged) out.push(`LOG_FILE=""`);
+    if (!run.log && logged) out.push(run.quiet ? `LOG_FILE=""` : "log_close");
     logged ||= run.log !== undefined;
     if (run.whenSet) {
       out.push(`if [[ -n "\${ARG_${ident(run.whenSet)}}" ]]; then`, indent(call), "fi");

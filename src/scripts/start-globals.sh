@@ -33,6 +33,7 @@ WORKDIR=${EXPANDED}
 sha256_of "${WORKDIR}"
 WORKDIR_KEY=${SHA256}
 LOG_FILE=""
+LOG_TEE_FILE=""
 # The script's own files are private (umask 077); what is the user's (a new work dir, Claude and what
 # it writes, the install hooks) gets the umask the agent gave the launcher.
 USER_UMASK=${CLAUDE_MODULE_UMASK:-022}

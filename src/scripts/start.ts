@@ -31,10 +31,12 @@ export const start: ScriptDef<"start"> = {
     {
       step: "write_project_mcp",
       why: "Logs into install.log itself, and only when mcp_project_file is or was on: otherwise it costs no process.",
+      quiet: true,
     },
     {
       step: "install_skills",
       why: "Logs into install.log itself, and only when skills is or was set: otherwise it costs no process.",
+      quiet: true,
     },
     { step: "configure_tasks", log: "install.log" },
     { step: "setup_boundary", log: "boundary.log", gate: "boundary_gate" },

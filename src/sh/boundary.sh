@@ -51,9 +51,12 @@ boundary_gate() {
     return 0
   fi
   # A background job keeps errexit active inside the step; a condition (|| or if) would turn it off.
+  # Its run_logged finds boundary.log's tee open here, in the shell that closes it.
+  log_to boundary.log
   "$@" &
   wait "$!" || rc=$?
   ((rc != 0)) || return 0
+  log_close
   LOG_FILE="${INSTANCE_DIR}/boundary.log"
   [[ "${ARG_BOUNDARY_FAIL_OPEN}" == true ]] ||
     die "Claude Code was not started because boundary cannot start (cause and fix above). To start Claude Code without network filtering instead, set boundary_fail_open = true."

@@ -279,11 +279,41 @@ load_saved_args() {
   log "run by hand: using the arguments the last start saved in ${file}" >&2
 }
 
-# run_logged LOG FUNCTION: runs a step with its output shown and appended to the instance's LOG (~/.claude-module/LOG for the default one).
+# run_logged LOG FUNCTION...: runs a step in a subshell with its output shown and appended to the
+# instance's LOG (~/.claude-module/LOG for the default one). Steps in a row with the same log share
+# one tee (log_to). The step closes the tee's descriptor first, so that nothing it leaves running
+# (AgentAPI, the status relay) holds the tee open.
 run_logged() {
-  LOG_FILE="${INSTANCE_DIR}/$1"
+  log_to "$1"
   shift
-  "$@" 2>&1 | tee -a "${LOG_FILE}"
+  (
+    exec {LOG_FD}>&-
+    "$@"
+  ) >&"${LOG_FD}" 2>&1
+}
+
+# log_to LOG: sets LOG_FILE to the instance's LOG and LOG_FD to a tee that shows what is written to
+# it and appends it to LOG, the one already open when it is for the same file.
+log_to() {
+  local file="${INSTANCE_DIR}/$1"
+  if [[ "${LOG_TEE_FILE}" != "${file}" ]]; then
+    log_close
+    # shellcheck disable=SC2312 # the tee has no status worth a check: it writes what it is given
+    exec {LOG_FD}> >(exec tee -a "${file}")
+    LOG_TEE_PID=$!
+    LOG_TEE_FILE=${file}
+  fi
+  LOG_FILE=${file}
+}
+
+# log_close: ends logging to LOG_FILE: closes the tee log_to opened, if any, and waits until it has
+# shown everything written to it, so that what the script prints next comes after it.
+log_close() {
+  LOG_FILE=""
+  [[ -n "${LOG_TEE_FILE}" ]] || return 0
+  LOG_TEE_FILE=""
+  exec {LOG_FD}>&-
+  wait "${LOG_TEE_PID}" || true
 }
 
 # script_dir SOURCE: sets SCRIPT_DIR to the directory of the script file SOURCE (BASH_SOURCE[0]),

@@ -254,6 +254,7 @@ describe("step sequence", () => {
     const body = mainBody<"start">([
       { step: "prepare" },
       { step: "pre_install_hook", log: "pre_install.log", whenSet: "PRE_INSTALL_SCRIPT" },
+      { step: "install_skills", quiet: true },
       { step: "setup_boundary", log: "boundary.log", gate: "boundary_gate" },
       { step: "summary", why: "a reason" },
     ]);
@@ -263,9 +264,12 @@ describe("step sequence", () => {
         'if [[ -n "${ARG_PRE_INSTALL_SCRIPT}" ]]; then',
         "  run_logged pre_install.log step_pre_install_hook",
         "fi",
+        // A quiet step keeps the tee open; any other step without a log comes after all it showed.
+        'LOG_FILE=""',
+        "step_install_skills",
         "boundary_gate run_logged boundary.log step_setup_boundary",
         "# a reason",
-        'LOG_FILE=""',
+        "log_close",
         "step_summary",
       ].join("\n"),
     );
