@@ -124,15 +124,17 @@ step_install_claude() {
       die "claude_executable ${found} ${CLAUDE_WHY_NOT}; correct claude_executable, or leave it empty to let the module find or install Claude Code"
     have=${CLAUDE_HAVE}
     how="claude_executable ${found}"
-  elif [[ "${ARG_INSTALL_CLAUDE_CODE}" == true && "${state_spec}" == "${spec}" ]]; then
-    claude_check "${state_bin}" "${want}"
-    have=${CLAUDE_HAVE}
-    found=${state_bin}
-    how="already installed"
   fi
   if [[ "${ARG_INSTALL_CLAUDE_CODE}" == true ]]; then
     # A claude the module installed earlier is not "pre-installed", even when linked elsewhere.
     real_ours=$(readlink -f -- "${state_bin:-/nonexistent}") || real_ours=""
+    if [[ -z "${ARG_CLAUDE_EXECUTABLE}" && "${state_spec}" == "${spec}" ]]; then
+      # The resolved file: its version is kept (installed_version), a link's is not.
+      claude_check "${real_ours:-${state_bin}}" "${want}"
+      have=${CLAUDE_HAVE}
+      found=${state_bin}
+      how="already installed"
+    fi
   fi
 
   if [[ -z "${have}" ]]; then
@@ -228,7 +230,7 @@ step_install_agentapi() {
   want=${PLAIN_VERSION}
   have=""
   if [[ -x "${BIN_DIR}/agentapi" ]]; then
-    version_of "${BIN_DIR}/agentapi"
+    installed_version "${BIN_DIR}/agentapi"
     have=${BINARY_VERSION}
   fi
 
@@ -1062,7 +1064,7 @@ claude_check() {
     CLAUDE_WHY_NOT="is not an executable file"
     return 0
   fi
-  version_of "$1"
+  installed_version "$1"
   CLAUDE_HAVE=${BINARY_VERSION}
   if [[ -z "${CLAUDE_HAVE}" ]]; then
     CLAUDE_WHY_NOT="does not run ('$1 --version' failed)"
@@ -1070,6 +1072,22 @@ claude_check() {
     CLAUDE_WHY_NOT="is ${CLAUDE_HAVE}, not ${2}"
     CLAUDE_HAVE=""
   fi
+}
+
+# installed_version BINARY: version_of, for a binary the start finds again on every restart: what a
+# regular file (not a symlink, which can be pointed at an older file) reported is kept in
+# ~/.claude-module/versions/ and trusted until the file is newer than that record. Asking claude
+# for its --version alone takes about 60 ms.
+installed_version() {
+  local record="${MODULE_DIR}/versions/${1//\//%}"
+  if [[ ! -L "$1" && -f "${record}" && ! "$1" -nt "${record}" ]]; then
+    IFS= read -r BINARY_VERSION <"${record}" || BINARY_VERSION=""
+    [[ -z "${BINARY_VERSION}" ]] || return 0
+  fi
+  version_of "$1"
+  [[ -n "${BINARY_VERSION}" && ! -L "$1" ]] || return 0
+  [[ -d "${MODULE_DIR}/versions" ]] || mkdir -p -- "${MODULE_DIR}/versions"
+  printf '%s\n' "${BINARY_VERSION}" >"${record}"
 }
 
 # version_of BINARY: sets BINARY_VERSION to the first X.Y.Z the binary reports for --version, or to
@@ -2387,7 +2405,7 @@ boundary_from_release() {
 installed_boundary() {
   BINARY_VERSION=""
   if [[ -x "${BIN_DIR}/boundary" ]]; then
-    version_of "${BIN_DIR}/boundary"
+    installed_version "${BIN_DIR}/boundary"
   fi
 }
 

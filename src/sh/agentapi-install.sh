@@ -12,7 +12,7 @@ step_install_agentapi() {
   want=${PLAIN_VERSION}
   have=""
   if [[ -x "${BIN_DIR}/agentapi" ]]; then
-    version_of "${BIN_DIR}/agentapi"
+    installed_version "${BIN_DIR}/agentapi"
     have=${BINARY_VERSION}
   fi
 

@@ -28,7 +28,7 @@ boundary_from_coder() {
 installed_boundary() {
   BINARY_VERSION=""
   if [[ -x "${BIN_DIR}/boundary" ]]; then
-    version_of "${BIN_DIR}/boundary"
+    installed_version "${BIN_DIR}/boundary"
   fi
 }
 

@@ -36,15 +36,17 @@ step_install_claude() {
       die "claude_executable ${found} ${CLAUDE_WHY_NOT}; correct claude_executable, or leave it empty to let the module find or install Claude Code"
     have=${CLAUDE_HAVE}
     how="claude_executable ${found}"
-  elif [[ "${ARG_INSTALL_CLAUDE_CODE}" == true && "${state_spec}" == "${spec}" ]]; then
-    claude_check "${state_bin}" "${want}"
-    have=${CLAUDE_HAVE}
-    found=${state_bin}
-    how="already installed"
   fi
   if [[ "${ARG_INSTALL_CLAUDE_CODE}" == true ]]; then
     # A claude the module installed earlier is not "pre-installed", even when linked elsewhere.
     real_ours=$(readlink -f -- "${state_bin:-/nonexistent}") || real_ours=""
+    if [[ -z "${ARG_CLAUDE_EXECUTABLE}" && "${state_spec}" == "${spec}" ]]; then
+      # The resolved file: its version is kept (installed_version), a link's is not.
+      claude_check "${real_ours:-${state_bin}}" "${want}"
+      have=${CLAUDE_HAVE}
+      found=${state_bin}
+      how="already installed"
+    fi
   fi
 
   if [[ -z "${have}" ]]; then
@@ -142,7 +144,7 @@ claude_check() {
     CLAUDE_WHY_NOT="is not an executable file"
     return 0
   fi
-  version_of "$1"
+  installed_version "$1"
   CLAUDE_HAVE=${BINARY_VERSION}
   if [[ -z "${CLAUDE_HAVE}" ]]; then
     CLAUDE_WHY_NOT="does not run ('$1 --version' failed)"

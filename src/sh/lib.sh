@@ -167,6 +167,22 @@ version_of() {
   fi
 }
 
+# installed_version BINARY: version_of, for a binary the start finds again on every restart: what a
+# regular file (not a symlink, which can be pointed at an older file) reported is kept in
+# ~/.claude-module/versions/ and trusted until the file is newer than that record. Asking claude
+# for its --version alone takes about 60 ms.
+installed_version() {
+  local record="${MODULE_DIR}/versions/${1//\//%}"
+  if [[ ! -L "$1" && -f "${record}" && ! "$1" -nt "${record}" ]]; then
+    IFS= read -r BINARY_VERSION <"${record}" || BINARY_VERSION=""
+    [[ -z "${BINARY_VERSION}" ]] || return 0
+  fi
+  version_of "$1"
+  [[ -n "${BINARY_VERSION}" && ! -L "$1" ]] || return 0
+  [[ -d "${MODULE_DIR}/versions" ]] || mkdir -p -- "${MODULE_DIR}/versions"
+  printf '%s\n' "${BINARY_VERSION}" >"${record}"
+}
+
 # sha256_of STRING: sets SHA256 to STRING's hex digest, for change detection of configuration.
 sha256_of() {
   SHA256=$(sha256sum < <(printf '%s' "$1"))

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { useE2E } from "../lib/e2e.ts";
 import { modeOf } from "../lib/files.ts";
@@ -43,6 +43,40 @@ describe("pinned Claude Code from npm, AgentAPI from a release URL", () => {
     expect(mcpServersOf(readFileSync(join(agent.home, ".claude.json"), "utf8"), workdir)).toEqual(
       mcpServersOf(mcpState, workdir),
     );
+  });
+});
+
+describe("the installed Claude Code's version is kept between starts", () => {
+  test("a warm restart does not ask claude for its version again; a claude replaced in place is asked, and reinstalled", async () => {
+    const { agent } = await e2e.workspace({ claude_code_version: claudeVersion });
+    expect((await agent.start())[0]?.exitCode).toBe(0);
+    // The installed file becomes a wrapper that notes each --version it is asked, then runs Claude.
+    const real = realpathSync(join(agent.home, ".claude-module", "npm", "bin", "claude"));
+    const asked = join(agent.home, "asked");
+    renameSync(real, `${real}.real`);
+    writeFileSync(real, `#!/bin/sh\n[ "$1" != --version ] || echo asked >>'${asked}'\nexec '${real}.real' "$@"\n`, {
+      mode: 0o755,
+    });
+    const askedTimes = () => (existsSync(asked) ? readFileSync(asked, "utf8").split("\n").length - 1 : 0);
+
+    await agent.stop();
+    const [replaced] = await agent.start();
+    expect(replaced?.exitCode).toBe(0);
+    expect(replaced?.output).toContain(`Claude Code ${claudeVersion} is already installed`);
+    expect(askedTimes()).toBe(1);
+
+    await agent.stop();
+    const [warm] = await agent.start();
+    expect(warm?.exitCode).toBe(0);
+    expect(warm?.output).toContain(`Claude Code ${claudeVersion} is already installed`);
+    expect(askedTimes()).toBe(1);
+
+    // Replaced by another version: asked again, found wrong, and the pinned one installed.
+    writeFileSync(real, '#!/bin/sh\necho "2.0.0 (Claude Code)"\n', { mode: 0o755 });
+    await agent.stop();
+    const [other] = await agent.start();
+    expect(other?.exitCode).toBe(0);
+    expect(other?.output).toContain(`installed Claude Code ${claudeVersion}`);
   });
 });
 
