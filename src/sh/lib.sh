@@ -134,12 +134,14 @@ atomic_write() {
   fi
 }
 
-# write_text DEST MODE TEXT: atomic_write of TEXT (no NUL bytes). An unchanged DEST is found so
-# with bash builtins and only given MODE: one process on a warm start instead of seven.
+# write_text DEST MODE TEXT: atomic_write of TEXT (no NUL bytes), for the module's own files: in its
+# directories, which step_prepare keeps at 0700, or not secret (the terminal's claude shim). An
+# unchanged DEST is found so with bash builtins and costs no process on a warm start: it keeps its
+# mode, except that an executable that lost its x bit gets MODE again.
 write_text() {
   local current
   if [[ -f "$1" ]] && { IFS= read -r -d '' current 2>/dev/null <"$1" || true; } && [[ "${current}" == "$3" ]]; then
-    chmod "$2" "$1"
+    ((!(8#$2 & 8#100))) || [[ -x "$1" ]] || chmod "$2" "$1"
     return 0
   fi
   printf '%s' "$3" | atomic_write "$1" "$2"

@@ -2,7 +2,7 @@
 // umask the agent ran it with: a new work dir, and the files Claude writes there, as in a terminal.
 
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { chmodSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { useE2E } from "../lib/e2e.ts";
@@ -48,4 +48,17 @@ describe("file modes", () => {
       expect(modeOf(moduleDir)).toBe(0o700);
     },
   );
+
+  test("at the next start, the module's directory is private again and the status hook executable again", async () => {
+    const { agent, moduleDir } = await e2e.workspace(image.inputs, image.options);
+    expect(exitOf((await agent.start())[0])).toBe(0);
+    const hook = join(moduleDir, "bin", "claude-status-hook");
+    expect(modeOf(hook)).toBe(0o755);
+    chmodSync(hook, 0o644);
+    chmodSync(moduleDir, 0o755);
+    await agent.stop();
+    expect(exitOf((await agent.start())[0])).toBe(0);
+    expect(modeOf(hook)).toBe(0o755);
+    expect(modeOf(moduleDir)).toBe(0o700);
+  });
 });
