@@ -419,6 +419,12 @@ step_configure_mcp() {
   need_cmd jq "to read Claude's MCP configuration; install the jq package in the workspace image"
   state_dir="${MODULE_DIR}/mcp/${WORKDIR_KEY}"
   [[ -d "${state_dir}" ]] || mkdir -p -- "${state_dir}"
+  # No servers, and no record of one added earlier to take back: nothing to ask (and no process).
+  local records=("${state_dir}"/*)
+  if [[ -z "${servers}" && -z "${MCP_CONFIG_URLS_B64}" && ! -e "${records[0]}" ]]; then
+    note "mcp" "0 added, 0 unchanged, 0 removed, 0 skipped"
+    return 0
+  fi
   cd -- "${WORKDIR}"
   # Servers Claude has for this work dir now; one the user deleted by hand is added again.
   # Claude files local-scope servers under the git work tree's root when there is one.
