@@ -58,6 +58,14 @@ describe("MCP reconciliation", () => {
     expect(servers.change.command).toBe("/bin/v2");
     expect(servers.mine.command).toBe("/bin/mine");
     expect(second.output).toContain("mcp:           1 added, 1 unchanged, 1 removed, 0 skipped");
+
+    // The template drops them all: the module's go, the user's stays; then there is nothing to do.
+    const third = await startWith({}, second.ws);
+    expect(Object.keys(configured(third.ws)).sort()).toEqual(["coder", "mine"]);
+    expect(third.output).toContain("mcp:           0 added, 0 unchanged, 2 removed, 0 skipped");
+    const fourth = await startWith({}, third.ws);
+    expect(Object.keys(configured(fourth.ws)).sort()).toEqual(["coder", "mine"]);
+    expect(fourth.output).toContain("mcp:           0 added, 0 unchanged, 0 removed, 0 skipped");
   });
 
   test("a server Claude rejects is skipped and reported; the others are configured and the start succeeds", async () => {
