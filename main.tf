@@ -179,6 +179,7 @@ locals {
     name         = "start"
     instance_dir = local.instance_dir
     script       = base64gzip(file("${path.module}/scripts/start.sh"))
+    digest       = filesha256("${path.module}/scripts/start.sh")
     args         = { for key, value in local.start_args : key => base64encode(value) }
   })
   # The agent runs a coder_script as one command-line argument (sh -c), which Linux caps at 128 KiB
@@ -210,6 +211,7 @@ resource "coder_script" "stop" {
     name         = "stop"
     instance_dir = local.instance_dir
     script       = base64gzip(file("${path.module}/scripts/stop.sh"))
+    digest       = filesha256("${path.module}/scripts/stop.sh")
     args         = { for key, value in local.stop_args : key => base64encode(value) }
   })
 }

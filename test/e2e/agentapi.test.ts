@@ -1,7 +1,16 @@
 // AgentAPI as the module runs it: the chat URL, the port, readiness and shutdown.
 
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { useE2E } from "../lib/e2e.ts";
 import { preinstalled } from "../lib/preinstalled.ts";
@@ -129,6 +138,33 @@ describe("start-up", () => {
     expect(lost.exitCode).toBe(1);
     expect(String(lost.all)).toContain("no arguments: this script gets them from the module's launcher");
     expect(String(lost.all)).toContain("Fix: restart the workspace");
+  });
+
+  test("a restart runs the installed start script as it is; a changed module or a hand-edited copy is installed again", async () => {
+    const ws = await start();
+    const script = join(ws.moduleDir, "scripts", "start.sh");
+    const stamp = join(ws.moduleDir, "scripts", "start.sha256");
+    expect((await ws.agent.start())[0]?.exitCode).toBe(0);
+    const installed = readFileSync(script, "utf8");
+    const first = statSync(script);
+
+    // Nothing changed: the same file (not a fresh copy with the same text).
+    expect((await ws.agent.start())[0]?.exitCode).toBe(0);
+    expect(statSync(script).ino).toBe(first.ino);
+
+    // An admin's edit does not outlive the next start.
+    writeFileSync(script, `${installed}\necho edited by hand\n`);
+    const [edited] = await ws.agent.start();
+    expect(edited?.exitCode).toBe(0);
+    expect(edited?.output).not.toContain("edited by hand");
+    expect(readFileSync(script, "utf8")).toBe(installed);
+
+    // Another module version (another digest) is installed, not skipped.
+    const before = statSync(script).ino;
+    writeFileSync(stamp, "0\n");
+    expect((await ws.agent.start())[0]?.exitCode).toBe(0);
+    expect(statSync(script).ino).not.toBe(before);
+    expect(readFileSync(stamp, "utf8")).not.toBe("0\n");
   });
 
   test("two starts at once on a fresh home run one after the other: one AgentAPI, named by the pid file, ended by the stop", async () => {

@@ -31,7 +31,7 @@ async function launcher(name: string): Promise<TfResource> {
 }
 
 function launched(script: TfResource): string {
-  const m = (script.values.script as string).match(/^exec "\$\{dir\}\/(\w+)\.sh"$/m);
+  const m = (script.values.script as string).match(/^file="\$\{dir\}\/(\w+)\.sh"$/m);
   if (!m) throw new Error(`not a module launcher: ${script.values.display_name}`);
   return m[1]!;
 }
