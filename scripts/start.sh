@@ -192,7 +192,9 @@ step_install_claude() {
       found="${HOME}/.local/bin/claude"
       how="official installer"
     fi
-    claude_check "${found}" latest
+    # The resolved file, whose version the next start finds kept (installed_version).
+    real=$(readlink -f -- "${found}") || real=${found}
+    claude_check "${real}" latest
     have=${CLAUDE_HAVE}
     [[ -n "${have}" ]] || die "the installed ${found} does not run: 'claude --version' failed"
     [[ "${want}" == latest || "${have}" == "${want}" ]] ||
