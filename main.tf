@@ -180,7 +180,10 @@ locals {
     instance_dir = local.instance_dir
     script       = base64gzip(file("${path.module}/scripts/start.sh"))
     digest       = filesha256("${path.module}/scripts/start.sh")
-    args         = { for key, value in local.start_args : key => base64encode(value) }
+    # The arguments of type "text" in src/contract.ts travel compressed (empty as empty).
+    args = { for key, value in local.start_args : key => (
+      contains(["AI_PROMPT"], key) ? (value == "" ? "" : base64gzip(value)) : base64encode(value)
+    ) }
   })
   # The agent runs a coder_script as one command-line argument (sh -c), which Linux caps at 128 KiB
   # with its terminating NUL; past that the script cannot even start.
@@ -197,7 +200,7 @@ resource "coder_script" "start" {
     precondition {
       # The message prints lengths only: the script holds mcp, which is sensitive.
       condition     = length(local.start_script) <= local.script_limit
-      error_message = "The start script would be ${nonsensitive(length(local.start_script))} bytes, more than the ${local.script_limit} the Coder agent can run (it passes the script as one command-line argument, which Linux caps at 128 KiB). Its inputs travel base64-encoded in it: ai_prompt takes ${length(base64encode(local.ai_prompt))} bytes, the system prompt ${length(base64encode(local.system_prompt))}, mcp ${nonsensitive(length(base64encode(local.start_args.MCP_SERVERS)))}, skills ${length(base64encode(local.start_args.SKILLS))}. Shorten the largest: put long instructions in a file in the repository and refer to it."
+      error_message = "The start script would be ${nonsensitive(length(local.start_script))} bytes, more than the ${local.script_limit} the Coder agent can run (it passes the script as one command-line argument, which Linux caps at 128 KiB). Its inputs travel base64-encoded in it: ai_prompt takes ${length(base64gzip(local.ai_prompt))} bytes (compressed), the system prompt ${length(base64encode(local.system_prompt))}, mcp ${nonsensitive(length(base64encode(local.start_args.MCP_SERVERS)))}, skills ${length(base64encode(local.start_args.SKILLS))}. Shorten the largest: put long instructions in a file in the repository and refer to it."
     }
   }
 }

@@ -202,7 +202,7 @@ variable "enable_state_persistence" {
 # ---- Prompt, sessions and permissions ----
 
 variable "ai_prompt" {
-  description = "Initial prompt for Claude Code. Sent once, when a new session starts; never re-sent when a session is resumed. Empty: the task's prompt (data.coder_task, Coder >= 2.28), if the workspace runs a task. The whole start script, this prompt included (base64-encoded), must fit the 128 KiB the Coder agent can run: about 44 KB of prompt with the other inputs at their defaults."
+  description = "Initial prompt for Claude Code. Sent once, when a new session starts; never re-sent when a session is resumed. Empty: the task's prompt (data.coder_task, Coder >= 2.28), if the workspace runs a task. The whole start script, this prompt included (gzip-compressed, then base64-encoded), must fit the 128 KiB the Coder agent can run: about 40 KB of compressed prompt with the other inputs at their defaults (prose compresses three times or more)."
   type        = string
   default     = ""
 }

@@ -3308,14 +3308,15 @@ script_dir() {
 }
 
 # decode_args FILE NAME...: sets DECODED to the values of CLAUDE_MODULE_ARG_<NAME>, decoded from
-# base64 (b64d_all), in order. The launcher's arguments are saved in FILE; run without any (by
-# hand, from a terminal), the script takes them from there.
+# base64 (b64d_all), in order; a NAME ending in ":gz" is base64gzip-encoded, or empty (a long
+# text: compressed, more of it fits the 128 KiB the agent can run). The launcher's arguments are
+# saved in FILE; run without any (by hand, from a terminal), the script takes them from there.
 decode_args() {
-  local file=$1 name var given=0
+  local file=$1 name var given=0 i
   local -a values=()
   shift
   for name in "$@"; do
-    var="CLAUDE_MODULE_ARG_${name}"
+    var="CLAUDE_MODULE_ARG_${name%:gz}"
     [[ -z "${!var+set}" ]] || given=$((given + 1))
   done
   if ((given == 0)); then
@@ -3324,11 +3325,29 @@ decode_args() {
     save_args "${file}" "$@"
   fi
   for name in "$@"; do
-    var="CLAUDE_MODULE_ARG_${name}"
-    [[ -n "${!var+set}" ]] || die "missing argument ${name}: the module and its scripts are out of sync"
-    values+=("${!var}")
+    var="CLAUDE_MODULE_ARG_${name%:gz}"
+    [[ -n "${!var+set}" ]] || die "missing argument ${name%:gz}: the module and its scripts are out of sync"
+    # gzip's output holds NUL bytes, which b64d_all's one stream cannot carry.
+    if [[ "${name}" == *:gz ]]; then
+      values+=("")
+    else
+      values+=("${!var}")
+    fi
   done
   b64d_all "${values[@]}"
+  i=0
+  for name in "$@"; do
+    var="CLAUDE_MODULE_ARG_${name%:gz}"
+    if [[ "${name}" == *:gz && -n "${!var}" ]]; then
+      # "x" keeps trailing newlines through the command substitution.
+      DECODED[i]=$(
+        base64 -d <<<"${!var}" | gzip -dc || exit 1
+        printf x
+      ) || die "argument ${name%:gz} is not base64gzip text: the module and its scripts are out of sync"
+      DECODED[i]=${DECODED[i]%x}
+    fi
+    i=$((i + 1))
+  done
 }
 
 # load_saved_args FILE: exports the arguments the last start saved in FILE, for a script run again
@@ -3344,16 +3363,17 @@ load_saved_args() {
   log "run by hand: using the arguments the last start saved in ${file}" >&2
 }
 
-# save_args FILE NAME...: keeps the encoded CLAUDE_MODULE_ARG_<NAME> values in FILE for a run by
-# hand, rewriting it only when they changed (a warm restart writes nothing). Secrets are never
-# arguments (they come from coder_env), so the file holds none; it is private like its directory.
+# save_args FILE NAME...: keeps the encoded CLAUDE_MODULE_ARG_<NAME> values (NAME without a ":gz")
+# in FILE for a run by hand, rewriting it only when they changed (a warm restart writes nothing).
+# Secrets are never arguments (they come from coder_env), so the file holds none; it is private
+# like its directory.
 save_args() {
   local file=$1 name var text="" old=""
   shift
   # The launcher creates the directory; a script run some other way has nothing to save.
   [[ -d "${file%/*}" ]] || return 0
   for name in "$@"; do
-    var="CLAUDE_MODULE_ARG_${name}"
+    var="CLAUDE_MODULE_ARG_${name%:gz}"
     text+="${var}=${!var}"$'\n'
   done
   if [[ -f "${file}" ]]; then
@@ -3389,7 +3409,7 @@ on_error() {
 
 read_args() {
   script_dir "${BASH_SOURCE[0]:-}"
-  decode_args "${SCRIPT_DIR}/start.args" WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH CLAUDE_EXECUTABLE BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT STATE_PERSISTENCE SESSION_APP APP_SLUG INSTANCE_DIR SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS MCP_CHECK_TIMEOUT MCP_REQUIRED MCP_PROJECT_FILE MCP_CHECK_USER_SERVERS SKILLS AI_PROMPT CONTINUE RESUME_SESSION_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN SYNC_UNIT WAIT_FOR_SCRIPTS BOUNDARY_CODER_HOST
+  decode_args "${SCRIPT_DIR}/start.args" WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH CLAUDE_EXECUTABLE BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT STATE_PERSISTENCE SESSION_APP APP_SLUG INSTANCE_DIR SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS MCP_CHECK_TIMEOUT MCP_REQUIRED MCP_PROJECT_FILE MCP_CHECK_USER_SERVERS SKILLS AI_PROMPT:gz CONTINUE RESUME_SESSION_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN SYNC_UNIT WAIT_FOR_SCRIPTS BOUNDARY_CODER_HOST
   # Directory Claude Code works in; created when missing.
   ARG_WORKDIR=${DECODED[0]}
   # Install Claude Code, or only use an existing binary.

@@ -11,7 +11,10 @@ export type ArgType =
   | "bool"
   | "port"
   /** Lines of "<base64 name> <base64 value>", built in main.tf (see mcp_servers). */
-  | "pairs";
+  | "pairs"
+  /** A string that may be long (a prompt): main.tf sends it base64gzip-encoded (empty as empty), so
+   * that more of it fits the 128 KiB the agent can run. */
+  | "text";
 
 export interface Arg {
   readonly name: string;
@@ -109,7 +112,7 @@ export const contracts = {
         "Agent skills: name and SKILL.md text per line, for the work dir's .agents/skills and ~/.claude/skills.",
       ),
       // Prompt, sessions and permissions
-      arg("AI_PROMPT", "string", "Initial prompt for Claude, or empty; sent only when a new session starts."),
+      arg("AI_PROMPT", "text", "Initial prompt for Claude, or empty; sent only when a new session starts."),
       arg("CONTINUE", "bool", "Resume the previous session on restart."),
       arg("RESUME_SESSION_ID", "string", "Session UUID (lowercase) to resume instead of choosing one, or empty."),
       arg("DANGEROUSLY_SKIP_PERMISSIONS", "bool", "Start Claude with --dangerously-skip-permissions."),

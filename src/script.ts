@@ -85,15 +85,17 @@ function readArgs(name: ScriptName, args: readonly Arg[]): string {
     const check: Record<Arg["type"], string | undefined> = {
       string: undefined,
       pairs: undefined,
+      text: undefined,
       bool: `[[ "\${${out}}" == true || "\${${out}}" == false ]] || die ${quote(`${a.name} must be true or false`)}`,
       port: `[[ "\${${out}}" =~ ^[0-9]+$ ]] || die ${quote(`${a.name} must be a port number`)}`,
     };
     return [comment(a.doc), `${out}=\${DECODED[${i}]}`, ...(check[a.type] ? [check[a.type]!] : [])];
   });
   const names = args.map((a) => ident(a.name));
+  const decoded = args.map((a) => (a.type === "text" ? `${ident(a.name)}:gz` : ident(a.name)));
   return [
     ...(names.length
-      ? [`script_dir "\${BASH_SOURCE[0]:-}"`, `decode_args "\${SCRIPT_DIR}/${name}.args" ${names.join(" ")}`]
+      ? [`script_dir "\${BASH_SOURCE[0]:-}"`, `decode_args "\${SCRIPT_DIR}/${name}.args" ${decoded.join(" ")}`]
       : []),
     ...lines,
     ...(names.length ? [`unset DECODED ${names.map((n) => `CLAUDE_MODULE_ARG_${n}`).join(" ")}`] : []),

@@ -90,23 +90,24 @@ run "mcp_servers_split_at_plan_time" {
   }
 }
 
-# The agent runs the start script as one command-line argument (128 KiB at most), and the prompt
-# travels in it base64-encoded: about 44 KB of prompt fit, counted in bytes, not characters.
-run "ai_prompt_of_44000_bytes_is_accepted" {
+# The agent runs the start script as one command-line argument (128 KiB at most). The prompt travels
+# in it gzip-compressed, then base64-encoded: 64 KB of hex digits, which compress about as badly as
+# any prompt does, fit with the other inputs at their defaults.
+run "ai_prompt_of_64_KB_travels_compressed_and_is_accepted" {
   command = plan
   variables {
-    ai_prompt = replace(format("%22000s", ""), " ", "é")
+    ai_prompt = join("", [for i in range(1000) : sha256(tostring(i))])
   }
   assert {
-    condition     = strcontains(coder_script.start.script, "CLAUDE_MODULE_ARG_AI_PROMPT='${base64encode(var.ai_prompt)}'")
-    error_message = "the prompt reaches the script whole"
+    condition     = strcontains(coder_script.start.script, "CLAUDE_MODULE_ARG_AI_PROMPT='${base64gzip(var.ai_prompt)}'")
+    error_message = "the prompt reaches the script whole, compressed"
   }
 }
 
 run "a_start_script_over_128_KiB_is_refused_at_plan_time" {
   command = plan
   variables {
-    ai_prompt = replace(format("%45000s", ""), " ", "é")
+    ai_prompt = join("", [for i in range(1000) : "${sha512(tostring(i))}${sha512("x${i}")}"])
   }
   expect_failures = [coder_script.start]
 }

@@ -264,16 +264,17 @@ link_as() {
   fi
 }
 
-# save_args FILE NAME...: keeps the encoded CLAUDE_MODULE_ARG_<NAME> values in FILE for a run by
-# hand, rewriting it only when they changed (a warm restart writes nothing). Secrets are never
-# arguments (they come from coder_env), so the file holds none; it is private like its directory.
+# save_args FILE NAME...: keeps the encoded CLAUDE_MODULE_ARG_<NAME> values (NAME without a ":gz")
+# in FILE for a run by hand, rewriting it only when they changed (a warm restart writes nothing).
+# Secrets are never arguments (they come from coder_env), so the file holds none; it is private
+# like its directory.
 save_args() {
   local file=$1 name var text="" old=""
   shift
   # The launcher creates the directory; a script run some other way has nothing to save.
   [[ -d "${file%/*}" ]] || return 0
   for name in "$@"; do
-    var="CLAUDE_MODULE_ARG_${name}"
+    var="CLAUDE_MODULE_ARG_${name%:gz}"
     text+="${var}=${!var}"$'\n'
   done
   if [[ -f "${file}" ]]; then
@@ -347,14 +348,15 @@ script_dir() {
 }
 
 # decode_args FILE NAME...: sets DECODED to the values of CLAUDE_MODULE_ARG_<NAME>, decoded from
-# base64 (b64d_all), in order. The launcher's arguments are saved in FILE; run without any (by
-# hand, from a terminal), the script takes them from there.
+# base64 (b64d_all), in order; a NAME ending in ":gz" is base64gzip-encoded, or empty (a long
+# text: compressed, more of it fits the 128 KiB the agent can run). The launcher's arguments are
+# saved in FILE; run without any (by hand, from a terminal), the script takes them from there.
 decode_args() {
-  local file=$1 name var given=0
+  local file=$1 name var given=0 i
   local -a values=()
   shift
   for name in "$@"; do
-    var="CLAUDE_MODULE_ARG_${name}"
+    var="CLAUDE_MODULE_ARG_${name%:gz}"
     [[ -z "${!var+set}" ]] || given=$((given + 1))
   done
   if ((given == 0)); then
@@ -363,11 +365,29 @@ decode_args() {
     save_args "${file}" "$@"
   fi
   for name in "$@"; do
-    var="CLAUDE_MODULE_ARG_${name}"
-    [[ -n "${!var+set}" ]] || die "missing argument ${name}: the module and its scripts are out of sync"
-    values+=("${!var}")
+    var="CLAUDE_MODULE_ARG_${name%:gz}"
+    [[ -n "${!var+set}" ]] || die "missing argument ${name%:gz}: the module and its scripts are out of sync"
+    # gzip's output holds NUL bytes, which b64d_all's one stream cannot carry.
+    if [[ "${name}" == *:gz ]]; then
+      values+=("")
+    else
+      values+=("${!var}")
+    fi
   done
   b64d_all "${values[@]}"
+  i=0
+  for name in "$@"; do
+    var="CLAUDE_MODULE_ARG_${name%:gz}"
+    if [[ "${name}" == *:gz && -n "${!var}" ]]; then
+      # "x" keeps trailing newlines through the command substitution.
+      DECODED[i]=$(
+        base64 -d <<<"${!var}" | gzip -dc || exit 1
+        printf x
+      ) || die "argument ${name%:gz} is not base64gzip text: the module and its scripts are out of sync"
+      DECODED[i]=${DECODED[i]%x}
+    fi
+    i=$((i + 1))
+  done
 }
 
 # b64d_all VALUE...: sets DECODED to the VALUEs decoded from base64, in order, byte for byte

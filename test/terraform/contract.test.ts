@@ -6,7 +6,8 @@ import { describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
-import { contracts, scriptNames } from "../../src/contract.ts";
+import { gunzipSync } from "node:zlib";
+import { contracts, scriptNames, type ScriptName } from "../../src/contract.ts";
 import { scratchDir } from "../lib/scratch.ts";
 import { apply, writeTemplate, type TfResource } from "../lib/terraform.ts";
 
@@ -36,10 +37,14 @@ function launched(script: TfResource): string {
   return m[1]!;
 }
 
+/** The arguments a launcher passes, decoded: base64, or base64gzip for the contract's "text" ones. */
 function args(script: TfResource): Map<string, string> {
+  const name = launched(script) as ScriptName;
+  const texts = contracts[name].args.filter((a) => a.type === "text").map((a) => a.name);
   const out = new Map<string, string>();
   for (const m of (script.values.script as string).matchAll(/^export CLAUDE_MODULE_ARG_(\w+)='([^']*)'$/gm)) {
-    out.set(m[1]!, Buffer.from(m[2]!, "base64").toString("utf8"));
+    const bytes = Buffer.from(m[2]!, "base64");
+    out.set(m[1]!, (texts.includes(m[1]!) && bytes.length ? gunzipSync(bytes) : bytes).toString("utf8"));
   }
   return out;
 }
@@ -66,6 +71,8 @@ describe("main.tf against the script contract", () => {
   test("values arrive intact: base64 is the only form a value takes in the script text", async () => {
     const start = await launcher("start");
     expect(args(start).get("WORKDIR")).toBe(workdir);
+    // A "text" argument (the prompt) is compressed: it must be gzip, or args() could not read it.
+    expect(args(start).get("AI_PROMPT")).toBe("hi");
     expect(start.values.script).not.toContain("$(id)");
     for (const m of (start.values.script as string).matchAll(/^export CLAUDE_MODULE_ARG_\w+='(.*)'$/gm)) {
       expect(m[1]).toMatch(/^[A-Za-z0-9+/=]*$/);

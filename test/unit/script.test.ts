@@ -13,6 +13,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { loadLibrary, shDir, words } from "../../src/library.ts";
 import { composeScript, mainBody, renderScript } from "../../src/script.ts";
 import { start } from "../../src/scripts/start.ts";
@@ -21,6 +22,11 @@ import { hostile } from "../lib/hostile.ts";
 import { scratchDir } from "../lib/scratch.ts";
 
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
+/** An argument as main.tf encodes it: base64, or base64gzip (empty as empty) for a "text" one. */
+const encoded = (name: string, value: string) =>
+  contracts.start.args.find((a) => a.name === name)?.type === "text"
+    ? value && gzipSync(value).toString("base64")
+    : b64(value);
 
 const names = contracts.start.args.map((a) => a.name);
 
@@ -50,7 +56,7 @@ function validArgs(overrides: Record<string, string> = {}): Record<string, strin
     values[a.name] = a.type === "bool" ? "true" : a.type === "port" ? "3284" : "x";
   }
   Object.assign(values, overrides);
-  return Object.fromEntries(Object.entries(values).map(([k, val]) => [`CLAUDE_MODULE_ARG_${k}`, b64(val)]));
+  return Object.fromEntries(Object.entries(values).map(([k, val]) => [`CLAUDE_MODULE_ARG_${k}`, encoded(k, val)]));
 }
 
 describe("generated argument prologue", () => {
@@ -97,6 +103,12 @@ describe("generated argument prologue", () => {
     expect(r.stderr).toContain("missing argument WORKDIR");
   });
 
+  test("a prompt that is not base64gzip (a launcher older than the script) stops the script and says so", async () => {
+    const r = await readArgs({ ...validArgs(), CLAUDE_MODULE_ARG_AI_PROMPT: b64("plain") });
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toContain("argument AI_PROMPT is not base64gzip text");
+  });
+
   test("the launcher's arguments are kept beside the script, private, and rewritten only when they change", async () => {
     const home = scratchDir("home");
     const saved = join(home, ".claude-module", "scripts", "start.args");
@@ -104,11 +116,11 @@ describe("generated argument prologue", () => {
     expect((await readArgs({ HOME: home, ...validArgs({ AI_PROMPT: "first" }) })).exitCode).toBe(0);
     const first = statSync(saved);
     expect(first.mode & 0o777).toBe(0o600);
-    expect(readFileSync(saved, "utf8")).toContain(`CLAUDE_MODULE_ARG_AI_PROMPT=${b64("first")}\n`);
+    expect(readFileSync(saved, "utf8")).toContain(`CLAUDE_MODULE_ARG_AI_PROMPT=${encoded("AI_PROMPT", "first")}\n`);
     expect((await readArgs({ HOME: home, ...validArgs({ AI_PROMPT: "first" }) })).exitCode).toBe(0);
     expect(statSync(saved).ino).toBe(first.ino);
     expect((await readArgs({ HOME: home, ...validArgs({ AI_PROMPT: "second" }) })).exitCode).toBe(0);
-    expect(readFileSync(saved, "utf8")).toContain(`CLAUDE_MODULE_ARG_AI_PROMPT=${b64("second")}\n`);
+    expect(readFileSync(saved, "utf8")).toContain(`CLAUDE_MODULE_ARG_AI_PROMPT=${encoded("AI_PROMPT", "second")}\n`);
   });
 
   test("run without arguments (by hand), the script takes the saved ones, byte for byte", async () => {
