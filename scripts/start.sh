@@ -699,7 +699,14 @@ step_configure_tasks() {
   if [[ "${AUTH_METHOD}" != none ]]; then
     quiet_key_warning=true
   fi
+  tasks_configured "${project}" "${md}" "${withhold_key}"
+  if [[ "${TASKS_CONFIGURED}" == true ]]; then
+    log "task reporting is configured as this start would configure it (for this agent token); left as it is"
+    note "mode" "task (status reported as app '${ARG_APP_SLUG}')"
+    return 0
+  fi
   log "configuring task reporting: coder exp mcp configure claude-code ${project}"
+  [[ ! -e "${TASKS_STAMP}" ]] || rm -f -- "${TASKS_STAMP}"
   # The CLI rewrites ~/.claude.json.
   claude_json_lock
   out=$(
@@ -735,6 +742,8 @@ step_configure_tasks() {
   if ((status != 0)); then
     die "'coder exp mcp configure claude-code' failed (output above), so Claude cannot report task status to Coder; fix the coder CLI or set report_tasks = false"
   fi
+  tasks_stamp_text "${project}" "${md}" "${withhold_key}"
+  printf '%s' "${TASKS_STAMP_TEXT}" >"${TASKS_STAMP}"
   note "mode" "task (status reported as app '${ARG_APP_SLUG}')"
 }
 
@@ -2253,6 +2262,9 @@ sync_prompt_block() {
     PROMPT_BLOCK=malformed
     return 0
   fi
+  # No block wanted and none there (placed is true once a begin marker was met): the file stays as
+  # it is, even when it lacks a final newline (as the coder CLI leaves it).
+  [[ -n "${text}" || "${placed}" == true ]] || return 0
   if [[ "${placed}" == false && -n "${text}" ]]; then
     if ((${#out[@]} > 0)) && [[ -n "${out[-1]}" ]]; then
       out+=("")
@@ -2276,6 +2288,50 @@ sync_prompt_block() {
   printf '%s' "${wanted}" | atomic_write "${target}" "${mode}"
   PROMPT_BLOCK=updated
   log "updated the system prompt block in ${file}"
+}
+
+# tasks_configured PROJECT CLAUDE_MD WITHHOLD_KEY: sets TASKS_CONFIGURED to true when the coder CLI
+# already configured task reporting with these inputs (and the same CLI on PATH), and what it wrote
+# is as it left it: CLAUDE_MD, and its entries in ~/.claude.json. A restart then saves the CLI's
+# start, a few hundred ms. Sets TASKS_STAMP and TASKS_INPUTS for tasks_stamp_text.
+tasks_configured() {
+  local stamp=""
+  TASKS_CONFIGURED=false
+  TASKS_STAMP="${INSTANCE_DIR}/tasks-configured"
+  # hash (a builtin) finds the CLI's path without a process.
+  hash coder
+  TASKS_INPUTS="coder: ${BASH_CMDS[coder]}"$'\n'"project: $1"$'\n'"CLAUDE.md: $2"$'\n'"key withheld: $3"
+  TASKS_INPUTS+=$'\n'"key set: ${CLAUDE_API_KEY:+yes}"
+  if [[ "${ARG_STATUS_SOURCE}" != hooks ]]; then
+    TASKS_INPUTS+=$'\n'"app: ${ARG_APP_SLUG} on port ${ARG_AGENTAPI_PORT}"
+  fi
+  TASKS_INPUTS+=$'\n'"system prompt: ${ARG_SYSTEM_PROMPT}"
+  [[ -f "${TASKS_STAMP}" && ! "${BASH_CMDS[coder]}" -nt "${TASKS_STAMP}" && ! "$2" -nt "${TASKS_STAMP}" ]] || return 0
+  IFS= read -r -d '' stamp <"${TASKS_STAMP}" || true
+  [[ "${stamp}" == "${TASKS_INPUTS}"$'\n'* ]] || return 0
+  tasks_stamp_text "$@"
+  [[ -n "${TASKS_STAMP_TEXT}" && "${stamp}" == "${TASKS_STAMP_TEXT}" ]] || return 0
+  TASKS_CONFIGURED=true
+}
+
+# tasks_stamp_text PROJECT CLAUDE_MD WITHHOLD_KEY: sets TASKS_STAMP_TEXT to what TASKS_STAMP holds
+# after the coder CLI ran with TASKS_INPUTS: those, whether CLAUDE_MD is there, and the entries the
+# CLI writes in ~/.claude.json as they are now (the key only as whether it is the one given); empty
+# when ~/.claude.json cannot be read.
+tasks_stamp_text() {
+  local entries there=no
+  # shellcheck disable=SC2016 # a jq filter: $dir is jq's
+  entries=$(
+    if [[ "$3" == true ]]; then
+      unset CLAUDE_API_KEY
+    fi
+    exec jq -c --arg dir "$1" '[.projects[$dir].mcpServers.coder, .projects[$dir].allowedTools,
+      (if env.CLAUDE_API_KEY then .primaryApiKey == env.CLAUDE_API_KEY else true end)]' "${HOME}/.claude.json" 2>/dev/null
+  ) || entries=""
+  TASKS_STAMP_TEXT=""
+  [[ -n "${entries}" ]] || return 0
+  [[ ! -e "$2" ]] || there=yes
+  TASKS_STAMP_TEXT="${TASKS_INPUTS}"$'\n'"CLAUDE.md there: ${there}"$'\n'"entries: ${entries}"
 }
 
 # boundary_gate CMD...: runs the boundary set-up step (with boundary off, only boundary_off). When it

@@ -43,12 +43,57 @@ describe("report_tasks = true", () => {
     expect(claude.env.get("CODER_MCP_ALLOWED_TOOLS")).toBe("coder_report_task");
     expect(run?.output).toMatch(/mode: +task \(status reported as app 'ccw'\)\n/);
 
-    // Restarted, it configures again: the agent token in Claude's MCP config can change between builds.
+    // Restarted with the same inputs, what the CLI wrote stands (it writes no agent token, only what
+    // the inputs say), so it is not run again.
     await agent.stop();
     const [again] = await agent.start();
     expect(again?.exitCode).toBe(0);
-    expect(configureCalls(agent)).toHaveLength(2);
+    expect(configureCalls(agent)).toHaveLength(1);
     expect(again?.output).toMatch(/claude\.json: +already set up\n/);
+    expect(again?.output).toMatch(/mode: +task \(status reported as app 'ccw'\)\n/);
+  });
+
+  test("the coder CLI runs again when what it wrote changed (its ~/.claude.json entry, CLAUDE.md) or an input did", async () => {
+    const first = await e2e.workspace({ ...image.inputs, system_prompt: userPrompt }, image.options);
+    const { agent, workdir } = first;
+    const claudeJson = join(agent.home, ".claude.json");
+    const md = join(agent.home, ".claude", "CLAUDE.md");
+    const restart = async () => {
+      await agent.stop();
+      const [run] = await agent.start();
+      expect(exitOf(run)).toBe(0);
+      return configureCalls(agent).length;
+    };
+    expect(exitOf((await agent.start())[0])).toBe(0);
+    expect(configureCalls(agent)).toHaveLength(1);
+    expect(await restart()).toBe(1);
+
+    // The user removed the coder MCP server (claude mcp remove coder): it is configured again.
+    const config = JSON.parse(readFileSync(claudeJson, "utf8"));
+    delete config.projects[workdir].mcpServers.coder;
+    writeFileSync(claudeJson, JSON.stringify(config, null, 2));
+    expect(await restart()).toBe(2);
+    expect(JSON.parse(readFileSync(claudeJson, "utf8")).projects[workdir].mcpServers.coder.args).toEqual([
+      "exp",
+      "mcp",
+      "server",
+    ]);
+
+    // CLAUDE.md edited: the CLI puts its prompt block right again.
+    writeFileSync(md, "# Mine\n");
+    expect(await restart()).toBe(3);
+    expect(readFileSync(md, "utf8")).toContain("Never push to main.");
+    expect(await restart()).toBe(3);
+
+    // Another input (a new build of the template) configures again.
+    await agent.stop();
+    const second = await e2e.workspace(
+      { ...image.inputs, system_prompt: "Be brief.", workdir },
+      { ...image.options, home: agent.home },
+    );
+    expect(exitOf((await second.agent.start())[0])).toBe(0);
+    expect(configureCalls(second.agent)).toHaveLength(1);
+    expect(readFileSync(md, "utf8")).toContain("Be brief.");
   });
 
   test("by default (status from hooks) the coder CLI gets no app slug and no AgentAPI to watch", async () => {
