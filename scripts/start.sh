@@ -2869,7 +2869,7 @@ remove_status_relay() {
   rm -rf -- "${INSTANCE_DIR}/status"
 }
 
-# stop_status_relay: ends the status relay (its whole process group: the relay, tail and the reader) if it runs.
+# stop_status_relay: ends the status relay (its whole process group: the relay and its tail) if it runs.
 stop_status_relay() {
   local pid_file="${INSTANCE_DIR}/status/relay.pid" pid
   [[ -f "${pid_file}" ]] || return 0
@@ -2951,7 +2951,9 @@ claude_status_relay_text() {
     '# (written by the claude-code module, which starts it outside any boundary jail, so the agent'\''s' \
     '# token never has to enter the jail). One line of its log per status it could not send.' \
     'set -uo pipefail' \
-    'here=$(dirname -- "${BASH_SOURCE[0]}")' \
+    '# Its directory without dirname: each process here counts against the start'\''s.' \
+    'here=${BASH_SOURCE[0]%/*}' \
+    '[[ "${here}" != "${BASH_SOURCE[0]}" ]] || here=.' \
     'status_dir="${here}/../status"' \
     'base=${CODER_AGENT_URL:-$(<"${status_dir}/agent-url")}' \
     'url="${base%/}/api/v2/workspaceagents/me/app-status"' \
@@ -2966,9 +2968,10 @@ claude_status_relay_text() {
     '}' \
     'printf '\''%(%H:%M:%S)T relaying app statuses to %s\n'\'' -1 "${url}"' \
     'while true; do' \
-    '  tail -n 0 -F -- "${status_dir}/events" 2>/dev/null | while IFS= read -r status; do' \
+    '  # shellcheck disable=SC2312 # tail'\''s status is of no use: the loop restarts it when it ends' \
+    '  while IFS= read -r status; do' \
     '    send "${status}"' \
-    '  done' \
+    '  done < <(tail -n 0 -F -- "${status_dir}/events" 2>/dev/null)' \
     '  printf '\''%(%H:%M:%S)T tail ended; restarting it\n'\'' -1' \
     '  sleep 1' \
     'done'
@@ -3012,7 +3015,7 @@ claude_args() {
   tool_args --allowedTools "allowed tools" "${ARG_ALLOWED_TOOLS}"
   tool_args --disallowedTools "denied tools" "${ARG_DISALLOWED_TOOLS}"
   if [[ "${ARG_STATUS_SOURCE}" == hooks || "${ARG_STATUS_SOURCE}" == both ]]; then
-    FLAG_SETTINGS=$(with_status_hooks "${FLAG_SETTINGS}")
+    with_status_hooks
   fi
   if [[ "${FLAG_SETTINGS}" != '{}' ]]; then
     CLAUDE_ARGS+=(--settings "${FLAG_SETTINGS}")
@@ -3260,21 +3263,27 @@ tool_args() {
   note "$2" "${#rules[@]} rule(s)"
 }
 
-# with_status_hooks SETTINGS: prints SETTINGS (JSON) with the hooks block that makes the chat's Claude run the status hook.
+# with_status_hooks: adds to FLAG_SETTINGS (a compact JSON object the module wrote) the hooks block
+# that makes the chat's Claude run the status hook. Built by bash, not jq, so it costs no process.
 with_status_hooks() {
-  local command
+  local command run hooks
+  # %q leaves no control character (it writes those as $'\n' and the like), so escaping \ and "
+  # makes it a JSON string.
   printf -v command '%q' "${INSTANCE_BIN}/claude-status-hook"
-  jq -c --arg command "${command}" '
-    [{type: "command", command: $command}] as $run
-    | . + {hooks: {
-        UserPromptSubmit: [{hooks: $run}],
-        PreToolUse: [{matcher: "*", hooks: $run}],
-        PostToolUse: [{matcher: "*", hooks: $run}],
-        PostToolUseFailure: [{matcher: "*", hooks: $run}],
-        Notification: [{matcher: "permission_prompt|idle_prompt", hooks: $run}],
-        Stop: [{hooks: $run}],
-        StopFailure: [{hooks: $run}]
-      }}' <<<"$1"
+  command=${command//\\/\\\\}
+  command=${command//\"/\\\"}
+  run="[{\"type\":\"command\",\"command\":\"${command}\"}]"
+  hooks="{\"UserPromptSubmit\":[{\"hooks\":${run}}]"
+  hooks+=",\"PreToolUse\":[{\"matcher\":\"*\",\"hooks\":${run}}]"
+  hooks+=",\"PostToolUse\":[{\"matcher\":\"*\",\"hooks\":${run}}]"
+  hooks+=",\"PostToolUseFailure\":[{\"matcher\":\"*\",\"hooks\":${run}}]"
+  hooks+=",\"Notification\":[{\"matcher\":\"permission_prompt|idle_prompt\",\"hooks\":${run}}]"
+  hooks+=",\"Stop\":[{\"hooks\":${run}}],\"StopFailure\":[{\"hooks\":${run}}]}"
+  if [[ "${FLAG_SETTINGS}" == "{}" ]]; then
+    FLAG_SETTINGS="{\"hooks\":${hooks}}"
+  else
+    FLAG_SETTINGS="${FLAG_SETTINGS%\}},\"hooks\":${hooks}}"
+  fi
 }
 
 # chat_state_args: sets STATE_ARGS, AgentAPI's arguments that keep the chat of session SESSION_ID.

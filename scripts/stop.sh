@@ -171,7 +171,7 @@ warn() {
   log "WARNING: $*" >&2
 }
 
-# stop_status_relay: ends the status relay (its whole process group: the relay, tail and the reader) if it runs.
+# stop_status_relay: ends the status relay (its whole process group: the relay and its tail) if it runs.
 stop_status_relay() {
   local pid_file="${INSTANCE_DIR}/status/relay.pid" pid
   [[ -f "${pid_file}" ]] || return 0

@@ -14,7 +14,7 @@ claude_args() {
   tool_args --allowedTools "allowed tools" "${ARG_ALLOWED_TOOLS}"
   tool_args --disallowedTools "denied tools" "${ARG_DISALLOWED_TOOLS}"
   if [[ "${ARG_STATUS_SOURCE}" == hooks || "${ARG_STATUS_SOURCE}" == both ]]; then
-    FLAG_SETTINGS=$(with_status_hooks "${FLAG_SETTINGS}")
+    with_status_hooks
   fi
   if [[ "${FLAG_SETTINGS}" != '{}' ]]; then
     CLAUDE_ARGS+=(--settings "${FLAG_SETTINGS}")

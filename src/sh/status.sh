@@ -11,21 +11,27 @@
 # shellcheck disable=SC2312 # the scripts run under set -Eeuo pipefail, so a pipeline's failure is not masked
 # shellcheck disable=SC2154 # globals come from outside this file: ARG_* from the generated prologue, MODULE_DIR and the like from src/scripts/*-globals.sh, results from helpers in other files
 
-# with_status_hooks SETTINGS: prints SETTINGS (JSON) with the hooks block that makes the chat's Claude run the status hook.
+# with_status_hooks: adds to FLAG_SETTINGS (a compact JSON object the module wrote) the hooks block
+# that makes the chat's Claude run the status hook. Built by bash, not jq, so it costs no process.
 with_status_hooks() {
-  local command
+  local command run hooks
+  # %q leaves no control character (it writes those as $'\n' and the like), so escaping \ and "
+  # makes it a JSON string.
   printf -v command '%q' "${INSTANCE_BIN}/claude-status-hook"
-  jq -c --arg command "${command}" '
-    [{type: "command", command: $command}] as $run
-    | . + {hooks: {
-        UserPromptSubmit: [{hooks: $run}],
-        PreToolUse: [{matcher: "*", hooks: $run}],
-        PostToolUse: [{matcher: "*", hooks: $run}],
-        PostToolUseFailure: [{matcher: "*", hooks: $run}],
-        Notification: [{matcher: "permission_prompt|idle_prompt", hooks: $run}],
-        Stop: [{hooks: $run}],
-        StopFailure: [{hooks: $run}]
-      }}' <<<"$1"
+  command=${command//\\/\\\\}
+  command=${command//\"/\\\"}
+  run="[{\"type\":\"command\",\"command\":\"${command}\"}]"
+  hooks="{\"UserPromptSubmit\":[{\"hooks\":${run}}]"
+  hooks+=",\"PreToolUse\":[{\"matcher\":\"*\",\"hooks\":${run}}]"
+  hooks+=",\"PostToolUse\":[{\"matcher\":\"*\",\"hooks\":${run}}]"
+  hooks+=",\"PostToolUseFailure\":[{\"matcher\":\"*\",\"hooks\":${run}}]"
+  hooks+=",\"Notification\":[{\"matcher\":\"permission_prompt|idle_prompt\",\"hooks\":${run}}]"
+  hooks+=",\"Stop\":[{\"hooks\":${run}}],\"StopFailure\":[{\"hooks\":${run}}]}"
+  if [[ "${FLAG_SETTINGS}" == "{}" ]]; then
+    FLAG_SETTINGS="{\"hooks\":${hooks}}"
+  else
+    FLAG_SETTINGS="${FLAG_SETTINGS%\}},\"hooks\":${hooks}}"
+  fi
 }
 
 # step_start_status_relay: Writes the status hook and relay and starts the relay (once), when hooks report the status; else removes them.
@@ -80,7 +86,7 @@ identify_status_relay() {
   OUR_RELAY=true
 }
 
-# stop_status_relay: ends the status relay (its whole process group: the relay, tail and the reader) if it runs.
+# stop_status_relay: ends the status relay (its whole process group: the relay and its tail) if it runs.
 stop_status_relay() {
   local pid_file="${INSTANCE_DIR}/status/relay.pid" pid
   [[ -f "${pid_file}" ]] || return 0

@@ -7,7 +7,9 @@ import { describe, expect, test } from "bun:test";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
+import { hostile } from "../lib/hostile.ts";
 import { root } from "../lib/paths.ts";
+import { probe } from "../lib/probe.ts";
 import { scratchDir } from "../lib/scratch.ts";
 
 /** A module directory holding the hook, as the start script lays it out; returns a runner. */
@@ -84,5 +86,45 @@ describe("the status hook", () => {
       "idle: Claude needs your permission",
       "working: Continuing after Bash",
     ]);
+  });
+});
+
+describe("the hooks block in Claude's --settings (built by bash, without jq)", () => {
+  const events = [
+    "UserPromptSubmit",
+    "PreToolUse",
+    "PostToolUse",
+    "PostToolUseFailure",
+    "Notification",
+    "Stop",
+    "StopFailure",
+  ];
+
+  async function settings(bin: string, before: string) {
+    const r = await probe("test/unit/status-hook.test.ts", `with_status_hooks\nprintf '%s' "\${FLAG_SETTINGS}"`, {
+      INSTANCE_BIN: bin,
+      FLAG_SETTINGS: before,
+    });
+    expect(r.stderr).toBe("");
+    return JSON.parse(r.stdout) as { hooks: Record<string, { matcher?: string; hooks: { command: string }[] }[]> };
+  }
+
+  for (const name of hostile.filter((h) => !h.includes("/") && h !== "")) {
+    test(`a hook directory named ${JSON.stringify(name)}: the command bash runs is the hook's path`, async () => {
+      const bin = join("/tmp", name, "bin");
+      const s = await settings(bin, "{}");
+      expect(Object.keys(s.hooks)).toEqual(events);
+      for (const entries of Object.values(s.hooks)) {
+        const { command } = entries[0]!.hooks[0]!;
+        const r = await execa("bash", ["-c", `printf '%s' ${command}`]);
+        expect(r.stdout).toBe(join(bin, "claude-status-hook"));
+      }
+      expect(s.hooks.Notification![0]!.matcher).toBe("permission_prompt|idle_prompt");
+    });
+  }
+
+  test("other settings stay beside it", async () => {
+    const s = await settings("/home/coder/.claude-module/bin", '{"skipDangerousModePermissionPrompt":true}');
+    expect(Object.keys(s)).toEqual(["skipDangerousModePermissionPrompt", "hooks"]);
   });
 });

@@ -4,7 +4,9 @@
 # token never has to enter the jail). One line of its log per status it could not send.
 # shellcheck shell=bash
 set -uo pipefail
-here=$(dirname -- "${BASH_SOURCE[0]}")
+# Its directory without dirname: each process here counts against the start's.
+here=${BASH_SOURCE[0]%/*}
+[[ "${here}" != "${BASH_SOURCE[0]}" ]] || here=.
 status_dir="${here}/../status"
 base=${CODER_AGENT_URL:-$(<"${status_dir}/agent-url")}
 url="${base%/}/api/v2/workspaceagents/me/app-status"
@@ -19,9 +21,10 @@ send() {
 }
 printf '%(%H:%M:%S)T relaying app statuses to %s\n' -1 "${url}"
 while true; do
-  tail -n 0 -F -- "${status_dir}/events" 2>/dev/null | while IFS= read -r status; do
+  # shellcheck disable=SC2312 # tail's status is of no use: the loop restarts it when it ends
+  while IFS= read -r status; do
     send "${status}"
-  done
+  done < <(tail -n 0 -F -- "${status_dir}/events" 2>/dev/null)
   printf '%(%H:%M:%S)T tail ended; restarting it\n' -1
   sleep 1
 done
