@@ -280,6 +280,8 @@ step_install_agentapi() {
     die "the downloaded AgentAPI reports version '${have}', expected ${want} (${url})"
   fi
   mv -f "${new}" "${BIN_DIR}/agentapi"
+  # A restart then finds the version without running it.
+  keep_version "${BIN_DIR}/agentapi" "${have}"
   log "installed AgentAPI ${have}"
   note "agentapi" "${have} (downloaded)"
 }
@@ -331,19 +333,19 @@ step_seed_claude_config() {
   claude_project_dir "${WORKDIR}"
   project=${PROJECT_DIR}
   seeded_claude_json "${file}" "${project}"
-  if [[ "${SEEDED}" == changed ]]; then
+  if [[ "${JSON_STATE}" == changed ]]; then
     # Read again under the lock: a running Claude may have written since.
     claude_json_lock
     seeded_claude_json "${file}" "${project}"
-    if [[ "${SEEDED}" == changed ]]; then
-      printf '%s\n' "${SEEDED_TEXT}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
+    if [[ "${JSON_STATE}" == changed ]]; then
+      write_json "${JSON_EDITED}"
     fi
     claude_json_unlock
   fi
-  if [[ "${SEEDED}" == malformed ]]; then
+  if [[ "${JSON_STATE}" == malformed ]]; then
     warn "${file} is not valid JSON or not shaped as Claude Code writes it; left it untouched, so Claude may ask its first-run questions"
     note "claude.json" "malformed, left untouched"
-  elif [[ "${SEEDED}" == unchanged ]]; then
+  elif [[ "${JSON_STATE}" == unchanged ]]; then
     note "claude.json" "already set up"
   else
     log "marked onboarding done and ${WORKDIR} trusted in ${file}${ANTHROPIC_API_KEY:+; approved the API key}"
@@ -408,7 +410,7 @@ step_configure_api_key_helper() {
     note "key helper" "removed"
   fi
   if [[ "${updated}" != "${JSON_TEXT}" ]]; then
-    printf '%s\n' "${updated}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
+    write_json "${updated}"
     log "${action} in ${file}"
   fi
 }
@@ -1104,9 +1106,7 @@ installed_version() {
     [[ -z "${BINARY_VERSION}" ]] || return 0
   fi
   version_of "$1"
-  [[ -n "${BINARY_VERSION}" && ! -L "$1" ]] || return 0
-  [[ -d "${MODULE_DIR}/versions" ]] || mkdir -p -- "${MODULE_DIR}/versions"
-  printf '%s\n' "${BINARY_VERSION}" >"${record}"
+  keep_version "$1" "${BINARY_VERSION}"
 }
 
 # version_of BINARY: sets BINARY_VERSION to the first X.Y.Z the binary reports for --version, or to
@@ -1118,6 +1118,14 @@ version_of() {
   if [[ "${out}" =~ ([0-9]+\.[0-9]+\.[0-9]+[0-9A-Za-z.+-]*) ]]; then
     BINARY_VERSION=${BASH_REMATCH[1]}
   fi
+}
+
+# keep_version BINARY VERSION: records what BINARY reported for installed_version (nothing for a
+# symlink or an empty VERSION).
+keep_version() {
+  [[ -n "$2" && ! -L "$1" ]] || return 0
+  [[ -d "${MODULE_DIR}/versions" ]] || mkdir -p -- "${MODULE_DIR}/versions"
+  printf '%s\n' "$2" >"${MODULE_DIR}/versions/${1//\//%}"
 }
 
 # find_on_path NAME [SKIP_DIR...]: prints the first executable NAME on PATH outside the SKIP_DIRs
@@ -1265,7 +1273,7 @@ reconcile_update_setting() {
     note "auto-update" "settings.json malformed, left untouched"
     return 0
   fi
-  printf '%s\n' "${updated}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
+  write_json "${updated}"
   if [[ "${ARG_BLOCK_CLAUDE_UPDATES}" == true ]]; then
     : >"${marker}"
     log "turned Claude Code's auto-updater off in ${file}"
@@ -1277,25 +1285,50 @@ reconcile_update_setting() {
   fi
 }
 
-# read_json_file FILE: sets JSON_TARGET (FILE with symlinks resolved, so a write goes through them,
-# e.g. to a persistent volume), JSON_TEXT (the one JSON value FILE holds, as jq prints it; "{}" when
-# FILE is missing or blank; empty when FILE is malformed: not JSON, or more than one document, as a
-# torn write leaves) and JSON_MODE (the file's mode, kept when it is rewritten; 600 for a new file).
-# Needs jq.
+# read_json_file FILE: json_file_text, and sets JSON_TEXT to the one JSON value FILE holds, as jq
+# prints it ("{}" when FILE is missing or blank; empty when it is malformed).
 read_json_file() {
-  local text
-  JSON_TARGET=$(readlink -f -- "$1") || JSON_TARGET=$1
-  JSON_TEXT="{}"
-  JSON_MODE=600
-  [[ -e "${JSON_TARGET}" ]] || return 0
-  JSON_MODE=$(stat -c %a -- "${JSON_TARGET}")
-  text=$(<"${JSON_TARGET}")
-  # A blank file holds no settings yet.
-  [[ -n "${text//[[:space:]]/}" ]] || return 0
+  json_jq "$1" .
+  JSON_TEXT=${JSON_OUT}
+}
+
+# json_jq FILE FILTER [JQ_OPTION...]: json_file_text, then sets JSON_OUT to what FILTER makes of the
+# one JSON value FILE holds (the options are jq's, e.g. --arg NAME VALUE), or JSON_OUT empty and
+# JSON_OK=false when FILE is not one JSON document or FILTER fails. Needs jq.
+json_jq() {
+  local filter=$2
+  json_file_text "$1"
+  shift 2
+  JSON_OK=true
   # jq takes one document after another ('{"a":1}{"b":2}' would be edited as two files in one):
-  # --slurp collects them, and anything but exactly one counts as malformed.
-  JSON_TEXT=$(jq --slurp 'if length == 1 then .[0] else error("not one JSON document") end' <<<"${text}" 2>/dev/null) ||
-    JSON_TEXT=""
+  # --slurp collects them, and anything but exactly one counts as malformed, as a torn write leaves.
+  JSON_OUT=$(jq --slurp "$@" "if length == 1 then .[0] else error(\"not one JSON document\") end | ${filter}" <<<"${JSON_RAW}" 2>/dev/null) ||
+    { JSON_OUT="" && JSON_OK=false; }
+}
+
+# json_file_text FILE: sets JSON_TARGET (FILE, or where its symlink points, so that a write goes
+# through it, e.g. to a persistent volume) and JSON_RAW (its text; "{}" when it is missing or blank).
+json_file_text() {
+  JSON_TARGET=$1
+  if [[ -L "$1" ]]; then
+    JSON_TARGET=$(readlink -f -- "$1") || JSON_TARGET=$1
+  fi
+  JSON_RAW="{}"
+  [[ -e "${JSON_TARGET}" ]] || return 0
+  # A builtin read costs no process (the file holds no NUL byte, so it reads to the end).
+  IFS= read -r -d '' JSON_RAW <"${JSON_TARGET}" || true
+  # A blank file holds no settings yet.
+  [[ -n "${JSON_RAW//[[:space:]]/}" ]] || JSON_RAW="{}"
+}
+
+# write_json TEXT [MODE]: atomic_write of TEXT to JSON_TARGET, keeping the file's mode (MODE, or
+# 600, for a new file).
+write_json() {
+  local mode=${2:-600}
+  if [[ -e "${JSON_TARGET}" ]]; then
+    mode=$(stat -c %a -- "${JSON_TARGET}")
+  fi
+  printf '%s\n' "$1" | atomic_write "${JSON_TARGET}" "${mode}"
 }
 
 # release_arch WHAT: the Go architecture name of this machine for release downloads, or dies.
@@ -1356,32 +1389,37 @@ claude_project_dir() {
   PROJECT_DIR=$1
 }
 
-# seeded_claude_json FILE PROJECT: reads FILE (read_json_file) and works out what it must hold:
-# onboarding done, the work dir and PROJECT (its project entry's key) trusted, the API key approved.
-# Sets SEEDED (changed, unchanged or malformed) and SEEDED_TEXT (the new text when changed).
+# seeded_claude_json FILE PROJECT: edit_json_file of FILE with what it must hold: onboarding done,
+# the work dir and PROJECT trusted, the API key approved (sets JSON_STATE and JSON_EDITED).
 seeded_claude_json() {
-  SEEDED_TEXT=""
-  read_json_file "$1"
   # Claude Code 2.1 drops hasCompletedProjectOnboarding from project entries, so it is only
   # seeded into a new entry (for older versions): setting it again would rewrite the file every start.
   # Claude Code asks "Do you want to use this API key?" for an ANTHROPIC_API_KEY it has not seen
   # and remembers the answer as the last 20 characters of the trimmed key; recording that answer
   # in advance lets it start unattended. jq reads the key from its environment, never from argv.
   # Inside a git work tree Claude files the project under the tree's root, so both are trusted.
-  if [[ -z "${JSON_TEXT}" ]] || ! SEEDED_TEXT=$(jq --arg dir "${WORKDIR}" --arg root "$2" '
+  # shellcheck disable=SC2016 # a jq filter: $dir, $root and $key are jq's
+  edit_json_file "$1" '
     .hasCompletedOnboarding = true
     | reduce ([$dir, $root] | unique[]) as $d (.;
         .projects[$d] = ((.projects[$d] // {hasCompletedProjectOnboarding: true}) + {hasTrustDialogAccepted: true}))
     | (env.ANTHROPIC_API_KEY // "" | sub("^[[:space:]]+"; "") | sub("[[:space:]]+$"; "") | .[-20:]) as $key
     | if $key == "" then .
       else .customApiKeyResponses.approved |= ((. // []) | if any(.[]; . == $key) then . else . + [$key] end)
-      end
-  ' <<<"${JSON_TEXT}" 2>/dev/null); then
-    SEEDED=malformed
-  elif [[ "${SEEDED_TEXT}" == "${JSON_TEXT}" ]]; then
-    SEEDED=unchanged
+      end' --arg dir "${WORKDIR}" --arg root "$2"
+}
+
+# edit_json_file FILE FILTER [JQ_OPTION...]: json_jq, in one jq run. Sets JSON_STATE to unchanged,
+# changed (JSON_EDITED holds the new text) or malformed (not one JSON document, or FILTER failed).
+edit_json_file() {
+  json_jq "$1" ". as \$in | ($2) | if . == \$in then empty else . end" "${@:3}"
+  JSON_EDITED=${JSON_OUT}
+  if [[ "${JSON_OK}" == false ]]; then
+    JSON_STATE=malformed
+  elif [[ -n "${JSON_EDITED}" ]]; then
+    JSON_STATE=changed
   else
-    SEEDED=changed
+    JSON_STATE=unchanged
   fi
 }
 
@@ -1982,8 +2020,8 @@ project_mcp_reconcile() {
   fi
   out=$(jq '.file' <<<"${merged}")
   if [[ "${out}" != null && "${out}" != "${JSON_TEXT}" ]]; then
-    [[ -e "${JSON_TARGET}" ]] || JSON_MODE=$(user_file_mode)
-    printf '%s\n' "${out}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
+    user_file_mode
+    write_json "${out}" "${USER_FILE_MODE}"
     log "updated the module's MCP servers in ${file}"
   fi
   kept=$(jq -r '.kept | join(" ")' <<<"${merged}")
@@ -2002,9 +2040,10 @@ project_mcp_reconcile() {
   fi
 }
 
-# user_file_mode: the mode a new file of the user's gets under their umask (USER_UMASK), for atomic_write.
+# user_file_mode: sets USER_FILE_MODE to the mode a new file of the user's gets under their umask
+# (USER_UMASK), for atomic_write.
 user_file_mode() {
-  printf '%o' $((0666 & ~8#${USER_UMASK}))
+  printf -v USER_FILE_MODE '%o' $((0666 & ~8#${USER_UMASK}))
 }
 
 # project_mcp_approve NAMES OLD: approves the .mcp.json servers NAMES (a JSON array) for Claude in the
@@ -2023,11 +2062,9 @@ project_mcp_approve() {
     then .enabledMcpjsonServers |= (((. // []) - ($old - $names)) + $names | unique) else . end' <<<"${JSON_TEXT}") ||
     return 0
   [[ "${updated}" != "${JSON_TEXT}" ]] || return 0
-  if [[ ! -e "${JSON_TARGET}" ]]; then
-    (umask "${USER_UMASK}" && mkdir -p -- "${JSON_TARGET%/*}")
-    JSON_MODE=$(user_file_mode)
-  fi
-  printf '%s\n' "${updated}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
+  [[ -e "${JSON_TARGET}" ]] || (umask "${USER_UMASK}" && mkdir -p -- "${JSON_TARGET%/*}")
+  user_file_mode
+  write_json "${updated}" "${USER_FILE_MODE}"
 }
 
 # skills_reconcile: the work of step_install_skills, in its log. Reads the records with builtins
@@ -2177,10 +2214,10 @@ skills_sync() {
 # the user's file (their umask), and keeps the text in the record RECORD (the directory's path in
 # RECORD/.root).
 skills_write() {
-  local root=$1 name=$2 rec=$3 mode
+  local root=$1 name=$2 rec=$3
   (umask "${USER_UMASK}" && mkdir -p -- "${root}/${name}")
-  mode=$(user_file_mode)
-  printf '%s' "${SKILL_TEXT[${name}]}" | atomic_write "${root}/${name}/SKILL.md" "${mode}"
+  user_file_mode
+  printf '%s' "${SKILL_TEXT[${name}]}" | atomic_write "${root}/${name}/SKILL.md" "${USER_FILE_MODE}"
   if [[ ! -f "${rec}/.root" ]]; then
     [[ -d "${rec}" ]] || mkdir -p -- "${rec}"
     printf '%s' "${root}" | atomic_write "${rec}/.root" 0600
@@ -3360,6 +3397,21 @@ claude_session_text() {
     'exec tmux -S "${socket}" attach-session -t "=${name}"'
 }
 
+# workdir_key: sets WORKDIR_KEY, WORKDIR's name in what is kept per work dir: its sha256, kept in
+# ~/.claude-module/workdirs/ so that a restart finds it without a process.
+workdir_key() {
+  local file="${MODULE_DIR}/workdirs/${WORKDIR//\//%}"
+  WORKDIR_KEY=""
+  if [[ -f "${file}" ]]; then
+    IFS= read -r WORKDIR_KEY <"${file}" || true
+    [[ ! "${WORKDIR_KEY}" =~ ^[0-9a-f]{64}$ ]] || return 0
+  fi
+  sha256_of "${WORKDIR}"
+  WORKDIR_KEY=${SHA256}
+  [[ -d "${file%/*}" ]] || mkdir -p -- "${file%/*}"
+  printf '%s\n' "${WORKDIR_KEY}" >"${file}"
+}
+
 # script_dir SOURCE: sets SCRIPT_DIR to the directory of the script file SOURCE (BASH_SOURCE[0]),
 # where its launcher's arguments are kept (each instance of the module has its own); the default
 # instance's scripts dir when the script was not run from a file (bash -c).
@@ -3625,8 +3677,7 @@ expand_home "${ARG_WORKDIR%/}"
 WORKDIR=${EXPANDED}
 # The work dir's name in what is kept per work dir (mcp/, mcp-checked/, mcp-project/, sessions/):
 # worked out once here, where every step inherits it, instead of by each step.
-sha256_of "${WORKDIR}"
-WORKDIR_KEY=${SHA256}
+workdir_key
 LOG_FILE=""
 LOG_TEE_FILE=""
 # The script's own files are private (umask 077); what is the user's (a new work dir, Claude and what

@@ -30,8 +30,7 @@ expand_home "${ARG_WORKDIR%/}"
 WORKDIR=${EXPANDED}
 # The work dir's name in what is kept per work dir (mcp/, mcp-checked/, mcp-project/, sessions/):
 # worked out once here, where every step inherits it, instead of by each step.
-sha256_of "${WORKDIR}"
-WORKDIR_KEY=${SHA256}
+workdir_key
 LOG_FILE=""
 LOG_TEE_FILE=""
 # The script's own files are private (umask 077); what is the user's (a new work dir, Claude and what

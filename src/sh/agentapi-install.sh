@@ -60,6 +60,8 @@ step_install_agentapi() {
     die "the downloaded AgentAPI reports version '${have}', expected ${want} (${url})"
   fi
   mv -f "${new}" "${BIN_DIR}/agentapi"
+  # A restart then finds the version without running it.
+  keep_version "${BIN_DIR}/agentapi" "${have}"
   log "installed AgentAPI ${have}"
   note "agentapi" "${have} (downloaded)"
 }

@@ -37,7 +37,7 @@ step_configure_api_key_helper() {
     note "key helper" "removed"
   fi
   if [[ "${updated}" != "${JSON_TEXT}" ]]; then
-    printf '%s\n' "${updated}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
+    write_json "${updated}"
     log "${action} in ${file}"
   fi
 }

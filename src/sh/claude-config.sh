@@ -17,19 +17,19 @@ step_seed_claude_config() {
   claude_project_dir "${WORKDIR}"
   project=${PROJECT_DIR}
   seeded_claude_json "${file}" "${project}"
-  if [[ "${SEEDED}" == changed ]]; then
+  if [[ "${JSON_STATE}" == changed ]]; then
     # Read again under the lock: a running Claude may have written since.
     claude_json_lock
     seeded_claude_json "${file}" "${project}"
-    if [[ "${SEEDED}" == changed ]]; then
-      printf '%s\n' "${SEEDED_TEXT}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
+    if [[ "${JSON_STATE}" == changed ]]; then
+      write_json "${JSON_EDITED}"
     fi
     claude_json_unlock
   fi
-  if [[ "${SEEDED}" == malformed ]]; then
+  if [[ "${JSON_STATE}" == malformed ]]; then
     warn "${file} is not valid JSON or not shaped as Claude Code writes it; left it untouched, so Claude may ask its first-run questions"
     note "claude.json" "malformed, left untouched"
-  elif [[ "${SEEDED}" == unchanged ]]; then
+  elif [[ "${JSON_STATE}" == unchanged ]]; then
     note "claude.json" "already set up"
   else
     log "marked onboarding done and ${WORKDIR} trusted in ${file}${ANTHROPIC_API_KEY:+; approved the API key}"
@@ -37,33 +37,24 @@ step_seed_claude_config() {
   fi
 }
 
-# seeded_claude_json FILE PROJECT: reads FILE (read_json_file) and works out what it must hold:
-# onboarding done, the work dir and PROJECT (its project entry's key) trusted, the API key approved.
-# Sets SEEDED (changed, unchanged or malformed) and SEEDED_TEXT (the new text when changed).
+# seeded_claude_json FILE PROJECT: edit_json_file of FILE with what it must hold: onboarding done,
+# the work dir and PROJECT trusted, the API key approved (sets JSON_STATE and JSON_EDITED).
 seeded_claude_json() {
-  SEEDED_TEXT=""
-  read_json_file "$1"
   # Claude Code 2.1 drops hasCompletedProjectOnboarding from project entries, so it is only
   # seeded into a new entry (for older versions): setting it again would rewrite the file every start.
   # Claude Code asks "Do you want to use this API key?" for an ANTHROPIC_API_KEY it has not seen
   # and remembers the answer as the last 20 characters of the trimmed key; recording that answer
   # in advance lets it start unattended. jq reads the key from its environment, never from argv.
   # Inside a git work tree Claude files the project under the tree's root, so both are trusted.
-  if [[ -z "${JSON_TEXT}" ]] || ! SEEDED_TEXT=$(jq --arg dir "${WORKDIR}" --arg root "$2" '
+  # shellcheck disable=SC2016 # a jq filter: $dir, $root and $key are jq's
+  edit_json_file "$1" '
     .hasCompletedOnboarding = true
     | reduce ([$dir, $root] | unique[]) as $d (.;
         .projects[$d] = ((.projects[$d] // {hasCompletedProjectOnboarding: true}) + {hasTrustDialogAccepted: true}))
     | (env.ANTHROPIC_API_KEY // "" | sub("^[[:space:]]+"; "") | sub("[[:space:]]+$"; "") | .[-20:]) as $key
     | if $key == "" then .
       else .customApiKeyResponses.approved |= ((. // []) | if any(.[]; . == $key) then . else . + [$key] end)
-      end
-  ' <<<"${JSON_TEXT}" 2>/dev/null); then
-    SEEDED=malformed
-  elif [[ "${SEEDED_TEXT}" == "${JSON_TEXT}" ]]; then
-    SEEDED=unchanged
-  else
-    SEEDED=changed
-  fi
+      end' --arg dir "${WORKDIR}" --arg root "$2"
 }
 
 # claude_json_lock: takes Claude Code's own lock on ~/.claude.json (the directory ~/.claude.json.lock).

@@ -41,7 +41,7 @@ reconcile_update_setting() {
     note "auto-update" "settings.json malformed, left untouched"
     return 0
   fi
-  printf '%s\n' "${updated}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
+  write_json "${updated}"
   if [[ "${ARG_BLOCK_CLAUDE_UPDATES}" == true ]]; then
     : >"${marker}"
     log "turned Claude Code's auto-updater off in ${file}"

@@ -147,9 +147,10 @@ write_text() {
   printf '%s' "$3" | atomic_write "$1" "$2"
 }
 
-# user_file_mode: the mode a new file of the user's gets under their umask (USER_UMASK), for atomic_write.
+# user_file_mode: sets USER_FILE_MODE to the mode a new file of the user's gets under their umask
+# (USER_UMASK), for atomic_write.
 user_file_mode() {
-  printf '%o' $((0666 & ~8#${USER_UMASK}))
+  printf -v USER_FILE_MODE '%o' $((0666 & ~8#${USER_UMASK}))
 }
 
 # plain_version V: sets PLAIN_VERSION to V without one leading "v" ("v0.11.4" equals "0.11.4").
@@ -180,15 +181,36 @@ installed_version() {
     [[ -z "${BINARY_VERSION}" ]] || return 0
   fi
   version_of "$1"
-  [[ -n "${BINARY_VERSION}" && ! -L "$1" ]] || return 0
+  keep_version "$1" "${BINARY_VERSION}"
+}
+
+# keep_version BINARY VERSION: records what BINARY reported for installed_version (nothing for a
+# symlink or an empty VERSION).
+keep_version() {
+  [[ -n "$2" && ! -L "$1" ]] || return 0
   [[ -d "${MODULE_DIR}/versions" ]] || mkdir -p -- "${MODULE_DIR}/versions"
-  printf '%s\n' "${BINARY_VERSION}" >"${record}"
+  printf '%s\n' "$2" >"${MODULE_DIR}/versions/${1//\//%}"
 }
 
 # sha256_of STRING: sets SHA256 to STRING's hex digest, for change detection of configuration.
 sha256_of() {
   SHA256=$(sha256sum < <(printf '%s' "$1"))
   SHA256=${SHA256%% *}
+}
+
+# workdir_key: sets WORKDIR_KEY, WORKDIR's name in what is kept per work dir: its sha256, kept in
+# ~/.claude-module/workdirs/ so that a restart finds it without a process.
+workdir_key() {
+  local file="${MODULE_DIR}/workdirs/${WORKDIR//\//%}"
+  WORKDIR_KEY=""
+  if [[ -f "${file}" ]]; then
+    IFS= read -r WORKDIR_KEY <"${file}" || true
+    [[ ! "${WORKDIR_KEY}" =~ ^[0-9a-f]{64}$ ]] || return 0
+  fi
+  sha256_of "${WORKDIR}"
+  WORKDIR_KEY=${SHA256}
+  [[ -d "${file%/*}" ]] || mkdir -p -- "${file%/*}"
+  printf '%s\n' "${WORKDIR_KEY}" >"${file}"
 }
 
 # expand_home PATH: sets EXPANDED to PATH with a leading ~ or $HOME made the user's home; nothing
@@ -232,25 +254,64 @@ release_arch() {
   esac
 }
 
-# read_json_file FILE: sets JSON_TARGET (FILE with symlinks resolved, so a write goes through them,
-# e.g. to a persistent volume), JSON_TEXT (the one JSON value FILE holds, as jq prints it; "{}" when
-# FILE is missing or blank; empty when FILE is malformed: not JSON, or more than one document, as a
-# torn write leaves) and JSON_MODE (the file's mode, kept when it is rewritten; 600 for a new file).
-# Needs jq.
-read_json_file() {
-  local text
-  JSON_TARGET=$(readlink -f -- "$1") || JSON_TARGET=$1
-  JSON_TEXT="{}"
-  JSON_MODE=600
+# json_file_text FILE: sets JSON_TARGET (FILE, or where its symlink points, so that a write goes
+# through it, e.g. to a persistent volume) and JSON_RAW (its text; "{}" when it is missing or blank).
+json_file_text() {
+  JSON_TARGET=$1
+  if [[ -L "$1" ]]; then
+    JSON_TARGET=$(readlink -f -- "$1") || JSON_TARGET=$1
+  fi
+  JSON_RAW="{}"
   [[ -e "${JSON_TARGET}" ]] || return 0
-  JSON_MODE=$(stat -c %a -- "${JSON_TARGET}")
-  text=$(<"${JSON_TARGET}")
+  # A builtin read costs no process (the file holds no NUL byte, so it reads to the end).
+  IFS= read -r -d '' JSON_RAW <"${JSON_TARGET}" || true
   # A blank file holds no settings yet.
-  [[ -n "${text//[[:space:]]/}" ]] || return 0
+  [[ -n "${JSON_RAW//[[:space:]]/}" ]] || JSON_RAW="{}"
+}
+
+# json_jq FILE FILTER [JQ_OPTION...]: json_file_text, then sets JSON_OUT to what FILTER makes of the
+# one JSON value FILE holds (the options are jq's, e.g. --arg NAME VALUE), or JSON_OUT empty and
+# JSON_OK=false when FILE is not one JSON document or FILTER fails. Needs jq.
+json_jq() {
+  local filter=$2
+  json_file_text "$1"
+  shift 2
+  JSON_OK=true
   # jq takes one document after another ('{"a":1}{"b":2}' would be edited as two files in one):
-  # --slurp collects them, and anything but exactly one counts as malformed.
-  JSON_TEXT=$(jq --slurp 'if length == 1 then .[0] else error("not one JSON document") end' <<<"${text}" 2>/dev/null) ||
-    JSON_TEXT=""
+  # --slurp collects them, and anything but exactly one counts as malformed, as a torn write leaves.
+  JSON_OUT=$(jq --slurp "$@" "if length == 1 then .[0] else error(\"not one JSON document\") end | ${filter}" <<<"${JSON_RAW}" 2>/dev/null) ||
+    { JSON_OUT="" && JSON_OK=false; }
+}
+
+# read_json_file FILE: json_file_text, and sets JSON_TEXT to the one JSON value FILE holds, as jq
+# prints it ("{}" when FILE is missing or blank; empty when it is malformed).
+read_json_file() {
+  json_jq "$1" .
+  JSON_TEXT=${JSON_OUT}
+}
+
+# edit_json_file FILE FILTER [JQ_OPTION...]: json_jq, in one jq run. Sets JSON_STATE to unchanged,
+# changed (JSON_EDITED holds the new text) or malformed (not one JSON document, or FILTER failed).
+edit_json_file() {
+  json_jq "$1" ". as \$in | ($2) | if . == \$in then empty else . end" "${@:3}"
+  JSON_EDITED=${JSON_OUT}
+  if [[ "${JSON_OK}" == false ]]; then
+    JSON_STATE=malformed
+  elif [[ -n "${JSON_EDITED}" ]]; then
+    JSON_STATE=changed
+  else
+    JSON_STATE=unchanged
+  fi
+}
+
+# write_json TEXT [MODE]: atomic_write of TEXT to JSON_TARGET, keeping the file's mode (MODE, or
+# 600, for a new file).
+write_json() {
+  local mode=${2:-600}
+  if [[ -e "${JSON_TARGET}" ]]; then
+    mode=$(stat -c %a -- "${JSON_TARGET}")
+  fi
+  printf '%s\n' "$1" | atomic_write "${JSON_TARGET}" "${mode}"
 }
 
 # link_as LINK TARGET: points LINK at TARGET, touching nothing when it already does.

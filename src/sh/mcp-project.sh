@@ -61,8 +61,8 @@ project_mcp_reconcile() {
   fi
   out=$(jq '.file' <<<"${merged}")
   if [[ "${out}" != null && "${out}" != "${JSON_TEXT}" ]]; then
-    [[ -e "${JSON_TARGET}" ]] || JSON_MODE=$(user_file_mode)
-    printf '%s\n' "${out}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
+    user_file_mode
+    write_json "${out}" "${USER_FILE_MODE}"
     log "updated the module's MCP servers in ${file}"
   fi
   kept=$(jq -r '.kept | join(" ")' <<<"${merged}")
@@ -97,9 +97,7 @@ project_mcp_approve() {
     then .enabledMcpjsonServers |= (((. // []) - ($old - $names)) + $names | unique) else . end' <<<"${JSON_TEXT}") ||
     return 0
   [[ "${updated}" != "${JSON_TEXT}" ]] || return 0
-  if [[ ! -e "${JSON_TARGET}" ]]; then
-    (umask "${USER_UMASK}" && mkdir -p -- "${JSON_TARGET%/*}")
-    JSON_MODE=$(user_file_mode)
-  fi
-  printf '%s\n' "${updated}" | atomic_write "${JSON_TARGET}" "${JSON_MODE}"
+  [[ -e "${JSON_TARGET}" ]] || (umask "${USER_UMASK}" && mkdir -p -- "${JSON_TARGET%/*}")
+  user_file_mode
+  write_json "${updated}" "${USER_FILE_MODE}"
 }

@@ -146,10 +146,10 @@ skills_sync() {
 # the user's file (their umask), and keeps the text in the record RECORD (the directory's path in
 # RECORD/.root).
 skills_write() {
-  local root=$1 name=$2 rec=$3 mode
+  local root=$1 name=$2 rec=$3
   (umask "${USER_UMASK}" && mkdir -p -- "${root}/${name}")
-  mode=$(user_file_mode)
-  printf '%s' "${SKILL_TEXT[${name}]}" | atomic_write "${root}/${name}/SKILL.md" "${mode}"
+  user_file_mode
+  printf '%s' "${SKILL_TEXT[${name}]}" | atomic_write "${root}/${name}/SKILL.md" "${USER_FILE_MODE}"
   if [[ ! -f "${rec}/.root" ]]; then
     [[ -d "${rec}" ]] || mkdir -p -- "${rec}"
     printf '%s' "${root}" | atomic_write "${rec}/.root" 0600
