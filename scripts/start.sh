@@ -858,19 +858,22 @@ step_start_agentapi() {
 
 # step_wait_ready: Waits, bounded, until AgentAPI answers on /status.
 step_wait_ready() {
-  local url="http://127.0.0.1:${ARG_AGENTAPI_PORT}/status" deadline pid
+  local url="http://127.0.0.1:${ARG_AGENTAPI_PORT}/status" deadline pid rounds=0
   need_cmd curl "to check that AgentAPI is up"
   deadline=$((SECONDS + READY_TIMEOUT))
   pid=$(<"${PID_FILE}")
   # Liveness first: another program answering on the port must not pass for our AgentAPI.
   while true; do
     kill -0 "${pid}" 2>/dev/null || die "AgentAPI exited during start-up"
-    if curl --silent --fail --max-time 2 --output /dev/null "${url}"; then
+    # Whether anything listens yet is asked by bash itself (no process), and /status only then; every
+    # tenth round asks anyway, for a bash built without /dev/tcp.
+    if { : 2>/dev/null <>"/dev/tcp/127.0.0.1/${ARG_AGENTAPI_PORT}" || ((++rounds % 10 == 0)); } &&
+      curl --silent --fail --max-time 2 --output /dev/null "${url}"; then
       break
     fi
     ((SECONDS < deadline)) || die "AgentAPI did not answer on ${url} within ${READY_TIMEOUT}s"
     # AgentAPI listens within tens of milliseconds; a coarse poll would dominate a warm start.
-    sleep 0.05
+    sleep 0.01
   done
   log "AgentAPI is ready on port ${ARG_AGENTAPI_PORT}"
   note "listening" "http://127.0.0.1:${ARG_AGENTAPI_PORT}"

@@ -128,9 +128,10 @@ async function startProcesses(ws: Workspace): Promise<Created> {
  * thread is mapped to its process (a clone with CLONE_THREAD adds one to the caller's process), and
  * whatever any of AgentAPI's threads starts is AgentAPI's.
  *
- * A wait loop (step_wait_ready's poll of AgentAPI's /status: curl, sleep 0.05, curl, ...) runs as
- * many rounds as AgentAPI, slowed by strace, takes to listen: each `sleep` between two children of
- * the same name, and the child before it, is a repeat, counted apart so that the figure stays put. */
+ * A wait loop (step_wait_ready's: sleep 0.01 until AgentAPI listens, then curl /status, which may
+ * come too early and go round again) runs as many rounds as AgentAPI, slowed by strace, takes to
+ * answer: each `sleep`, and a child before it of the same name as the one after it, is a repeat,
+ * counted apart so that the figure stays put. */
 function tracedProcesses(trace: string, root: number, agentapi: number): Created {
   // A call strace saw interrupted by another thread's is split into "<unfinished ...>" (with the
   // arguments) and "<... NAME resumed>" (with the result).
@@ -198,7 +199,9 @@ function tracedProcesses(trace: string, root: number, agentapi: number): Created
     const kidNames = kids.map(name);
     const repeat = new Set<number>();
     kidNames.forEach((n, i) => {
-      if (n === "sleep" && i > 0 && kidNames[i - 1] === kidNames[i + 1]) repeat.add(i - 1).add(i);
+      if (n !== "sleep") return;
+      repeat.add(i);
+      if (i > 0 && kidNames[i - 1] !== "sleep" && kidNames[i - 1] === kidNames[i + 1]) repeat.add(i - 1);
     });
     repeats += repeat.size;
     names.push(...kidNames.filter((_, i) => !repeat.has(i)));
