@@ -127,7 +127,11 @@ step_install_claude() {
   fi
   if [[ "${ARG_INSTALL_CLAUDE_CODE}" == true ]]; then
     # A claude the module installed earlier is not "pre-installed", even when linked elsewhere.
-    real_ours=$(readlink -f -- "${state_bin:-/nonexistent}") || real_ours=""
+    real_ours=""
+    if [[ -n "${state_bin}" ]]; then
+      resolved_path "${state_bin}"
+      real_ours=${RESOLVED}
+    fi
     if [[ -z "${ARG_CLAUDE_EXECUTABLE}" && "${state_spec}" == "${spec}" ]]; then
       # The resolved file: its version is kept (installed_version), a link's is not.
       claude_check "${real_ours:-${state_bin}}" "${want}"
@@ -836,7 +840,8 @@ step_start_agentapi() {
   export AGENTAPI_ALLOWED_HOSTS="*"
 
   # Anything accepting connections there, HTTP or not, would keep AgentAPI from listening.
-  if (exec 3<>"/dev/tcp/127.0.0.1/${ARG_AGENTAPI_PORT}") 2>/dev/null; then
+  # (A redirection of ":" is tried by bash itself, without a subshell.)
+  if : 2>/dev/null <>"/dev/tcp/127.0.0.1/${ARG_AGENTAPI_PORT}"; then
     die "port ${ARG_AGENTAPI_PORT} is already in use by another program; set agentapi_port to a free port"
   fi
   claude_args
@@ -982,12 +987,14 @@ exit_reported() {
 # one tee (log_to). The step closes the tee's descriptor first, so that nothing it leaves running
 # (AgentAPI, the status relay) holds the tee open.
 run_logged() {
+  local t0=${EPOCHREALTIME}
   log_to "$1"
   shift
   (
     exec {LOG_FD}>&-
     "$@"
   ) >&"${LOG_FD}" 2>&1
+  printf '%s %s %s\n' "${t0}" "${EPOCHREALTIME}" "$*" >>/work/scratch/steps.log
 }
 
 # log_to LOG: sets LOG_FILE to the instance's LOG and LOG_FD to a tee that shows what is written to
@@ -1131,6 +1138,22 @@ keep_version() {
   printf '%s\n' "$2" >"${MODULE_DIR}/versions/${1//\//%}"
 }
 
+# resolved_path FILE: sets RESOLVED to FILE with every symlink resolved (readlink -f), or empty. What
+# it resolved to is kept in ~/.claude-module/resolved/ and taken again, without a process, while
+# FILE still leads to that same file.
+resolved_path() {
+  local record="${MODULE_DIR}/resolved/${1//\//%}"
+  RESOLVED=""
+  if [[ -f "${record}" ]]; then
+    IFS= read -r RESOLVED <"${record}" || RESOLVED=""
+    [[ -z "${RESOLVED}" || -L "${RESOLVED}" || ! "$1" -ef "${RESOLVED}" ]] || return 0
+  fi
+  RESOLVED=$(readlink -f -- "$1") || RESOLVED=""
+  [[ -n "${RESOLVED}" && -e "${RESOLVED}" ]] || return 0
+  [[ -d "${record%/*}" ]] || mkdir -p -- "${record%/*}"
+  printf '%s\n' "${RESOLVED}" >"${record}"
+}
+
 # find_on_path NAME [SKIP_DIR...]: prints the first executable NAME on PATH outside the SKIP_DIRs
 # (the module's own link directories, so a link can never be mistaken for a pre-installed binary),
 # or nothing.
@@ -1230,6 +1253,9 @@ download() {
 # link_as LINK TARGET: points LINK at TARGET, touching nothing when it already does.
 link_as() {
   local current
+  # A link that leads to TARGET's file is left as it is, which bash tells without a process; once
+  # TARGET leads elsewhere (Claude's updater repoints its link), LINK is pointed at TARGET again.
+  [[ ! -L "$1" || ! "$1" -ef "$2" ]] || return 0
   current=$(readlink -- "$1") || current=""
   if [[ "${current}" != "$2" ]]; then
     [[ -d "${1%/*}" ]] || mkdir -p -- "${1%/*}"

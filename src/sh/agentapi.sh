@@ -32,7 +32,8 @@ step_start_agentapi() {
   export AGENTAPI_ALLOWED_HOSTS="*"
 
   # Anything accepting connections there, HTTP or not, would keep AgentAPI from listening.
-  if (exec 3<>"/dev/tcp/127.0.0.1/${ARG_AGENTAPI_PORT}") 2>/dev/null; then
+  # (A redirection of ":" is tried by bash itself, without a subshell.)
+  if : 2>/dev/null <>"/dev/tcp/127.0.0.1/${ARG_AGENTAPI_PORT}"; then
     die "port ${ARG_AGENTAPI_PORT} is already in use by another program; set agentapi_port to a free port"
   fi
   claude_args

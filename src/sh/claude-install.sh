@@ -39,7 +39,11 @@ step_install_claude() {
   fi
   if [[ "${ARG_INSTALL_CLAUDE_CODE}" == true ]]; then
     # A claude the module installed earlier is not "pre-installed", even when linked elsewhere.
-    real_ours=$(readlink -f -- "${state_bin:-/nonexistent}") || real_ours=""
+    real_ours=""
+    if [[ -n "${state_bin}" ]]; then
+      resolved_path "${state_bin}"
+      real_ours=${RESOLVED}
+    fi
     if [[ -z "${ARG_CLAUDE_EXECUTABLE}" && "${state_spec}" == "${spec}" ]]; then
       # The resolved file: its version is kept (installed_version), a link's is not.
       claude_check "${real_ours:-${state_bin}}" "${want}"

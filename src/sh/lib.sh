@@ -198,6 +198,22 @@ sha256_of() {
   SHA256=${SHA256%% *}
 }
 
+# resolved_path FILE: sets RESOLVED to FILE with every symlink resolved (readlink -f), or empty. What
+# it resolved to is kept in ~/.claude-module/resolved/ and taken again, without a process, while
+# FILE still leads to that same file.
+resolved_path() {
+  local record="${MODULE_DIR}/resolved/${1//\//%}"
+  RESOLVED=""
+  if [[ -f "${record}" ]]; then
+    IFS= read -r RESOLVED <"${record}" || RESOLVED=""
+    [[ -z "${RESOLVED}" || -L "${RESOLVED}" || ! "$1" -ef "${RESOLVED}" ]] || return 0
+  fi
+  RESOLVED=$(readlink -f -- "$1") || RESOLVED=""
+  [[ -n "${RESOLVED}" && -e "${RESOLVED}" ]] || return 0
+  [[ -d "${record%/*}" ]] || mkdir -p -- "${record%/*}"
+  printf '%s\n' "${RESOLVED}" >"${record}"
+}
+
 # workdir_key: sets WORKDIR_KEY, WORKDIR's name in what is kept per work dir: its sha256, kept in
 # ~/.claude-module/workdirs/ so that a restart finds it without a process.
 workdir_key() {
@@ -317,6 +333,9 @@ write_json() {
 # link_as LINK TARGET: points LINK at TARGET, touching nothing when it already does.
 link_as() {
   local current
+  # A link that leads to TARGET's file is left as it is, which bash tells without a process; once
+  # TARGET leads elsewhere (Claude's updater repoints its link), LINK is pointed at TARGET again.
+  [[ ! -L "$1" || ! "$1" -ef "$2" ]] || return 0
   current=$(readlink -- "$1") || current=""
   if [[ "${current}" != "$2" ]]; then
     [[ -d "${1%/*}" ]] || mkdir -p -- "${1%/*}"
@@ -364,12 +383,14 @@ load_saved_args() {
 # one tee (log_to). The step closes the tee's descriptor first, so that nothing it leaves running
 # (AgentAPI, the status relay) holds the tee open.
 run_logged() {
+  local t0=${EPOCHREALTIME}
   log_to "$1"
   shift
   (
     exec {LOG_FD}>&-
     "$@"
   ) >&"${LOG_FD}" 2>&1
+  printf '%s %s %s\n' "${t0}" "${EPOCHREALTIME}" "$*" >>/work/scratch/steps.log
 }
 
 # log_to LOG: sets LOG_FILE to the instance's LOG and LOG_FD to a tee that shows what is written to
