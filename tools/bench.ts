@@ -28,13 +28,16 @@ import { disposeWorkspaces, freePort, workspace, type Workspace } from "../test/
 const runs = Number(process.env.BENCH_RUNS ?? 10);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function waitStatus(port: number): Promise<void> {
+/** Waits until AgentAPI on port answers /status; true then, false once ended() says that what
+ * started it is over first. */
+async function waitStatus(port: number, ended = () => false): Promise<boolean> {
   for (;;) {
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/status`)).ok) return;
+      if ((await fetch(`http://127.0.0.1:${port}/status`)).ok) return true;
     } catch {
       // Not listening yet.
     }
+    if (ended()) return false;
     await Bun.sleep(20);
   }
 }
@@ -237,15 +240,9 @@ async function timedStart(ws: Workspace, port: number): Promise<{ ready: number;
   const t0 = performance.now();
   let ended = false;
   const run = ws.agent.start().finally(() => (ended = true));
-  for (;;) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/status`)).ok) break;
-    } catch {
-      // Not listening yet.
-    }
-    // A start that succeeded waited for /status itself, so an ended one here failed.
-    if (ended) throw new Error(`the start ended before AgentAPI answered:\n${(await run)[0]?.output}`);
-    await Bun.sleep(20);
+  // A start that succeeded waited for /status itself, so one that ended first failed.
+  if (!(await waitStatus(port, () => ended))) {
+    throw new Error(`the start ended before AgentAPI answered:\n${(await run)[0]?.output}`);
   }
   const ready = (performance.now() - t0) / 1000;
   const [result] = await run;
