@@ -383,14 +383,12 @@ load_saved_args() {
 # one tee (log_to). The step closes the tee's descriptor first, so that nothing it leaves running
 # (AgentAPI, the status relay) holds the tee open.
 run_logged() {
-  local t0=${EPOCHREALTIME}
   log_to "$1"
   shift
   (
     exec {LOG_FD}>&-
     "$@"
   ) >&"${LOG_FD}" 2>&1
-  printf '%s %s %s\n' "${t0}" "${EPOCHREALTIME}" "$*" >>/work/scratch/steps.log
 }
 
 # log_to LOG: sets LOG_FILE to the instance's LOG and LOG_FD to a tee that shows what is written to
