@@ -707,7 +707,7 @@ step_configure_tasks() {
   fi
   tasks_configured "${project}" "${md}" "${withhold_key}"
   if [[ "${TASKS_CONFIGURED}" == true ]]; then
-    log "task reporting is configured as this start would configure it (for this agent token); left as it is"
+    log "task reporting is configured as this start would configure it (${TASKS_STAMP}); coder exp mcp configure not run again"
     note "mode" "task (status reported as app '${ARG_APP_SLUG}')"
     return 0
   fi
@@ -3435,8 +3435,10 @@ workdir_key() {
   fi
   sha256_of "${WORKDIR}"
   WORKDIR_KEY=${SHA256}
-  [[ -d "${file%/*}" ]] || mkdir -p -- "${file%/*}"
-  printf '%s\n' "${WORKDIR_KEY}" >"${file}"
+  # Kept at best: this runs before step_prepare, which names a module dir it cannot make.
+  if [[ -d "${file%/*}" ]] || mkdir -p -- "${file%/*}" 2>/dev/null; then
+    printf '%s\n' "${WORKDIR_KEY}" 2>/dev/null >"${file}" || true
+  fi
 }
 
 # script_dir SOURCE: sets SCRIPT_DIR to the directory of the script file SOURCE (BASH_SOURCE[0]),

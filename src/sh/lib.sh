@@ -225,8 +225,10 @@ workdir_key() {
   fi
   sha256_of "${WORKDIR}"
   WORKDIR_KEY=${SHA256}
-  [[ -d "${file%/*}" ]] || mkdir -p -- "${file%/*}"
-  printf '%s\n' "${WORKDIR_KEY}" >"${file}"
+  # Kept at best: this runs before step_prepare, which names a module dir it cannot make.
+  if [[ -d "${file%/*}" ]] || mkdir -p -- "${file%/*}" 2>/dev/null; then
+    printf '%s\n' "${WORKDIR_KEY}" 2>/dev/null >"${file}" || true
+  fi
 }
 
 # expand_home PATH: sets EXPANDED to PATH with a leading ~ or $HOME made the user's home; nothing

@@ -39,7 +39,7 @@ step_configure_tasks() {
   fi
   tasks_configured "${project}" "${md}" "${withhold_key}"
   if [[ "${TASKS_CONFIGURED}" == true ]]; then
-    log "task reporting is configured as this start would configure it (for this agent token); left as it is"
+    log "task reporting is configured as this start would configure it (${TASKS_STAMP}); coder exp mcp configure not run again"
     note "mode" "task (status reported as app '${ARG_APP_SLUG}')"
     return 0
   fi
