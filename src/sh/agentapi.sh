@@ -61,7 +61,7 @@ step_wait_ready() {
   pid=$(<"${PID_FILE}")
   # Liveness first: another program answering on the port must not pass for our AgentAPI.
   while true; do
-    kill -0 "${pid}" 2>/dev/null || die "AgentAPI exited during start-up"
+    kill -0 "${pid}" 2>/dev/null || agentapi_exited
     # Whether anything listens yet is asked by bash itself (no process), and /status only then; every
     # tenth round asks anyway, for a bash built without /dev/tcp.
     if { : 2>/dev/null <>"/dev/tcp/127.0.0.1/${ARG_AGENTAPI_PORT}" || ((++rounds % 10 == 0)); } &&
@@ -74,6 +74,22 @@ step_wait_ready() {
   done
   log "AgentAPI is ready on port ${ARG_AGENTAPI_PORT}"
   note "listening" "http://127.0.0.1:${ARG_AGENTAPI_PORT}"
+}
+
+# agentapi_exited: dies for an AgentAPI that exited before it answered, with the cause it printed
+# into LOG_FILE, and what to change when that cause is its port, taken on an address the start's own
+# check does not see.
+agentapi_exited() {
+  local cause
+  # AgentAPI ends a fatal error with its cause on a line of its own, "  - <cause>", which this start
+  # printed after its "starting AgentAPI" line. Only that line is shown: AgentAPI's other lines (the
+  # command it ran) hold the prompt, which the module never prints.
+  cause=$(tail -n 200 -- "${LOG_FILE}" 2>/dev/null |
+    awk '/ claude-code: starting AgentAPI on port /{cause=""} sub(/^[[:space:]]+- /, ""){cause=$0} END{print cause}') || true
+  if [[ "${cause}" == *"address already in use"* ]]; then
+    die "AgentAPI exited during start-up: ${cause}; another program listens on port ${ARG_AGENTAPI_PORT} (on an address other than 127.0.0.1); set agentapi_port to a free port"
+  fi
+  die "AgentAPI exited during start-up${cause:+: ${cause}}; its own output, at the end of the log, says why"
 }
 
 # step_stop_agentapi: Sends SIGTERM to AgentAPI, waits a bounded time, then SIGKILL.

@@ -91,6 +91,25 @@ describe("start-up", () => {
     }
   });
 
+  test("a port taken on another address than 127.0.0.1: AgentAPI cannot listen, and the start says why", async () => {
+    const port = await freePort();
+    // The start's check connects to 127.0.0.1, which this refuses; AgentAPI listens on every address.
+    const squatter = Bun.listen({ hostname: "127.0.0.2", port, socket: { data() {} } });
+    try {
+      const ws = await start({ agentapi_port: port });
+      const [run] = await ws.agent.start();
+      expect(run?.exitCode).not.toBe(0);
+      expect(run?.output).toContain("starting AgentAPI");
+      expect(run?.output).toContain(
+        `AgentAPI exited during start-up: listen tcp :${port}: bind: address already in use; another program listens on port ${port}`,
+      );
+      expect(run?.output).toContain("set agentapi_port to a free port");
+      expect(run?.output).toContain(".claude-module/agentapi-start.log");
+    } finally {
+      squatter.stop(true);
+    }
+  });
+
   test("an image without curl: the start fails naming curl before it launches anything", async () => {
     // The image's PATH: every program of this machine's but curl (Claude and AgentAPI pre-installed).
     const noCurl = scratchDir("no-curl");
