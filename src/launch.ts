@@ -16,6 +16,8 @@
 //   unless the copy installed last time is this script (its digest, written after it) and
 //   unedited: installing it again costs five processes. -nt is not POSIX, but dash, bash, zsh and
 //   busybox have it, and where it is missing the test is false and the installed copy runs.
+// - A home where that dir cannot be made or written (a file in the way, another owner) stops here,
+//   before any log exists, so its message says all there is to say.
 // - It runs the script with its arguments in CLAUDE_MODULE_ARG_* variables.
 
 export const launchTemplate = `#!/bin/sh
@@ -31,7 +33,10 @@ digest=""
 [ ! -f "$\${stamp}" ] || read -r digest <"$\${stamp}" || :
 # shellcheck disable=SC3013
 if [ "$\${digest}" != '\${digest}' ] || [ ! -f "$\${file}" ] || [ "$\${file}" -nt "$\${stamp}" ]; then
-  mkdir -p "$\${dir}"
+  if ! { mkdir -p "$\${dir}" 2>/dev/null && [ -w "$\${dir}" ]; }; then
+    echo "claude-code: ERROR: cannot write $\${dir}, where this module keeps its scripts and logs; move away a file in its place or make it this user's, then restart (no log was written: this is the whole report)" >&2
+    exit 1
+  fi
   tmp=$(mktemp "$\${dir}/.\${name}.XXXXXX")
   printf '%s' '\${script}' | base64 -d | gzip -d >"$\${tmp}"
   chmod 0700 "$\${tmp}"

@@ -23,6 +23,17 @@ describe("a home the start cannot write", () => {
     expect(run?.output).not.toContain("mkdir: ");
   });
 
+  test("~/.claude-module is a file: the launcher names the dir it cannot write and what to change", async () => {
+    const { agent, moduleDir } = await e2e.workspace(image.inputs, image.options);
+    writeFileSync(moduleDir, "a file where the module's directory belongs\n");
+    const [run] = await agent.start();
+    expect(run?.exitCode).not.toBe(0);
+    expect(run?.output).toContain(
+      `claude-code: ERROR: cannot write ${join(moduleDir, "scripts")}, where this module keeps its scripts and logs; move away a file in its place`,
+    );
+    expect(run?.output).not.toContain("mkdir: ");
+  });
+
   test("~/.claude is a file: the failed command gets a module error line naming its step and the log", async () => {
     const { agent, moduleDir } = await e2e.workspace(
       { ...image.inputs, report_tasks: false, system_prompt: "Be brief." },
