@@ -11,6 +11,8 @@
 // create until it exits, AgentAPI included, but not what AgentAPI itself starts (Claude, its helpers
 // and MCP servers), which the bare launch starts as well, nor what the tests' recording wrapper
 // around the coder CLI adds to each call; then the count per program (the top ones).
+// Last, what one process, subshell and jq cost on this machine (tools/bench-unit-costs.sh): the units
+// the warm restart's figures are made of.
 // BENCH_ONLY=processes prints only these counts.
 
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -223,6 +225,7 @@ function breakdown(names: string[], top = 8): string {
 
 // BENCH_ONLY=processes: only the process counts (no timings, no status figures).
 const onlyProcesses = process.env.BENCH_ONLY === "processes";
+const units = onlyProcesses ? undefined : (await execa(join(import.meta.dir, "bench-unit-costs.sh"))).stdout.split(" ");
 const server = startReleaseServer();
 const bareTimes: number[] = [];
 if (!onlyProcesses) for (let i = 0; i < runs; i++) bareTimes.push(await bare());
@@ -315,3 +318,9 @@ console.log(processLines("processes a warm restart spawns (AgentAPI included, no
 console.log(processLines("the same with 3 MCP servers", warmMcp));
 if (plain) console.log(`memory of AgentAPI + Claude after a module start: ${(plain.rss / 1024).toFixed(0)} MiB RSS`);
 for (const line of status) console.log(line);
+if (units) {
+  const ms = (key: string) => (Number(units[units.indexOf(key) + 1]) / 1000).toFixed(1);
+  console.log(
+    `on this machine, from a bash holding the start script: a process costs ${ms("process")} ms, a subshell ${ms("subshell")} ms, a jq ${ms("jq")} ms`,
+  );
+}
