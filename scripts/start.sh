@@ -99,7 +99,7 @@ step_pre_install_hook() {
 # install; a claude on PATH; the one in claude_binary_path; an install (install_claude_code = true).
 step_install_claude() {
   local state="${MODULE_DIR}/claude-install.state" prefix="${MODULE_DIR}/npm"
-  local want fits dir spec state_spec="" state_bin="" found="" have="" how bin real real_ours="" not_used=""
+  local want fits dir spec state_spec="" state_bin="" state_by="" found="" have="" how bin real real_ours="" not_used=""
   plain_version "${ARG_CLAUDE_CODE_VERSION}"
   want=${PLAIN_VERSION}
   expand_home "${ARG_CLAUDE_BINARY_PATH}"
@@ -110,7 +110,8 @@ step_install_claude() {
     spec="installer latest"
   fi
   if [[ -f "${state}" ]]; then
-    { IFS= read -r state_spec && IFS= read -r state_bin; } <"${state}" || true
+    # The spec installed, the claude it gave, and the app_slug of the module block that installed it.
+    { IFS= read -r state_spec && IFS= read -r state_bin && IFS= read -r state_by; } <"${state}" || true
   fi
   # With install_claude_code = false, any version that runs will do.
   fits=${want}
@@ -187,6 +188,10 @@ step_install_claude() {
   elif [[ "${ARG_INSTALL_CLAUDE_CODE}" == false ]]; then
     die "install_claude_code is false and no working claude is in ${dir} or on PATH (${not_used#; }); install it in the image, set claude_executable or claude_binary_path, or set install_claude_code = true"
   else
+    if [[ -n "${state_by}" && "${state_by}" != "${ARG_APP_SLUG}" && "${state_spec}" != "${spec}" ]]; then
+      # Module blocks share one install: two specs make each start replace the other's.
+      warn "the module block with app_slug '${state_by}' installed Claude Code as '${state_spec}', and this one replaces it with '${spec}': the blocks of a workspace share one install, so each start replaces the other's; give every block the same claude_code_version and install_via_npm"
+    fi
     if [[ "${spec}" == npm* ]]; then
       install_with_npm "${want}" "${prefix}"
       found="${prefix}/bin/claude"
@@ -203,7 +208,7 @@ step_install_claude() {
     [[ -n "${have}" ]] || die "the installed ${found} does not run: 'claude --version' failed"
     [[ "${want}" == latest || "${have}" == "${want}" ]] ||
       die "the installed Claude Code reports version ${have}, expected ${want}"
-    printf '%s\n%s\n' "${spec}" "${found}" | atomic_write "${state}" 600
+    printf '%s\n%s\n%s\n' "${spec}" "${found}" "${ARG_APP_SLUG}" | atomic_write "${state}" 600
     log "installed Claude Code ${have} (${how})"
     [[ -z "${not_used}" ]] || how+="; not used:${not_used#;}"
   fi

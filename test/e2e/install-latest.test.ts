@@ -9,6 +9,8 @@ import { useE2E } from "../lib/e2e.ts";
 import { identity } from "../lib/files.ts";
 import { claudeVersion } from "../lib/paths.ts";
 import { claudeUnderAgentapi } from "../lib/processes.ts";
+import { scratchDir } from "../lib/scratch.ts";
+import { freePort } from "../lib/workspace.ts";
 import { giveSkeletonProfile, settingsOf } from "../lib/workspace-files.ts";
 
 const e2e = useE2E();
@@ -103,6 +105,37 @@ describe("latest Claude Code from the official installer", () => {
     expect(existsSync(join(latest.moduleDir, "claude-updates-blocked"))).toBe(false);
     const claude = await claudeUnderAgentapi(latest.moduleDir);
     expect(claude.env.has("DISABLE_AUTOUPDATER")).toBe(false);
+  });
+});
+
+describe("two module blocks that ask for different installs", () => {
+  test("the start that replaces the other block's install says so, and what to change", async () => {
+    const ws = await e2e.workspace(
+      {},
+      {
+        modules: {
+          "claude-code-pinned": {
+            app_slug: "ccw-pinned",
+            claude_code_version: claudeVersion,
+            workdir: join(scratchDir("work"), "pinned"),
+            agentapi_port: await freePort(),
+            agentapi_releases_url: e2e.server.agentapiReleasesUrl,
+          },
+        },
+      },
+    );
+    // The agent runs both at once; the shared start lock decides which installs first.
+    const runs = await ws.agent.start();
+    expect(runs.map((r) => r.exitCode)).toEqual([0, 0]);
+    const warned = runs.filter((r) => r.output.includes("the blocks of a workspace share one install"));
+    expect(warned).toHaveLength(1);
+    // Either block may be the one that replaces the other's.
+    const replaced = [
+      `the module block with app_slug 'ccw' installed Claude Code as 'installer latest', and this one replaces it with 'npm ${claudeVersion}'`,
+      `the module block with app_slug 'ccw-pinned' installed Claude Code as 'npm ${claudeVersion}', and this one replaces it with 'installer latest'`,
+    ];
+    expect(replaced.filter((line) => warned[0]?.output.includes(line))).toHaveLength(1);
+    expect(warned[0]?.output).toContain("give every block the same claude_code_version and install_via_npm");
   });
 });
 
