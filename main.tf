@@ -86,6 +86,7 @@ locals {
     AI_PROMPT                    = local.ai_prompt
     CONTINUE                     = tostring(var.continue)
     RESUME_SESSION_ID            = lower(var.resume_session_id)
+    TASK_ID                      = lower(local.task_id)
     DANGEROUSLY_SKIP_PERMISSIONS = tostring(var.dangerously_skip_permissions)
     PERMISSION_MODE              = var.permission_mode
     ALLOWED_TOOLS                = join("\n", regexall(local.tool_rule_pattern, var.allowed_tools))

@@ -372,7 +372,7 @@ variable "report_tasks" {
 }
 
 variable "task_id" {
-  description = "The Coder Task's id, for the chat's log snapshot: on stop, the task's conversation is uploaded to Coder (v2.30 stores it; v2.36 shows it as the task's logs while the workspace is stopped). Empty: the task's id from data.coder_task (Coder >= 2.28), which the module reads itself; a workspace that is no task is skipped quietly."
+  description = "The Coder Task's id. A task's Claude session belongs to it: a new task in a work dir that kept an earlier task's session (a home that outlived its workspace) starts its own, with its prompt. On stop, the task's conversation is uploaded to Coder as its log snapshot (v2.30 stores it; v2.36 shows it as the task's logs while the workspace is stopped). Empty: the task's id from data.coder_task (Coder >= 2.28), which the module reads itself; a workspace that is no task is skipped quietly."
   type        = string
   default     = ""
   validation {

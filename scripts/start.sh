@@ -3190,15 +3190,22 @@ new_session_id() {
   printf '%s' "${id,,}"
 }
 
-# task_session: the module's own session for the work dir: --resume while its transcript is usable,
-# else a new session (a new id when an unusable transcript was moved aside, since Claude refuses
-# --session-id for an id that has a transcript).
+# task_session: the module's own session for the work dir and the task: --resume while its
+# transcript is usable, else a new session (a new id when an unusable transcript was moved aside,
+# since Claude refuses --session-id for an id that has a transcript). Another task in the same work
+# dir (a home that outlived a deleted task) gets a new session, with its prompt.
 task_session() {
-  local state id="" file dest usable=false moved="" old
+  local state id="" task="" file dest usable=false moved="" old earlier=""
   [[ -d "${MODULE_DIR}/sessions" ]] || mkdir -p -- "${MODULE_DIR}/sessions"
   state="${MODULE_DIR}/sessions/${WORKDIR_KEY}"
   if [[ -f "${state}" ]]; then
-    id=$(<"${state}")
+    # The session id, and the task it belongs to (no line when no task id was known).
+    { IFS= read -r id && IFS= read -r task; } <"${state}" || true
+  fi
+  if [[ -n "${task}" && -n "${ARG_TASK_ID}" && "${task}" != "${ARG_TASK_ID}" ]]; then
+    log "this work dir's session ${id} belongs to task ${task}; task ${ARG_TASK_ID} starts a session of its own"
+    earlier=${id}
+    id=""
   fi
   # shellcheck disable=SC2310 # is_session_id and message_cwd are tests: their status is the answer
   if ! is_session_id "${id}"; then
@@ -3206,8 +3213,11 @@ task_session() {
       warn "${state} does not hold a session id; starting a new session"
     fi
     id=$(new_session_id)
-    printf '%s\n' "${id}" | atomic_write "${state}" 0600
+    keep_task_session "${state}" "${id}"
     log "new session id ${id} for ${WORKDIR} (kept in ${state})"
+  elif [[ -z "${task}" && -n "${ARG_TASK_ID}" ]]; then
+    # Kept before the task's id was known (an earlier module version, or Coder before tasks had ids).
+    keep_task_session "${state}" "${id}"
   fi
 
   transcripts_of "${id}"
@@ -3232,9 +3242,11 @@ task_session() {
     old=${id}
     id=$(new_session_id)
     SESSION_ID=${id}
-    printf '%s\n' "${id}" | atomic_write "${state}" 0600
+    keep_task_session "${state}" "${id}"
     log "new session id ${id} for ${WORKDIR} replaces ${old}"
     note "session" "new ${id} (the transcript of ${old} was unusable and moved to ${moved})"
+  elif [[ -n "${earlier}" ]]; then
+    note "session" "new ${id} (task ${ARG_TASK_ID}; ${earlier} was task ${task}'s)"
   else
     note "session" "new ${id}"
   fi
@@ -3245,6 +3257,12 @@ task_session() {
 # is_session_id ID: succeeds when ID is a session id as Claude writes it (a lowercase UUID).
 is_session_id() {
   [[ "$1" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$ ]]
+}
+
+# keep_task_session STATE ID: records ID in STATE as the work dir's session, for this task when its id
+# is known.
+keep_task_session() {
+  printf '%s\n' "$2" ${ARG_TASK_ID:+"${ARG_TASK_ID}"} | atomic_write "$1" 0600
 }
 
 # quarantine FILE: renames an unusable transcript out of Claude's way (never deletes it); prints the new name.
@@ -3576,7 +3594,7 @@ on_error() {
 
 read_args() {
   script_dir "${BASH_SOURCE[0]:-}"
-  decode_args "${SCRIPT_DIR}/start.args" WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH CLAUDE_EXECUTABLE BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT STATE_PERSISTENCE SESSION_APP APP_SLUG INSTANCE_DIR SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS MCP_CHECK_TIMEOUT MCP_REQUIRED MCP_PROJECT_FILE MCP_CHECK_USER_SERVERS SKILLS AI_PROMPT:gz CONTINUE RESUME_SESSION_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN SYNC_UNIT WAIT_FOR_SCRIPTS BOUNDARY_CODER_HOST
+  decode_args "${SCRIPT_DIR}/start.args" WORKDIR INSTALL_CLAUDE_CODE CLAUDE_CODE_VERSION CLAUDE_INSTALLER_URL INSTALL_VIA_NPM CLAUDE_BINARY_PATH CLAUDE_EXECUTABLE BLOCK_CLAUDE_UPDATES INSTALL_AGENTAPI AGENTAPI_VERSION AGENTAPI_RELEASES_URL AGENTAPI_SHA256 AGENTAPI_PORT STATE_PERSISTENCE SESSION_APP APP_SLUG INSTANCE_DIR SUBDOMAIN WORKSPACE_OWNER WORKSPACE_NAME MCP_SERVERS MCP_CHECK_TIMEOUT MCP_REQUIRED MCP_PROJECT_FILE MCP_CHECK_USER_SERVERS SKILLS AI_PROMPT:gz CONTINUE RESUME_SESSION_ID TASK_ID DANGEROUSLY_SKIP_PERMISSIONS PERMISSION_MODE ALLOWED_TOOLS DISALLOWED_TOOLS REPORT_TASKS STATUS_SOURCE ACCESS_URL SYSTEM_PROMPT CLAUDE_MD_PATH PRE_INSTALL_SCRIPT POST_INSTALL_SCRIPT ENABLE_BOUNDARY BOUNDARY_MODE BOUNDARY_VERSION BOUNDARY_RELEASES_URL BOUNDARY_SHA256 BOUNDARY_ALLOWLIST BOUNDARY_CONFIG_PATH BOUNDARY_JAIL_TYPE BOUNDARY_FAIL_OPEN SYNC_UNIT WAIT_FOR_SCRIPTS BOUNDARY_CODER_HOST
   # Directory Claude Code works in; created when missing.
   ARG_WORKDIR=${DECODED[0]}
   # Install Claude Code, or only use an existing binary.
@@ -3644,57 +3662,59 @@ read_args() {
   [[ "${ARG_CONTINUE}" == true || "${ARG_CONTINUE}" == false ]] || die 'CONTINUE must be true or false'
   # Session UUID (lowercase) to resume instead of choosing one, or empty.
   ARG_RESUME_SESSION_ID=${DECODED[28]}
+  # The Coder Task's id (lowercase), or empty: in task mode, a session belongs to its task and work dir.
+  ARG_TASK_ID=${DECODED[29]}
   # Start Claude with --dangerously-skip-permissions.
-  ARG_DANGEROUSLY_SKIP_PERMISSIONS=${DECODED[29]}
+  ARG_DANGEROUSLY_SKIP_PERMISSIONS=${DECODED[30]}
   [[ "${ARG_DANGEROUSLY_SKIP_PERMISSIONS}" == true || "${ARG_DANGEROUSLY_SKIP_PERMISSIONS}" == false ]] || die 'DANGEROUSLY_SKIP_PERMISSIONS must be true or false'
   # Claude's --permission-mode (validated at plan time), or empty.
-  ARG_PERMISSION_MODE=${DECODED[30]}
+  ARG_PERMISSION_MODE=${DECODED[31]}
   # Tool rules for --allowedTools, one per line (split at plan time).
-  ARG_ALLOWED_TOOLS=${DECODED[31]}
+  ARG_ALLOWED_TOOLS=${DECODED[32]}
   # Tool rules for --disallowedTools, one per line (split at plan time).
-  ARG_DISALLOWED_TOOLS=${DECODED[32]}
+  ARG_DISALLOWED_TOOLS=${DECODED[33]}
   # Task mode (report status to Coder) or standalone.
-  ARG_REPORT_TASKS=${DECODED[33]}
+  ARG_REPORT_TASKS=${DECODED[34]}
   [[ "${ARG_REPORT_TASKS}" == true || "${ARG_REPORT_TASKS}" == false ]] || die 'REPORT_TASKS must be true or false'
   # Who reports the app's status: 'hooks' (Claude Code's hooks), 'model' (coder_report_task), 'both', or 'off' (web_app = false: no app to report to).
-  ARG_STATUS_SOURCE=${DECODED[34]}
+  ARG_STATUS_SOURCE=${DECODED[35]}
   # The deployment's access URL: the agent API when CODER_AGENT_URL is not set.
-  ARG_ACCESS_URL=${DECODED[35]}
+  ARG_ACCESS_URL=${DECODED[36]}
   # Instructions for Claude's CLAUDE.md (task reporting and/or the template's own).
-  ARG_SYSTEM_PROMPT=${DECODED[36]}
+  ARG_SYSTEM_PROMPT=${DECODED[37]}
   # The user-level CLAUDE.md; a leading ~ or $HOME means the home directory.
-  ARG_CLAUDE_MD_PATH=${DECODED[37]}
+  ARG_CLAUDE_MD_PATH=${DECODED[38]}
   # Bash run before anything is installed, or empty.
-  ARG_PRE_INSTALL_SCRIPT=${DECODED[38]}
+  ARG_PRE_INSTALL_SCRIPT=${DECODED[39]}
   # Bash run after the installs, before Claude is configured, or empty.
-  ARG_POST_INSTALL_SCRIPT=${DECODED[39]}
+  ARG_POST_INSTALL_SCRIPT=${DECODED[40]}
   # Run Claude inside boundary (network allowlist); fail closed when it cannot start.
-  ARG_ENABLE_BOUNDARY=${DECODED[40]}
+  ARG_ENABLE_BOUNDARY=${DECODED[41]}
   [[ "${ARG_ENABLE_BOUNDARY}" == true || "${ARG_ENABLE_BOUNDARY}" == false ]] || die 'ENABLE_BOUNDARY must be true or false'
   # Where boundary comes from: 'coder' (subcommand), 'release' (download) or 'source' (go build).
-  ARG_BOUNDARY_MODE=${DECODED[41]}
+  ARG_BOUNDARY_MODE=${DECODED[42]}
   # Exact boundary version for the release and source modes, such as v0.8.0.
-  ARG_BOUNDARY_VERSION=${DECODED[42]}
+  ARG_BOUNDARY_VERSION=${DECODED[43]}
   # Base URL of boundary releases (a mirror in air-gapped setups).
-  ARG_BOUNDARY_RELEASES_URL=${DECODED[43]}
+  ARG_BOUNDARY_RELEASES_URL=${DECODED[44]}
   # Expected sha256 of the boundary release archive, or empty.
-  ARG_BOUNDARY_SHA256=${DECODED[44]}
+  ARG_BOUNDARY_SHA256=${DECODED[45]}
   # The template's extra allow rules, one per line.
-  ARG_BOUNDARY_ALLOWLIST=${DECODED[45]}
+  ARG_BOUNDARY_ALLOWLIST=${DECODED[46]}
   # The template's boundary config.yaml in the workspace, or empty.
-  ARG_BOUNDARY_CONFIG_PATH=${DECODED[46]}
+  ARG_BOUNDARY_CONFIG_PATH=${DECODED[47]}
   # 'nsjail', 'landjail', or empty for the config's or boundary's default.
-  ARG_BOUNDARY_JAIL_TYPE=${DECODED[47]}
+  ARG_BOUNDARY_JAIL_TYPE=${DECODED[48]}
   # Start Claude unfiltered (with a warning) when boundary cannot start.
-  ARG_BOUNDARY_FAIL_OPEN=${DECODED[48]}
+  ARG_BOUNDARY_FAIL_OPEN=${DECODED[49]}
   [[ "${ARG_BOUNDARY_FAIL_OPEN}" == true || "${ARG_BOUNDARY_FAIL_OPEN}" == false ]] || die 'BOUNDARY_FAIL_OPEN must be true or false'
   # The start script's unit in the agent's script sync (the scripts output).
-  ARG_SYNC_UNIT=${DECODED[49]}
+  ARG_SYNC_UNIT=${DECODED[50]}
   # Sync units that must complete before Claude is configured, one per line.
-  ARG_WAIT_FOR_SCRIPTS=${DECODED[50]}
+  ARG_WAIT_FOR_SCRIPTS=${DECODED[51]}
   # Host name of the Coder deployment (always allowed), or empty.
-  ARG_BOUNDARY_CODER_HOST=${DECODED[51]}
-  unset DECODED CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_CLAUDE_EXECUTABLE CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_STATE_PERSISTENCE CLAUDE_MODULE_ARG_SESSION_APP CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_INSTANCE_DIR CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_MCP_CHECK_TIMEOUT CLAUDE_MODULE_ARG_MCP_REQUIRED CLAUDE_MODULE_ARG_MCP_PROJECT_FILE CLAUDE_MODULE_ARG_MCP_CHECK_USER_SERVERS CLAUDE_MODULE_ARG_SKILLS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_SYNC_UNIT CLAUDE_MODULE_ARG_WAIT_FOR_SCRIPTS CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
+  ARG_BOUNDARY_CODER_HOST=${DECODED[52]}
+  unset DECODED CLAUDE_MODULE_ARG_WORKDIR CLAUDE_MODULE_ARG_INSTALL_CLAUDE_CODE CLAUDE_MODULE_ARG_CLAUDE_CODE_VERSION CLAUDE_MODULE_ARG_CLAUDE_INSTALLER_URL CLAUDE_MODULE_ARG_INSTALL_VIA_NPM CLAUDE_MODULE_ARG_CLAUDE_BINARY_PATH CLAUDE_MODULE_ARG_CLAUDE_EXECUTABLE CLAUDE_MODULE_ARG_BLOCK_CLAUDE_UPDATES CLAUDE_MODULE_ARG_INSTALL_AGENTAPI CLAUDE_MODULE_ARG_AGENTAPI_VERSION CLAUDE_MODULE_ARG_AGENTAPI_RELEASES_URL CLAUDE_MODULE_ARG_AGENTAPI_SHA256 CLAUDE_MODULE_ARG_AGENTAPI_PORT CLAUDE_MODULE_ARG_STATE_PERSISTENCE CLAUDE_MODULE_ARG_SESSION_APP CLAUDE_MODULE_ARG_APP_SLUG CLAUDE_MODULE_ARG_INSTANCE_DIR CLAUDE_MODULE_ARG_SUBDOMAIN CLAUDE_MODULE_ARG_WORKSPACE_OWNER CLAUDE_MODULE_ARG_WORKSPACE_NAME CLAUDE_MODULE_ARG_MCP_SERVERS CLAUDE_MODULE_ARG_MCP_CHECK_TIMEOUT CLAUDE_MODULE_ARG_MCP_REQUIRED CLAUDE_MODULE_ARG_MCP_PROJECT_FILE CLAUDE_MODULE_ARG_MCP_CHECK_USER_SERVERS CLAUDE_MODULE_ARG_SKILLS CLAUDE_MODULE_ARG_AI_PROMPT CLAUDE_MODULE_ARG_CONTINUE CLAUDE_MODULE_ARG_RESUME_SESSION_ID CLAUDE_MODULE_ARG_TASK_ID CLAUDE_MODULE_ARG_DANGEROUSLY_SKIP_PERMISSIONS CLAUDE_MODULE_ARG_PERMISSION_MODE CLAUDE_MODULE_ARG_ALLOWED_TOOLS CLAUDE_MODULE_ARG_DISALLOWED_TOOLS CLAUDE_MODULE_ARG_REPORT_TASKS CLAUDE_MODULE_ARG_STATUS_SOURCE CLAUDE_MODULE_ARG_ACCESS_URL CLAUDE_MODULE_ARG_SYSTEM_PROMPT CLAUDE_MODULE_ARG_CLAUDE_MD_PATH CLAUDE_MODULE_ARG_PRE_INSTALL_SCRIPT CLAUDE_MODULE_ARG_POST_INSTALL_SCRIPT CLAUDE_MODULE_ARG_ENABLE_BOUNDARY CLAUDE_MODULE_ARG_BOUNDARY_MODE CLAUDE_MODULE_ARG_BOUNDARY_VERSION CLAUDE_MODULE_ARG_BOUNDARY_RELEASES_URL CLAUDE_MODULE_ARG_BOUNDARY_SHA256 CLAUDE_MODULE_ARG_BOUNDARY_ALLOWLIST CLAUDE_MODULE_ARG_BOUNDARY_CONFIG_PATH CLAUDE_MODULE_ARG_BOUNDARY_JAIL_TYPE CLAUDE_MODULE_ARG_BOUNDARY_FAIL_OPEN CLAUDE_MODULE_ARG_SYNC_UNIT CLAUDE_MODULE_ARG_WAIT_FOR_SCRIPTS CLAUDE_MODULE_ARG_BOUNDARY_CODER_HOST
   if [[ -n "${!CLAUDE_MODULE_ARG_*}" ]]; then
     die "unexpected arguments: ${!CLAUDE_MODULE_ARG_*} (the module and its scripts are out of sync)"
   fi

@@ -115,6 +115,11 @@ export const contracts = {
       arg("AI_PROMPT", "text", "Initial prompt for Claude, or empty; sent only when a new session starts."),
       arg("CONTINUE", "bool", "Resume the previous session on restart."),
       arg("RESUME_SESSION_ID", "string", "Session UUID (lowercase) to resume instead of choosing one, or empty."),
+      arg(
+        "TASK_ID",
+        "string",
+        "The Coder Task's id (lowercase), or empty: in task mode, a session belongs to its task and work dir.",
+      ),
       arg("DANGEROUSLY_SKIP_PERMISSIONS", "bool", "Start Claude with --dangerously-skip-permissions."),
       arg("PERMISSION_MODE", "string", "Claude's --permission-mode (validated at plan time), or empty."),
       arg("ALLOWED_TOOLS", "string", "Tool rules for --allowedTools, one per line (split at plan time)."),

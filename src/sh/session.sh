@@ -61,15 +61,22 @@ choose_session() {
   fi
 }
 
-# task_session: the module's own session for the work dir: --resume while its transcript is usable,
-# else a new session (a new id when an unusable transcript was moved aside, since Claude refuses
-# --session-id for an id that has a transcript).
+# task_session: the module's own session for the work dir and the task: --resume while its
+# transcript is usable, else a new session (a new id when an unusable transcript was moved aside,
+# since Claude refuses --session-id for an id that has a transcript). Another task in the same work
+# dir (a home that outlived a deleted task) gets a new session, with its prompt.
 task_session() {
-  local state id="" file dest usable=false moved="" old
+  local state id="" task="" file dest usable=false moved="" old earlier=""
   [[ -d "${MODULE_DIR}/sessions" ]] || mkdir -p -- "${MODULE_DIR}/sessions"
   state="${MODULE_DIR}/sessions/${WORKDIR_KEY}"
   if [[ -f "${state}" ]]; then
-    id=$(<"${state}")
+    # The session id, and the task it belongs to (no line when no task id was known).
+    { IFS= read -r id && IFS= read -r task; } <"${state}" || true
+  fi
+  if [[ -n "${task}" && -n "${ARG_TASK_ID}" && "${task}" != "${ARG_TASK_ID}" ]]; then
+    log "this work dir's session ${id} belongs to task ${task}; task ${ARG_TASK_ID} starts a session of its own"
+    earlier=${id}
+    id=""
   fi
   # shellcheck disable=SC2310 # is_session_id and message_cwd are tests: their status is the answer
   if ! is_session_id "${id}"; then
@@ -77,8 +84,11 @@ task_session() {
       warn "${state} does not hold a session id; starting a new session"
     fi
     id=$(new_session_id)
-    printf '%s\n' "${id}" | atomic_write "${state}" 0600
+    keep_task_session "${state}" "${id}"
     log "new session id ${id} for ${WORKDIR} (kept in ${state})"
+  elif [[ -z "${task}" && -n "${ARG_TASK_ID}" ]]; then
+    # Kept before the task's id was known (an earlier module version, or Coder before tasks had ids).
+    keep_task_session "${state}" "${id}"
   fi
 
   transcripts_of "${id}"
@@ -103,14 +113,22 @@ task_session() {
     old=${id}
     id=$(new_session_id)
     SESSION_ID=${id}
-    printf '%s\n' "${id}" | atomic_write "${state}" 0600
+    keep_task_session "${state}" "${id}"
     log "new session id ${id} for ${WORKDIR} replaces ${old}"
     note "session" "new ${id} (the transcript of ${old} was unusable and moved to ${moved})"
+  elif [[ -n "${earlier}" ]]; then
+    note "session" "new ${id} (task ${ARG_TASK_ID}; ${earlier} was task ${task}'s)"
   else
     note "session" "new ${id}"
   fi
   SESSION_ARGS=(--session-id "${id}")
   SEND_PROMPT=true
+}
+
+# keep_task_session STATE ID: records ID in STATE as the work dir's session, for this task when its id
+# is known.
+keep_task_session() {
+  printf '%s\n' "$2" ${ARG_TASK_ID:+"${ARG_TASK_ID}"} | atomic_write "$1" 0600
 }
 
 # latest_session_in_workdir: sets LATEST_SESSION to the id of the most recently written session

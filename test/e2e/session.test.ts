@@ -152,6 +152,45 @@ describe("task mode (report_tasks = true, continue = true)", () => {
   });
 });
 
+describe("task mode: a session belongs to its task", () => {
+  test("one kept before the task's id was known is adopted; a new task in the same work dir starts its own with its prompt", async () => {
+    const prompt = "Write the haiku";
+    const workdir = join(scratchDir("work"), "project");
+    const [taskA, taskB] = [randomUUID(), randomUUID()];
+    // Kept by an earlier module version, or on a Coder whose tasks had no id.
+    const before = await e2e.workspace({ ...image.inputs, workdir, ai_prompt: prompt }, image.options);
+    await before.agent.start();
+    const [[stateFile, id]] = [...sessionFiles(before.moduleDir)] as [[string, string]];
+    await waitForTranscript(before.agent.home, id);
+    await before.agent.stop();
+    const home = before.agent.home;
+    const task = (taskId: string) =>
+      e2e.workspace({ ...image.inputs, workdir, ai_prompt: prompt, task_id: taskId }, { ...image.options, home });
+
+    const a = await task(taskA);
+    await a.agent.start();
+    expect((await claudeUnderAgentapi(a.moduleDir)).args.slice(0, 2)).toEqual(["--resume", id]);
+    await a.agent.stop();
+
+    // Task A was deleted and task B created with the same prompt; the home outlived A's workspace.
+    const b = await task(taskB);
+    const [run] = await b.agent.start();
+    expect(run?.exitCode).toBe(0);
+    expect(run?.output).toContain(
+      `this work dir's session ${id} belongs to task ${taskA}; task ${taskB} starts a session of its own`,
+    );
+    const newId = sessionFiles(b.moduleDir).get(stateFile)!;
+    expect(newId).toMatch(uuid);
+    expect(newId).not.toBe(id);
+    const claude = await claudeUnderAgentapi(b.moduleDir);
+    expect(claude.args.slice(0, 2)).toEqual(["--session-id", newId]);
+    expect(claude.args.slice(-2)).toEqual(["--", prompt]);
+    expect(summaryOf(b.moduleDir)).toContain(`session:       new ${newId} (task ${taskB}; ${id} was task ${taskA}'s)`);
+    // Task A's conversation is left where it is.
+    expect(transcriptsOf(home, id)).toHaveLength(1);
+  });
+});
+
 describe("standalone (report_tasks = false)", () => {
   test("continue = true: a new session with the prompt, then --continue once this work dir has one", async () => {
     const prompt = "Explain this repository";

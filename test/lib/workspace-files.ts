@@ -26,10 +26,11 @@ export async function waitForTranscript(home: string, id: string, timeoutMs = 90
   }
 }
 
-/** The session ids the module keeps, one file per work dir, by file name. */
+/** The session ids the module keeps, one file per work dir, by file name (in task mode). */
 export function sessionFiles(moduleDir: string): Map<string, string> {
   const dir = join(moduleDir, "sessions");
-  return new Map(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), "utf8").trim()]));
+  // The first line; a second names the task the session belongs to.
+  return new Map(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), "utf8").split("\n")[0]!]));
 }
 
 /** The summary the last start printed and kept in ~/.claude-module/summary.txt. */
