@@ -79,6 +79,30 @@ if (!modelRunning()) {
 
 const existing = await api<Task>(d, `/api/v2/tasks/admin/${task}`).catch(() => undefined);
 if (!existing) {
+  // Right after `coder task delete`, the task's workspace is still being deleted (Coder deletes it in
+  // a build of its own), and a new task cannot take its name until it is gone.
+  const left = await workspaceView(d, task).catch(() => undefined);
+  if (left && left.latest_build.transition !== "delete") {
+    throw new Error(
+      `a workspace named "${task}" exists and is no task: delete it (coder delete ${task}) and run the demo again`,
+    );
+  }
+  if (left) {
+    console.log(`waiting for the deleted task's workspace "${task}" to be deleted`);
+    await waitFor(
+      `the deleted task's workspace "${task}" to be deleted`,
+      async () => {
+        const view = await workspaceView(d, task).catch(() => undefined);
+        if (view?.latest_build.status === "failed") {
+          throw new Error(
+            `deleting the workspace "${task}" failed: see its build log (coder logs ${task}), then run the demo again`,
+          );
+        }
+        return view ? undefined : true;
+      },
+      300_000,
+    );
+  }
   const example = readFileSync(join(root, "examples", "demo", "main.tf"), "utf8").replace(
     'source   = "../.."',
     'source   = "./modules/claude-code"',
